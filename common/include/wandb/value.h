@@ -1,0 +1,102 @@
+// wandb::Value: the JSON-like data a run logs (history rows, config, summary).
+//
+// Both processes use this type, so it lives in common/ and is part of the public headers.
+#ifndef WANDB_VALUE_H_
+#define WANDB_VALUE_H_
+
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace wandb {
+
+class Value {
+ public:
+  using List = std::vector<Value>;
+  // Insertion-ordered, like a Python dict: rows and config keep the order the user wrote.
+  using Map = std::vector<std::pair<std::string, Value>>;
+
+  enum class Type { kNull, kBool, kInt, kDouble, kString, kList, kMap };
+
+  Value() noexcept = default;
+  Value(std::nullptr_t) noexcept {}
+  Value(bool b) noexcept : data_(b) {}
+  template <std::integral T>
+  requires(!std::same_as<T, bool>) Value(T v)
+  noexcept {
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(int64_t)) {
+      // Beyond int64 a value can only be kept approximately, as Python's json would read it.
+      if (v > static_cast<T>(INT64_MAX)) {
+        data_ = static_cast<double>(v);
+        return;
+      }
+    }
+    data_ = static_cast<int64_t>(v);
+  }
+  template <std::floating_point T>
+  Value(T v) noexcept : data_(static_cast<double>(v)) {}
+  Value(const char* s) : data_(std::string(s)) {}
+  Value(std::string s) noexcept : data_(std::move(s)) {}
+  Value(std::string_view s) : data_(std::string(s)) {}
+  Value(List list) noexcept : data_(std::move(list)) {}
+  Value(Map map) noexcept : data_(std::move(map)) {}
+
+  // Brace initialisation: {{"lr", 1e-3}, {"layers", {64, 32}}} is a map, because every
+  // element is a two-element list whose first element is a string; anything else is a list.
+  // Use Value::list() when a list of [string, value] pairs is really meant.
+  Value(std::initializer_list<Value> items);
+
+  template <typename T>
+  Value(const std::vector<T>& items) : data_(List(items.begin(), items.end())) {}
+  template <typename T>
+  Value(const std::map<std::string, T>& items) : data_(Map(items.begin(), items.end())) {}
+
+  static Value list(std::initializer_list<Value> items) { return Value(List(items)); }
+  static Value map(Map items) { return Value(std::move(items)); }
+
+  Type type() const noexcept { return static_cast<Type>(data_.index()); }
+  bool is_null() const noexcept { return type() == Type::kNull; }
+  bool is_bool() const noexcept { return type() == Type::kBool; }
+  bool is_int() const noexcept { return type() == Type::kInt; }
+  bool is_double() const noexcept { return type() == Type::kDouble; }
+  bool is_number() const noexcept { return is_int() || is_double(); }
+  bool is_string() const noexcept { return type() == Type::kString; }
+  bool is_list() const noexcept { return type() == Type::kList; }
+  bool is_map() const noexcept { return type() == Type::kMap; }
+
+  // Accessors throw std::bad_variant_access when the value holds another type.
+  bool as_bool() const { return std::get<bool>(data_); }
+  int64_t as_int() const { return std::get<int64_t>(data_); }
+  double as_double() const;  // ints convert
+  const std::string& as_string() const { return std::get<std::string>(data_); }
+  const List& as_list() const { return std::get<List>(data_); }
+  List& as_list() { return std::get<List>(data_); }
+  const Map& as_map() const { return std::get<Map>(data_); }
+  Map& as_map() { return std::get<Map>(data_); }
+
+  // Map lookup; nullptr when this is not a map or has no such key.
+  const Value* find(std::string_view key) const;
+  Value* find(std::string_view key);
+  // Map insert-or-assign, keeping the position of an existing key. Turns null into a map.
+  void set(std::string_view key, Value value);
+  // Removes `key` from a map; false when it was not there.
+  bool erase(std::string_view key);
+
+  // Compact JSON in wandb's dialect (see common/value/json.h).
+  std::string to_json() const;
+
+  friend bool operator==(const Value& a, const Value& b);
+
+ private:
+  std::variant<std::nullptr_t, bool, int64_t, double, std::string, List, Map> data_;
+};
+
+}  // namespace wandb
+
+#endif  // WANDB_VALUE_H_

@@ -1,0 +1,347 @@
+#include "common/value/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace wandb::json {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, end);
+}
+
+void AppendList(const Value::List& list, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out->append(", ");
+    AppendEncoded(list[i], out);
+  }
+  out->push_back(']');
+}
+
+void AppendMap(const Value::Map& map, std::string* out) {
+  out->push_back('{');
+  for (size_t i = 0; i < map.size(); ++i) {
+    if (i > 0) out->append(", ");
+    AppendQuoted(map[i].first, out);
+    out->append(": ");
+    AppendEncoded(map[i].second, out);
+  }
+  out->push_back('}');
+}
+
+// A recursive-descent parser over a string_view; `pos_` always points at unread input.
+class Parser {
+ public:
+  explicit Parser(absl::string_view text) : text_(text) {}
+
+  absl::StatusOr<Value> ParseDocument() {
+    Value value;
+    if (absl::Status s = ParseValue(0, &value); !s.ok()) return s;
+    SkipSpace();
+    if (pos_ != text_.size()) return Error("trailing characters");
+    return value;
+  }
+
+ private:
+  absl::Status Error(absl::string_view what) const {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", pos_, ": ", what));
+  }
+
+  void SkipSpace() {
+    while (pos_ < text_.size() && std::strchr(" \t\r\n", text_[pos_]) != nullptr &&
+           text_[pos_] != '\0') {
+      ++pos_;
+    }
+  }
+
+  bool Consume(absl::string_view token) {
+    if (text_.substr(pos_, token.size()) != token) return false;
+    pos_ += token.size();
+    return true;
+  }
+
+  absl::Status ParseValue(int depth, Value* out) {
+    if (depth > kMaxParseDepth) return Error("nested too deeply");
+    SkipSpace();
+    if (pos_ >= text_.size()) return Error("unexpected end");
+    char c = text_[pos_];
+    if (c == '{') return ParseMap(depth, out);
+    if (c == '[') return ParseList(depth, out);
+    if (c == '"') {
+      std::string s;
+      if (absl::Status st = ParseString(&s); !st.ok()) return st;
+      *out = Value(std::move(s));
+      return absl::OkStatus();
+    }
+    if (Consume("null")) return *out = Value(), absl::OkStatus();
+    if (Consume("true")) return *out = Value(true), absl::OkStatus();
+    if (Consume("false")) return *out = Value(false), absl::OkStatus();
+    if (Consume("NaN")) return *out = Value(std::nan("")), absl::OkStatus();
+    if (Consume("Infinity")) return *out = Value(HUGE_VAL), absl::OkStatus();
+    if (Consume("-Infinity")) return *out = Value(-HUGE_VAL), absl::OkStatus();
+    return ParseNumber(out);
+  }
+
+  absl::Status ParseNumber(Value* out) {
+    size_t start = pos_;
+    bool is_float = false;
+    while (pos_ < text_.size() && std::strchr("+-0123456789.eE", text_[pos_]) != nullptr &&
+           text_[pos_] != '\0') {
+      if (std::strchr(".eE", text_[pos_]) != nullptr) is_float = true;
+      ++pos_;
+    }
+    const char* first = text_.data() + start;
+    const char* last = text_.data() + pos_;
+    if (first == last) return Error("unexpected character");
+    if (!is_float) {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(first, last, v);
+      if (ec == std::errc() && end == last) return *out = Value(v), absl::OkStatus();
+      // Integers beyond int64 are kept as doubles, as Python floats them when it must.
+    }
+    double d = 0;
+    auto [end, ec] = std::from_chars(first, last, d);
+    if (end != last || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+      pos_ = start;
+      return Error("malformed number");
+    }
+    *out = Value(d);
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseHex4(uint32_t* cp) {
+    if (pos_ + 4 > text_.size()) return Error("short \\u escape");
+    *cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      char h = text_[pos_++];
+      uint32_t digit;
+      if (h >= '0' && h <= '9')
+        digit = h - '0';
+      else if (h >= 'a' && h <= 'f')
+        digit = h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        digit = h - 'A' + 10;
+      else
+        return Error("bad \\u escape");
+      *cp = *cp * 16 + digit;
+    }
+    return absl::OkStatus();
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  absl::Status ParseEscape(std::string* out) {
+    if (pos_ >= text_.size()) return Error("unterminated escape");
+    char e = text_[pos_++];
+    switch (e) {
+      case '"':
+        out->push_back('"');
+        return absl::OkStatus();
+      case '\\':
+        out->push_back('\\');
+        return absl::OkStatus();
+      case '/':
+        out->push_back('/');
+        return absl::OkStatus();
+      case 'b':
+        out->push_back('\b');
+        return absl::OkStatus();
+      case 'f':
+        out->push_back('\f');
+        return absl::OkStatus();
+      case 'n':
+        out->push_back('\n');
+        return absl::OkStatus();
+      case 'r':
+        out->push_back('\r');
+        return absl::OkStatus();
+      case 't':
+        out->push_back('\t');
+        return absl::OkStatus();
+      case 'u':
+        break;
+      default:
+        return Error("unknown escape");
+    }
+    uint32_t cp;
+    if (absl::Status s = ParseHex4(&cp); !s.ok()) return s;
+    if (cp >= 0xD800 && cp < 0xDC00 && Consume("\\u")) {
+      uint32_t low;
+      if (absl::Status s = ParseHex4(&low); !s.ok()) return s;
+      if (low < 0xDC00 || low > 0xDFFF) return Error("bad surrogate pair");
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    AppendUtf8(cp, out);
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseString(std::string* out) {
+    ++pos_;  // opening quote
+    while (pos_ < text_.size()) {
+      char c = text_[pos_++];
+      if (c == '"') return absl::OkStatus();
+      if (c == '\\') {
+        if (absl::Status s = ParseEscape(out); !s.ok()) return s;
+      } else {
+        out->push_back(c);
+      }
+    }
+    return Error("unterminated string");
+  }
+
+  absl::Status ParseList(int depth, Value* out) {
+    ++pos_;
+    Value::List list;
+    SkipSpace();
+    if (Consume("]")) return *out = Value(std::move(list)), absl::OkStatus();
+    while (true) {
+      Value item;
+      if (absl::Status s = ParseValue(depth + 1, &item); !s.ok()) return s;
+      list.push_back(std::move(item));
+      SkipSpace();
+      if (Consume("]")) break;
+      if (!Consume(",")) return Error("expected ',' or ']'");
+    }
+    *out = Value(std::move(list));
+    return absl::OkStatus();
+  }
+
+  absl::Status ParseMap(int depth, Value* out) {
+    ++pos_;
+    Value result = Value(Value::Map());
+    SkipSpace();
+    if (Consume("}")) return *out = std::move(result), absl::OkStatus();
+    while (true) {
+      SkipSpace();
+      if (pos_ >= text_.size() || text_[pos_] != '"') return Error("expected a key");
+      std::string key;
+      if (absl::Status s = ParseString(&key); !s.ok()) return s;
+      SkipSpace();
+      if (!Consume(":")) return Error("expected ':'");
+      Value item;
+      if (absl::Status s = ParseValue(depth + 1, &item); !s.ok()) return s;
+      result.set(key, std::move(item));
+      SkipSpace();
+      if (Consume("}")) break;
+      if (!Consume(",")) return Error("expected ',' or '}'");
+    }
+    *out = std::move(result);
+    return absl::OkStatus();
+  }
+
+  absl::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+void AppendQuoted(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      default:
+        if (u < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[u >> 4]);
+          out->push_back(kHex[u & 0xF]);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendDouble(double d, std::string* out) {
+  if (std::isnan(d)) return out->append("NaN"), void();
+  if (std::isinf(d)) return out->append(d > 0 ? "Infinity" : "-Infinity"), void();
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
+  absl::string_view digits(buf, end - buf);
+  out->append(digits.data(), digits.size());
+  // Keep integral doubles recognisably floating point, as Python writes 1.0 rather than 1.
+  if (digits.find_first_of(".e") == absl::string_view::npos) out->append(".0");
+}
+
+void AppendEncoded(const Value& value, std::string* out) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      out->append("null");
+      break;
+    case Value::Type::kBool:
+      out->append(value.as_bool() ? "true" : "false");
+      break;
+    case Value::Type::kInt:
+      AppendInt(value.as_int(), out);
+      break;
+    case Value::Type::kDouble:
+      AppendDouble(value.as_double(), out);
+      break;
+    case Value::Type::kString:
+      AppendQuoted(value.as_string(), out);
+      break;
+    case Value::Type::kList:
+      AppendList(value.as_list(), out);
+      break;
+    case Value::Type::kMap:
+      AppendMap(value.as_map(), out);
+      break;
+  }
+}
+
+std::string Encode(const Value& value) {
+  std::string out;
+  AppendEncoded(value, &out);
+  return out;
+}
+
+absl::StatusOr<Value> Parse(absl::string_view text) { return Parser(text).ParseDocument(); }
+
+}  // namespace wandb::json

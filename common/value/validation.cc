@@ -1,0 +1,100 @@
+#include "common/value/validation.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace wandb::validation {
+namespace {
+
+// Length of the UTF-8 sequence that starts with `lead`, or 0 if `lead` cannot start one.
+int SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;
+}
+
+absl::Status Invalid(absl::string_view key, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat("key '", key, "': ", why));
+}
+
+absl::Status ValidateNested(absl::string_view key, const Value& value, int depth) {
+  if (depth > kMaxDepth) {
+    return Invalid(key, absl::StrCat("value nested deeper than ", kMaxDepth, " levels"));
+  }
+  switch (value.type()) {
+    case Value::Type::kString:
+      if (value.as_string().size() > kMaxStringBytes) {
+        return Invalid(key, absl::StrCat("string longer than ", kMaxStringBytes, " bytes"));
+      }
+      if (!IsValidUtf8(value.as_string())) return Invalid(key, "string is not valid UTF-8");
+      return absl::OkStatus();
+    case Value::Type::kList:
+      for (const Value& item : value.as_list()) {
+        if (absl::Status s = ValidateNested(key, item, depth + 1); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    case Value::Type::kMap:
+      for (const auto& [k, v] : value.as_map()) {
+        if (k.empty()) return Invalid(key, "nested map has an empty key");
+        if (!IsValidUtf8(k)) return Invalid(key, "nested key is not valid UTF-8");
+        if (absl::Status s = ValidateNested(key, v, depth + 1); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char lead = static_cast<unsigned char>(s[i]);
+    int n = SequenceLength(lead);
+    if (n == 0 || i + n > s.size()) return false;
+    for (int k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    // Reject overlong 3/4-byte forms, surrogates and code points above U+10FFFF.
+    unsigned char second = static_cast<unsigned char>(s[i + (n > 1 ? 1 : 0)]);
+    if (lead == 0xE0 && second < 0xA0) return false;
+    if (lead == 0xED && second > 0x9F) return false;
+    if (lead == 0xF0 && second < 0x90) return false;
+    if (lead == 0xF4 && second > 0x8F) return false;
+    i += n;
+  }
+  return true;
+}
+
+absl::Status ValidateKey(absl::string_view key) {
+  if (key.empty()) return absl::InvalidArgumentError("empty key");
+  if (key.size() > kMaxKeyBytes) {
+    return Invalid(key.substr(0, 32), absl::StrCat("key longer than ", kMaxKeyBytes, " bytes"));
+  }
+  if (!IsValidUtf8(key)) return absl::InvalidArgumentError("key is not valid UTF-8");
+  for (char c : key) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      return Invalid(key, "key contains a control character");
+    }
+  }
+  if (key[0] == '_' && key != "_timestamp" && key != "_runtime") {
+    return Invalid(key, "keys starting with '_' are reserved for wandb");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateValue(absl::string_view key, const Value& value) {
+  return ValidateNested(key, value, 1);
+}
+
+absl::Status ValidateEntries(const Value::Map& entries) {
+  for (const auto& [key, value] : entries) {
+    if (absl::Status s = ValidateKey(key); !s.ok()) return s;
+    if (absl::Status s = ValidateValue(key, value); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wandb::validation
