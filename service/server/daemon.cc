@@ -1,0 +1,63 @@
+#include "service/server/daemon.h"
+
+#include <unistd.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/ipc/file_lock.h"
+#include "common/protocol.h"
+#include "service/server/run_registry.h"
+#include "service/server/wandb_service_impl.h"
+
+namespace wandb::service {
+
+absl::Status Daemon::Run(const std::function<void()>& on_ready) {
+  const ServiceEndpoint& endpoint = options_.endpoint;
+  // gRPC deletes an existing socket file before binding, so only the lock tells whether a
+  // daemon already serves this socket; take it before touching the socket.
+  absl::StatusOr<FileLock> lock = FileLock::TryAcquire(endpoint.lock_path);
+  if (absl::IsUnavailable(lock.status())) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a wandb-service already serves ", endpoint.socket_path));
+  }
+  if (!lock.ok()) return lock.status();
+
+  RunRegistry registry(log_);
+  WandbServiceImpl service(&registry, log_);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(endpoint.grpc_target(), grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(64 << 20);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", endpoint.socket_path));
+  }
+  log_->Info("wandb-service %s (protocol %d) pid %d listening on %s, idle timeout %s", kVersion,
+             kProtocolVersion, getpid(), endpoint.socket_path,
+             absl::FormatDuration(options_.idle_timeout));
+  on_ready();
+
+  while (!shutdown_.load()) {
+    absl::SleepFor(options_.supervise_interval);
+    registry.ReapOrphans();
+    bool idle = registry.size() == 0 && service.active_calls() == 0 &&
+                absl::Now() - service.last_activity() >= options_.idle_timeout;
+    if (idle) {
+      log_->Info("idle for %s: exiting", absl::FormatDuration(options_.idle_timeout));
+      break;
+    }
+  }
+  if (shutdown_.load()) log_->Info("shutdown requested: finishing %d live runs", registry.size());
+  // Stop taking calls first (a grace period, since a connected client would hold Shutdown()
+  // for seconds), then finish whatever runs remain so their logs are complete.
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  registry.FinishAll(kCrashedExitCode);
+  server->Wait();
+  unlink(endpoint.socket_path.c_str());
+  log_->Info("stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,108 @@
+#include "service/server/run_registry.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace wandb::service {
+
+uint64_t ProcessStartTicks(int64_t pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces and parentheses: count fields after its end.
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(close + 2), ' ');
+  // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
+  if (fields.size() < 20 || fields[0] == "Z" || fields[0] == "X") return 0;
+  uint64_t ticks = 0;
+  std::istringstream(std::string(fields[19])) >> ticks;
+  return ticks;
+}
+
+absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest& request) {
+  const std::string& id = request.run().run_id();
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = runs_.find(id); it != runs_.end()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("run ", id, " is already live (pid ", it->second.stream->client_pid(), ")"));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(request);
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<Stream> stream = *std::move(opened);
+  absl::MutexLock lock(&mu_);
+  auto [it, inserted] =
+      runs_.try_emplace(id, Entry{stream, ProcessStartTicks(request.process().pid())});
+  if (!inserted) return absl::AlreadyExistsError(absl::StrCat("run ", id, " is already live"));
+  log_->Info("registry: run %s opened for pid %d in %s", id, request.process().pid(),
+             stream->dir().run_dir);
+  return stream;
+}
+
+absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Find(const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return absl::NotFoundError(absl::StrCat("no live run ", run_id));
+  return it->second.stream;
+}
+
+absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id, int exit_code,
+                                                      uint64_t last_seq, absl::Duration timeout) {
+  absl::StatusOr<std::shared_ptr<Stream>> stream = Find(run_id);
+  if (!stream.ok()) return stream.status();
+  absl::StatusOr<FinishRunResponse> response = (*stream)->Finish(exit_code, last_seq, timeout);
+  if (absl::IsFailedPrecondition(response.status())) return response;  // someone else finishes
+  absl::MutexLock lock(&mu_);
+  runs_.erase(run_id);
+  log_->Info("registry: run %s finished with exit code %d", run_id, exit_code);
+  return response;
+}
+
+int RunRegistry::ReapOrphans() {
+  std::vector<std::string> orphans;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, entry] : runs_) {
+      uint64_t ticks = ProcessStartTicks(entry.stream->client_pid());
+      if (ticks == 0 || (entry.client_start_ticks != 0 && ticks != entry.client_start_ticks)) {
+        orphans.push_back(id);
+      }
+    }
+  }
+  for (const std::string& id : orphans) {
+    log_->Warning("registry: the process of run %s is gone; finishing it as crashed", id);
+    if (absl::StatusOr<std::shared_ptr<Stream>> s = Find(id); s.ok()) {
+      (*s)->debug_log().Warning("stream: client process died without finishing the run");
+    }
+    // Whatever reached the daemon is all there will be: do not wait for more batches.
+    Finish(id, kCrashedExitCode, /*last_seq=*/0, absl::ZeroDuration()).IgnoreError();
+  }
+  return static_cast<int>(orphans.size());
+}
+
+void RunRegistry::FinishAll(int exit_code) {
+  std::vector<std::string> ids;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, entry] : runs_) ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    Finish(id, exit_code, 0, absl::ZeroDuration()).IgnoreError();
+  }
+}
+
+int RunRegistry::size() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(runs_.size());
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,53 @@
+// The daemon's live runs, by run id, and the watch on the processes that own them: a run
+// whose training process died without finishing is finished as crashed.
+#ifndef WANDB_SERVICE_SERVER_RUN_REGISTRY_H_
+#define WANDB_SERVICE_SERVER_RUN_REGISTRY_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/util/logger.h"
+#include "service/stream/stream.h"
+
+namespace wandb::service {
+
+// The exit code recorded for a run whose process vanished (killed, crashed) before finish.
+inline constexpr int kCrashedExitCode = 1;
+
+class RunRegistry {
+ public:
+  explicit RunRegistry(Logger* log) : log_(log) {}
+
+  absl::StatusOr<std::shared_ptr<Stream>> Open(const StartRunRequest& request);
+  absl::StatusOr<std::shared_ptr<Stream>> Find(const std::string& run_id);
+  // Finishes the run and forgets it.
+  absl::StatusOr<FinishRunResponse> Finish(const std::string& run_id, int exit_code,
+                                           uint64_t last_seq, absl::Duration timeout);
+
+  // Finishes, as crashed, every run whose client process is gone. Returns how many.
+  int ReapOrphans();
+  // Finishes every live run with `exit_code` (daemon shutdown).
+  void FinishAll(int exit_code);
+  int size();
+
+ private:
+  struct Entry {
+    std::shared_ptr<Stream> stream;
+    uint64_t client_start_ticks = 0;  // tells a live client from a recycled pid
+  };
+
+  Logger* log_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> runs_ ABSL_GUARDED_BY(mu_);
+};
+
+// The start time of process `pid` in clock ticks since boot (/proc/<pid>/stat field 22),
+// or 0 when there is no such process.
+uint64_t ProcessStartTicks(int64_t pid);
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_SERVER_RUN_REGISTRY_H_

@@ -1,0 +1,170 @@
+#include "service/server/wandb_service_impl.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/protocol.h"
+
+namespace wandb::service {
+namespace {
+
+grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
+  // absl and gRPC share the canonical code numbers.
+  return static_cast<grpc::StatusCode>(static_cast<int>(code));
+}
+
+grpc::Status ToGrpc(const absl::Status& s) {
+  if (s.ok()) return grpc::Status::OK;
+  return grpc::Status(ToGrpcCode(s.code()), std::string(s.message()));
+}
+
+grpc::Status CheckVersion(uint32_t client_version) {
+  if (client_version == kProtocolVersion) return grpc::Status::OK;
+  return grpc::Status(
+      grpc::StatusCode::FAILED_PRECONDITION,
+      absl::StrCat("protocol version mismatch: the client speaks ", client_version,
+                   ", this wandb-service (", kVersion, ", pid ", getpid(), ") speaks ",
+                   kProtocolVersion, "; stop it (or let it idle out) and retry"));
+}
+
+int64_t NowNs() { return absl::ToUnixNanos(absl::Now()); }
+
+}  // namespace
+
+// Counts a call as activity for the idle timer, from its start to its end.
+class WandbServiceImpl::CallScope {
+ public:
+  explicit CallScope(WandbServiceImpl* s) : s_(s) {
+    s_->active_calls_.fetch_add(1);
+    s_->last_activity_ns_.store(NowNs());
+  }
+  ~CallScope() {
+    s_->last_activity_ns_.store(NowNs());
+    s_->active_calls_.fetch_sub(1);
+  }
+
+ private:
+  WandbServiceImpl* s_;
+};
+
+WandbServiceImpl::WandbServiceImpl(RunRegistry* registry, Logger* log)
+    : registry_(registry), log_(log), started_(absl::Now()), last_activity_ns_(NowNs()) {}
+
+absl::Time WandbServiceImpl::last_activity() const {
+  return absl::FromUnixNanos(last_activity_ns_.load());
+}
+
+absl::Duration WandbServiceImpl::TimeLeft(const grpc::ServerContext* context) const {
+  absl::Duration left = absl::FromChrono(context->deadline()) - absl::Now();
+  return std::clamp(left, absl::ZeroDuration(), absl::Minutes(10));
+}
+
+grpc::Status WandbServiceImpl::Hello(grpc::ServerContext*, const HelloRequest* request,
+                                     HelloResponse* response) {
+  CallScope scope(this);
+  response->set_protocol_version(kProtocolVersion);
+  response->set_daemon_version(std::string(kVersion));
+  response->set_pid(getpid());
+  response->set_started_at_unix_ms(absl::ToUnixMillis(started_));
+  response->set_live_runs(registry_->size());
+  // Hello answers even across versions, so the client can say exactly what differs.
+  if (request->protocol_version() != kProtocolVersion) {
+    log_->Warning("hello from pid %d with protocol %d", request->pid(),
+                  request->protocol_version());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::StartRun(grpc::ServerContext*, const StartRunRequest* request,
+                                        StartRunResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Open(*request);
+  if (!stream.ok()) {
+    log_->Warning("StartRun %s refused: %s", request->run().run_id(), stream.status().ToString());
+    return ToGrpc(stream.status());
+  }
+  response->set_run_dir((*stream)->dir().run_dir);
+  *response->mutable_run() = request->run();
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::Publish(
+    grpc::ServerContext*, grpc::ServerReaderWriter<PublishResponse, PublishRequest>* io) {
+  CallScope scope(this);
+  PublishRequest request;
+  if (!io->Read(&request)) return grpc::Status::OK;
+  if (!request.has_open()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "the first message of Publish must open the stream");
+  }
+  if (grpc::Status s = CheckVersion(request.open().protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(request.open().run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+
+  uint64_t acked = 0;
+  while (io->Read(&request)) {
+    if (!request.has_batch()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected a record batch");
+    }
+    (*stream)->Publish(std::move(*request.mutable_batch()));
+    // Acknowledge what is durable without waiting for it: the client never blocks on us.
+    if (uint64_t durable = (*stream)->durable_seq(); durable > acked) {
+      PublishResponse ack;
+      ack.set_durable_seq(durable);
+      if (io->Write(ack)) acked = durable;
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::GetSummary(grpc::ServerContext* context, const RunQuery* query,
+                                          GetSummaryResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+  absl::StatusOr<GetSummaryResponse> answer =
+      (*stream)->GetSummary(query->after_seq(), TimeLeft(context));
+  if (!answer.ok()) return ToGrpc(answer.status());
+  *response = *std::move(answer);
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::SampledHistory(grpc::ServerContext* context, const RunQuery* query,
+                                              SampledHistoryResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+  absl::StatusOr<SampledHistoryResponse> answer =
+      (*stream)->GetSampledHistory(query->after_seq(), TimeLeft(context));
+  if (!answer.ok()) return ToGrpc(answer.status());
+  *response = *std::move(answer);
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* query,
+                                          StopStatusResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+  response->set_run_should_stop((*stream)->StopRequested());
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::FinishRun(grpc::ServerContext* context,
+                                         const FinishRunRequest* request,
+                                         FinishRunResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<FinishRunResponse> answer = registry_->Finish(
+      request->run_id(), request->exit_code(), request->last_seq(), TimeLeft(context));
+  if (!answer.ok()) return ToGrpc(answer.status());
+  *response = *std::move(answer);
+  return grpc::Status::OK;
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,48 @@
+// The gRPC face of the daemon: checks each request's protocol version and hands the work
+// to the run registry and the runs' streams.
+#ifndef WANDB_SERVICE_SERVER_WANDB_SERVICE_IMPL_H_
+#define WANDB_SERVICE_SERVER_WANDB_SERVICE_IMPL_H_
+
+#include <atomic>
+
+#include "absl/time/time.h"
+#include "common/util/logger.h"
+#include "service/server/run_registry.h"
+#include "wandb/service.grpc.pb.h"
+
+namespace wandb::service {
+
+class WandbServiceImpl final : public WandbService::Service {
+ public:
+  WandbServiceImpl(RunRegistry* registry, Logger* log);
+
+  grpc::Status Hello(grpc::ServerContext*, const HelloRequest*, HelloResponse*) override;
+  grpc::Status StartRun(grpc::ServerContext*, const StartRunRequest*, StartRunResponse*) override;
+  grpc::Status Publish(grpc::ServerContext*,
+                       grpc::ServerReaderWriter<PublishResponse, PublishRequest>*) override;
+  grpc::Status GetSummary(grpc::ServerContext*, const RunQuery*, GetSummaryResponse*) override;
+  grpc::Status SampledHistory(grpc::ServerContext*, const RunQuery*,
+                              SampledHistoryResponse*) override;
+  grpc::Status StopStatus(grpc::ServerContext*, const RunQuery*, StopStatusResponse*) override;
+  grpc::Status FinishRun(grpc::ServerContext*, const FinishRunRequest*,
+                         FinishRunResponse*) override;
+
+  // Calls in progress, and when the last one ended: what the idle timer looks at.
+  int active_calls() const { return active_calls_.load(); }
+  absl::Time last_activity() const;
+
+ private:
+  class CallScope;
+
+  absl::Duration TimeLeft(const grpc::ServerContext* context) const;
+
+  RunRegistry* registry_;
+  Logger* log_;
+  const absl::Time started_;
+  std::atomic<int> active_calls_{0};
+  std::atomic<int64_t> last_activity_ns_;
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_SERVER_WANDB_SERVICE_IMPL_H_

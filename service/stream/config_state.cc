@@ -1,0 +1,139 @@
+#include "service/stream/config_state.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/value/json.h"
+#include "yaml-cpp/yaml.h"
+
+namespace wandb::service {
+namespace {
+
+// Strings that YAML would read back as something else must be quoted.
+bool NeedsQuotes(const std::string& s) {
+  if (s.empty()) return true;
+  static constexpr const char* kSpecial[] = {"null", "Null",  "NULL",  "~",     "true", "True",
+                                             "TRUE", "false", "False", "FALSE", "yes",  "Yes",
+                                             "no",   "No",    "on",    "On",    "off",  "Off"};
+  for (const char* word : kSpecial) {
+    if (s == word) return true;
+  }
+  if (json::Parse(s).ok()) return true;  // numbers, and .nan-like lookalikes below
+  return s.front() == '.' || s.front() == ' ' || s.back() == ' ';
+}
+
+void EmitDouble(double d, YAML::Emitter& out) {
+  if (std::isnan(d)) {
+    out << ".nan";
+  } else if (std::isinf(d)) {
+    out << (d > 0 ? ".inf" : "-.inf");
+  } else {
+    std::string text;
+    json::AppendDouble(d, &text);
+    out << text;
+  }
+}
+
+void Emit(const Value& v, YAML::Emitter& out) {
+  switch (v.type()) {
+    case Value::Type::kNull:
+      out << YAML::Null;
+      break;
+    case Value::Type::kBool:
+      out << v.as_bool();
+      break;
+    case Value::Type::kInt:
+      out << v.as_int();
+      break;
+    case Value::Type::kDouble:
+      EmitDouble(v.as_double(), out);
+      break;
+    case Value::Type::kString:
+      if (NeedsQuotes(v.as_string())) out << YAML::SingleQuoted;
+      out << v.as_string();
+      break;
+    case Value::Type::kList:
+      out << YAML::BeginSeq;
+      for (const Value& item : v.as_list()) Emit(item, out);
+      out << YAML::EndSeq;
+      break;
+    case Value::Type::kMap: {
+      std::vector<const std::pair<std::string, Value>*> sorted;
+      for (const auto& entry : v.as_map()) sorted.push_back(&entry);
+      std::sort(sorted.begin(), sorted.end(),
+                [](const auto* a, const auto* b) { return a->first < b->first; });
+      out << YAML::BeginMap;
+      for (const auto* entry : sorted) {
+        out << YAML::Key << entry->first << YAML::Value;
+        Emit(entry->second, out);
+      }
+      out << YAML::EndMap;
+      break;
+    }
+  }
+}
+
+// Sets `leaf` at `path` below `root`, making maps on the way.
+void SetPath(Value* root, const google::protobuf::RepeatedPtrField<std::string>& path, Value leaf) {
+  Value* node = root;
+  for (int i = 0; i < path.size() - 1; ++i) {
+    Value* child = node->find(path[i]);
+    if (child == nullptr || !child->is_map()) {
+      node->set(path[i], Value(Value::Map()));
+      child = node->find(path[i]);
+    }
+    node = child;
+  }
+  node->set(path[path.size() - 1], std::move(leaf));
+}
+
+}  // namespace
+
+absl::Status ConfigState::Apply(const records::ConfigRecord& record) {
+  absl::Status first_error;
+  for (const records::ConfigItem& item : record.update()) {
+    absl::StatusOr<Value> value = json::Parse(item.value_json());
+    if (!value.ok()) {
+      if (first_error.ok()) {
+        first_error = absl::InvalidArgumentError(
+            absl::StrCat("config key '", item.key(), "': ", value.status().message()));
+      }
+      continue;
+    }
+    if (item.nested_key_size() > 0) {
+      SetPath(&values_, item.nested_key(), *std::move(value));
+    } else {
+      values_.set(item.key(), *std::move(value));
+    }
+  }
+  for (const records::ConfigItem& item : record.remove()) {
+    if (item.nested_key_size() == 0) {
+      values_.erase(item.key());
+      continue;
+    }
+    Value* node = &values_;
+    for (int i = 0; i < item.nested_key_size() - 1 && node != nullptr; ++i) {
+      node = node->find(item.nested_key(i));
+    }
+    if (node != nullptr) node->erase(item.nested_key(item.nested_key_size() - 1));
+  }
+  return first_error;
+}
+
+std::string ConfigState::ToYaml(const Value& wandb_meta) const {
+  Value document = Value(Value::Map());
+  auto wrap = [](const Value& v) { return Value(Value::Map{{"desc", Value()}, {"value", v}}); };
+  document.set("_wandb", wrap(wandb_meta));
+  for (const auto& [key, value] : values_.as_map()) document.set(key, wrap(value));
+  return absl::StrCat("wandb_version: 1\n\n", RenderYaml(document));
+}
+
+std::string RenderYaml(const Value& document) {
+  YAML::Emitter out;
+  out.SetNullFormat(YAML::LowerNull);
+  Emit(document, out);
+  return absl::StrCat(out.c_str(), "\n");
+}
+
+}  // namespace wandb::service

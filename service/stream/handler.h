@@ -1,0 +1,70 @@
+// The stream's first stage: applies wandb's rules to what the client sent. It assigns
+// _step, _runtime and _timestamp to history rows, keeps the consolidated summary and config,
+// answers queries, and runs the finish sequence. It never blocks on I/O: everything to
+// persist goes to the writer.
+#ifndef WANDB_SERVICE_STREAM_HANDLER_H_
+#define WANDB_SERVICE_STREAM_HANDLER_H_
+
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "common/util/logger.h"
+#include "common/util/work_queue.h"
+#include "service/stream/config_state.h"
+#include "service/stream/history_accumulator.h"
+#include "service/stream/sampled_history.h"
+#include "service/stream/stream_items.h"
+#include "service/stream/summary_state.h"
+#include "service/stream/writer.h"
+
+namespace wandb::service {
+
+class Handler {
+ public:
+  // How often wandb-summary.json and config.yaml are rewritten while the run is live.
+  static constexpr absl::Duration kFileRefreshInterval = absl::Seconds(1);
+
+  Handler(const records::RunRecord& run, Writer* writer, Logger* debug_log);
+  ~Handler();  // joins
+
+  void Start();
+  // False once the run has finished: the item was not taken.
+  bool Submit(HandlerItem item) { return queue_.Push(std::move(item)); }
+
+  int64_t rows_emitted() const { return rows_; }
+
+ private:
+  void Loop();
+  void Handle(HandlerItem& item);
+  void HandleBatch(IncomingBatch& batch);
+  void HandleRecord(records::Record& record);
+  void HandleHistory(const records::PartialHistoryRequest& request);
+  void EmitRow(HistoryRow& row);
+  void HandleFinish(FinishRequest& finish);
+  void Persist(records::Record&& record);
+  void RefreshFiles(bool force);
+
+  double start_seconds_;
+  Writer* writer_;
+  Logger* debug_log_;
+  WorkQueue<HandlerItem> queue_;
+  std::thread thread_;
+
+  HistoryAccumulator history_;
+  SummaryState summary_;
+  ConfigState config_;
+  SampledHistory sampled_;
+  Value wandb_meta_;
+  int64_t rows_ = 0;
+  int64_t rejected_ = 0;
+  bool summary_dirty_ = false;
+  bool config_dirty_ = false;
+  absl::Time last_refresh_ = absl::InfinitePast();
+  std::vector<WriterItem> out_;
+  std::vector<HistoryRow> rows_out_;
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_HANDLER_H_

@@ -1,0 +1,119 @@
+#include "service/stream/stream.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/run/run_id.h"
+#include "service/backend/backend.h"
+
+namespace wandb::service {
+
+absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request) {
+  const records::RunRecord& run = request.run();
+  if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) return s;
+  if (request.root_dir().empty() || request.root_dir()[0] != '/') {
+    return absl::InvalidArgumentError("root_dir must be an absolute path");
+  }
+  absl::Time start = absl::FromUnixSeconds(run.start_time().seconds()) +
+                     absl::Nanoseconds(run.start_time().nanos());
+  RunDirectory dir = RunDirectory::For(request.root_dir(), /*offline=*/true, start, run.run_id());
+  if (absl::Status s = dir.Create(); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<txlog::LogWriter>> log = txlog::LogWriter::Create(dir.log_path);
+  if (!log.ok()) return log.status();
+
+  std::unique_ptr<Stream> stream(new Stream(run.run_id(), dir, request.process().pid()));
+  stream->debug_log_.Open(dir.logs_dir + "/debug-internal.log");
+  stream->debug_log_.Info("stream: run %s of project '%s' from pid %d, log %s", run.run_id(),
+                          run.project(), request.process().pid(), dir.log_path);
+  if (absl::Status s = dir.LinkAsLatest(); !s.ok()) {
+    stream->debug_log_.Warning("stream: %s", s.ToString());
+  }
+
+  stream->sender_ =
+      std::make_unique<Sender>(std::make_shared<OfflineBackend>(), &stream->debug_log_);
+  stream->writer_ =
+      std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
+  stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);
+  std::vector<WriterItem> open;
+  open.push_back(OpenRun{run, request.process()});
+  stream->writer_->Submit(&open);
+  stream->sender_->Start();
+  stream->writer_->Start();
+  stream->handler_->Start();
+  return stream;
+}
+
+Stream::Stream(std::string run_id, RunDirectory dir, int64_t client_pid)
+    : run_id_(std::move(run_id)), dir_(std::move(dir)), client_pid_(client_pid) {}
+
+Stream::~Stream() {
+  handler_.reset();
+  writer_.reset();
+  sender_.reset();
+  debug_log_.Info("stream: closed");
+}
+
+void Stream::Publish(RecordBatch batch) {
+  uint64_t seq = batch.seq();
+  {
+    absl::MutexLock lock(&mu_);
+    if (seq <= received_seq_) return;  // a resend of something already handled
+    received_seq_ = seq;
+  }
+  if (!handler_->Submit(IncomingBatch{std::move(batch)})) {
+    debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
+  }
+}
+
+bool Stream::WaitReceived(uint64_t seq, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto arrived = [this, seq]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return received_seq_ >= seq; };
+  return mu_.AwaitWithTimeout(absl::Condition(&arrived), timeout);
+}
+
+template <typename Query, typename Response>
+absl::StatusOr<Response> Stream::Ask(uint64_t after_seq, absl::Duration timeout) {
+  if (!WaitReceived(after_seq, timeout)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("batch ", after_seq, " of run ", run_id_, " has not arrived"));
+  }
+  auto reply = std::make_shared<std::promise<Response>>();
+  std::future<Response> answer = reply->get_future();
+  if (!handler_->Submit(Query{reply})) {
+    return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
+  }
+  if (answer.wait_for(absl::ToChronoSeconds(timeout)) != std::future_status::ready) {
+    return absl::DeadlineExceededError(absl::StrCat("run ", run_id_, " did not answer"));
+  }
+  return answer.get();
+}
+
+absl::StatusOr<GetSummaryResponse> Stream::GetSummary(uint64_t after_seq, absl::Duration timeout) {
+  return Ask<SummaryQuery, GetSummaryResponse>(after_seq, timeout);
+}
+
+absl::StatusOr<SampledHistoryResponse> Stream::GetSampledHistory(uint64_t after_seq,
+                                                                 absl::Duration timeout) {
+  return Ask<SampledHistoryQuery, SampledHistoryResponse>(after_seq, timeout);
+}
+
+absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_seq,
+                                                 absl::Duration timeout) {
+  if (finishing_.exchange(true)) {
+    return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " is already finishing"));
+  }
+  if (!WaitReceived(last_seq, timeout)) {
+    // Finish anyway: keeping what did arrive beats keeping nothing.
+    debug_log_.Warning("stream: finishing without batches after %d (expected up to %d)",
+                       durable_seq(), last_seq);
+  }
+  debug_log_.Info("stream: finishing with exit code %d", exit_code);
+  auto reply = std::make_shared<FinishPromise>();
+  std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
+  handler_->Submit(FinishRequest{exit_code, reply});
+  absl::StatusOr<FinishRunResponse> response = done.get();
+  if (response.ok()) response->set_run_dir(dir_.run_dir);
+  debug_log_.Info("stream: finished (%s)", response.status().ToString());
+  return response;
+}
+
+}  // namespace wandb::service

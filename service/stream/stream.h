@@ -1,0 +1,71 @@
+// One run's pipeline in the daemon: handler -> writer -> sender, each on its own thread, so
+// that one run's trouble (a slow disk, a failing backend) never stalls another run.
+#ifndef WANDB_SERVICE_STREAM_STREAM_H_
+#define WANDB_SERVICE_STREAM_STREAM_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/run/run_directory.h"
+#include "common/util/logger.h"
+#include "service/stream/handler.h"
+#include "service/stream/sender.h"
+#include "service/stream/writer.h"
+#include "wandb/service.pb.h"
+
+namespace wandb::service {
+
+class Stream {
+ public:
+  // Makes the run directory and the transaction log, and starts the pipeline.
+  static absl::StatusOr<std::unique_ptr<Stream>> Open(const StartRunRequest& request);
+  ~Stream();
+
+  const std::string& run_id() const { return run_id_; }
+  const RunDirectory& dir() const { return dir_; }
+  int64_t client_pid() const { return client_pid_; }
+  Logger& debug_log() { return debug_log_; }
+
+  // Batches must arrive in sequence order; a batch at or below one already received is a
+  // duplicate and is ignored.
+  void Publish(RecordBatch batch);
+  uint64_t durable_seq() const { return writer_->durable_seq(); }
+
+  absl::StatusOr<GetSummaryResponse> GetSummary(uint64_t after_seq, absl::Duration timeout);
+  absl::StatusOr<SampledHistoryResponse> GetSampledHistory(uint64_t after_seq,
+                                                           absl::Duration timeout);
+  bool StopRequested() { return sender_->backend().StopRequested(); }
+
+  // Handles everything up to `last_seq` (waiting at most `timeout` for it to arrive), then
+  // writes the exit, summary, final and footer records and closes the log. Only the first
+  // call finishes the run.
+  absl::StatusOr<FinishRunResponse> Finish(int exit_code, uint64_t last_seq,
+                                           absl::Duration timeout);
+
+ private:
+  Stream(std::string run_id, RunDirectory dir, int64_t client_pid);
+  bool WaitReceived(uint64_t seq, absl::Duration timeout);
+  template <typename Query, typename Response>
+  absl::StatusOr<Response> Ask(uint64_t after_seq, absl::Duration timeout);
+
+  const std::string run_id_;
+  const RunDirectory dir_;
+  const int64_t client_pid_;
+  Logger debug_log_;
+  // Declared in pipeline order so destruction joins the handler first, then the writer, then
+  // the sender: each stage drains into one that still exists.
+  std::unique_ptr<Sender> sender_;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<Handler> handler_;
+
+  absl::Mutex mu_;
+  uint64_t received_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<bool> finishing_{false};
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_STREAM_H_

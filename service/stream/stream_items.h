@@ -1,0 +1,74 @@
+// What the stages of a run's stream hand each other: handler -> writer -> sender.
+#ifndef WANDB_SERVICE_STREAM_STREAM_ITEMS_H_
+#define WANDB_SERVICE_STREAM_STREAM_ITEMS_H_
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "absl/status/statusor.h"
+#include "wandb/records.pb.h"
+#include "wandb/service.pb.h"
+
+namespace wandb::service {
+
+using FinishPromise = std::promise<absl::StatusOr<FinishRunResponse>>;
+
+// --- into the handler ---------------------------------------------------------------------
+struct IncomingBatch {
+  RecordBatch batch;
+};
+struct SummaryQuery {
+  std::shared_ptr<std::promise<GetSummaryResponse>> reply;
+};
+struct SampledHistoryQuery {
+  std::shared_ptr<std::promise<SampledHistoryResponse>> reply;
+};
+struct FinishRequest {
+  int exit_code = 0;
+  std::shared_ptr<FinishPromise> reply;
+};
+using HandlerItem = std::variant<IncomingBatch, SummaryQuery, SampledHistoryQuery, FinishRequest>;
+
+// --- into the writer ----------------------------------------------------------------------
+using SharedRecord = std::shared_ptr<const records::Record>;
+
+// The first item: the writer completes the RunRecord (git facts) and writes the run's
+// opening records and wandb-metadata.json.
+struct OpenRun {
+  records::RunRecord run;
+  ProcessInfo process;
+};
+struct PersistRecord {
+  SharedRecord record;
+};
+// Every record of batch `seq` is before this marker; once written, the batch is durable.
+struct BatchHandled {
+  uint64_t seq = 0;
+};
+// A file under files/, replaced atomically.
+struct WriteRunFile {
+  std::string name;
+  std::string contents;
+};
+struct CloseLog {
+  int exit_code = 0;
+  FinishRunResponse response;
+  std::shared_ptr<FinishPromise> reply;
+};
+using WriterItem = std::variant<OpenRun, PersistRecord, BatchHandled, WriteRunFile, CloseLog>;
+
+// --- into the sender ----------------------------------------------------------------------
+struct SendFinish {
+  int exit_code = 0;
+  FinishRunResponse response;
+  std::shared_ptr<FinishPromise> reply;
+  absl::Status writer_status;
+};
+using SenderItem = std::variant<SharedRecord, SendFinish>;
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_STREAM_ITEMS_H_

@@ -1,0 +1,116 @@
+#include "service/stream/summary_state.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/value/json.h"
+
+namespace wandb::service {
+
+void SummaryState::Set(absl::string_view key, absl::string_view value_json) {
+  auto [it, inserted] = index_.try_emplace(key, entries_.size());
+  if (inserted) {
+    entries_.emplace_back(std::string(key), std::string(value_json));
+  } else {
+    entries_[it->second].second.assign(value_json.data(), value_json.size());
+  }
+}
+
+const std::string* SummaryState::Find(absl::string_view key) const {
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
+}
+
+void SummaryState::Remove(absl::string_view key) {
+  auto it = index_.find(key);
+  if (it == index_.end()) return;
+  entries_.erase(entries_.begin() + static_cast<ptrdiff_t>(it->second));
+  index_.clear();
+  for (size_t i = 0; i < entries_.size(); ++i) index_[entries_[i].first] = i;
+}
+
+absl::Status SummaryState::SetNested(const records::SummaryItem& item) {
+  absl::StatusOr<Value> leaf = json::Parse(item.value_json());
+  if (!leaf.ok()) return leaf.status();
+  const auto& path = item.nested_key();
+  const std::string* existing = Find(path[0]);
+  Value root = Value(Value::Map());
+  if (existing != nullptr) {
+    absl::StatusOr<Value> parsed = json::Parse(*existing);
+    if (parsed.ok() && parsed->is_map()) root = *std::move(parsed);
+  }
+  // Walk down, replacing anything that is not a map, as assigning into a dict would.
+  Value* node = &root;
+  for (int i = 1; i < path.size() - 1; ++i) {
+    Value* child = node->find(path[i]);
+    if (child == nullptr || !child->is_map()) {
+      node->set(path[i], Value(Value::Map()));
+      child = node->find(path[i]);
+    }
+    node = child;
+  }
+  node->set(path[path.size() - 1], *std::move(leaf));
+  Set(path[0], json::Encode(root));
+  return absl::OkStatus();
+}
+
+absl::Status SummaryState::RemoveNested(const records::SummaryItem& item) {
+  const auto& path = item.nested_key();
+  const std::string* existing = Find(path[0]);
+  if (existing == nullptr) return absl::OkStatus();
+  absl::StatusOr<Value> root = json::Parse(*existing);
+  if (!root.ok()) return root.status();
+  Value* node = &*root;
+  for (int i = 1; i < path.size() - 1 && node != nullptr; ++i) node = node->find(path[i]);
+  if (node != nullptr) node->erase(path[path.size() - 1]);
+  Set(path[0], json::Encode(*root));
+  return absl::OkStatus();
+}
+
+absl::Status SummaryState::Apply(const records::SummaryRecord& record) {
+  absl::Status first_error;
+  auto note = [&first_error](absl::Status s) {
+    if (first_error.ok()) first_error = std::move(s);
+  };
+  for (const records::SummaryItem& item : record.update()) {
+    if (item.nested_key_size() > 1) {
+      note(SetNested(item));
+    } else {
+      const std::string& key = item.nested_key_size() == 1 ? item.nested_key(0) : item.key();
+      if (absl::StatusOr<Value> v = json::Parse(item.value_json()); !v.ok()) {
+        note(absl::InvalidArgumentError(
+            absl::StrCat("summary key '", key, "': ", v.status().message())));
+        continue;
+      }
+      Set(key, item.value_json());
+    }
+  }
+  for (const records::SummaryItem& item : record.remove()) {
+    if (item.nested_key_size() > 1) {
+      note(RemoveNested(item));
+    } else {
+      Remove(item.nested_key_size() == 1 ? item.nested_key(0) : item.key());
+    }
+  }
+  return first_error;
+}
+
+std::string SummaryState::ToJson() const {
+  std::string out = "{";
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (i > 0) out.append(", ");
+    json::AppendQuoted(entries_[i].first, &out);
+    out.append(": ");
+    out.append(entries_[i].second);
+  }
+  out.push_back('}');
+  return out;
+}
+
+void SummaryState::ToItems(google::protobuf::RepeatedPtrField<records::SummaryItem>* items) const {
+  for (const auto& [key, value] : entries_) {
+    records::SummaryItem* item = items->Add();
+    item->set_key(key);
+    item->set_value_json(value);
+  }
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,142 @@
+#include "service/stream/writer.h"
+
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "service/system/host_facts.h"
+
+namespace wandb::service {
+namespace {
+
+std::string IsoUtc(const google::protobuf::Timestamp& ts) {
+  absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", t, absl::UTCTimeZone());
+}
+
+SharedRecord MakeRecord(auto fill) {
+  auto record = std::make_shared<records::Record>();
+  fill(*record);
+  return record;
+}
+
+}  // namespace
+
+std::string RenderMetadata(const records::RunRecord& run, const ProcessInfo& process,
+                           const std::string& root_dir) {
+  HostFacts host = ProbeHost();
+  nlohmann::ordered_json meta;
+  meta["os"] = host.os;
+  meta["startedAt"] = IsoUtc(run.start_time());
+  meta["heartbeatAt"] = IsoUtc(run.start_time());
+  meta["docker"] = nullptr;
+  meta["cpu_count"] = host.cpu_count;
+  meta["cpu_count_logical"] = host.cpu_count;
+  meta["args"] = process.args();
+  meta["state"] = "running";
+  meta["program"] = process.program();
+  meta["codePath"] = process.program();
+  if (!run.git().last_commit().empty()) {
+    meta["git"] = {{"remote", run.git().remote_url()}, {"commit", run.git().last_commit()}};
+  }
+  meta["email"] = nullptr;
+  meta["root"] = root_dir;
+  meta["host"] = run.host().empty() ? host.host : run.host();
+  meta["username"] = process.username();
+  meta["executable"] = process.executable();
+  meta["cwd"] = process.cwd();
+  meta["pid"] = process.pid();
+  return meta.dump(4) + "\n";
+}
+
+Writer::Writer(RunDirectory dir, std::unique_ptr<txlog::LogWriter> log, Sender* sender,
+               Logger* debug_log)
+    : dir_(std::move(dir)), log_(std::move(log)), sender_(sender), debug_log_(debug_log) {}
+
+Writer::~Writer() {
+  queue_.Close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Writer::Loop() {
+  std::vector<WriterItem> items;
+  std::vector<SenderItem> to_send;
+  while (queue_.PopAll(&items)) {
+    for (WriterItem& item : items) Handle(item, &to_send);
+    // One write(2) per wake-up, not per record: the OS gets every batch at once.
+    if (log_ != nullptr) NoteError(log_->Flush());
+    durable_seq_.store(pending_seq_, std::memory_order_release);
+    if (!to_send.empty()) sender_->Submit(&to_send);
+  }
+}
+
+void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
+  if (auto* open = std::get_if<OpenRun>(&item)) {
+    Open(*open, to_send);
+  } else if (auto* persist = std::get_if<PersistRecord>(&item)) {
+    Persist(persist->record, to_send);
+  } else if (auto* handled = std::get_if<BatchHandled>(&item)) {
+    pending_seq_ = handled->seq;
+  } else if (auto* file = std::get_if<WriteRunFile>(&item)) {
+    WriteFile(*file);
+  } else {
+    Close(std::get<CloseLog>(item), to_send);
+  }
+}
+
+void Writer::Open(OpenRun& open, std::vector<SenderItem>* to_send) {
+  GitInfo git = ProbeGit(open.process.cwd());
+  if (!git.commit.empty()) {
+    open.run.mutable_git()->set_remote_url(git.remote);
+    open.run.mutable_git()->set_last_commit(git.commit);
+  }
+  Persist(MakeRecord([](records::Record& r) { r.mutable_header(); }), to_send);
+  Persist(MakeRecord([&](records::Record& r) { *r.mutable_run() = open.run; }), to_send);
+  Persist(MakeRecord([](records::Record& r) {
+            r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
+          }),
+          to_send);
+  std::string root = std::filesystem::path(dir_.wandb_dir).parent_path().string();
+  WriteFile({"wandb-metadata.json", RenderMetadata(open.run, open.process, root)});
+  Persist(MakeRecord([](records::Record& r) {
+            records::FilesItem* f = r.mutable_files()->add_files();
+            f->set_path("wandb-metadata.json");
+            f->set_policy(records::FilesItem::NOW);
+          }),
+          to_send);
+}
+
+void Writer::Persist(const SharedRecord& record, std::vector<SenderItem>* to_send) {
+  if (log_ != nullptr) NoteError(log_->Append(record->SerializeAsString()));
+  if (sender_->wants_records()) to_send->push_back(record);
+}
+
+void Writer::WriteFile(const WriteRunFile& file) {
+  NoteError(WriteFileAtomically(dir_.files_dir + "/" + file.name, file.contents));
+}
+
+void Writer::Close(CloseLog& close, std::vector<SenderItem>* to_send) {
+  if (log_ != nullptr) {
+    NoteError(log_->Sync());
+    NoteError(log_->Close());
+    log_.reset();
+  }
+  durable_seq_.store(pending_seq_, std::memory_order_release);
+  to_send->push_back(
+      SendFinish{close.exit_code, std::move(close.response), close.reply, first_error_});
+  queue_.Close();
+}
+
+void Writer::NoteError(const absl::Status& status) {
+  if (status.ok()) return;
+  // Report the first failure (a full disk repeats itself); keep going so later records still
+  // have their chance once space returns.
+  if (first_error_.ok()) {
+    first_error_ = status;
+    debug_log_->Error("writer: %s", status.ToString());
+  }
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,58 @@
+// The stream's write-ahead stage: appends every persisted record to the transaction log
+// before the sender sees it, and writes the run directory's files.
+#ifndef WANDB_SERVICE_STREAM_WRITER_H_
+#define WANDB_SERVICE_STREAM_WRITER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/run/run_directory.h"
+#include "common/txlog/log_writer.h"
+#include "common/util/logger.h"
+#include "common/util/work_queue.h"
+#include "service/stream/sender.h"
+#include "service/stream/stream_items.h"
+
+namespace wandb::service {
+
+class Writer {
+ public:
+  Writer(RunDirectory dir, std::unique_ptr<txlog::LogWriter> log, Sender* sender,
+         Logger* debug_log);
+  ~Writer();  // joins
+
+  void Start();
+  void Submit(std::vector<WriterItem>* items) { queue_.PushAll(items); }
+
+  // Highest batch sequence number whose records have all been handed to the OS.
+  uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
+
+ private:
+  void Loop();
+  void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
+  void Open(OpenRun& open, std::vector<SenderItem>* to_send);
+  void Persist(const SharedRecord& record, std::vector<SenderItem>* to_send);
+  void WriteFile(const WriteRunFile& file);
+  void Close(CloseLog& close, std::vector<SenderItem>* to_send);
+  void NoteError(const absl::Status& status);
+
+  RunDirectory dir_;
+  std::unique_ptr<txlog::LogWriter> log_;
+  Sender* sender_;
+  Logger* debug_log_;
+  WorkQueue<WriterItem> queue_;
+  std::thread thread_;
+  std::atomic<uint64_t> durable_seq_{0};
+  uint64_t pending_seq_ = 0;
+  absl::Status first_error_;
+};
+
+// wandb-metadata.json for a run (exposed for tests).
+std::string RenderMetadata(const records::RunRecord& run, const ProcessInfo& process,
+                           const std::string& root_dir);
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_WRITER_H_
