@@ -1,0 +1,106 @@
+#ifndef WANDB_RUN_H_
+#define WANDB_RUN_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wandb/value.h"
+
+namespace wandb {
+
+namespace internal {
+class RunState;
+}
+
+struct LogOptions {
+  // The history step this data belongs to. Lower than the current step: the data is dropped
+  // with a warning. Given alone, the row is written once a later call moves past the step.
+  std::optional<int64_t> step{};
+  // False merges the data into the pending row without writing it.
+  std::optional<bool> commit{};
+};
+
+// The run's hyperparameters. A key, once set, keeps its value unless a change is allowed:
+// changing it otherwise throws wandb::Error naming the key (wandb's allow_val_change rule).
+class Config {
+ public:
+  void update(const Value::Map& values, bool allow_val_change = false);
+  void set(const std::string& key, Value value, bool allow_val_change = false);
+  std::optional<Value> get(const std::string& key) const;
+  Value::Map as_map() const;
+
+ private:
+  friend class Run;
+  explicit Config(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
+  std::shared_ptr<internal::RunState> state_;
+};
+
+// A writable path into the summary: run.summary()["val"]["acc"] = 0.9;
+class SummaryItem {
+ public:
+  SummaryItem operator[](const std::string& key) const;
+  SummaryItem& operator=(Value value);
+  void remove();
+
+ private:
+  friend class Summary;
+  SummaryItem(std::shared_ptr<internal::RunState> state, std::vector<std::string> path)
+      : state_(std::move(state)), path_(std::move(path)) {}
+  std::shared_ptr<internal::RunState> state_;
+  std::vector<std::string> path_{};
+};
+
+// The run's summary: every logged row updates its keys; explicit values can be set too (a
+// later row that logs the same key overwrites them, as in wandb).
+class Summary {
+ public:
+  SummaryItem operator[](const std::string& key) const;
+  void update(const Value::Map& values);
+  // The summary as the daemon has it, after everything logged so far.
+  Value::Map get() const;
+
+ private:
+  friend class Run;
+  explicit Summary(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
+  std::shared_ptr<internal::RunState> state_;
+};
+
+// A handle to a run; copies share the run. Thread-safe: many threads may log to one run.
+class Run {
+ public:
+  // A handle to no run: every call throws wandb::Error.
+  Run() = default;
+  explicit Run(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
+
+  // Queues a row for the daemon and returns: it never waits on disk, network or the daemon.
+  // Throws std::invalid_argument for an invalid key or value (naming it), wandb::Error after
+  // finish().
+  void log(Value::Map data, const LogOptions& options = {});
+
+  Config config() const;
+  Summary summary() const;
+
+  // Finishes the run: everything logged is written, then the exit code. Runs still open at
+  // normal process exit are finished with code 0. A second call does nothing.
+  void finish(int exit_code = 0);
+
+  const std::string& id() const;
+  const std::string& name() const;
+  const std::string& project() const;
+  const std::string& entity() const;
+  // The run directory (wandb/offline-run-YYYYMMDD_HHMMSS-<id>); empty when disabled.
+  const std::string& dir() const;
+  bool disabled() const;
+  bool finished() const;
+
+ private:
+  internal::RunState& state() const;
+  std::shared_ptr<internal::RunState> state_;
+};
+
+}  // namespace wandb
+
+#endif  // WANDB_RUN_H_

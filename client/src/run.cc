@@ -1,0 +1,124 @@
+// The public API: thin wrappers that turn internal statuses into the exceptions of the
+// API's contract (invalid data -> std::invalid_argument, misuse -> wandb::Error).
+#include "wandb/run.h"
+
+#include <stdexcept>
+
+#include "client/src/run_registry.h"
+#include "client/src/run_state.h"
+#include "client/src/settings_resolver.h"
+#include "common/protocol.h"
+#include "common/value/validation.h"
+#include "wandb/error.h"
+#include "wandb/wandb.h"
+
+namespace wandb {
+namespace {
+
+void ThrowIfError(const absl::Status& status) {
+  if (status.ok()) return;
+  std::string message(status.message());
+  if (absl::IsInvalidArgument(status)) throw std::invalid_argument(message);
+  throw Error(message);
+}
+
+}  // namespace
+
+Run init(Settings settings) {
+  for (const auto& [key, value] : settings.config) {
+    ThrowIfError(validation::ValidateKey(key));
+    ThrowIfError(validation::ValidateValue(key, value));
+  }
+  absl::StatusOr<internal::ResolvedSettings> resolved = internal::ResolveSettings(
+      std::move(settings), [](const char* name) { return std::getenv(name); });
+  if (!resolved.ok()) throw Error(std::string(resolved.status().message()));
+  if (resolved->mode == Mode::kDisabled) return Run(internal::RunState::Disabled(*resolved));
+
+  internal::RunRegistry& registry = internal::RunRegistry::Get();
+  if (std::shared_ptr<internal::RunState> current = registry.Current()) {
+    if (!resolved->reinit) return Run(current);
+    registry.Remove(current.get());
+    current->Finish(0);
+  }
+  absl::StatusOr<std::shared_ptr<internal::RunState>> run =
+      internal::RunState::Start(*std::move(resolved));
+  if (!run.ok()) {
+    throw Error("wandb::init: cannot start the run: " + std::string(run.status().message()));
+  }
+  registry.Add(*run);
+  return Run(*run);
+}
+
+const char* version() { return kVersion; }
+
+internal::RunState& Run::state() const {
+  if (state_ == nullptr) throw Error("this wandb::Run was not made by wandb::init()");
+  return *state_;
+}
+
+void Run::log(Value::Map data, const LogOptions& options) {
+  ThrowIfError(state().Log(std::move(data), options));
+}
+
+Config Run::config() const {
+  state();  // throws for a Run that init() did not make
+  return Config(state_);
+}
+
+Summary Run::summary() const {
+  state();
+  return Summary(state_);
+}
+
+void Run::finish(int exit_code) {
+  internal::RunState& s = state();
+  internal::RunRegistry::Get().Remove(&s);
+  s.Finish(exit_code);
+}
+
+const std::string& Run::id() const { return state().settings().run_id; }
+const std::string& Run::name() const { return state().settings().name; }
+const std::string& Run::project() const { return state().settings().project; }
+const std::string& Run::entity() const { return state().settings().entity; }
+const std::string& Run::dir() const { return state().dir(); }
+bool Run::disabled() const { return state().disabled(); }
+bool Run::finished() const { return state().finished(); }
+
+void Config::update(const Value::Map& values, bool allow_val_change) {
+  ThrowIfError(state_->UpdateConfig(values, allow_val_change));
+}
+
+void Config::set(const std::string& key, Value value, bool allow_val_change) {
+  ThrowIfError(state_->UpdateConfig(Value::Map{{key, std::move(value)}}, allow_val_change));
+}
+
+std::optional<Value> Config::get(const std::string& key) const { return state_->GetConfig(key); }
+Value::Map Config::as_map() const { return state_->ConfigSnapshot(); }
+
+SummaryItem Summary::operator[](const std::string& key) const { return SummaryItem(state_, {key}); }
+
+void Summary::update(const Value::Map& values) {
+  for (const auto& [key, value] : values) ThrowIfError(state_->SetSummary({key}, value));
+}
+
+Value::Map Summary::get() const {
+  absl::StatusOr<Value::Map> summary = state_->GetSummary();
+  if (absl::IsFailedPrecondition(summary.status())) ThrowIfError(summary.status());
+  // A daemon that does not answer must not throw into the training loop.
+  return summary.ok() ? *std::move(summary) : Value::Map();
+}
+
+SummaryItem SummaryItem::operator[](const std::string& key) const {
+  std::vector<std::string> path = path_;
+  path.push_back(key);
+  return SummaryItem(state_, std::move(path));
+}
+
+SummaryItem& SummaryItem::operator=(Value value) {
+  ThrowIfError(state_->SetSummary(path_, std::move(value)));
+  return *this;
+}
+
+void SummaryItem::remove() { ThrowIfError(state_->RemoveSummary(path_)); }
+
+}  // namespace wandb

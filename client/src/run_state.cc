@@ -1,0 +1,247 @@
+#include "client/src/run_state.h"
+
+#include <time.h>
+
+#include "absl/strings/str_cat.h"
+#include "client/src/process_info.h"
+#include "common/protocol.h"
+#include "common/value/json.h"
+#include "common/value/validation.h"
+
+namespace wandb::internal {
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+constexpr auto kQueryTimeout = std::chrono::seconds(10);
+
+double WallSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// A summary path: a valid top-level key, then non-empty UTF-8 nested keys.
+absl::Status ValidatePath(const std::vector<std::string>& path) {
+  if (path.empty()) return absl::InvalidArgumentError("empty summary path");
+  if (absl::Status s = validation::ValidateKey(path[0]); !s.ok()) return s;
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i].empty() || !validation::IsValidUtf8(path[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key '", path[0], "': nested key ", i, " is empty or not valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void SetPath(records::SummaryItem* item, const std::vector<std::string>& path) {
+  if (path.size() == 1) {
+    item->set_key(path[0]);
+  } else {
+    for (const std::string& k : path) item->add_nested_key(k);
+  }
+}
+
+}  // namespace
+
+RunState::RunState(ResolvedSettings settings)
+    : settings_(std::move(settings)), console_(settings_.silent), config_(settings_.config) {}
+
+RunState::~RunState() {
+  // The registry finishes runs before this; a run reached here unfinished was never started.
+  if (outbox_ != nullptr) outbox_->Close();
+}
+
+std::shared_ptr<RunState> RunState::Disabled(ResolvedSettings settings) {
+  return std::shared_ptr<RunState>(new RunState(std::move(settings)));
+}
+
+absl::StatusOr<std::shared_ptr<RunState>> RunState::Start(ResolvedSettings settings) {
+  std::shared_ptr<RunState> run(new RunState(std::move(settings)));
+  absl::Status s = run->StartOnDaemon();
+  if (absl::IsUnavailable(s)) s = run->StartOnDaemon();  // the daemon idled out meanwhile
+  if (!s.ok()) return s;
+  return run;
+}
+
+absl::Status RunState::StartOnDaemon() {
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> connection = ServiceConnection::Shared();
+  if (!connection.ok()) return connection.status();
+  connection_ = *connection;
+
+  service::StartRunRequest request;
+  request.set_protocol_version(kProtocolVersion);
+  request.set_client_version(kVersion);
+  request.set_mode(service::MODE_OFFLINE);
+  request.set_root_dir(settings_.root_dir);
+  *request.mutable_process() = CurrentProcessInfo();
+  records::RunRecord* run = request.mutable_run();
+  run->set_run_id(settings_.run_id);
+  run->set_project(settings_.project);
+  run->set_entity(settings_.entity);
+  run->set_display_name(settings_.name);
+  run->set_notes(settings_.notes);
+  run->set_run_group(settings_.group);
+  run->set_job_type(settings_.job_type);
+  for (const std::string& tag : settings_.tags) run->add_tags(tag);
+  double now = WallSeconds();
+  run->mutable_start_time()->set_seconds(static_cast<int64_t>(now));
+  run->mutable_start_time()->set_nanos(
+      static_cast<int32_t>((now - static_cast<int64_t>(now)) * 1e9));
+  for (const auto& [key, value] : settings_.config) {
+    records::ConfigItem* item = run->mutable_config()->add_update();
+    item->set_key(key);
+    item->set_value_json(json::Encode(value));
+  }
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kStartTimeout);
+  service::StartRunResponse response;
+  grpc::Status status = connection_->stub().StartRun(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status);
+  run_dir_ = response.run_dir();
+
+  debug_log_.Open(run_dir_ + "/logs/debug.log");
+  debug_log_.Info("run %s started by pid %d; wandb-service pid %d at %s", settings_.run_id,
+                  request.process().pid(), connection_->hello().pid(),
+                  connection_->endpoint().socket_path);
+  outbox_ = std::make_unique<RecordOutbox>(connection_, settings_.run_id, &debug_log_);
+  outbox_->Start();
+
+  console_.Info(absl::StrCat("Tracking run with wandb-cpp version ", kVersion));
+  console_.Info("W&B syncing is set to `offline` in this directory.");
+  console_.Info(absl::StrCat("Run data is saved locally in ", run_dir_));
+  for (const std::string& warning : settings_.warnings) console_.Warning(warning);
+  return absl::OkStatus();
+}
+
+absl::Status RunState::CheckLive(const char* what) const {
+  if (!finished_.load()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " on run ", settings_.run_id, " after finish()"));
+}
+
+absl::Status RunState::Log(Value::Map data, const LogOptions& options) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("log()"); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateEntries(data); !s.ok()) return s;
+  if (options.step.has_value() && *options.step < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("step ", *options.step, " is negative"));
+  }
+  // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
+  // nor a commit.
+  bool flush = options.commit.value_or(!options.step.has_value());
+  outbox_->Log(LogCall{std::move(data), options.step, flush, WallSeconds()});
+  return absl::OkStatus();
+}
+
+absl::Status RunState::UpdateConfig(const Value::Map& values, bool allow_val_change) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("config update"); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateEntries(values); !s.ok()) return s;
+  records::Record record;
+  {
+    std::lock_guard lock(config_mu_);
+    for (const auto& [key, value] : values) {
+      const Value* old = config_.find(key);
+      if (old != nullptr && !(*old == value) && !allow_val_change) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("config key '", key, "' already has the value ", old->to_json(),
+                         "; pass allow_val_change=true to change it to ", value.to_json()));
+      }
+    }
+    for (const auto& [key, value] : values) {
+      config_.set(key, value);
+      records::ConfigItem* item = record.mutable_config()->add_update();
+      item->set_key(key);
+      item->set_value_json(json::Encode(value));
+    }
+  }
+  outbox_->Send(std::move(record));
+  return absl::OkStatus();
+}
+
+std::optional<Value> RunState::GetConfig(const std::string& key) {
+  std::lock_guard lock(config_mu_);
+  const Value* v = config_.find(key);
+  return v == nullptr ? std::nullopt : std::optional<Value>(*v);
+}
+
+Value::Map RunState::ConfigSnapshot() {
+  std::lock_guard lock(config_mu_);
+  return config_.as_map();
+}
+
+absl::Status RunState::SetSummary(const std::vector<std::string>& path, Value value) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
+  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
+  records::Record record;
+  records::SummaryItem* item = record.mutable_summary()->add_update();
+  SetPath(item, path);
+  item->set_value_json(json::Encode(value));
+  outbox_->Send(std::move(record));
+  return absl::OkStatus();
+}
+
+absl::Status RunState::RemoveSummary(const std::vector<std::string>& path) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
+  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
+  records::Record record;
+  SetPath(record.mutable_summary()->add_remove(), path);
+  outbox_->Send(std::move(record));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value::Map> RunState::GetSummary() {
+  if (disabled()) return Value::Map();
+  if (absl::Status s = CheckLive("summary read"); !s.ok()) return s;
+  service::RunQuery query;
+  query.set_protocol_version(kProtocolVersion);
+  query.set_run_id(settings_.run_id);
+  query.set_after_seq(outbox_->Flush());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
+  service::GetSummaryResponse response;
+  if (grpc::Status s = connection_->stub().GetSummary(&context, query, &response); !s.ok()) {
+    return FromGrpc(s);
+  }
+  Value result = Value(Value::Map());
+  for (const records::SummaryItem& item : response.item()) {
+    absl::StatusOr<Value> v = json::Parse(item.value_json());
+    if (v.ok()) result.set(item.key(), *std::move(v));
+  }
+  return result.as_map();
+}
+
+void RunState::Finish(int exit_code) {
+  if (finished_.exchange(true) || disabled()) return;
+  uint64_t last_seq = outbox_->Close();
+  service::FinishRunRequest request;
+  request.set_protocol_version(kProtocolVersion);
+  request.set_run_id(settings_.run_id);
+  request.set_exit_code(exit_code);
+  request.set_last_seq(last_seq);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+  service::FinishRunResponse response;
+  grpc::Status status = connection_->stub().FinishRun(&context, request, &response);
+  debug_log_.Info("finish(%d): %s after %d batches", exit_code,
+                  status.ok() ? "done" : status.error_message(), last_seq);
+  if (int64_t lost = outbox_->undelivered(); lost > 0) {
+    console_.Warning(absl::StrCat(lost, " records of run ", settings_.run_id,
+                                  " could not be delivered to wandb-service"));
+  }
+  if (!status.ok()) {
+    console_.Warning(absl::StrCat("wandb-service could not finish run ", settings_.run_id, ": ",
+                                  status.error_message(), " (data so far is in ", run_dir_, ")"));
+    return;
+  }
+  console_.Footer(response);
+  console_.Info(absl::StrCat("Offline run ", settings_.run_id, " finished with ",
+                             response.history_rows(), " history rows: ", run_dir_));
+  console_.Info(absl::StrCat("Sync it to W&B with: wandb sync ", run_dir_));
+}
+
+}  // namespace wandb::internal

@@ -1,0 +1,65 @@
+// Everything one run holds in the client: its settings, the config mirror, the outbox to the
+// daemon. Methods return absl::Status; the public Run turns them into exceptions.
+#ifndef WANDB_CLIENT_SRC_RUN_STATE_H_
+#define WANDB_CLIENT_SRC_RUN_STATE_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/src/console.h"
+#include "client/src/record_outbox.h"
+#include "client/src/service_connection.h"
+#include "client/src/settings_resolver.h"
+#include "common/util/logger.h"
+#include "wandb/run.h"
+
+namespace wandb::internal {
+
+class RunState {
+ public:
+  // Connects to (or starts) the daemon and starts the run there.
+  static absl::StatusOr<std::shared_ptr<RunState>> Start(ResolvedSettings settings);
+  // A run whose calls do nothing (mode disabled).
+  static std::shared_ptr<RunState> Disabled(ResolvedSettings settings);
+  ~RunState();
+
+  absl::Status Log(Value::Map data, const LogOptions& options);
+  absl::Status UpdateConfig(const Value::Map& values, bool allow_val_change);
+  std::optional<Value> GetConfig(const std::string& key);
+  Value::Map ConfigSnapshot();
+  absl::Status SetSummary(const std::vector<std::string>& path, Value value);
+  absl::Status RemoveSummary(const std::vector<std::string>& path);
+  absl::StatusOr<Value::Map> GetSummary();
+  // Never fails the caller: a daemon problem is reported on stderr and in debug.log.
+  void Finish(int exit_code);
+
+  const ResolvedSettings& settings() const { return settings_; }
+  const std::string& dir() const { return run_dir_; }
+  bool disabled() const { return settings_.mode == Mode::kDisabled; }
+  bool finished() const { return finished_.load(); }
+
+ private:
+  explicit RunState(ResolvedSettings settings);
+  absl::Status StartOnDaemon();
+  absl::Status CheckLive(const char* what) const;
+
+  ResolvedSettings settings_;
+  Console console_;
+  Logger debug_log_;
+  std::shared_ptr<ServiceConnection> connection_;
+  std::unique_ptr<RecordOutbox> outbox_;
+  std::string run_dir_;
+  std::atomic<bool> finished_{false};
+
+  std::mutex config_mu_;
+  Value config_;  // guarded by config_mu_
+};
+
+}  // namespace wandb::internal
+
+#endif  // WANDB_CLIENT_SRC_RUN_STATE_H_

@@ -1,0 +1,100 @@
+#include "client/src/service_connection.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "client/src/service_launcher.h"
+#include "common/ipc/file_lock.h"
+#include "common/protocol.h"
+
+namespace wandb::internal {
+namespace {
+
+constexpr auto kHelloTimeout = std::chrono::seconds(2);
+constexpr auto kReadyTimeout = std::chrono::seconds(10);
+
+}  // namespace
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+std::shared_ptr<grpc::Channel> ServiceConnection::MakeChannel(const ServiceEndpoint& endpoint) {
+  grpc::ChannelArguments args;
+  // gRPC's default reconnect backoff is a second; a daemon that just started should be
+  // reached at once, and a channel of our own must not share a subchannel that already
+  // failed against a stale socket.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(endpoint.grpc_target(), grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
+    const ServiceEndpoint& endpoint, bool wait_for_ready) {
+  auto conn = std::shared_ptr<ServiceConnection>(new ServiceConnection());
+  conn->endpoint_ = endpoint;
+  conn->channel_ = MakeChannel(endpoint);
+  conn->stub_ = service::WandbService::NewStub(conn->channel_);
+  grpc::ClientContext context;
+  context.set_wait_for_ready(wait_for_ready);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       (wait_for_ready ? kReadyTimeout : kHelloTimeout));
+  service::HelloRequest request;
+  request.set_protocol_version(kProtocolVersion);
+  request.set_client_version(kVersion);
+  request.set_pid(getpid());
+  grpc::Status status = conn->stub_->Hello(&context, request, &conn->hello_);
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return absl::UnavailableError(status.error_message());
+    }
+    return FromGrpc(status);
+  }
+  if (conn->hello_.protocol_version() != kProtocolVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the wandb-service running at ", endpoint.socket_path, " (version ",
+        conn->hello_.daemon_version(), ", pid ", conn->hello_.pid(), ") speaks protocol ",
+        conn->hello_.protocol_version(), " but this libwandb (", kVersion, ") speaks ",
+        kProtocolVersion, "; stop that daemon or let it idle out"));
+  }
+  return conn;
+}
+
+absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect() {
+  absl::StatusOr<ServiceEndpoint> endpoint = ServiceEndpoint::Resolve();
+  if (!endpoint.ok()) return endpoint.status();
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = TryHello(*endpoint, false);
+  if (!absl::IsUnavailable(conn.status())) return conn;
+
+  // Nobody answers: start a daemon, one process at a time. Whoever gets the lock second
+  // finds the first one's daemon and starts none.
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(endpoint->spawn_lock_path, absl::Seconds(30));
+  if (!lock.ok()) return lock.status();
+  conn = TryHello(*endpoint, false);
+  if (!absl::IsUnavailable(conn.status())) return conn;
+  if (absl::Status s = LaunchService(*endpoint); !s.ok()) return s;
+  return TryHello(*endpoint, true);
+}
+
+absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Shared() {
+  static absl::Mutex mu(absl::kConstInit);
+  static std::weak_ptr<ServiceConnection> current;
+  absl::MutexLock lock(&mu);
+  if (std::shared_ptr<ServiceConnection> conn = current.lock()) {
+    grpc_connectivity_state state = conn->channel_->GetState(false);
+    if (state != GRPC_CHANNEL_TRANSIENT_FAILURE && state != GRPC_CHANNEL_SHUTDOWN) return conn;
+  }
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = Connect();
+  if (conn.ok()) current = *conn;
+  return conn;
+}
+
+}  // namespace wandb::internal

@@ -1,0 +1,123 @@
+#include "client/src/settings_resolver.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/run/run_id.h"
+#include "common/value/validation.h"
+
+namespace wandb::internal {
+namespace {
+
+// The init argument when given, else the environment variable when set and non-empty.
+std::string Pick(const std::optional<std::string>& arg, const char* env_value,
+                 std::string fallback = "") {
+  if (arg.has_value()) return *arg;
+  if (env_value != nullptr && *env_value != '\0') return env_value;
+  return fallback;
+}
+
+bool IsTrue(const char* value) {
+  std::string v = absl::AsciiStrToLower(value ? value : "");
+  return v == "true" || v == "1" || v == "yes";
+}
+
+absl::StatusOr<Mode> ParseMode(const char* value, std::vector<std::string>* warnings) {
+  std::string v = absl::AsciiStrToLower(value);
+  if (v == "offline" || v == "dryrun") return Mode::kOffline;
+  if (v == "disabled") return Mode::kDisabled;
+  if (v == "online" || v == "run") {
+    warnings->push_back(absl::StrCat("WANDB_MODE=", value, " is not available in wandb-cpp ",
+                                     WANDB_CPP_VERSION, " yet; tracking offline"));
+    return Mode::kOffline;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("WANDB_MODE='", value, "' is not a mode; use offline, dryrun or disabled"));
+}
+
+Value::Map FilterConfig(Value::Map config, const std::vector<std::string>& include,
+                        const std::vector<std::string>& exclude) {
+  auto listed = [](const std::vector<std::string>& keys, const std::string& key) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  };
+  std::erase_if(config, [&](const auto& entry) {
+    return (!include.empty() && !listed(include, entry.first)) || listed(exclude, entry.first);
+  });
+  return config;
+}
+
+absl::Status CheckName(const char* what, const std::string& value) {
+  if (value.size() > 128 || !validation::IsValidUtf8(value) ||
+      value.find('/') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " '", value, "' must be valid UTF-8, at most 128 bytes, without '/'"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& env) {
+  ResolvedSettings r;
+  r.project = Pick(s.project, env("WANDB_PROJECT"), "uncategorized");
+  r.entity = Pick(s.entity, env("WANDB_ENTITY"));
+  r.name = Pick(s.name, env("WANDB_NAME"));
+  r.notes = Pick(s.notes, env("WANDB_NOTES"));
+  r.group = Pick(s.group, env("WANDB_RUN_GROUP"));
+  r.job_type = Pick(s.job_type, env("WANDB_JOB_TYPE"));
+  r.run_id = Pick(s.id, env("WANDB_RUN_ID"));
+  r.reinit = s.reinit;
+  if (s.tags.has_value()) {
+    r.tags = *s.tags;
+  } else if (const char* tags = env("WANDB_TAGS"); tags != nullptr && *tags != '\0') {
+    for (absl::string_view t : absl::StrSplit(tags, ',', absl::SkipWhitespace())) {
+      r.tags.emplace_back(absl::StripAsciiWhitespace(t));
+    }
+  }
+  if (s.mode.has_value()) {
+    r.mode = *s.mode;
+  } else if (const char* mode = env("WANDB_MODE"); mode != nullptr && *mode != '\0') {
+    absl::StatusOr<Mode> parsed = ParseMode(mode, &r.warnings);
+    if (!parsed.ok()) return parsed.status();
+    r.mode = *parsed;
+  }
+  r.silent = s.silent.has_value() ? *s.silent : IsTrue(env("WANDB_SILENT"));
+  if (s.finish_timeout.has_value()) {
+    r.finish_timeout = *s.finish_timeout;
+  } else if (const char* t = env("WANDB_FINISH_TIMEOUT"); t != nullptr && *t != '\0') {
+    double seconds = 0;
+    if (!absl::SimpleAtod(t, &seconds) || seconds <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("WANDB_FINISH_TIMEOUT='", t, "' is not a positive number of seconds"));
+    }
+    r.finish_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  }
+
+  std::string dir = Pick(s.dir, env("WANDB_DIR"));
+  std::error_code ec;
+  r.root_dir = std::filesystem::absolute(dir.empty() ? "." : dir, ec).lexically_normal();
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("dir '", dir, "': ", ec.message()));
+  if (r.root_dir.size() > 1 && r.root_dir.back() == '/') r.root_dir.pop_back();
+
+  if (r.run_id.empty()) r.run_id = GenerateRunId();
+  if (absl::Status st = ValidateRunId(r.run_id); !st.ok()) return st;
+  if (absl::Status st = CheckName("project", r.project); !st.ok()) return st;
+  if (absl::Status st = CheckName("entity", r.entity); !st.ok()) return st;
+  for (const std::string& tag : r.tags) {
+    if (tag.empty() || tag.size() > 64 || !validation::IsValidUtf8(tag)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tag '", tag, "' must be 1 to 64 bytes of valid UTF-8"));
+    }
+  }
+  // The config's keys and values are checked by init(), which reports them as invalid data.
+  r.config = FilterConfig(std::move(s.config), s.config_include_keys, s.config_exclude_keys);
+  return r;
+}
+
+}  // namespace wandb::internal

@@ -1,0 +1,40 @@
+// Merges init() arguments with the WANDB_* environment and defaults (init wins), and checks
+// the result.
+#ifndef WANDB_CLIENT_SRC_SETTINGS_RESOLVER_H_
+#define WANDB_CLIENT_SRC_SETTINGS_RESOLVER_H_
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "wandb/settings.h"
+
+namespace wandb::internal {
+
+struct ResolvedSettings {
+  std::string project;
+  std::string entity;
+  std::string name;
+  std::string notes;
+  std::vector<std::string> tags;
+  std::string group;
+  std::string job_type;
+  Value::Map config;
+  std::string root_dir;  // absolute
+  std::string run_id;
+  Mode mode = Mode::kOffline;
+  bool silent = false;
+  bool reinit = false;
+  std::chrono::milliseconds finish_timeout{std::chrono::seconds(60)};
+  std::vector<std::string> warnings;  // to print once the run starts
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+absl::StatusOr<ResolvedSettings> ResolveSettings(Settings settings, const EnvLookup& env);
+
+}  // namespace wandb::internal
+
+#endif  // WANDB_CLIENT_SRC_SETTINGS_RESOLVER_H_

@@ -1,0 +1,49 @@
+// A training loop that tracks itself with wandb-cpp: config, 1,000 steps of metrics, a
+// nested validation group every 100 steps, and a summary value.
+//
+//   ./build/bin/train [--steps N]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+#include <wandb/wandb.h>
+
+int main(int argc, char** argv) {
+  int steps = 1000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--steps") == 0) steps = std::atoi(argv[i + 1]);
+  }
+
+  wandb::Run run = wandb::init({
+      .project = "wandb-cpp-examples",
+      .name = "train-example",
+      .tags = std::vector<std::string>{"example", "cpp"},
+      .config = {{"lr", 1e-3},
+                 {"batch_size", 64},
+                 {"layers", {128, 64, 10}},
+                 {"optimizer", {{"name", "adam"}, {"betas", {0.9, 0.999}}}}},
+  });
+  run.config().update({{"epochs", steps / 100}});
+
+  std::mt19937 rng(42);
+  std::normal_distribution<double> noise(0.0, 0.02);
+  double best_acc = 0;
+  for (int step = 0; step < steps; ++step) {
+    double progress = static_cast<double>(step) / steps;
+    double loss = 2.3 * std::exp(-4.0 * progress) + 0.05 + noise(rng);
+    double acc = 1.0 - 0.9 * std::exp(-5.0 * progress) + noise(rng) / 2;
+    if (step % 100 == 99) {
+      double val_acc = acc - 0.02;
+      best_acc = std::max(best_acc, val_acc);
+      // commit=false: merged into this step's row, which the next log() call writes.
+      run.log({{"val", {{"loss", loss * 1.1}, {"acc", val_acc}}}}, {.commit = false});
+    }
+    run.log({{"loss", loss}, {"acc", acc}, {"lr", 1e-3 * (1.0 - progress)}});
+  }
+  run.summary()["best_val_acc"] = best_acc;
+  run.finish();
+  std::printf("run %s written to %s\n", run.id().c_str(), run.dir().c_str());
+  return 0;
+}
