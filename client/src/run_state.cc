@@ -57,14 +57,16 @@ std::shared_ptr<RunState> RunState::Disabled(ResolvedSettings settings) {
 
 absl::StatusOr<std::shared_ptr<RunState>> RunState::Start(ResolvedSettings settings) {
   std::shared_ptr<RunState> run(new RunState(std::move(settings)));
-  absl::Status s = run->StartOnDaemon();
-  if (absl::IsUnavailable(s)) s = run->StartOnDaemon();  // the daemon idled out meanwhile
+  absl::Status s = run->StartOnDaemon(/*reconnect=*/false);
+  // The daemon may have idled out since this process last used it: start a new one.
+  if (absl::IsUnavailable(s)) s = run->StartOnDaemon(/*reconnect=*/true);
   if (!s.ok()) return s;
   return run;
 }
 
-absl::Status RunState::StartOnDaemon() {
-  absl::StatusOr<std::shared_ptr<ServiceConnection>> connection = ServiceConnection::Shared();
+absl::Status RunState::StartOnDaemon(bool reconnect) {
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> connection =
+      ServiceConnection::Shared(reconnect);
   if (!connection.ok()) return connection.status();
   connection_ = *connection;
 

@@ -45,7 +45,7 @@ class RunState {
 
  private:
   explicit RunState(ResolvedSettings settings);
-  absl::Status StartOnDaemon();
+  absl::Status StartOnDaemon(bool reconnect);
   absl::Status CheckLive(const char* what) const;
 
   ResolvedSettings settings_;

@@ -68,33 +68,34 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
   return conn;
 }
 
-absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect() {
-  absl::StatusOr<ServiceEndpoint> endpoint = ServiceEndpoint::Resolve();
-  if (!endpoint.ok()) return endpoint.status();
-  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = TryHello(*endpoint, false);
+absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect(
+    const ServiceEndpoint& endpoint) {
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = TryHello(endpoint, false);
   if (!absl::IsUnavailable(conn.status())) return conn;
 
   // Nobody answers: start a daemon, one process at a time. Whoever gets the lock second
   // finds the first one's daemon and starts none.
-  absl::StatusOr<FileLock> lock = FileLock::Acquire(endpoint->spawn_lock_path, absl::Seconds(30));
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(endpoint.spawn_lock_path, absl::Seconds(30));
   if (!lock.ok()) return lock.status();
-  conn = TryHello(*endpoint, false);
+  conn = TryHello(endpoint, false);
   if (!absl::IsUnavailable(conn.status())) return conn;
-  if (absl::Status s = LaunchService(*endpoint); !s.ok()) return s;
-  return TryHello(*endpoint, true);
+  if (absl::Status s = LaunchService(endpoint); !s.ok()) return s;
+  return TryHello(endpoint, true);
 }
 
-absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Shared() {
+absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Shared(bool reconnect) {
+  absl::StatusOr<ServiceEndpoint> endpoint = ServiceEndpoint::Resolve();
+  if (!endpoint.ok()) return endpoint.status();
   static absl::Mutex mu(absl::kConstInit);
   static std::weak_ptr<ServiceConnection> current;
   absl::MutexLock lock(&mu);
-  if (std::shared_ptr<ServiceConnection> conn = current.lock()) {
+  if (std::shared_ptr<ServiceConnection> conn = current.lock();
+      !reconnect && conn != nullptr && conn->endpoint_.socket_path == endpoint->socket_path) {
     grpc_connectivity_state state = conn->channel_->GetState(false);
     if (state != GRPC_CHANNEL_TRANSIENT_FAILURE && state != GRPC_CHANNEL_SHUTDOWN) return conn;
   }
-  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = Connect();
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = Connect(*endpoint);
   if (conn.ok()) current = *conn;
   return conn;
 }
-
 }  // namespace wandb::internal

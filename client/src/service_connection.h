@@ -17,15 +17,17 @@ namespace wandb::internal {
 class ServiceConnection {
  public:
   // The process's connection, made (and the daemon started) on first use, or again after
-  // the daemon it knew went away.
-  static absl::StatusOr<std::shared_ptr<ServiceConnection>> Shared();
+  // the daemon it knew went away or the service directory changed. `reconnect` makes a new
+  // one regardless: a daemon that idled out leaves a channel that still looks healthy.
+  static absl::StatusOr<std::shared_ptr<ServiceConnection>> Shared(bool reconnect = false);
 
   service::WandbService::Stub& stub() { return *stub_; }
   const ServiceEndpoint& endpoint() const { return endpoint_; }
   const service::HelloResponse& hello() const { return hello_; }
 
  private:
-  static absl::StatusOr<std::shared_ptr<ServiceConnection>> Connect();
+  static absl::StatusOr<std::shared_ptr<ServiceConnection>> Connect(
+      const ServiceEndpoint& endpoint);
   static std::shared_ptr<grpc::Channel> MakeChannel(const ServiceEndpoint& endpoint);
   // Hello over a fresh channel; Unavailable when nothing listens.
   static absl::StatusOr<std::shared_ptr<ServiceConnection>> TryHello(

@@ -188,10 +188,10 @@ class Parser {
       default:
         return Error("unknown escape");
     }
-    uint32_t cp;
+    uint32_t cp = 0;
     if (absl::Status s = ParseHex4(&cp); !s.ok()) return s;
     if (cp >= 0xD800 && cp < 0xDC00 && Consume("\\u")) {
-      uint32_t low;
+      uint32_t low = 0;
       if (absl::Status s = ParseHex4(&low); !s.ok()) return s;
       if (low < 0xDC00 || low > 0xDFFF) return Error("bad surrogate pair");
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);

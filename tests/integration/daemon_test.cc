@@ -1,0 +1,148 @@
+// The daemon as a program: it outlives bad clients, refuses other protocol versions clearly,
+// refuses records a client must not send, and exits by itself when idle.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <grpcpp/grpcpp.h>
+#include <wandb/wandb.h>
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "common/protocol.h"
+#include "tests/support/test_env.h"
+#include "wandb/service.grpc.pb.h"
+
+namespace wandb::testing {
+namespace {
+
+// Connects to the daemon's socket and writes `bytes` there, as a confused or hostile peer.
+void SendRaw(const std::string& socket_path, const std::string& bytes) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path.c_str());
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    ssize_t n = write(fd, bytes.data(), bytes.size());
+    (void)n;
+  }
+  close(fd);
+}
+
+std::unique_ptr<service::WandbService::Stub> Stub(const TestEnv& env) {
+  return service::WandbService::NewStub(
+      grpc::CreateChannel("unix:" + env.socket_path(), grpc::InsecureChannelCredentials()));
+}
+
+int CountRows(const TestEnv& env, const std::string& id) {
+  int rows = 0;
+  for (const auto& r : ReadLog(env.RunDir(id) + "/run-" + id + ".wandb").records) {
+    rows += r.has_history();
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("random bytes on the socket harm neither the daemon nor a live run") {
+  TestEnv env;
+  Run run = wandb::init({.id = "survivor"});
+  run.log({{"before", 1}});
+  run.summary().get();  // the daemon is up and has the row
+  std::vector<pid_t> daemons = env.DaemonPids();
+  REQUIRE(daemons.size() == 1);
+
+  std::mt19937 rng(1234);
+  for (int i = 0; i < 200; ++i) {
+    std::string junk(1 + rng() % 4096, '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    // Every fourth peer starts like HTTP/2 so the junk reaches gRPC's frame parser.
+    if (i % 4 == 0) junk = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + junk;
+    SendRaw(env.socket_path(), junk);
+  }
+  run.log({{"after", 2}});
+  run.finish();
+  CHECK(env.DaemonPids() == daemons);
+  CHECK(CountRows(env, "survivor") == 2);
+}
+
+TEST_CASE("a client of another protocol version is refused with a clear error") {
+  TestEnv env;
+  Run run = wandb::init({.id = "version"});  // starts the daemon
+  auto stub = Stub(env);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  service::StartRunRequest request;
+  request.set_protocol_version(kProtocolVersion + 41);
+  request.mutable_run()->set_run_id("other-version");
+  request.set_root_dir(env.root_dir());
+  service::StartRunResponse response;
+  grpc::Status status = stub->StartRun(&context, request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK_THAT(status.error_message(), Catch::Contains("protocol version mismatch") &&
+                                         Catch::Contains(std::to_string(kProtocolVersion + 41)) &&
+                                         Catch::Contains(std::to_string(kProtocolVersion)));
+  CHECK(env.RunDir("other-version").empty());
+  run.finish();
+}
+
+TEST_CASE("records a client must not send are refused; the run goes on") {
+  TestEnv env;
+  Run run = wandb::init({.id = "forged"});
+  run.log({{"real", 1}});
+  run.summary().get();
+
+  auto stub = Stub(env);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = stub->Publish(&context);
+  service::PublishRequest open;
+  open.mutable_open()->set_protocol_version(kProtocolVersion);
+  open.mutable_open()->set_run_id("forged");
+  REQUIRE(stream->Write(open));
+  service::PublishRequest batch;
+  batch.mutable_batch()->set_seq(1'000'000);  // beyond the real client's batches
+  batch.mutable_batch()->add_records()->mutable_exit()->set_exit_code(3);  // daemon's to write
+  batch.mutable_batch()->add_records()->mutable_history();                 // daemon's to write
+  auto* bad = batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
+  bad->add_item()->set_key("x");
+  bad->mutable_item(0)->set_value_json("{not json");
+  auto* reserved =
+      batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
+  reserved->add_item()->set_key("_step");
+  reserved->mutable_item(0)->set_value_json("5");
+  REQUIRE(stream->Write(batch));
+  stream->WritesDone();
+  service::PublishResponse ack;
+  while (stream->Read(&ack)) {
+  }  // Finish() waits for every incoming message to be read
+  CHECK(stream->Finish().ok());
+
+  run.finish();
+  LogContents log = ReadLog(env.RunDir("forged") + "/run-forged.wandb");
+  int exits = 0;
+  int rows = 0;
+  for (const auto& r : log.records) {
+    exits += r.has_exit();
+    rows += r.has_history();
+  }
+  CHECK(exits == 1);
+  CHECK(rows == 1);
+  CHECK_THAT(ReadFile(env.RunDir("forged") + "/logs/debug-internal.log"),
+             Catch::Contains("refused a client record") && Catch::Contains("dropped a log()"));
+}
+
+TEST_CASE("the daemon exits by itself once idle, and a new one starts on demand") {
+  TestEnv env(/*idle_timeout_seconds=*/0.5);
+  Run first = wandb::init({.id = "idle1"});
+  first.finish();
+  REQUIRE(Eventually([&] { return env.DaemonPids().empty(); }, std::chrono::seconds(10)));
+  CHECK(ReadFile(env.service_dir() + "/service.log").find("idle for") != std::string::npos);
+  Run second = wandb::init({.id = "idle2"});
+  second.log({{"x", 1}});
+  second.finish();
+  CHECK(CountRows(env, "idle2") == 1);
+}
+
+}  // namespace wandb::testing

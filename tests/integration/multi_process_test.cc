@@ -1,0 +1,70 @@
+// 16 training processes start at once: one daemon serves them all, and every run's log holds
+// every row, in order, with the right summary.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/test_env.h"
+
+namespace wandb::testing {
+namespace {
+
+constexpr int kProcesses = 16;
+constexpr int kRows = 10'000;
+
+void CheckRun(const TestEnv& env, const std::string& id) {
+  std::string dir = env.RunDir(id);
+  REQUIRE_FALSE(dir.empty());
+  LogContents log = ReadLog(dir + "/run-" + id + ".wandb");
+  REQUIRE(log.clean_end);
+  int64_t expected_step = 0;
+  int exits = 0;
+  bool summary_ok = false;
+  for (const records::Record& r : log.records) {
+    if (r.has_history()) {
+      REQUIRE(r.history().step().num() == expected_step);
+      REQUIRE(ItemValue(r.history(), "_step") == std::to_string(expected_step));
+      REQUIRE(ItemValue(r.history(), "i") == std::to_string(expected_step));
+      ++expected_step;
+    } else if (r.has_exit()) {
+      ++exits;
+      CHECK(r.exit().exit_code() == 0);
+    } else if (r.has_summary()) {
+      for (const auto& item : r.summary().update()) {
+        if (item.key() == "i") summary_ok = item.value_json() == std::to_string(kRows - 1);
+      }
+    }
+  }
+  CHECK(expected_step == kRows);
+  CHECK(exits == 1);
+  CHECK(summary_ok);
+  CHECK(log.records.front().has_header());
+  CHECK(log.records.back().has_footer());
+}
+
+}  // namespace
+
+TEST_CASE("16 processes x 10,000 rows share one daemon and lose nothing") {
+  TestEnv env;
+  std::vector<pid_t> clients;
+  for (int p = 0; p < kProcesses; ++p) {
+    clients.push_back(env.Spawn(
+        "log_client", {"--id", "mp" + std::to_string(p), "--rows", std::to_string(kRows)}));
+  }
+  for (pid_t pid : clients) {
+    int status = WaitExit(pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+  }
+  CHECK(env.DaemonPids().size() == 1);
+  // Every daemon that ever served writes "listening on" to service.log: exactly one did.
+  std::string log = ReadFile(env.service_dir() + "/service.log");
+  size_t serving = 0;
+  for (size_t pos = 0; (pos = log.find("listening on", pos)) != std::string::npos; ++pos) {
+    ++serving;
+  }
+  CHECK(serving == 1);
+  for (int p = 0; p < kProcesses; ++p) CheckRun(env, "mp" + std::to_string(p));
+}
+
+}  // namespace wandb::testing

@@ -1,0 +1,67 @@
+// What integration tests share: a private daemon per test (its own service directory), real
+// client processes started with posix_spawn, and readers for what the daemon wrote.
+#ifndef WANDB_TESTS_SUPPORT_TEST_ENV_H_
+#define WANDB_TESTS_SUPPORT_TEST_ENV_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "wandb/records.pb.h"
+
+namespace wandb::testing {
+
+class TestEnv {
+ public:
+  // Makes a fresh service directory and run root, and points this process's environment
+  // (WANDB_CPP_SERVICE_DIR, WANDB_CPP_SERVICE_PATH, WANDB_DIR, WANDB_SILENT, idle timeout) at
+  // them, so in-process clients and spawned ones use the same private daemon.
+  explicit TestEnv(double idle_timeout_seconds = 5);
+  // Stops the daemon (SIGTERM, then SIGKILL) and removes the directories.
+  ~TestEnv();
+  TestEnv(const TestEnv&) = delete;
+  TestEnv& operator=(const TestEnv&) = delete;
+
+  const std::string& service_dir() const { return service_dir_; }
+  const std::string& root_dir() const { return root_dir_; }
+  std::string socket_path() const { return service_dir_ + "/service.sock"; }
+
+  // Starts tests' client program `name` (from the build's bin/) with `args`.
+  pid_t Spawn(const std::string& name, const std::vector<std::string>& args) const;
+
+  // Pids of wandb-service processes serving this environment's directory.
+  std::vector<pid_t> DaemonPids() const;
+
+  // The run directory of `run_id` under root_dir()/wandb, or "" if none.
+  std::string RunDir(const std::string& run_id) const;
+
+ private:
+  std::string base_;
+  std::string service_dir_;
+  std::string root_dir_;
+};
+
+// Waits for `pid`; its exit status as from waitpid, or -1 after `timeout` (then it is killed).
+int WaitExit(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(120));
+
+// Polls `condition` every 20 ms until it holds or `timeout` passes.
+bool Eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+struct LogContents {
+  std::vector<records::Record> records;
+  bool clean_end = false;  // the reader reached the end without truncation or corruption
+};
+LogContents ReadLog(const std::string& path);
+
+std::string ReadFile(const std::string& path);
+
+// Value of `key` among a history record's items, or "" when absent.
+std::string ItemValue(const records::HistoryRecord& history, const std::string& key);
+
+}  // namespace wandb::testing
+
+#endif  // WANDB_TESTS_SUPPORT_TEST_ENV_H_

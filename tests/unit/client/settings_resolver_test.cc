@@ -1,0 +1,384 @@
+#include "client/src/settings_resolver.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wandb::internal {
+namespace {
+
+// A fake environment: only the variables in the map are set.
+class FakeEnv {
+ public:
+  FakeEnv() = default;
+  explicit FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars)
+      : vars_(vars) {}
+  EnvLookup Lookup() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars_.find(name);
+      return it == vars_.end() ? nullptr : it->second.c_str();
+    };
+  }
+
+ private:
+  std::map<std::string, std::string> vars_;
+};
+
+ResolvedSettings MustResolve(Settings settings, const FakeEnv& env = FakeEnv()) {
+  absl::StatusOr<ResolvedSettings> r = ResolveSettings(std::move(settings), env.Lookup());
+  INFO("status: " << r.status().ToString());
+  REQUIRE(r.ok());
+  return *std::move(r);
+}
+
+std::string ResolveError(Settings settings, const FakeEnv& env = FakeEnv()) {
+  absl::StatusOr<ResolvedSettings> r = ResolveSettings(std::move(settings), env.Lookup());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+  return std::string(r.status().message());
+}
+
+bool IsGeneratedId(const std::string& id) {
+  if (id.size() != 8) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
+std::string Cwd() { return std::filesystem::current_path().string(); }
+
+TEST_CASE("ResolveSettings: defaults with an empty environment", "[settings]") {
+  ResolvedSettings r = MustResolve({});
+  CHECK(r.project == "uncategorized");
+  CHECK(r.entity.empty());
+  CHECK(r.name.empty());
+  CHECK(r.notes.empty());
+  CHECK(r.tags.empty());
+  CHECK(r.group.empty());
+  CHECK(r.job_type.empty());
+  CHECK(r.config.empty());
+  CHECK(r.root_dir == Cwd());
+  CHECK(IsGeneratedId(r.run_id));
+  CHECK(r.mode == Mode::kOffline);
+  CHECK_FALSE(r.silent);
+  CHECK_FALSE(r.reinit);
+  CHECK(r.finish_timeout.count() == 60000);
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("ResolveSettings: generated ids are fresh each time", "[settings]") {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    std::string id = MustResolve({}).run_id;
+    CHECK(IsGeneratedId(id));
+    ids.insert(id);
+  }
+  CHECK(ids.size() == 50);
+}
+
+TEST_CASE("ResolveSettings: the environment fills unset arguments", "[settings]") {
+  FakeEnv env({{"WANDB_PROJECT", "proj"},
+               {"WANDB_ENTITY", "team"},
+               {"WANDB_NAME", "display"},
+               {"WANDB_NOTES", "some notes"},
+               {"WANDB_TAGS", "a,b"},
+               {"WANDB_RUN_GROUP", "grp"},
+               {"WANDB_JOB_TYPE", "train"},
+               {"WANDB_RUN_ID", "envid"},
+               {"WANDB_DIR", "/tmp/wandb-env-dir"},
+               {"WANDB_MODE", "disabled"},
+               {"WANDB_SILENT", "true"},
+               {"WANDB_FINISH_TIMEOUT", "2.5"}});
+  ResolvedSettings r = MustResolve({}, env);
+  CHECK(r.project == "proj");
+  CHECK(r.entity == "team");
+  CHECK(r.name == "display");
+  CHECK(r.notes == "some notes");
+  CHECK(r.tags == std::vector<std::string>{"a", "b"});
+  CHECK(r.group == "grp");
+  CHECK(r.job_type == "train");
+  CHECK(r.run_id == "envid");
+  CHECK(r.root_dir == "/tmp/wandb-env-dir");
+  CHECK(r.mode == Mode::kDisabled);
+  CHECK(r.silent);
+  CHECK(r.finish_timeout.count() == 2500);
+  CHECK(r.warnings.empty());
+}
+
+TEST_CASE("ResolveSettings: init arguments win over the environment", "[settings]") {
+  FakeEnv env({{"WANDB_PROJECT", "envproj"},
+               {"WANDB_ENTITY", "envteam"},
+               {"WANDB_NAME", "envname"},
+               {"WANDB_NOTES", "envnotes"},
+               {"WANDB_TAGS", "x,y"},
+               {"WANDB_RUN_GROUP", "envgrp"},
+               {"WANDB_JOB_TYPE", "envjob"},
+               {"WANDB_RUN_ID", "envid"},
+               {"WANDB_DIR", "/tmp/envdir"},
+               {"WANDB_MODE", "not-a-mode"},
+               {"WANDB_SILENT", "true"},
+               {"WANDB_FINISH_TIMEOUT", "garbage"}});
+  Settings s;
+  s.project = "argproj";
+  s.entity = "argteam";
+  s.name = "argname";
+  s.notes = "argnotes";
+  s.tags = std::vector<std::string>{"t1"};
+  s.group = "arggrp";
+  s.job_type = "argjob";
+  s.id = "argid";
+  s.dir = "/tmp/argdir";
+  s.mode = Mode::kDisabled;
+  s.silent = false;
+  s.reinit = true;
+  s.finish_timeout = std::chrono::milliseconds(1234);
+  ResolvedSettings r = MustResolve(s, env);
+  CHECK(r.project == "argproj");
+  CHECK(r.entity == "argteam");
+  CHECK(r.name == "argname");
+  CHECK(r.notes == "argnotes");
+  CHECK(r.tags == std::vector<std::string>{"t1"});
+  CHECK(r.group == "arggrp");
+  CHECK(r.job_type == "argjob");
+  CHECK(r.run_id == "argid");
+  CHECK(r.root_dir == "/tmp/argdir");
+  CHECK(r.mode == Mode::kDisabled);  // the bad WANDB_MODE is never looked at
+  CHECK_FALSE(r.silent);
+  CHECK(r.reinit);
+  CHECK(r.finish_timeout.count() == 1234);
+  CHECK(r.warnings.empty());
+
+  SECTION("an explicitly empty tag list still wins") {
+    Settings t;
+    t.tags = std::vector<std::string>{};
+    CHECK(MustResolve(t, FakeEnv({{"WANDB_TAGS", "x,y"}})).tags.empty());
+  }
+}
+
+TEST_CASE("ResolveSettings: empty environment variables count as unset", "[settings]") {
+  FakeEnv env({{"WANDB_PROJECT", ""},
+               {"WANDB_RUN_ID", ""},
+               {"WANDB_TAGS", ""},
+               {"WANDB_MODE", ""},
+               {"WANDB_DIR", ""},
+               {"WANDB_FINISH_TIMEOUT", ""}});
+  ResolvedSettings r = MustResolve({}, env);
+  CHECK(r.project == "uncategorized");
+  CHECK(IsGeneratedId(r.run_id));
+  CHECK(r.tags.empty());
+  CHECK(r.mode == Mode::kOffline);
+  CHECK(r.root_dir == Cwd());
+  CHECK(r.finish_timeout.count() == 60000);
+}
+
+TEST_CASE("ResolveSettings: WANDB_TAGS is split on commas, whitespace trimmed", "[settings]") {
+  auto tags = [](const std::string& value) {
+    return MustResolve({}, FakeEnv({{"WANDB_TAGS", value}})).tags;
+  };
+  CHECK(tags("one") == std::vector<std::string>{"one"});
+  CHECK(tags("a, b ,c") == std::vector<std::string>{"a", "b", "c"});
+  CHECK(tags(" lead,trail ,\tboth\t") == std::vector<std::string>{"lead", "trail", "both"});
+  CHECK(tags("a,,b, ,") == std::vector<std::string>{"a", "b"});
+  CHECK(tags("two words, x") == std::vector<std::string>{"two words", "x"});
+  CHECK(tags(" , ").empty());
+}
+
+TEST_CASE("ResolveSettings: tags must be 1 to 64 bytes of UTF-8", "[settings]") {
+  Settings s;
+  s.tags = std::vector<std::string>{std::string(64, 't')};
+  CHECK(MustResolve(s).tags.size() == 1);
+  s.tags = std::vector<std::string>{std::string(65, 't')};
+  CHECK(ResolveError(s) ==
+        "tag '" + std::string(65, 't') + "' must be 1 to 64 bytes of valid UTF-8");
+  s.tags = std::vector<std::string>{"ok", ""};
+  CHECK(ResolveError(s) == "tag '' must be 1 to 64 bytes of valid UTF-8");
+  s.tags = std::vector<std::string>{"bad\xff"};
+  CHECK_THAT(ResolveError(s), Catch::EndsWith("must be 1 to 64 bytes of valid UTF-8"));
+  CHECK_FALSE(
+      ResolveSettings({}, FakeEnv({{"WANDB_TAGS", "ok," + std::string(65, 'x')}}).Lookup()).ok());
+}
+
+TEST_CASE("ResolveSettings: WANDB_MODE", "[settings]") {
+  auto resolve = [](const std::string& mode) {
+    return ResolveSettings({}, FakeEnv({{"WANDB_MODE", mode}}).Lookup());
+  };
+  SECTION("offline, dryrun and disabled, in any case") {
+    for (const char* m : {"offline", "dryrun", "OFFLINE", "DryRun"}) {
+      INFO(m);
+      auto r = resolve(m);
+      REQUIRE(r.ok());
+      CHECK(r->mode == Mode::kOffline);
+      CHECK(r->warnings.empty());
+    }
+    for (const char* m : {"disabled", "Disabled"}) {
+      auto r = resolve(m);
+      REQUIRE(r.ok());
+      CHECK(r->mode == Mode::kDisabled);
+    }
+  }
+  SECTION("online and run fall back to offline with a warning") {
+    auto r = resolve("online");
+    REQUIRE(r.ok());
+    CHECK(r->mode == Mode::kOffline);
+    REQUIRE(r->warnings.size() == 1);
+    CHECK(r->warnings[0] == std::string("WANDB_MODE=online is not available in wandb-cpp ") +
+                                WANDB_CPP_VERSION + " yet; tracking offline");
+    auto run = resolve("run");
+    REQUIRE(run.ok());
+    CHECK(run->mode == Mode::kOffline);
+    REQUIRE(run->warnings.size() == 1);
+    CHECK_THAT(run->warnings[0], Catch::StartsWith("WANDB_MODE=run is not available"));
+  }
+  SECTION("anything else is an error naming the value") {
+    auto r = resolve("garbage");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(r.status().message()) ==
+          "WANDB_MODE='garbage' is not a mode; use offline, dryrun or disabled");
+    CHECK_FALSE(resolve("offline ").ok());
+  }
+}
+
+TEST_CASE("ResolveSettings: WANDB_SILENT", "[settings]") {
+  auto silent = [](const std::string& value) {
+    return MustResolve({}, FakeEnv({{"WANDB_SILENT", value}})).silent;
+  };
+  CHECK(silent("true"));
+  CHECK(silent("True"));
+  CHECK(silent("TRUE"));
+  CHECK(silent("1"));
+  CHECK(silent("yes"));
+  CHECK_FALSE(silent("false"));
+  CHECK_FALSE(silent("0"));
+  CHECK_FALSE(silent("no"));
+  CHECK_FALSE(silent(""));
+  CHECK_FALSE(silent("2"));
+  Settings s;
+  s.silent = true;
+  CHECK(MustResolve(s, FakeEnv({{"WANDB_SILENT", "false"}})).silent);
+}
+
+TEST_CASE("ResolveSettings: WANDB_FINISH_TIMEOUT", "[settings]") {
+  auto timeout_ms = [](const std::string& value) {
+    return MustResolve({}, FakeEnv({{"WANDB_FINISH_TIMEOUT", value}})).finish_timeout.count();
+  };
+  CHECK(timeout_ms("30") == 30000);
+  CHECK(timeout_ms("2.5") == 2500);
+  CHECK(timeout_ms("0.001") == 1);
+  CHECK(timeout_ms("600") == 600000);
+  auto error = [](const std::string& value) {
+    return ResolveError({}, FakeEnv({{"WANDB_FINISH_TIMEOUT", value}}));
+  };
+  CHECK(error("abc") == "WANDB_FINISH_TIMEOUT='abc' is not a positive number of seconds");
+  CHECK(error("0") == "WANDB_FINISH_TIMEOUT='0' is not a positive number of seconds");
+  CHECK(error("-5") == "WANDB_FINISH_TIMEOUT='-5' is not a positive number of seconds");
+  CHECK(error("10s") == "WANDB_FINISH_TIMEOUT='10s' is not a positive number of seconds");
+}
+
+// absl::SimpleAtod accepts "nan", "inf" and huge exponents. "nan" passes the `seconds <= 0`
+// test, and the conversion to int64 milliseconds of nan, inf or 1e300 is undefined behaviour
+// (on x86-64 it yields INT64_MIN: a negative timeout).
+TEST_CASE("ResolveSettings: WANDB_FINISH_TIMEOUT refuses nan, inf and overflowing values",
+          "[settings][!mayfail]") {
+  for (const char* value : {"nan", "inf", "infinity", "1e300"}) {
+    INFO("WANDB_FINISH_TIMEOUT=" << value);
+    absl::StatusOr<ResolvedSettings> r =
+        ResolveSettings({}, FakeEnv({{"WANDB_FINISH_TIMEOUT", value}}).Lookup());
+    if (r.ok()) {
+      INFO("accepted as " << r->finish_timeout.count() << " ms");
+      CHECK_FALSE(r.ok());
+    } else {
+      CHECK_THAT(std::string(r.status().message()), Catch::Contains("WANDB_FINISH_TIMEOUT"));
+    }
+  }
+}
+
+TEST_CASE("ResolveSettings: dir is made absolute and normalised", "[settings]") {
+  auto dir = [](const std::string& value) {
+    Settings s;
+    s.dir = value;
+    return MustResolve(s).root_dir;
+  };
+  CHECK(dir("/tmp/a/../b/") == "/tmp/b");
+  CHECK(dir("/tmp/x/./y") == "/tmp/x/y");
+  CHECK(dir("/") == "/");
+  CHECK(dir("sub/dir/") == Cwd() + "/sub/dir");
+  CHECK(dir(".") == Cwd());
+  CHECK(dir("") == Cwd());
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_DIR", "rel"}})).root_dir == Cwd() + "/rel");
+}
+
+TEST_CASE("ResolveSettings: run ids must be safe path components", "[settings]") {
+  auto with_id = [](const std::string& id) {
+    Settings s;
+    s.id = id;
+    return s;
+  };
+  CHECK(MustResolve(with_id("my-run_1.v2")).run_id == "my-run_1.v2");
+  CHECK(MustResolve(with_id(std::string(64, 'a'))).run_id == std::string(64, 'a'));
+  CHECK(ResolveError(with_id("../x")) ==
+        "run id '../x' may only contain letters, digits, '_', '-' and '.'");
+  CHECK(ResolveError(with_id("a/b")) ==
+        "run id 'a/b' may only contain letters, digits, '_', '-' and '.'");
+  CHECK(ResolveError(with_id("..")) == "run id '..' is not allowed");
+  CHECK(ResolveError(with_id(".")) == "run id '.' is not allowed");
+  CHECK(ResolveError(with_id(std::string(65, 'a'))) ==
+        "run id '" + std::string(65, 'a') + "' must have 1 to 64 characters");
+  CHECK_FALSE(ResolveSettings(with_id("sp ace"), FakeEnv().Lookup()).ok());
+  // An explicitly empty id means "generate one", like an unset one.
+  CHECK(IsGeneratedId(MustResolve(with_id("")).run_id));
+  // The environment's id is checked too.
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_RUN_ID", "a/b"}})) ==
+        "run id 'a/b' may only contain letters, digits, '_', '-' and '.'");
+}
+
+TEST_CASE("ResolveSettings: project and entity must be path-safe names", "[settings]") {
+  Settings s;
+  s.project = "a/b";
+  CHECK(ResolveError(s) == "project 'a/b' must be valid UTF-8, at most 128 bytes, without '/'");
+  s.project = std::string(128, 'p');
+  CHECK(MustResolve(s).project.size() == 128);
+  s.project = std::string(129, 'p');
+  CHECK_THAT(ResolveError(s), Catch::StartsWith("project 'ppp"));
+  Settings e;
+  e.entity = "bad\xff";
+  CHECK_THAT(ResolveError(e), Catch::StartsWith("entity '"));
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_ENTITY", "x/y"}})) ==
+        "entity 'x/y' must be valid UTF-8, at most 128 bytes, without '/'");
+}
+
+TEST_CASE("ResolveSettings: config include and exclude keys", "[settings]") {
+  auto keys = [](const Value::Map& m) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : m) out.push_back(k);
+    return out;
+  };
+  Settings s;
+  s.config = Value::Map{{"c", Value(1)}, {"a", Value(2)}, {"b", Value(3)}};
+  CHECK(keys(MustResolve(s).config) == std::vector<std::string>{"c", "a", "b"});
+
+  SECTION("include keeps only the listed keys, in config order") {
+    s.config_include_keys = {"b", "c", "not-there"};
+    ResolvedSettings r = MustResolve(s);
+    CHECK(keys(r.config) == std::vector<std::string>{"c", "b"});
+    CHECK(r.config[0].second == Value(1));
+  }
+  SECTION("exclude drops the listed keys") {
+    s.config_exclude_keys = {"a"};
+    CHECK(keys(MustResolve(s).config) == std::vector<std::string>{"c", "b"});
+  }
+  SECTION("exclude applies after include") {
+    s.config_include_keys = {"a", "b"};
+    s.config_exclude_keys = {"b"};
+    CHECK(keys(MustResolve(s).config) == std::vector<std::string>{"a"});
+  }
+}
+
+}  // namespace
+}  // namespace wandb::internal
