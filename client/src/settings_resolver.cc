@@ -9,11 +9,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/src/config_files.h"
 #include "common/run/run_id.h"
 #include "common/value/validation.h"
 
 namespace wandb::internal {
 namespace {
+
+// The longest WANDB_FINISH_TIMEOUT taken, in seconds: one day.
+constexpr double kMaxFinishTimeoutSeconds = 86400;
 
 // The init argument when given, else the environment variable when set and non-empty.
 std::string Pick(const std::optional<std::string>& arg, const char* env_value,
@@ -92,9 +96,16 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     r.finish_timeout = *s.finish_timeout;
   } else if (const char* t = env("WANDB_FINISH_TIMEOUT"); t != nullptr && *t != '\0') {
     double seconds = 0;
-    if (!absl::SimpleAtod(t, &seconds) || seconds <= 0) {
+    // `!(seconds > 0)` also refuses nan, which SimpleAtod accepts like inf and 1e300.
+    if (!absl::SimpleAtod(t, &seconds) || !(seconds > 0)) {
       return absl::InvalidArgumentError(
           absl::StrCat("WANDB_FINISH_TIMEOUT='", t, "' is not a positive number of seconds"));
+    }
+    // Bounded so that the conversion to milliseconds below is defined.
+    if (!(seconds <= kMaxFinishTimeoutSeconds)) {
+      return absl::InvalidArgumentError(absl::StrCat("WANDB_FINISH_TIMEOUT='", t, "' is more than ",
+                                                     kMaxFinishTimeoutSeconds,
+                                                     " seconds (one day)"));
     }
     r.finish_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   }
@@ -115,8 +126,15 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
           absl::StrCat("tag '", tag, "' must be 1 to 64 bytes of valid UTF-8"));
     }
   }
-  // The config's keys and values are checked by init(), which reports them as invalid data.
-  r.config = FilterConfig(std::move(s.config), s.config_include_keys, s.config_exclude_keys);
+  // Config files are defaults: init's own config overrides them. The keys and values are
+  // checked by init(), which reports them as invalid data.
+  const char* config_paths = env("WANDB_CONFIG_PATHS");
+  absl::StatusOr<Value::Map> defaults = LoadConfigDefaults(
+      std::filesystem::current_path(ec).string(), config_paths ? config_paths : "");
+  if (!defaults.ok()) return defaults.status();
+  Value config = Value(*std::move(defaults));
+  for (auto& [key, value] : s.config) config.set(key, std::move(value));
+  r.config = FilterConfig(std::move(config.as_map()), s.config_include_keys, s.config_exclude_keys);
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <wandb/wandb.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "common/value/json.h"
 #include "tests/support/test_env.h"
@@ -161,6 +162,35 @@ TEST_CASE("the service directory is private to the user") {
   CHECK((st.st_mode & 0777) == 0700);
   CHECK(st.st_uid == getuid());
   run.finish();
+}
+
+}  // namespace wandb::testing
+
+namespace wandb::testing {
+
+TEST_CASE("WANDB_CONFIG_PATHS files are defaults under the init config") {
+  TestEnv env;
+  std::string wrapped = env.root_dir() + "/wrapped.yaml";
+  std::string plain = env.root_dir() + "/plain.yaml";
+  std::ofstream(wrapped) << "wandb_version: 1\n\n_wandb:\n  desc: null\n  value: {x: 1}\n"
+                            "lr:\n  desc: null\n  value: 0.1\nlayers:\n  value: [8, 4]\n";
+  std::ofstream(plain) << "lr: 0.2\nname: '1.0'\nuse_amp: true\nepochs: 3\n";
+  setenv("WANDB_CONFIG_PATHS", (wrapped + "," + plain).c_str(), 1);
+  Run run = wandb::init({.config = {{"epochs", 5}}, .id = "cfgfiles"});
+  unsetenv("WANDB_CONFIG_PATHS");
+  CHECK(run.config().get("lr") == Value(0.2));  // the later file wins
+  CHECK(run.config().get("layers") == Value(Value::List{8, 4}));
+  CHECK(run.config().get("name") == Value("1.0"));  // quoted: stays a string
+  CHECK(run.config().get("use_amp") == Value(true));
+  CHECK(run.config().get("epochs") == Value(5));  // init's config wins
+  CHECK_FALSE(run.config().get("_wandb").has_value());
+  run.finish();
+  CHECK_THAT(ReadFile(env.RunDir("cfgfiles") + "/files/config.yaml"),
+             Catch::Contains("epochs:\n  desc: null\n  value: 5\n"));
+
+  setenv("WANDB_CONFIG_PATHS", (env.root_dir() + "/missing.yaml").c_str(), 1);
+  CHECK_THROWS_AS(wandb::init({.id = "cfgmissing"}), wandb::Error);
+  unsetenv("WANDB_CONFIG_PATHS");
 }
 
 }  // namespace wandb::testing
