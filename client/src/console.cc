@@ -45,10 +45,13 @@ std::string Sparkline(const std::vector<double>& all) {
   }
   if (values.empty()) return "";
   auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  double range = *hi - *lo;
+  // Values spanning more than a double can hold (+-1e308) are scaled down first, so that the
+  // range stays finite and (v - lo) / range never becomes inf / inf.
+  double scale = std::isfinite(*hi - *lo) ? 1.0 : 0.5;
+  double range = *hi * scale - *lo * scale;
   std::string out;
   for (double v : values) {
-    int level = range > 0 ? static_cast<int>((v - *lo) / range * 7.0 + 0.5) : 0;
+    int level = range > 0 ? static_cast<int>((v * scale - *lo * scale) / range * 7.0 + 0.5) : 0;
     out += kBars[std::clamp(level, 0, 7)];
   }
   return out;

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -17,8 +19,15 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
 
+// A temporary name next to `path`, unique per call: the daemon writes and links from several
+// threads of one process, so the pid alone would let one thread clobber another's file.
+std::string TemporaryName(const std::string& path, absl::string_view infix) {
+  static std::atomic<uint64_t> counter{0};
+  return absl::StrCat(path, infix, getpid(), ".", counter.fetch_add(1));
+}
+
 absl::Status ReplaceSymlink(const std::string& target, const std::string& link) {
-  std::string tmp = absl::StrCat(link, ".", getpid());
+  std::string tmp = TemporaryName(link, ".");
   unlink(tmp.c_str());
   if (symlink(target.c_str(), tmp.c_str()) != 0) return ErrnoError("symlink", tmp);
   if (rename(tmp.c_str(), link.c_str()) != 0) {
@@ -84,7 +93,7 @@ absl::Status MakeDirectories(const std::string& path, int mode) {
 }
 
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
-  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  std::string tmp = TemporaryName(path, ".tmp.");
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create", tmp);
   const char* p = contents.data();

@@ -1,5 +1,6 @@
 #include "common/value/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -36,6 +37,30 @@ void AppendMap(const Value::Map& map, std::string* out) {
     AppendEncoded(map[i].second, out);
   }
   out->push_back('}');
+}
+
+// Whether a number that std::from_chars found out of range is too large rather than too small.
+// Only its decimal order of magnitude matters: out of range is above ~1e308 or below ~5e-324.
+bool Overflows(absl::string_view number) {
+  size_t e = number.find_first_of("eE");
+  absl::string_view mantissa = number.substr(0, e);
+  int64_t exponent = 0;
+  if (e != absl::string_view::npos) {
+    for (size_t i = e + 1; i < number.size(); ++i) {
+      // Clamped: far beyond any double, and safe from overflowing the accumulator.
+      if (number[i] >= '0' && number[i] <= '9') {
+        exponent = std::min<int64_t>(exponent * 10 + (number[i] - '0'), 1000000);
+      }
+    }
+    if (number.find('-', e) != absl::string_view::npos) exponent = -exponent;
+  }
+  // The power of ten of the first significant digit: 2 for "123.4", -3 for "0.001".
+  size_t point = std::min(mantissa.find('.'), mantissa.size());
+  size_t first = mantissa.find_first_of("123456789");
+  if (first == absl::string_view::npos) return false;
+  int64_t magnitude = first < point ? static_cast<int64_t>(point - first) - 1
+                                    : -static_cast<int64_t>(first - point);
+  return magnitude + exponent > 0;
 }
 
 // A recursive-descent parser over a string_view; `pos_` always points at unread input.
@@ -113,6 +138,12 @@ class Parser {
     if (end != last || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
       pos_ = start;
       return Error("malformed number");
+    }
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars leaves `d` untouched; json.loads gives +-inf on overflow and 0.0 on underflow.
+      bool negative = *first == '-';
+      d = Overflows(absl::string_view(first, last - first)) ? HUGE_VAL : 0.0;
+      if (negative) d = -d;
     }
     *out = Value(d);
     return absl::OkStatus();
@@ -302,12 +333,41 @@ void AppendQuoted(absl::string_view s, std::string* out) {
 void AppendDouble(double d, std::string* out) {
   if (std::isnan(d)) return out->append("NaN"), void();
   if (std::isinf(d)) return out->append(d > 0 ? "Infinity" : "-Infinity"), void();
+  // Shortest round-trip digits, laid out as Python's float.__repr__ does: std::to_chars alone
+  // picks whichever of fixed and exponent form is shorter, which differs from Python.
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
-  absl::string_view digits(buf, end - buf);
-  out->append(digits.data(), digits.size());
-  // Keep integral doubles recognisably floating point, as Python writes 1.0 rather than 1.
-  if (digits.find_first_of(".e") == absl::string_view::npos) out->append(".0");
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
+  absl::string_view text(buf, end - buf);  // "[-]d[.ddd]e(+|-)dd[d]"
+  size_t e = text.find('e');
+  int exponent = 0;
+  for (size_t i = e + 2; i < text.size(); ++i) exponent = exponent * 10 + (text[i] - '0');
+  if (text[e + 1] == '-') exponent = -exponent;
+  if (exponent < -4 || exponent >= 16) {
+    out->append(text.data(), text.size());  // already "1e-05" / "1.5e+16", as Python writes
+    return;
+  }
+  if (text[0] == '-') out->push_back('-');
+  std::string digits;
+  for (char c : text.substr(0, e)) {
+    if (c != '-' && c != '.') digits.push_back(c);
+  }
+  if (exponent < 0) {
+    out->append("0.");
+    out->append(static_cast<size_t>(-exponent - 1), '0');
+    out->append(digits);
+    return;
+  }
+  size_t integral = static_cast<size_t>(exponent) + 1;
+  if (digits.size() <= integral) {
+    // Integral doubles keep a ".0" to stay recognisably floating point, as Python writes 1.0.
+    out->append(digits);
+    out->append(integral - digits.size(), '0');
+    out->append(".0");
+  } else {
+    out->append(digits, 0, integral);
+    out->push_back('.');
+    out->append(digits, integral, std::string::npos);
+  }
 }
 
 void AppendEncoded(const Value& value, std::string* out) {

@@ -71,7 +71,14 @@ bool IsValidUtf8(absl::string_view s) {
 absl::Status ValidateKey(absl::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("empty key");
   if (key.size() > kMaxKeyBytes) {
-    return Invalid(key.substr(0, 32), absl::StrCat("key longer than ", kMaxKeyBytes, " bytes"));
+    std::string why = absl::StrCat("key longer than ", kMaxKeyBytes, " bytes");
+    // Quote a prefix cut at a character boundary, so the message stays valid UTF-8 (it goes into
+    // proto3 strings); a key that is not UTF-8 itself is not quoted.
+    size_t cut = 32;
+    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+    absl::string_view prefix = key.substr(0, cut);
+    if (!IsValidUtf8(prefix)) return absl::InvalidArgumentError(why);
+    return Invalid(prefix, why);
   }
   if (!IsValidUtf8(key)) return absl::InvalidArgumentError("key is not valid UTF-8");
   for (char c : key) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "common/value/json.h"
@@ -28,7 +29,14 @@ Value::Value(std::initializer_list<Value> items) {
   map.reserve(items.size());
   for (const Value& item : items) {
     const List& pair = item.as_list();
-    map.emplace_back(pair[0].as_string(), pair[1]);
+    // A repeated key keeps its first position and its last value, as a Python dict literal
+    // does (and as a JSON reader of to_json() would).
+    auto same_key = [&](const auto& entry) { return entry.first == pair[0].as_string(); };
+    if (auto it = std::find_if(map.begin(), map.end(), same_key); it != map.end()) {
+      it->second = pair[1];
+    } else {
+      map.emplace_back(pair[0].as_string(), pair[1]);
+    }
   }
   data_ = std::move(map);
 }

@@ -1,6 +1,7 @@
 #include "service/stream/summary_state.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/value/json.h"
 
 namespace wandb::service {
@@ -28,9 +29,12 @@ void SummaryState::Remove(absl::string_view key) {
 }
 
 absl::Status SummaryState::SetNested(const records::SummaryItem& item) {
-  absl::StatusOr<Value> leaf = json::Parse(item.value_json());
-  if (!leaf.ok()) return leaf.status();
   const auto& path = item.nested_key();
+  absl::StatusOr<Value> leaf = json::Parse(item.value_json());
+  if (!leaf.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("summary key '", absl::StrJoin(path, "."), "': ", leaf.status().message()));
+  }
   const std::string* existing = Find(path[0]);
   Value root = Value(Value::Map());
   if (existing != nullptr) {

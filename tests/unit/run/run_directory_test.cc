@@ -196,13 +196,11 @@ TEST_CASE("RunDirectory::LinkAsLatest makes relative symlinks and replaces old o
   }
 }
 
-// The daemon opens streams on gRPC threads, and every stream links itself as latest. The
-// temporary link is named "<link>.<pid>", which is the same name for two threads of one
-// process: one thread can unlink or rename the other's temporary link, so LinkAsLatest fails
-// ("symlink ...: File exists" / "rename ...: No such file or directory") and leaves
-// latest-run and debug.log pointing at different runs.
-TEST_CASE("RunDirectory::LinkAsLatest is safe from two threads of one process",
-          "[run_directory][!mayfail]") {
+// The daemon opens streams on gRPC threads, and every stream links itself as latest. A
+// temporary link named "<link>.<pid>" is the same name for two threads of one process: one
+// thread could unlink or rename the other's temporary link, so LinkAsLatest failed
+// ("symlink ...: File exists" / "rename ...: No such file or directory").
+TEST_CASE("RunDirectory::LinkAsLatest is safe from two threads of one process", "[run_directory]") {
   TempDir tmp;
   RunDirectory a = RunDirectory::For(tmp.path(), true, absl::FromTimeT(kStart), "aaaa");
   RunDirectory b = RunDirectory::For(tmp.path(), true, absl::FromTimeT(kStart), "bbbb");
@@ -228,6 +226,41 @@ TEST_CASE("RunDirectory::LinkAsLatest is safe from two threads of one process",
   tb.join();
   INFO("first error: " << first_error);
   CHECK(failures.load() == 0);
+  // Each link points at one of the two runs, and no temporary link is left behind.
+  std::string a_name = fs::path(a.run_dir).filename().string();
+  std::string b_name = fs::path(b.run_dir).filename().string();
+  std::string latest = ReadLink(a.wandb_dir + "/latest-run");
+  CHECK((latest == a_name || latest == b_name));
+  for (const char* log : {"debug.log", "debug-internal.log"}) {
+    std::string target = ReadLink(a.wandb_dir + "/" + log);
+    CHECK((target == a_name + "/logs/" + log || target == b_name + "/logs/" + log));
+  }
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(a.wandb_dir)) {
+    INFO(entry.path().string());
+    ++entries;
+  }
+  CHECK(entries == 5);
+}
+
+TEST_CASE("WriteFileAtomically is safe from several threads of one process", "[run_directory]") {
+  TempDir tmp;
+  std::string path = tmp.path() + "/out.json";
+  std::atomic<int> failures{0};
+  auto hammer = [&](char fill) {
+    std::string contents(4096, fill);
+    for (int i = 0; i < 500; ++i) {
+      if (!WriteFileAtomically(path, contents).ok()) failures.fetch_add(1);
+    }
+  };
+  std::thread ta(hammer, 'a');
+  std::thread tb(hammer, 'b');
+  ta.join();
+  tb.join();
+  CHECK(failures.load() == 0);
+  std::string contents = ReadFile(path);
+  CHECK((contents == std::string(4096, 'a') || contents == std::string(4096, 'b')));
+  CHECK(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("RunDirectory::LinkAsLatest replaces a stale regular file", "[run_directory]") {
