@@ -36,7 +36,12 @@ Run init(Settings settings) {
 
   internal::RunRegistry& registry = internal::RunRegistry::Get();
   if (std::shared_ptr<internal::RunState> current = registry.Current()) {
-    if (!resolved->reinit) return Run(current);
+    if (!resolved->reinit) {
+      internal::Console(resolved->silent)
+          .Warning("wandb::init() while run " + current->settings().run_id +
+                   " is in progress returns that run; pass .reinit = true to start another");
+      return Run(current);
+    }
     registry.Remove(current.get());
     current->Finish(0);
   }

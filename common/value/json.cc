@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -63,6 +62,8 @@ bool Overflows(absl::string_view number) {
   return magnitude + exponent > 0;
 }
 
+bool IsAnyOf(char c, absl::string_view set) { return set.find(c) != absl::string_view::npos; }
+
 // A recursive-descent parser over a string_view; `pos_` always points at unread input.
 class Parser {
  public:
@@ -82,10 +83,7 @@ class Parser {
   }
 
   void SkipSpace() {
-    while (pos_ < text_.size() && std::strchr(" \t\r\n", text_[pos_]) != nullptr &&
-           text_[pos_] != '\0') {
-      ++pos_;
-    }
+    while (pos_ < text_.size() && IsAnyOf(text_[pos_], " \t\r\n")) ++pos_;
   }
 
   bool Consume(absl::string_view token) {
@@ -119,9 +117,8 @@ class Parser {
   absl::Status ParseNumber(Value* out) {
     size_t start = pos_;
     bool is_float = false;
-    while (pos_ < text_.size() && std::strchr("+-0123456789.eE", text_[pos_]) != nullptr &&
-           text_[pos_] != '\0') {
-      if (std::strchr(".eE", text_[pos_]) != nullptr) is_float = true;
+    while (pos_ < text_.size() && IsAnyOf(text_[pos_], "+-0123456789.eE")) {
+      is_float |= IsAnyOf(text_[pos_], ".eE");
       ++pos_;
     }
     const char* first = text_.data() + start;

@@ -70,6 +70,11 @@ void Handler::Loop() {
 
 void Handler::Handle(HandlerItem& item) {
   if (auto* batch = std::get_if<IncomingBatch>(&item)) {
+    if (finished_) {
+      // Taken from the queue together with the finish: the log is closed.
+      debug_log_->Warning("handler: batch %d arrived after finish; dropped", batch->batch.seq());
+      return;
+    }
     HandleBatch(*batch);
   } else if (auto* q = std::get_if<SummaryQuery>(&item)) {
     GetSummaryResponse response;
@@ -170,6 +175,10 @@ void Handler::EmitRow(HistoryRow& row) {
 }
 
 void Handler::HandleFinish(FinishRequest& finish) {
+  if (finished_) {
+    finish.reply->set_value(absl::FailedPreconditionError("the run has finished already"));
+    return;
+  }
   history_.Flush(&rows_out_);
   for (HistoryRow& row : rows_out_) EmitRow(row);
   rows_out_.clear();
@@ -201,6 +210,7 @@ void Handler::HandleFinish(FinishRequest& finish) {
     debug_log_->Warning("handler: %d client records were refused in this run", rejected_);
   }
   out_.push_back(std::move(close));
+  finished_ = true;
   queue_.Close();
 }
 
@@ -209,6 +219,7 @@ void Handler::Persist(records::Record&& record) {
 }
 
 void Handler::RefreshFiles(bool force) {
+  if (finished_ && !force) return;
   absl::Time now = absl::Now();
   if (!force && now - last_refresh_ < kFileRefreshInterval) return;
   if (summary_dirty_ || force) {

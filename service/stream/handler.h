@@ -58,6 +58,7 @@ class Handler {
   Value wandb_meta_;
   int64_t rows_ = 0;
   int64_t rejected_ = 0;
+  bool finished_ = false;
   bool summary_dirty_ = false;
   bool config_dirty_ = false;
   absl::Time last_refresh_ = absl::InfinitePast();

@@ -109,7 +109,9 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
   debug_log_.Info("stream: finishing with exit code %d", exit_code);
   auto reply = std::make_shared<FinishPromise>();
   std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
-  handler_->Submit(FinishRequest{exit_code, reply});
+  if (!handler_->Submit(FinishRequest{exit_code, reply})) {
+    return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
+  }
   absl::StatusOr<FinishRunResponse> response = done.get();
   if (response.ok()) response->set_run_dir(dir_.run_dir);
   debug_log_.Info("stream: finished (%s)", response.status().ToString());

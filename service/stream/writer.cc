@@ -1,5 +1,8 @@
 #include "service/stream/writer.h"
 
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "service/system/host_facts.h"
