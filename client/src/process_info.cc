@@ -4,17 +4,16 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
+
+#include "common/util/read_file.h"
 
 namespace wandb::internal {
 
 service::ProcessInfo CurrentProcessInfo() {
   service::ProcessInfo info;
   info.set_pid(getpid());
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string cmdline = ReadFileToString("/proc/self/cmdline").value_or("");
   size_t start = 0;
   bool first = true;
   while (start < cmdline.size()) {

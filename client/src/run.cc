@@ -109,7 +109,8 @@ void Summary::update(const Value::Map& values) {
 Value::Map Summary::get() const {
   absl::StatusOr<Value::Map> summary = state_->GetSummary();
   if (absl::IsFailedPrecondition(summary.status())) ThrowIfError(summary.status());
-  // A daemon that does not answer must not throw into the training loop.
+  // A daemon that does not answer must not throw into the training loop; GetSummary has
+  // reported the failure.
   return summary.ok() ? *std::move(summary) : Value::Map();
 }
 

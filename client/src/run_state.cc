@@ -207,6 +207,9 @@ absl::StatusOr<Value::Map> RunState::GetSummary() {
   context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
   service::GetSummaryResponse response;
   if (grpc::Status s = connection_->stub().GetSummary(&context, query, &response); !s.ok()) {
+    debug_log_.Warning("summary read failed: %s", s.error_message());
+    console_.Warning(absl::StrCat("could not read the summary of run ", settings_.run_id, ": ",
+                                  s.error_message()));
     return FromGrpc(s);
   }
   Value result = Value(Value::Map());

@@ -2,19 +2,20 @@
 
 #include <signal.h>
 
-#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/util/read_file.h"
 
 namespace wandb::service {
 
 uint64_t ProcessStartTicks(int64_t pid) {
   if (pid <= 0) return 0;
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<std::string> read = ReadFileToString(absl::StrCat("/proc/", pid, "/stat"));
+  if (!read.ok()) return 0;
+  const std::string& stat = *read;
   // The command name (field 2) may hold spaces and parentheses: count fields after its end.
   size_t close = stat.rfind(')');
   if (close == std::string::npos) return 0;

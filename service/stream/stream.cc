@@ -54,11 +54,11 @@ Stream::~Stream() {
 
 void Stream::Publish(RecordBatch batch) {
   uint64_t seq = batch.seq();
-  {
-    absl::MutexLock lock(&mu_);
-    if (seq <= received_seq_) return;  // a resend of something already handled
-    received_seq_ = seq;
-  }
+  // Marking the batch received and queueing it is one step: a query that waits for this
+  // batch must find it ahead of itself in the handler's queue.
+  absl::MutexLock lock(&mu_);
+  if (seq <= received_seq_) return;  // a resend of something already handled
+  received_seq_ = seq;
   if (!handler_->Submit(IncomingBatch{std::move(batch)})) {
     debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
   }
@@ -81,7 +81,7 @@ absl::StatusOr<Response> Stream::Ask(uint64_t after_seq, absl::Duration timeout)
   if (!handler_->Submit(Query{reply})) {
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
   }
-  if (answer.wait_for(absl::ToChronoSeconds(timeout)) != std::future_status::ready) {
+  if (answer.wait_for(absl::ToChronoMilliseconds(timeout)) != std::future_status::ready) {
     return absl::DeadlineExceededError(absl::StrCat("run ", run_id_, " did not answer"));
   }
   return answer.get();

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/txlog/log_reader.h"
+#include "common/util/read_file.h"
 
 extern char** environ;
 
@@ -131,8 +132,8 @@ LogContents ReadLog(const std::string& path) {
 }
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<std::string> contents = ReadFileToString(path);
+  return contents.ok() ? *contents : "";
 }
 
 std::string ItemValue(const records::HistoryRecord& history, const std::string& key) {

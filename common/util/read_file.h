@@ -1,0 +1,16 @@
+#ifndef WANDB_COMMON_UTIL_READ_FILE_H_
+#define WANDB_COMMON_UTIL_READ_FILE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace wandb {
+
+// The whole file, read with read(2). Unlike std::ifstream it never throws: /proc files of a
+// process that exits while being read fail with ESRCH, and that must be an error, not a crash.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace wandb
+
+#endif  // WANDB_COMMON_UTIL_READ_FILE_H_
