@@ -11,7 +11,6 @@
 namespace wandb::internal {
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(30);
 constexpr auto kQueryTimeout = std::chrono::seconds(10);
 
 double WallSeconds() {
@@ -96,7 +95,7 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   }
 
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kStartTimeout);
+  context.set_deadline(std::chrono::system_clock::now() + settings_.init_timeout);
   service::StartRunResponse response;
   grpc::Status status = connection_->stub().StartRun(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);

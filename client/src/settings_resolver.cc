@@ -16,8 +16,8 @@
 namespace wandb::internal {
 namespace {
 
-// The longest WANDB_FINISH_TIMEOUT taken, in seconds: one day.
-constexpr double kMaxFinishTimeoutSeconds = 86400;
+// The longest timeout taken from the environment, in seconds: one day.
+constexpr double kMaxTimeoutSeconds = 86400;
 
 // The init argument when given, else the environment variable when set and non-empty.
 std::string Pick(const std::optional<std::string>& arg, const char* env_value,
@@ -65,6 +65,30 @@ absl::Status CheckName(const char* what, const std::string& value) {
   return absl::OkStatus();
 }
 
+// The init argument, else the environment variable `name` (seconds, in (0, one day]).
+absl::Status PickTimeout(const std::optional<std::chrono::milliseconds>& arg, const EnvLookup& env,
+                         const char* name, std::chrono::milliseconds* out) {
+  if (arg.has_value()) {
+    *out = *arg;
+    return absl::OkStatus();
+  }
+  const char* text = env(name);
+  if (text == nullptr || *text == '\0') return absl::OkStatus();
+  double seconds = 0;
+  // `!(seconds > 0)` also refuses nan, which SimpleAtod accepts like inf and 1e300.
+  if (!absl::SimpleAtod(text, &seconds) || !(seconds > 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, "='", text, "' is not a positive number of seconds"));
+  }
+  // Bounded so that the conversion to milliseconds below is defined.
+  if (!(seconds <= kMaxTimeoutSeconds)) {
+    return absl::InvalidArgumentError(absl::StrCat(name, "='", text, "' is more than ",
+                                                   kMaxTimeoutSeconds, " seconds (one day)"));
+  }
+  *out = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& env) {
@@ -92,22 +116,14 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     r.mode = *parsed;
   }
   r.silent = s.silent.has_value() ? *s.silent : IsTrue(env("WANDB_SILENT"));
-  if (s.finish_timeout.has_value()) {
-    r.finish_timeout = *s.finish_timeout;
-  } else if (const char* t = env("WANDB_FINISH_TIMEOUT"); t != nullptr && *t != '\0') {
-    double seconds = 0;
-    // `!(seconds > 0)` also refuses nan, which SimpleAtod accepts like inf and 1e300.
-    if (!absl::SimpleAtod(t, &seconds) || !(seconds > 0)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("WANDB_FINISH_TIMEOUT='", t, "' is not a positive number of seconds"));
-    }
-    // Bounded so that the conversion to milliseconds below is defined.
-    if (!(seconds <= kMaxFinishTimeoutSeconds)) {
-      return absl::InvalidArgumentError(absl::StrCat("WANDB_FINISH_TIMEOUT='", t, "' is more than ",
-                                                     kMaxFinishTimeoutSeconds,
-                                                     " seconds (one day)"));
-    }
-    r.finish_timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  if (absl::Status st = PickTimeout(s.init_timeout, env, "WANDB_INIT_TIMEOUT", &r.init_timeout);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st =
+          PickTimeout(s.finish_timeout, env, "WANDB_FINISH_TIMEOUT", &r.finish_timeout);
+      !st.ok()) {
+    return st;
   }
 
   std::string dir = Pick(s.dir, env("WANDB_DIR"));

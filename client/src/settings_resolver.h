@@ -27,6 +27,7 @@ struct ResolvedSettings {
   Mode mode = Mode::kOffline;
   bool silent = false;
   bool reinit = false;
+  std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds finish_timeout{std::chrono::seconds(60)};
   std::vector<std::string> warnings;  // to print once the run starts
 };

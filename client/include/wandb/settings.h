@@ -39,6 +39,8 @@ struct Settings {
   // returns the run already in progress.
   bool reinit = false;
   std::optional<bool> silent{};  // WANDB_SILENT: no "wandb:" lines on stderr
+  // How long init() waits for the daemon to start the run (WANDB_INIT_TIMEOUT, seconds).
+  std::optional<std::chrono::milliseconds> init_timeout{};
   // How long finish() waits for the daemon to write everything (WANDB_FINISH_TIMEOUT, s).
   std::optional<std::chrono::milliseconds> finish_timeout{};
 };

@@ -392,3 +392,19 @@ TEST_CASE("ResolveSettings: config include and exclude keys", "[settings]") {
 
 }  // namespace
 }  // namespace wandb::internal
+
+namespace wandb::internal {
+
+TEST_CASE("ResolveSettings: WANDB_INIT_TIMEOUT, its default and the init argument", "[settings]") {
+  CHECK(MustResolve({}, FakeEnv({})).init_timeout.count() == 30000);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_INIT_TIMEOUT", "1.5"}})).init_timeout.count() == 1500);
+  Settings s;
+  s.init_timeout = std::chrono::milliseconds(250);
+  CHECK(MustResolve(s, FakeEnv({{"WANDB_INIT_TIMEOUT", "9"}})).init_timeout.count() == 250);
+  for (const char* bad : {"0", "-1", "nan", "inf", "soon"}) {
+    CHECK_THAT(ResolveError({}, FakeEnv({{"WANDB_INIT_TIMEOUT", bad}})),
+               Catch::Contains("WANDB_INIT_TIMEOUT"));
+  }
+}
+
+}  // namespace wandb::internal
