@@ -125,8 +125,8 @@ absl::Status RunState::Log(Value::Map data, const LogOptions& options) {
   if (disabled()) return absl::OkStatus();
   if (absl::Status s = CheckLive("log()"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(data); !s.ok()) return s;
-  if (options.step.has_value() && *options.step < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("step ", *options.step, " is negative"));
+  if (options.step.has_value()) {
+    if (absl::Status s = validation::ValidateStep(*options.step); !s.ok()) return s;
   }
   // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
   // nor a commit.

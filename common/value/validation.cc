@@ -68,6 +68,15 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
+absl::Status ValidateStep(int64_t step) {
+  if (step < 0) return absl::InvalidArgumentError(absl::StrCat("step ", step, " is negative"));
+  if (step > kMaxStep) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("step ", step, " is larger than the largest step, ", kMaxStep));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateKey(absl::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("empty key");
   if (key.size() > kMaxKeyBytes) {

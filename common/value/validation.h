@@ -4,6 +4,7 @@
 #define WANDB_COMMON_VALUE_VALIDATION_H_
 
 #include <cstddef>
+#include <cstdint>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -16,7 +17,14 @@ inline constexpr int kMaxDepth = 32;
 // wandb's file stream drops lines above ~10 MB; refuse such values where the user can see it.
 inline constexpr size_t kMaxStringBytes = 10 * 1000 * 1000 - 100 * 1000;
 
+// History steps stay below 2^53 so that every step is exact as a JSON number (and +1 never
+// overflows).
+inline constexpr int64_t kMaxStep = (int64_t{1} << 53) - 1;
+
 bool IsValidUtf8(absl::string_view s);
+
+// A log() step: 0 <= step <= kMaxStep.
+absl::Status ValidateStep(int64_t step);
 
 // A top-level key: non-empty, at most kMaxKeyBytes, valid UTF-8, no control characters, and
 // no leading '_' (reserved for wandb's own keys) except _timestamp and _runtime, which wandb

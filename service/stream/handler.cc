@@ -126,6 +126,13 @@ void Handler::HandleRecord(records::Record& record) {
 }
 
 void Handler::HandleHistory(const records::PartialHistoryRequest& request) {
+  if (request.has_step()) {
+    if (absl::Status s = validation::ValidateStep(request.step().num()); !s.ok()) {
+      ++rejected_;
+      debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
+      return;
+    }
+  }
   for (const records::HistoryItem& item : request.item()) {
     if (absl::Status s = CheckItem(item); !s.ok()) {
       ++rejected_;

@@ -112,6 +112,10 @@ TEST_CASE("records a client must not send are refused; the run goes on") {
       batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
   reserved->add_item()->set_key("_step");
   reserved->mutable_item(0)->set_value_json("5");
+  auto* huge = batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
+  huge->mutable_step()->set_num(INT64_MAX);  // would overflow the step counter
+  huge->add_item()->set_key("y");
+  huge->mutable_item(0)->set_value_json("1");
   REQUIRE(stream->Write(batch));
   stream->WritesDone();
   service::PublishResponse ack;

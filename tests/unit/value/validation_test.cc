@@ -223,3 +223,16 @@ TEST_CASE("ValidateEntries checks every key and value and reports the first prob
 
 }  // namespace
 }  // namespace wandb::validation
+
+namespace wandb::validation {
+
+TEST_CASE("ValidateStep accepts 0..2^53-1 and names the step otherwise") {
+  CHECK(ValidateStep(0).ok());
+  CHECK(ValidateStep(kMaxStep).ok());
+  CHECK_THAT(std::string(ValidateStep(-1).message()), Catch::Contains("step -1 is negative"));
+  CHECK_THAT(std::string(ValidateStep(kMaxStep + 1).message()),
+             Catch::Contains("larger than the largest step"));
+  CHECK_FALSE(ValidateStep(INT64_MAX).ok());
+}
+
+}  // namespace wandb::validation
