@@ -65,6 +65,8 @@ void Handler::Loop() {
     for (HandlerItem& item : items) Handle(item);
     RefreshFiles(/*force=*/false);
     if (!out_.empty()) writer_->Submit(&out_);
+    // The next pass allocates on a new arena; this one goes when its records are written.
+    arena_.reset();
   }
 }
 
@@ -98,7 +100,7 @@ void Handler::HandleRecord(records::Record& record) {
   switch (record.record_type_case()) {
     case records::Record::kRequest:
       if (record.request().has_partial_history()) {
-        HandleHistory(record.request().partial_history());
+        HandleHistory(std::move(*record.mutable_request()->mutable_partial_history()));
         return;
       }
       break;
@@ -125,7 +127,7 @@ void Handler::HandleRecord(records::Record& record) {
                       static_cast<int>(record.record_type_case()));
 }
 
-void Handler::HandleHistory(const records::PartialHistoryRequest& request) {
+void Handler::HandleHistory(records::PartialHistoryRequest request) {
   if (request.has_step()) {
     if (absl::Status s = validation::ValidateStep(request.step().num()); !s.ok()) {
       ++rejected_;
@@ -140,7 +142,7 @@ void Handler::HandleHistory(const records::PartialHistoryRequest& request) {
       return;
     }
   }
-  if (std::optional<std::string> warning = history_.Add(request, &rows_out_)) {
+  if (std::optional<std::string> warning = history_.Add(std::move(request), &rows_out_)) {
     debug_log_->Warning("handler: %s", *warning);
   }
   for (HistoryRow& row : rows_out_) EmitRow(row);
@@ -148,8 +150,8 @@ void Handler::HandleHistory(const records::PartialHistoryRequest& request) {
 }
 
 void Handler::EmitRow(HistoryRow& row) {
-  records::Record record;
-  records::HistoryRecord* history = record.mutable_history();
+  records::Record* record = NewRecord();
+  records::HistoryRecord* history = record->mutable_history();
   history->mutable_step()->set_num(row.step);
   double timestamp = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
   bool has_runtime = false;
@@ -178,7 +180,7 @@ void Handler::EmitRow(HistoryRow& row) {
   add("_timestamp", DoubleJson(timestamp));
   summary_dirty_ = true;
   ++rows_;
-  Persist(std::move(record));
+  Persist(record);
 }
 
 void Handler::HandleFinish(FinishRequest& finish) {
@@ -192,21 +194,21 @@ void Handler::HandleFinish(FinishRequest& finish) {
 
   double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
   int runtime = static_cast<int>(std::max(0.0, now - start_seconds_));
-  records::Record exit;
-  exit.mutable_exit()->set_exit_code(finish.exit_code);
-  exit.mutable_exit()->set_runtime(runtime);
-  Persist(std::move(exit));
+  records::Record* exit = NewRecord();
+  exit->mutable_exit()->set_exit_code(finish.exit_code);
+  exit->mutable_exit()->set_runtime(runtime);
+  Persist(exit);
 
   summary_.Set("_wandb", absl::StrCat("{\"runtime\": ", runtime, "}"));
-  records::Record summary;
-  summary_.ToItems(summary.mutable_summary()->mutable_update());
-  Persist(std::move(summary));
-  records::Record final_record;
-  final_record.mutable_final();
-  Persist(std::move(final_record));
-  records::Record footer;
-  footer.mutable_footer();
-  Persist(std::move(footer));
+  records::Record* summary = NewRecord();
+  summary_.ToItems(summary->mutable_summary()->mutable_update());
+  Persist(summary);
+  records::Record* final_record = NewRecord();
+  final_record->mutable_final();
+  Persist(final_record);
+  records::Record* footer = NewRecord();
+  footer->mutable_footer();
+  Persist(footer);
   RefreshFiles(/*force=*/true);
 
   CloseLog close{finish.exit_code, {}, finish.reply};
@@ -221,8 +223,26 @@ void Handler::HandleFinish(FinishRequest& finish) {
   queue_.Close();
 }
 
+records::Record* Handler::NewRecord() {
+  if (arena_ == nullptr) {
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 64 << 10;
+    options.max_block_size = 1 << 20;
+    arena_ = std::make_shared<google::protobuf::Arena>(options);
+  }
+  return google::protobuf::Arena::CreateMessage<records::Record>(arena_.get());
+}
+
+void Handler::Persist(records::Record* record) {
+  // The record lives on arena_; sharing the arena keeps it alive until the writer and the
+  // sender are done with every record of this pass.
+  out_.push_back(PersistRecord{SharedRecord(arena_, record)});
+}
+
 void Handler::Persist(records::Record&& record) {
-  out_.push_back(PersistRecord{std::make_shared<const records::Record>(std::move(record))});
+  records::Record* on_arena = NewRecord();
+  *on_arena = std::move(record);
+  Persist(on_arena);
 }
 
 void Handler::RefreshFiles(bool force) {

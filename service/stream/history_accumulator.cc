@@ -4,7 +4,7 @@
 
 namespace wandb::service {
 
-std::optional<std::string> HistoryAccumulator::Add(const records::PartialHistoryRequest& request,
+std::optional<std::string> HistoryAccumulator::Add(records::PartialHistoryRequest request,
                                                    std::vector<HistoryRow>* emitted) {
   if (request.has_step()) {
     int64_t step = request.step().num();
@@ -18,7 +18,7 @@ std::optional<std::string> HistoryAccumulator::Add(const records::PartialHistory
       step_ = step;
     }
   }
-  for (const records::HistoryItem& item : request.item()) Merge(item);
+  for (records::HistoryItem& item : *request.mutable_item()) Merge(item);
   if (request.action().flush()) {
     // An explicit commit of an empty row still advances the step, as wandb's does.
     pending_.step = step_;
@@ -37,14 +37,15 @@ void HistoryAccumulator::Flush(std::vector<HistoryRow>* emitted) {
   ++step_;
 }
 
-void HistoryAccumulator::Merge(const records::HistoryItem& item) {
+void HistoryAccumulator::Merge(records::HistoryItem& item) {
   for (auto& [key, value] : pending_.items) {
     if (key == item.key()) {
-      value = item.value_json();
+      value = std::move(*item.mutable_value_json());
       return;
     }
   }
-  pending_.items.emplace_back(item.key(), item.value_json());
+  pending_.items.emplace_back(std::move(*item.mutable_key()),
+                              std::move(*item.mutable_value_json()));
 }
 
 }  // namespace wandb::service

@@ -27,8 +27,9 @@ class HistoryAccumulator {
   explicit HistoryAccumulator(int64_t starting_step) : step_(starting_step) {}
 
   // Applies one log() call, appending completed rows to `emitted`. Returns a warning when
-  // the call was dropped for a lower step.
-  std::optional<std::string> Add(const records::PartialHistoryRequest& request,
+  // the call was dropped for a lower step. Taken by value so a caller can move the request's
+  // strings into the row instead of copying them.
+  std::optional<std::string> Add(records::PartialHistoryRequest request,
                                  std::vector<HistoryRow>* emitted);
 
   // Emits the pending row, if any (at finish).
@@ -37,7 +38,7 @@ class HistoryAccumulator {
   int64_t step() const { return step_; }
 
  private:
-  void Merge(const records::HistoryItem& item);
+  void Merge(records::HistoryItem& item);
 
   int64_t step_;
   HistoryRow pending_;
