@@ -54,6 +54,11 @@ Stream::~Stream() {
 
 void Stream::Publish(RecordBatch batch) {
   uint64_t seq = batch.seq();
+  uint64_t received = ReceivedSeq();
+  if (received >= kMaxBatchesInFlight &&
+      !writer_->WaitDurable(received - kMaxBatchesInFlight + 1, absl::Seconds(10))) {
+    debug_log_.Warning("stream: the writer is 10 s behind batch %d; taking more anyway", received);
+  }
   // Marking the batch received and queueing it is one step: a query that waits for this
   // batch must find it ahead of itself in the handler's queue.
   absl::MutexLock lock(&mu_);
@@ -62,6 +67,11 @@ void Stream::Publish(RecordBatch batch) {
   if (!handler_->Submit(IncomingBatch{std::move(batch)})) {
     debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
   }
+}
+
+uint64_t Stream::ReceivedSeq() {
+  absl::MutexLock lock(&mu_);
+  return received_seq_;
 }
 
 bool Stream::WaitReceived(uint64_t seq, absl::Duration timeout) {

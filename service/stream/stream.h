@@ -20,6 +20,11 @@ namespace wandb::service {
 
 class Stream {
  public:
+  // Batches received but not yet in the log. Beyond this, Publish() waits for the writer, so
+  // a client that logs faster than the disk takes it is held back by gRPC's flow control
+  // instead of growing the daemon's memory.
+  static constexpr uint64_t kMaxBatchesInFlight = 8;
+
   // Makes the run directory and the transaction log, and starts the pipeline.
   static absl::StatusOr<std::unique_ptr<Stream>> Open(const StartRunRequest& request);
   ~Stream();
@@ -30,7 +35,7 @@ class Stream {
   Logger& debug_log() { return debug_log_; }
 
   // Batches must arrive in sequence order; a batch at or below one already received is a
-  // duplicate and is ignored.
+  // duplicate and is ignored. May wait for the writer (see kMaxBatchesInFlight).
   void Publish(RecordBatch batch);
   uint64_t durable_seq() const { return writer_->durable_seq(); }
 
@@ -47,6 +52,7 @@ class Stream {
 
  private:
   Stream(std::string run_id, RunDirectory dir, int64_t client_pid);
+  uint64_t ReceivedSeq();
   bool WaitReceived(uint64_t seq, absl::Duration timeout);
   template <typename Query, typename Response>
   absl::StatusOr<Response> Ask(uint64_t after_seq, absl::Duration timeout);

@@ -3,7 +3,6 @@
 #ifndef WANDB_SERVICE_STREAM_WRITER_H_
 #define WANDB_SERVICE_STREAM_WRITER_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,7 +26,9 @@ class Writer {
   void Submit(std::vector<WriterItem>* items) { queue_.PushAll(items); }
 
   // Highest batch sequence number whose records have all been handed to the OS.
-  uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
+  uint64_t durable_seq() const;
+  // Waits until durable_seq() >= seq or `timeout` passes; true when it got there.
+  bool WaitDurable(uint64_t seq, absl::Duration timeout);
 
  private:
   void Loop();
@@ -44,8 +45,12 @@ class Writer {
   Logger* debug_log_;
   WorkQueue<WriterItem> queue_;
   std::thread thread_;
-  std::atomic<uint64_t> durable_seq_{0};
+  void PublishDurable();
+
+  mutable absl::Mutex durable_mu_;
+  uint64_t durable_seq_ ABSL_GUARDED_BY(durable_mu_) = 0;
   uint64_t pending_seq_ = 0;
+  std::string serialized_;
   absl::Status first_error_;
 };
 
