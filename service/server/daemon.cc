@@ -42,6 +42,7 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   while (!shutdown_.load()) {
     absl::SleepFor(options_.supervise_interval);
     registry.ReapOrphans();
+    registry.ReleaseFinished();
     bool idle = registry.size() == 0 && service.active_calls() == 0 &&
                 absl::Now() - service.last_activity() >= options_.idle_timeout;
     if (idle) {

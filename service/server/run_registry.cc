@@ -64,6 +64,7 @@ absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id,
   if (absl::IsFailedPrecondition(response.status())) return response;  // someone else finishes
   absl::MutexLock lock(&mu_);
   runs_.erase(run_id);
+  finished_.push_back(*std::move(stream));
   log_->Info("registry: run %s finished with exit code %d", run_id, exit_code);
   return response;
 }
@@ -99,6 +100,15 @@ void RunRegistry::FinishAll(int exit_code) {
   for (const std::string& id : ids) {
     Finish(id, exit_code, 0, absl::ZeroDuration()).IgnoreError();
   }
+}
+
+void RunRegistry::ReleaseFinished() {
+  std::vector<std::shared_ptr<Stream>> finished;
+  {
+    absl::MutexLock lock(&mu_);
+    finished.swap(finished_);
+  }
+  // Destroyed here, outside the lock.
 }
 
 int RunRegistry::size() {

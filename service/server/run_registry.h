@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -31,6 +32,9 @@ class RunRegistry {
   int ReapOrphans();
   // Finishes every live run with `exit_code` (daemon shutdown).
   void FinishAll(int exit_code);
+  // Destroys finished streams. Called off the request path: freeing a big run's memory can
+  // take a while, and FinishRun should not wait for it.
+  void ReleaseFinished();
   int size();
 
  private:
@@ -42,6 +46,7 @@ class RunRegistry {
   Logger* log_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> runs_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Stream>> finished_ ABSL_GUARDED_BY(mu_);
 };
 
 // The start time of process `pid` in clock ticks since boot (/proc/<pid>/stat field 22),
