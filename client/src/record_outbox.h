@@ -62,8 +62,9 @@ class RecordOutbox {
   void Loop();
   void OpenStream();
   void SendItems(std::vector<Item>& items);
-  void WriteBatch(service::RecordBatch& batch);
-  void Encode(LogCall& call, records::Record* record) const;
+  void WriteBatch(service::PublishRequest& request);
+  // Returns about how many bytes the record will take on the wire.
+  size_t Encode(LogCall& call, records::Record* record) const;
   void CloseStream();
 
   std::shared_ptr<ServiceConnection> connection_;
