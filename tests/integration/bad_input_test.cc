@@ -37,7 +37,7 @@ Value Nested(int depth) {
 
 }  // namespace
 
-TEST_CASE("misuse and invalid data get clear errors; the run goes on") {
+TEST_CASE("misuse and invalid data get clear errors, and the run goes on") {
   TestEnv env;
   CHECK_THAT(ErrorMessage([] {
                Run().log({{"a", 1}});

@@ -87,7 +87,7 @@ TEST_CASE("a client of another protocol version is refused with a clear error") 
   run.finish();
 }
 
-TEST_CASE("records a client must not send are refused; the run goes on") {
+TEST_CASE("records a client must not send are refused, and the run goes on") {
   TestEnv env;
   Run run = wandb::init({.id = "forged"});
   run.log({{"real", 1}});
