@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "client/src/process_info.h"
 #include "common/protocol.h"
@@ -56,9 +58,15 @@ std::shared_ptr<RunState> RunState::Disabled(ResolvedSettings settings) {
 
 absl::StatusOr<std::shared_ptr<RunState>> RunState::Start(ResolvedSettings settings) {
   std::shared_ptr<RunState> run(new RunState(std::move(settings)));
+  auto deadline = std::chrono::steady_clock::now() + run->settings_.init_timeout;
   absl::Status s = run->StartOnDaemon(/*reconnect=*/false);
-  // The daemon may have idled out since this process last used it: start a new one.
-  if (absl::IsUnavailable(s)) s = run->StartOnDaemon(/*reconnect=*/true);
+  // A daemon that is idling out refuses (UNAVAILABLE) or cancels (CANCELLED) the call; a
+  // fresh connection then starts a new daemon. Keep trying until init_timeout.
+  while ((absl::IsUnavailable(s) || absl::IsCancelled(s)) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    s = run->StartOnDaemon(/*reconnect=*/true);
+  }
   if (!s.ok()) return s;
   return run;
 }

@@ -9,12 +9,21 @@
 #include "absl/strings/str_cat.h"
 
 namespace wandb {
+namespace {
+
+// NotFound only when the file (or the process behind a /proc file) is gone; anything else,
+// such as running out of descriptors, says nothing about whether it exists.
+absl::Status Failure(const char* what, const std::string& path, int err) {
+  std::string message = absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(err));
+  if (err == ENOENT || err == ESRCH) return absl::NotFoundError(message);
+  return absl::InternalError(message);
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
+  if (fd < 0) return Failure("open", path, errno);
   std::string contents;
   char buf[4096];
   while (true) {
@@ -23,7 +32,7 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
     if (n < 0) {
       int err = errno;
       close(fd);
-      return absl::InternalError(absl::StrCat("cannot read ", path, ": ", std::strerror(err)));
+      return Failure("read", path, err);
     }
     if (n == 0) break;
     contents.append(buf, static_cast<size_t>(n));

@@ -9,6 +9,7 @@ namespace wandb {
 
 // The whole file, read with read(2). Unlike std::ifstream it never throws: /proc files of a
 // process that exits while being read fail with ESRCH, and that must be an error, not a crash.
+// NotFound means the file (or the process) is gone; other failures are Internal.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
 }  // namespace wandb

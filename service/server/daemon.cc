@@ -12,12 +12,19 @@
 #include "service/server/wandb_service_impl.h"
 
 namespace wandb::service {
+namespace {
+
+constexpr absl::Duration kLockWait = absl::Seconds(10);
+
+}  // namespace
 
 absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   const ServiceEndpoint& endpoint = options_.endpoint;
   // gRPC deletes an existing socket file before binding, so only the lock tells whether a
-  // daemon already serves this socket; take it before touching the socket.
-  absl::StatusOr<FileLock> lock = FileLock::TryAcquire(endpoint.lock_path);
+  // daemon already serves this socket; take it before touching the socket. Clients start a
+  // daemon only when none answers, so a lock that is held belongs to a daemon that is
+  // exiting: wait for it rather than report a socket that is about to go away.
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(endpoint.lock_path, kLockWait);
   if (absl::IsUnavailable(lock.status())) {
     return absl::AlreadyExistsError(
         absl::StrCat("a wandb-service already serves ", endpoint.socket_path));
@@ -45,11 +52,18 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
     registry.ReleaseFinished();
     bool idle = registry.size() == 0 && service.active_calls() == 0 &&
                 absl::Now() - service.last_activity() >= options_.idle_timeout;
-    if (idle) {
+    if (!idle) continue;
+    // Refuse new work first, then look again: a call that began before the refusal is
+    // counted in active_calls() (calls count themselves before checking), so no run can
+    // start on a daemon that has decided to exit.
+    service.set_draining(true);
+    if (registry.size() == 0 && service.active_calls() == 0) {
       log_->Info("idle for %s: exiting", absl::FormatDuration(options_.idle_timeout));
       break;
     }
+    service.set_draining(false);
   }
+  service.set_draining(true);
   if (shutdown_.load()) log_->Info("shutdown requested: finishing %d live runs", registry.size());
   // Stop taking calls first (a grace period, since a connected client would hold Shutdown()
   // for seconds), then finish whatever runs remain so their logs are complete.

@@ -11,10 +11,11 @@
 
 namespace wandb::service {
 
-uint64_t ProcessStartTicks(int64_t pid) {
+std::optional<uint64_t> ProcessStartTicks(int64_t pid) {
   if (pid <= 0) return 0;
   absl::StatusOr<std::string> read = ReadFileToString(absl::StrCat("/proc/", pid, "/stat"));
-  if (!read.ok()) return 0;
+  if (absl::IsNotFound(read.status())) return 0;
+  if (!read.ok()) return std::nullopt;  // e.g. out of descriptors: no verdict
   const std::string& stat = *read;
   // The command name (field 2) may hold spaces and parentheses: count fields after its end.
   size_t close = stat.rfind(')');
@@ -42,7 +43,7 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
   std::shared_ptr<Stream> stream = *std::move(opened);
   absl::MutexLock lock(&mu_);
   auto [it, inserted] =
-      runs_.try_emplace(id, Entry{stream, ProcessStartTicks(request.process().pid())});
+      runs_.try_emplace(id, Entry{stream, ProcessStartTicks(request.process().pid()).value_or(0)});
   if (!inserted) return absl::AlreadyExistsError(absl::StrCat("run ", id, " is already live"));
   log_->Info("registry: run %s opened for pid %d in %s", id, request.process().pid(),
              stream->dir().run_dir);
@@ -74,8 +75,9 @@ int RunRegistry::ReapOrphans() {
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, entry] : runs_) {
-      uint64_t ticks = ProcessStartTicks(entry.stream->client_pid());
-      if (ticks == 0 || (entry.client_start_ticks != 0 && ticks != entry.client_start_ticks)) {
+      std::optional<uint64_t> ticks = ProcessStartTicks(entry.stream->client_pid());
+      if (!ticks.has_value()) continue;  // cannot tell now; look again next round
+      if (*ticks == 0 || (entry.client_start_ticks != 0 && *ticks != entry.client_start_ticks)) {
         orphans.push_back(id);
       }
     }

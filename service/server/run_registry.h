@@ -4,6 +4,7 @@
 #define WANDB_SERVICE_SERVER_RUN_REGISTRY_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,8 +51,8 @@ class RunRegistry {
 };
 
 // The start time of process `pid` in clock ticks since boot (/proc/<pid>/stat field 22),
-// or 0 when there is no such process.
-uint64_t ProcessStartTicks(int64_t pid);
+// 0 when there is no such process, nullopt when that cannot be told (e.g. no descriptors).
+std::optional<uint64_t> ProcessStartTicks(int64_t pid);
 
 }  // namespace wandb::service
 

@@ -30,6 +30,10 @@ grpc::Status CheckVersion(uint32_t client_version) {
 
 int64_t NowNs() { return absl::ToUnixNanos(absl::Now()); }
 
+grpc::Status Exiting() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "this wandb-service is exiting");
+}
+
 }  // namespace
 
 // Counts a call as activity for the idle timer, from its start to its end.
@@ -63,6 +67,7 @@ absl::Duration WandbServiceImpl::TimeLeft(const grpc::ServerContext* context) co
 grpc::Status WandbServiceImpl::Hello(grpc::ServerContext*, const HelloRequest* request,
                                      HelloResponse* response) {
   CallScope scope(this);
+  if (draining_.load()) return Exiting();
   response->set_protocol_version(kProtocolVersion);
   response->set_daemon_version(std::string(kVersion));
   response->set_pid(getpid());
@@ -78,7 +83,8 @@ grpc::Status WandbServiceImpl::Hello(grpc::ServerContext*, const HelloRequest* r
 
 grpc::Status WandbServiceImpl::StartRun(grpc::ServerContext*, const StartRunRequest* request,
                                         StartRunResponse* response) {
-  CallScope scope(this);
+  CallScope scope(this);  // counted before the check: see Daemon::Run's idle exit
+  if (draining_.load()) return Exiting();
   if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Open(*request);
   if (!stream.ok()) {

@@ -31,6 +31,10 @@ class WandbServiceImpl final : public WandbService::Service {
   int active_calls() const { return active_calls_.load(); }
   absl::Time last_activity() const;
 
+  // While draining, Hello and StartRun answer UNAVAILABLE, so clients start a new daemon
+  // instead of joining one that is about to exit.
+  void set_draining(bool draining) { draining_.store(draining); }
+
  private:
   class CallScope;
 
@@ -40,6 +44,7 @@ class WandbServiceImpl final : public WandbService::Service {
   Logger* log_;
   const absl::Time started_;
   std::atomic<int> active_calls_{0};
+  std::atomic<bool> draining_{false};
   std::atomic<int64_t> last_activity_ns_;
 };
 

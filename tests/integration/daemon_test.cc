@@ -8,6 +8,7 @@
 #include <wandb/wandb.h>
 #include <catch2/catch.hpp>
 #include <random>
+#include <thread>
 
 #include "common/protocol.h"
 #include "tests/support/test_env.h"
@@ -147,6 +148,31 @@ TEST_CASE("the daemon exits by itself once idle, and a new one starts on demand"
   second.log({{"x", 1}});
   second.finish();
   CHECK(CountRows(env, "idle2") == 1);
+}
+
+}  // namespace wandb::testing
+
+namespace wandb::testing {
+
+TEST_CASE("a run started while the daemon idles out starts on a new daemon") {
+  TestEnv env(/*idle_timeout_seconds=*/1.0);
+  // Around the idle timeout (plus the supervisor's 250 ms tick) the next init meets a daemon
+  // that is deciding to exit, draining, or gone: every one must end in a started run.
+  int n = 0;
+  for (int delay_ms : {900, 1100, 1200, 1300, 1400, 1500, 1700}) {
+    std::string id = "race" + std::to_string(n++);
+    Run run = wandb::init({.id = id});
+    run.log({{"x", 1}});
+    run.finish();
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    INFO("init " << delay_ms << " ms after finish");
+    auto start = std::chrono::steady_clock::now();
+    Run next = wandb::init({.id = id + "b"});
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    next.log({{"x", 2}});
+    next.finish();
+    CHECK(CountRows(env, id + "b") == 1);
+  }
 }
 
 }  // namespace wandb::testing
