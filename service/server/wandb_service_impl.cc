@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/protocol.h"
@@ -125,30 +127,27 @@ grpc::Status WandbServiceImpl::Publish(
   return grpc::Status::OK;
 }
 
-grpc::Status WandbServiceImpl::GetSummary(grpc::ServerContext* context, const RunQuery* query,
-                                          GetSummaryResponse* response) {
+template <typename Response, typename Ask>
+grpc::Status WandbServiceImpl::AnswerQuery(grpc::ServerContext* context, const RunQuery* query,
+                                           Ask ask, Response* response) {
   CallScope scope(this);
   if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
   if (!stream.ok()) return ToGrpc(stream.status());
-  absl::StatusOr<GetSummaryResponse> answer =
-      (*stream)->GetSummary(query->after_seq(), TimeLeft(context));
+  absl::StatusOr<Response> answer = ask(**stream, query->after_seq(), TimeLeft(context));
   if (!answer.ok()) return ToGrpc(answer.status());
   *response = *std::move(answer);
   return grpc::Status::OK;
 }
 
+grpc::Status WandbServiceImpl::GetSummary(grpc::ServerContext* context, const RunQuery* query,
+                                          GetSummaryResponse* response) {
+  return AnswerQuery(context, query, std::mem_fn(&Stream::GetSummary), response);
+}
+
 grpc::Status WandbServiceImpl::SampledHistory(grpc::ServerContext* context, const RunQuery* query,
                                               SampledHistoryResponse* response) {
-  CallScope scope(this);
-  if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
-  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
-  if (!stream.ok()) return ToGrpc(stream.status());
-  absl::StatusOr<SampledHistoryResponse> answer =
-      (*stream)->GetSampledHistory(query->after_seq(), TimeLeft(context));
-  if (!answer.ok()) return ToGrpc(answer.status());
-  *response = *std::move(answer);
-  return grpc::Status::OK;
+  return AnswerQuery(context, query, std::mem_fn(&Stream::GetSampledHistory), response);
 }
 
 grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* query,

@@ -39,6 +39,11 @@ class WandbServiceImpl final : public WandbService::Service {
   class CallScope;
 
   absl::Duration TimeLeft(const grpc::ServerContext* context) const;
+  // A query answered by the run's stream after the batches it names: version check, run
+  // lookup, then `ask(stream, after_seq, time_left)`.
+  template <typename Response, typename Ask>
+  grpc::Status AnswerQuery(grpc::ServerContext* context, const RunQuery* query, Ask ask,
+                           Response* response);
 
   RunRegistry* registry_;
   Logger* log_;

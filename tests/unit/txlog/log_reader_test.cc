@@ -13,32 +13,12 @@
 #include <vector>
 
 #include "common/txlog/log_writer.h"
+#include "tests/unit/txlog/txlog_test_support.h"
 
 namespace wandb::txlog {
 namespace {
 
-constexpr size_t kBlock = 32768;
-constexpr uint8_t kFull = 1, kFirst = 2, kMiddle = 3, kLast = 4;
-const std::string kFileHeader("\x3a\x57\x26\x42\xe1\xbe\x00", 7);
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "txlog_reader.XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using namespace testing;  // NOLINT: the shared test constants and helpers
 
 void WriteBytes(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -14,36 +14,12 @@
 #include <vector>
 
 #include "common/txlog/log_reader.h"
+#include "tests/unit/txlog/txlog_test_support.h"
 
 namespace wandb::txlog {
 namespace {
 
-// The format constants are restated here rather than taken from log_format.h, so that a wrong
-// constant there fails these tests instead of silently agreeing with itself.
-constexpr size_t kBlock = 32768;
-constexpr size_t kHeader = 7;
-constexpr size_t kRoom = kBlock - kHeader;  // payload bytes in a chunk that fills a block
-constexpr uint8_t kFull = 1, kFirst = 2, kMiddle = 3, kLast = 4;
-const std::string kFileHeader("\x3a\x57\x26\x42\xe1\xbe\x00", 7);
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "txlog_writer.XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using namespace testing;  // NOLINT: the shared test constants and helpers
 
 uint32_t Crc(uint8_t type, std::string_view payload) {
   const char t = static_cast<char>(type);
