@@ -2,6 +2,7 @@
 
 #include <google/protobuf/arena.h>
 
+#include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
 
@@ -115,36 +116,34 @@ void RecordOutbox::OpenStream() {
 }
 
 void RecordOutbox::SendItems(std::vector<Item>& items) {
-  // Each batch is built on an arena that is reset once the batch is written: encoding a row
-  // then costs pointer bumps rather than a malloc per string.
+  // Each record is built on an arena (reset after every batch, so encoding costs pointer
+  // bumps rather than a malloc per string), then appended to the batch's bytes.
   google::protobuf::ArenaOptions options;
   options.start_block_size = 64 << 10;
   options.max_block_size = 1 << 20;
   google::protobuf::Arena arena(options);
-  auto* request = google::protobuf::Arena::CreateMessage<service::PublishRequest>(&arena);
-  service::RecordBatch* batch = request->mutable_batch();
-  size_t bytes = 0;
+  service::PublishRequest request;
+  service::RecordBatch* batch = request.mutable_batch();
   for (Item& item : items) {
-    records::Record* record = batch->add_records();
+    auto* record = google::protobuf::Arena::CreateMessage<records::Record>(&arena);
     if (auto* call = std::get_if<LogCall>(&item)) {
-      bytes += Encode(*call, record);
+      Encode(*call, record);
     } else {
       *record = std::move(std::get<records::Record>(item));
-      bytes += record->ByteSizeLong();
     }
-    if (batch->records_size() >= static_cast<int>(kMaxBatchRecords) || bytes >= kMaxBatchBytes) {
-      WriteBatch(*request);
+    AppendRecord(*record, batch->mutable_records());
+    batch->set_record_count(batch->record_count() + 1);
+    if (batch->record_count() >= kMaxBatchRecords || batch->records().size() >= kMaxBatchBytes) {
+      WriteBatch(request);
+      batch->Clear();
       arena.Reset();
-      request = google::protobuf::Arena::CreateMessage<service::PublishRequest>(&arena);
-      batch = request->mutable_batch();
-      bytes = 0;
     }
   }
-  if (batch->records_size() > 0) WriteBatch(*request);
+  if (batch->record_count() > 0) WriteBatch(request);
 }
 
 void RecordOutbox::WriteBatch(service::PublishRequest& request) {
-  int records = request.batch().records_size();
+  int records = static_cast<int>(request.batch().record_count());
   if (broken_) {
     undelivered_.fetch_add(records);
     return;
@@ -159,26 +158,22 @@ void RecordOutbox::WriteBatch(service::PublishRequest& request) {
   }
 }
 
-size_t RecordOutbox::Encode(LogCall& call, records::Record* record) const {
+void RecordOutbox::Encode(LogCall& call, records::Record* record) const {
   records::PartialHistoryRequest* history = record->mutable_request()->mutable_partial_history();
   bool has_timestamp = false;
-  size_t bytes = 16;
   for (auto& [key, value] : call.data) {
     records::HistoryItem* item = history->add_item();
     has_timestamp |= key == "_timestamp";
     json::AppendEncoded(value, item->mutable_value_json());
-    bytes += key.size() + item->value_json().size() + 8;
     item->set_key(std::move(key));
   }
   if (!has_timestamp) {
     records::HistoryItem* item = history->add_item();
     item->set_key("_timestamp");
     json::AppendDouble(call.timestamp, item->mutable_value_json());
-    bytes += 40;
   }
   if (call.step.has_value()) history->mutable_step()->set_num(*call.step);
   history->mutable_action()->set_flush(call.flush);
-  return bytes;
 }
 
 void RecordOutbox::CloseStream() {

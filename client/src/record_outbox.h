@@ -63,8 +63,7 @@ class RecordOutbox {
   void OpenStream();
   void SendItems(std::vector<Item>& items);
   void WriteBatch(service::PublishRequest& request);
-  // Returns about how many bytes the record will take on the wire.
-  size_t Encode(LogCall& call, records::Record* record) const;
+  void Encode(LogCall& call, records::Record* record) const;
   void CloseStream();
 
   std::shared_ptr<ServiceConnection> connection_;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/ipc/record_batch_codec.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
 
@@ -92,15 +93,23 @@ void Handler::Handle(HandlerItem& item) {
 }
 
 void Handler::HandleBatch(IncomingBatch& incoming) {
-  for (records::Record& record : *incoming.batch.mutable_records()) HandleRecord(record);
+  RecordBatchReader reader(incoming.batch.records());
+  NewRecord();  // makes sure the pass has its arena
+  while (records::Record* record = reader.Next(arena_.get())) HandleRecord(*record);
+  if (!reader.status().ok()) {
+    ++rejected_;
+    debug_log_->Warning("handler: batch %d: %s; the rest of the batch is dropped",
+                        incoming.batch.seq(), reader.status().ToString());
+  }
   out_.push_back(BatchHandled{incoming.batch.seq()});
 }
 
+// `record` is on the pass's arena, so it can be persisted as it is.
 void Handler::HandleRecord(records::Record& record) {
   switch (record.record_type_case()) {
     case records::Record::kRequest:
       if (record.request().has_partial_history()) {
-        HandleHistory(std::move(*record.mutable_request()->mutable_partial_history()));
+        HandleHistory(record.mutable_request()->mutable_partial_history());
         return;
       }
       break;
@@ -109,14 +118,14 @@ void Handler::HandleRecord(records::Record& record) {
         debug_log_->Warning("handler: config: %s", s.ToString());
       }
       config_dirty_ = true;
-      Persist(std::move(record));
+      Persist(&record);
       return;
     case records::Record::kSummary:
       if (absl::Status s = summary_.Apply(record.summary()); !s.ok()) {
         debug_log_->Warning("handler: summary: %s", s.ToString());
       }
       summary_dirty_ = true;
-      Persist(std::move(record));
+      Persist(&record);
       return;
     default:
       break;
@@ -127,22 +136,22 @@ void Handler::HandleRecord(records::Record& record) {
                       static_cast<int>(record.record_type_case()));
 }
 
-void Handler::HandleHistory(records::PartialHistoryRequest request) {
-  if (request.has_step()) {
-    if (absl::Status s = validation::ValidateStep(request.step().num()); !s.ok()) {
+void Handler::HandleHistory(records::PartialHistoryRequest* request) {
+  if (request->has_step()) {
+    if (absl::Status s = validation::ValidateStep(request->step().num()); !s.ok()) {
       ++rejected_;
       debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
       return;
     }
   }
-  for (const records::HistoryItem& item : request.item()) {
+  for (const records::HistoryItem& item : request->item()) {
     if (absl::Status s = CheckItem(item); !s.ok()) {
       ++rejected_;
       debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
       return;
     }
   }
-  if (std::optional<std::string> warning = history_.Add(std::move(request), &rows_out_)) {
+  if (std::optional<std::string> warning = history_.Add(request, &rows_out_)) {
     debug_log_->Warning("handler: %s", *warning);
   }
   for (HistoryRow& row : rows_out_) EmitRow(row);

@@ -42,7 +42,7 @@ class Handler {
   void Handle(HandlerItem& item);
   void HandleBatch(IncomingBatch& batch);
   void HandleRecord(records::Record& record);
-  void HandleHistory(records::PartialHistoryRequest request);
+  void HandleHistory(records::PartialHistoryRequest* request);
   void EmitRow(HistoryRow& row);
   void HandleFinish(FinishRequest& finish);
   // Records are allocated on one arena per pass of the loop: a row then costs a few pointer

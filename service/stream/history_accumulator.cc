@@ -4,10 +4,10 @@
 
 namespace wandb::service {
 
-std::optional<std::string> HistoryAccumulator::Add(records::PartialHistoryRequest request,
+std::optional<std::string> HistoryAccumulator::Add(records::PartialHistoryRequest* request,
                                                    std::vector<HistoryRow>* emitted) {
-  if (request.has_step()) {
-    int64_t step = request.step().num();
+  if (request->has_step()) {
+    int64_t step = request->step().num();
     if (step < step_) {
       return absl::StrCat("Step ", step, " < ", step_,
                           ". Dropping entry: log() steps must only "
@@ -18,8 +18,8 @@ std::optional<std::string> HistoryAccumulator::Add(records::PartialHistoryReques
       step_ = step;
     }
   }
-  for (records::HistoryItem& item : *request.mutable_item()) Merge(item);
-  if (request.action().flush()) {
+  for (records::HistoryItem& item : *request->mutable_item()) Merge(item);
+  if (request->action().flush()) {
     // An explicit commit of an empty row still advances the step, as wandb's does.
     pending_.step = step_;
     emitted->push_back(std::move(pending_));

@@ -27,10 +27,13 @@ class HistoryAccumulator {
   explicit HistoryAccumulator(int64_t starting_step) : step_(starting_step) {}
 
   // Applies one log() call, appending completed rows to `emitted`. Returns a warning when
-  // the call was dropped for a lower step. Taken by value so a caller can move the request's
-  // strings into the row instead of copying them.
-  std::optional<std::string> Add(records::PartialHistoryRequest request,
+  // the call was dropped for a lower step. The request's strings are moved into the row.
+  std::optional<std::string> Add(records::PartialHistoryRequest* request,
                                  std::vector<HistoryRow>* emitted);
+  std::optional<std::string> Add(records::PartialHistoryRequest request,
+                                 std::vector<HistoryRow>* emitted) {
+    return Add(&request, emitted);
+  }
 
   // Emits the pending row, if any (at finish).
   void Flush(std::vector<HistoryRow>* emitted);

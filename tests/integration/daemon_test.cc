@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
 #include "tests/support/test_env.h"
 #include "wandb/service.grpc.pb.h"
@@ -102,21 +103,30 @@ TEST_CASE("records a client must not send are refused, and the run goes on") {
   open.mutable_open()->set_protocol_version(kProtocolVersion);
   open.mutable_open()->set_run_id("forged");
   REQUIRE(stream->Write(open));
+  records::Record exit;  // the daemon's to write
+  exit.mutable_exit()->set_exit_code(3);
+  records::Record history;  // the daemon's to write
+  history.mutable_history();
+  records::Record bad;
+  auto* bad_item = bad.mutable_request()->mutable_partial_history()->add_item();
+  bad_item->set_key("x");
+  bad_item->set_value_json("{not json");
+  records::Record reserved;
+  auto* reserved_item = reserved.mutable_request()->mutable_partial_history()->add_item();
+  reserved_item->set_key("_step");
+  reserved_item->set_value_json("5");
+  records::Record huge;  // a step that would overflow the step counter
+  huge.mutable_request()->mutable_partial_history()->mutable_step()->set_num(INT64_MAX);
+  auto* huge_item = huge.mutable_request()->mutable_partial_history()->add_item();
+  huge_item->set_key("y");
+  huge_item->set_value_json("1");
   service::PublishRequest batch;
   batch.mutable_batch()->set_seq(1'000'000);  // beyond the real client's batches
-  batch.mutable_batch()->add_records()->mutable_exit()->set_exit_code(3);  // daemon's to write
-  batch.mutable_batch()->add_records()->mutable_history();                 // daemon's to write
-  auto* bad = batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
-  bad->add_item()->set_key("x");
-  bad->mutable_item(0)->set_value_json("{not json");
-  auto* reserved =
-      batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
-  reserved->add_item()->set_key("_step");
-  reserved->mutable_item(0)->set_value_json("5");
-  auto* huge = batch.mutable_batch()->add_records()->mutable_request()->mutable_partial_history();
-  huge->mutable_step()->set_num(INT64_MAX);  // would overflow the step counter
-  huge->add_item()->set_key("y");
-  huge->mutable_item(0)->set_value_json("1");
+  for (const records::Record* r : {&exit, &history, &bad, &reserved, &huge}) {
+    AppendRecord(*r, batch.mutable_batch()->mutable_records());
+  }
+  // Bytes that are no record at all end the batch, with a warning.
+  batch.mutable_batch()->mutable_records()->append("\x05garbage");
   REQUIRE(stream->Write(batch));
   stream->WritesDone();
   service::PublishResponse ack;
@@ -135,7 +145,8 @@ TEST_CASE("records a client must not send are refused, and the run goes on") {
   CHECK(exits == 1);
   CHECK(rows == 1);
   CHECK_THAT(ReadFile(env.RunDir("forged") + "/logs/debug-internal.log"),
-             Catch::Contains("refused a client record") && Catch::Contains("dropped a log()"));
+             Catch::Contains("refused a client record") && Catch::Contains("dropped a log()") &&
+                 Catch::Contains("the rest of the batch is dropped"));
 }
 
 TEST_CASE("the daemon exits by itself once idle, and a new one starts on demand") {
