@@ -43,7 +43,7 @@ TEST_CASE("an empty batch has no records") {
   CHECK(reader.status().ok());
 }
 
-TEST_CASE("a malformed record ends the batch with DataLoss; earlier records stand") {
+TEST_CASE("a malformed record ends the batch with DataLoss, and earlier records stand") {
   std::string bytes;
   AppendRecord(Row(0, "1"), &bytes);
   std::string good = bytes;
