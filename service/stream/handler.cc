@@ -94,8 +94,7 @@ void Handler::Handle(HandlerItem& item) {
 
 void Handler::HandleBatch(IncomingBatch& incoming) {
   RecordBatchReader reader(incoming.batch.records());
-  NewRecord();  // makes sure the pass has its arena
-  while (records::Record* record = reader.Next(arena_.get())) HandleRecord(*record);
+  while (records::Record* record = reader.Next(PassArena())) HandleRecord(*record);
   if (!reader.status().ok()) {
     ++rejected_;
     debug_log_->Warning("handler: batch %d: %s; the rest of the batch is dropped",
@@ -232,14 +231,18 @@ void Handler::HandleFinish(FinishRequest& finish) {
   queue_.Close();
 }
 
-records::Record* Handler::NewRecord() {
+google::protobuf::Arena* Handler::PassArena() {
   if (arena_ == nullptr) {
     google::protobuf::ArenaOptions options;
     options.start_block_size = 64 << 10;
     options.max_block_size = 1 << 20;
     arena_ = std::make_shared<google::protobuf::Arena>(options);
   }
-  return google::protobuf::Arena::CreateMessage<records::Record>(arena_.get());
+  return arena_.get();
+}
+
+records::Record* Handler::NewRecord() {
+  return google::protobuf::Arena::CreateMessage<records::Record>(PassArena());
 }
 
 void Handler::Persist(records::Record* record) {

@@ -47,6 +47,7 @@ class Handler {
   void HandleFinish(FinishRequest& finish);
   // Records are allocated on one arena per pass of the loop: a row then costs a few pointer
   // bumps instead of dozens of mallocs, and the whole pass is freed at once.
+  google::protobuf::Arena* PassArena();
   records::Record* NewRecord();
   void Persist(records::Record* record);
   void Persist(records::Record&& record);
