@@ -251,12 +251,6 @@ void Handler::Persist(records::Record* record) {
   out_.push_back(PersistRecord{SharedRecord(arena_, record)});
 }
 
-void Handler::Persist(records::Record&& record) {
-  records::Record* on_arena = NewRecord();
-  *on_arena = std::move(record);
-  Persist(on_arena);
-}
-
 void Handler::RefreshFiles(bool force) {
   if (finished_ && !force) return;
   absl::Time now = absl::Now();

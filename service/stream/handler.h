@@ -50,7 +50,6 @@ class Handler {
   google::protobuf::Arena* PassArena();
   records::Record* NewRecord();
   void Persist(records::Record* record);
-  void Persist(records::Record&& record);
   void RefreshFiles(bool force);
 
   double start_seconds_;
