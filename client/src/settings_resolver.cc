@@ -69,6 +69,11 @@ absl::Status CheckName(const char* what, const std::string& value) {
 absl::Status PickTimeout(const std::optional<std::chrono::milliseconds>& arg, const EnvLookup& env,
                          const char* name, std::chrono::milliseconds* out) {
   if (arg.has_value()) {
+    if (arg->count() <= 0) {
+      // WANDB_FINISH_TIMEOUT is the variable of the finish_timeout setting, and so on.
+      return absl::InvalidArgumentError(absl::StrCat(
+          absl::AsciiStrToLower(name + 6), " must be positive, not ", arg->count(), " ms"));
+    }
     *out = *arg;
     return absl::OkStatus();
   }

@@ -405,6 +405,12 @@ TEST_CASE("ResolveSettings: WANDB_INIT_TIMEOUT, its default and the init argumen
     CHECK_THAT(ResolveError({}, FakeEnv({{"WANDB_INIT_TIMEOUT", bad}})),
                Catch::Contains("WANDB_INIT_TIMEOUT"));
   }
+  Settings negative;
+  negative.init_timeout = std::chrono::milliseconds(-5);
+  CHECK(ResolveError(negative) == "init_timeout must be positive, not -5 ms");
+  Settings zero;
+  zero.finish_timeout = std::chrono::milliseconds(0);
+  CHECK(ResolveError(zero) == "finish_timeout must be positive, not 0 ms");
 }
 
 }  // namespace wandb::internal
