@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/value/json.h"
+#include "common/value/value_path.h"
 #include "yaml-cpp/yaml.h"
 
 namespace wandb::service {
@@ -105,20 +106,6 @@ void Emit(const Value& v, YAML::Emitter& out) {
   }
 }
 
-// Sets `leaf` at `path` below `root`, making maps on the way.
-void SetPath(Value* root, const google::protobuf::RepeatedPtrField<std::string>& path, Value leaf) {
-  Value* node = root;
-  for (int i = 0; i < path.size() - 1; ++i) {
-    Value* child = node->find(path[i]);
-    if (child == nullptr || !child->is_map()) {
-      node->set(path[i], Value(Value::Map()));
-      child = node->find(path[i]);
-    }
-    node = child;
-  }
-  node->set(path[path.size() - 1], std::move(leaf));
-}
-
 }  // namespace
 
 absl::Status ConfigState::Apply(const records::ConfigRecord& record) {
@@ -136,7 +123,7 @@ absl::Status ConfigState::Apply(const records::ConfigRecord& record) {
       continue;
     }
     if (item.nested_key_size() > 0) {
-      SetPath(&values_, item.nested_key(), *std::move(value));
+      SetAtPath(&values_, item.nested_key().begin(), item.nested_key().end(), *std::move(value));
     } else {
       values_.set(item.key(), *std::move(value));
     }
@@ -146,11 +133,7 @@ absl::Status ConfigState::Apply(const records::ConfigRecord& record) {
       values_.erase(item.key());
       continue;
     }
-    Value* node = &values_;
-    for (int i = 0; i < item.nested_key_size() - 1 && node != nullptr; ++i) {
-      node = node->find(item.nested_key(i));
-    }
-    if (node != nullptr) node->erase(item.nested_key(item.nested_key_size() - 1));
+    EraseAtPath(&values_, item.nested_key().begin(), item.nested_key().end());
   }
   return first_error;
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/value/json.h"
+#include "common/value/value_path.h"
 
 namespace wandb::service {
 
@@ -41,17 +42,7 @@ absl::Status SummaryState::SetNested(const records::SummaryItem& item) {
     absl::StatusOr<Value> parsed = json::Parse(*existing);
     if (parsed.ok() && parsed->is_map()) root = *std::move(parsed);
   }
-  // Walk down, replacing anything that is not a map, as assigning into a dict would.
-  Value* node = &root;
-  for (int i = 1; i < path.size() - 1; ++i) {
-    Value* child = node->find(path[i]);
-    if (child == nullptr || !child->is_map()) {
-      node->set(path[i], Value(Value::Map()));
-      child = node->find(path[i]);
-    }
-    node = child;
-  }
-  node->set(path[path.size() - 1], *std::move(leaf));
+  SetAtPath(&root, path.begin() + 1, path.end(), *std::move(leaf));
   Set(path[0], json::Encode(root));
   return absl::OkStatus();
 }
@@ -62,9 +53,7 @@ absl::Status SummaryState::RemoveNested(const records::SummaryItem& item) {
   if (existing == nullptr) return absl::OkStatus();
   absl::StatusOr<Value> root = json::Parse(*existing);
   if (!root.ok()) return root.status();
-  Value* node = &*root;
-  for (int i = 1; i < path.size() - 1 && node != nullptr; ++i) node = node->find(path[i]);
-  if (node != nullptr) node->erase(path[path.size() - 1]);
+  EraseAtPath(&*root, path.begin() + 1, path.end());
   Set(path[0], json::Encode(*root));
   return absl::OkStatus();
 }
