@@ -1,7 +1,6 @@
 #include "client/src/record_outbox.h"
 
-#include <google/protobuf/arena.h>
-
+#include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
@@ -116,27 +115,18 @@ void RecordOutbox::OpenStream() {
 }
 
 void RecordOutbox::SendItems(std::vector<Item>& items) {
-  // Each record is built on an arena (reset after every batch, so encoding costs pointer
-  // bumps rather than a malloc per string), then appended to the batch's bytes.
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 64 << 10;
-  options.max_block_size = 1 << 20;
-  google::protobuf::Arena arena(options);
   service::PublishRequest request;
   service::RecordBatch* batch = request.mutable_batch();
   for (Item& item : items) {
-    auto* record = google::protobuf::Arena::CreateMessage<records::Record>(&arena);
     if (auto* call = std::get_if<LogCall>(&item)) {
-      Encode(*call, record);
+      Encode(*call, batch->mutable_records());
     } else {
-      *record = std::move(std::get<records::Record>(item));
+      AppendRecord(std::get<records::Record>(item), batch->mutable_records());
     }
-    AppendRecord(*record, batch->mutable_records());
     batch->set_record_count(batch->record_count() + 1);
     if (batch->record_count() >= kMaxBatchRecords || batch->records().size() >= kMaxBatchBytes) {
       WriteBatch(request);
-      batch->Clear();
-      arena.Reset();
+      batch->Clear();  // keeps the bytes' capacity for the next batch
     }
   }
   if (batch->record_count() > 0) WriteBatch(request);
@@ -158,22 +148,22 @@ void RecordOutbox::WriteBatch(service::PublishRequest& request) {
   }
 }
 
-void RecordOutbox::Encode(LogCall& call, records::Record* record) const {
-  records::PartialHistoryRequest* history = record->mutable_request()->mutable_partial_history();
+void RecordOutbox::Encode(const LogCall& call, std::string* out) {
+  // Written straight in protobuf's wire form: no message, no allocation per string.
+  items_.clear();
   bool has_timestamp = false;
-  for (auto& [key, value] : call.data) {
-    records::HistoryItem* item = history->add_item();
+  for (const auto& [key, value] : call.data) {
     has_timestamp |= key == "_timestamp";
-    json::AppendEncoded(value, item->mutable_value_json());
-    item->set_key(std::move(key));
+    value_json_.clear();
+    json::AppendEncoded(value, &value_json_);
+    history_wire::AppendItem(key, value_json_, &items_);
   }
   if (!has_timestamp) {
-    records::HistoryItem* item = history->add_item();
-    item->set_key("_timestamp");
-    json::AppendDouble(call.timestamp, item->mutable_value_json());
+    value_json_.clear();
+    json::AppendDouble(call.timestamp, &value_json_);
+    history_wire::AppendItem("_timestamp", value_json_, &items_);
   }
-  if (call.step.has_value()) history->mutable_step()->set_num(*call.step);
-  history->mutable_action()->set_flush(call.flush);
+  history_wire::AppendPartialHistoryRecord(items_, call.step, call.flush, out);
 }
 
 void RecordOutbox::CloseStream() {

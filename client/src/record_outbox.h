@@ -63,7 +63,8 @@ class RecordOutbox {
   void OpenStream();
   void SendItems(std::vector<Item>& items);
   void WriteBatch(service::PublishRequest& request);
-  void Encode(LogCall& call, records::Record* record) const;
+  // Appends the call as a length-prefixed partial-history record to a batch's bytes.
+  void Encode(const LogCall& call, std::string* out);
   void CloseStream();
 
   std::shared_ptr<ServiceConnection> connection_;
@@ -88,6 +89,8 @@ class RecordOutbox {
   std::thread ack_reader_;
   bool broken_ = false;
   uint64_t next_seq_ = 1;
+  std::string items_;       // scratch for Encode(), reused from row to row
+  std::string value_json_;  // likewise
 
   std::atomic<int64_t> undelivered_{0};
   std::atomic<uint64_t> durable_seq_{0};

@@ -17,26 +17,39 @@ void AppendRecord(const records::Record& record, std::string* out) {
   record.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out->data() + at));
 }
 
+records::Record* ParseRecord(absl::string_view bytes, google::protobuf::Arena* arena) {
+  auto* record = google::protobuf::Arena::CreateMessage<records::Record>(arena);
+  if (!record->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return nullptr;
+  return record;
+}
+
 RecordBatchReader::RecordBatchReader(absl::string_view bytes)
-    : input_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
+    : bytes_(bytes),
+      input_(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {}
+
+bool RecordBatchReader::NextBytes(absl::string_view* record) {
+  if (!status_.ok() || input_.ExpectAtEnd()) return false;
+  uint32_t size = 0;
+  int at = 0;
+  if (input_.ReadVarint32(&size)) {
+    at = input_.CurrentPosition();
+    if (input_.Skip(static_cast<int>(size))) {
+      *record = bytes_.substr(static_cast<size_t>(at), size);
+      ++index_;
+      return true;
+    }
+  }
+  status_ = absl::DataLossError(absl::StrCat("record ", index_, ": bad length prefix"));
+  return false;
+}
 
 records::Record* RecordBatchReader::Next(google::protobuf::Arena* arena) {
-  if (!status_.ok() || input_.ExpectAtEnd()) return nullptr;
-  uint32_t size = 0;
-  if (!input_.ReadVarint32(&size)) {
-    status_ = absl::DataLossError(absl::StrCat("record ", index_, ": bad length prefix"));
-    return nullptr;
+  absl::string_view bytes;
+  if (!NextBytes(&bytes)) return nullptr;
+  records::Record* record = ParseRecord(bytes, arena);
+  if (record == nullptr) {
+    status_ = absl::DataLossError(absl::StrCat("record ", index(), " does not parse"));
   }
-  auto limit = input_.PushLimit(static_cast<int>(size));
-  auto* record = google::protobuf::Arena::CreateMessage<records::Record>(arena);
-  // Parsing checks the UTF-8 of every string field, as proto3 requires.
-  bool parsed = record->ParseFromCodedStream(&input_) && input_.ConsumedEntireMessage();
-  input_.PopLimit(limit);
-  if (!parsed) {
-    status_ = absl::DataLossError(absl::StrCat("record ", index_, " does not parse"));
-    return nullptr;
-  }
-  ++index_;
   return record;
 }
 

@@ -19,17 +19,26 @@ namespace wandb {
 // Appends `record`, length-prefixed, to `out`.
 void AppendRecord(const records::Record& record, std::string* out);
 
+// Parses one record's bytes onto `arena` (checking UTF-8, as proto3 requires); nullptr if
+// they do not parse.
+records::Record* ParseRecord(absl::string_view bytes, google::protobuf::Arena* arena);
+
 // Reads the records of a batch's bytes, in order.
 class RecordBatchReader {
  public:
   explicit RecordBatchReader(absl::string_view bytes);
 
-  // The next record, allocated on `arena`; nullptr at the end or at a malformed record (then
-  // status() says which, and nothing after it is read).
+  // The next record's serialized bytes, a view into the batch; false at the end or at a
+  // malformed length prefix (then status() says so, and nothing after it is read).
+  bool NextBytes(absl::string_view* record);
+  // The next record, parsed onto `arena`; nullptr at the end or at a malformed record.
   records::Record* Next(google::protobuf::Arena* arena);
   const absl::Status& status() const { return status_; }
+  // Index of the record last returned, for messages.
+  int index() const { return index_ - 1; }
 
  private:
+  absl::string_view bytes_;
   google::protobuf::io::CodedInputStream input_;
   int index_ = 0;
   absl::Status status_;

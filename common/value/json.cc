@@ -343,28 +343,61 @@ void AppendDouble(double d, std::string* out) {
     out->append(text.data(), text.size());  // already "1e-05" / "1.5e+16", as Python writes
     return;
   }
-  if (text[0] == '-') out->push_back('-');
-  std::string digits;
+  // At most 17 significant digits, plus at most 4 leading or 15 trailing zeros: fits 40.
+  char digits[24];
+  size_t n = 0;
   for (char c : text.substr(0, e)) {
-    if (c != '-' && c != '.') digits.push_back(c);
+    if (c != '-' && c != '.') digits[n++] = c;
   }
+  char fixed[48];
+  char* p = fixed;
+  if (text[0] == '-') *p++ = '-';
   if (exponent < 0) {
-    out->append("0.");
-    out->append(static_cast<size_t>(-exponent - 1), '0');
-    out->append(digits);
-    return;
-  }
-  size_t integral = static_cast<size_t>(exponent) + 1;
-  if (digits.size() <= integral) {
-    // Integral doubles keep a ".0" to stay recognisably floating point, as Python writes 1.0.
-    out->append(digits);
-    out->append(integral - digits.size(), '0');
-    out->append(".0");
+    *p++ = '0';
+    *p++ = '.';
+    for (int z = 0; z < -exponent - 1; ++z) *p++ = '0';
+    p = std::copy(digits, digits + n, p);
   } else {
-    out->append(digits, 0, integral);
-    out->push_back('.');
-    out->append(digits, integral, std::string::npos);
+    size_t integral = static_cast<size_t>(exponent) + 1;
+    if (n <= integral) {
+      // Integral doubles keep a ".0" to stay recognisably floating point, as Python writes 1.0.
+      p = std::copy(digits, digits + n, p);
+      p = std::fill_n(p, integral - n, '0');
+      *p++ = '.';
+      *p++ = '0';
+    } else {
+      p = std::copy(digits, digits + integral, p);
+      *p++ = '.';
+      p = std::copy(digits + integral, digits + n, p);
+    }
   }
+  out->append(fixed, p - fixed);
+}
+
+bool IsNumber(absl::string_view s) {
+  if (s == "NaN" || s == "Infinity" || s == "-Infinity") return true;
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;  // no leading zeros
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
 }
 
 void AppendEncoded(const Value& value, std::string* out) {

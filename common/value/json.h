@@ -28,6 +28,10 @@ void AppendDouble(double d, std::string* out);
 
 absl::StatusOr<Value> Parse(absl::string_view text);
 
+// Whether `text` is exactly one number token: JSON's grammar, or NaN, Infinity, -Infinity.
+// A cheap check for the common case of a logged value, without converting it.
+bool IsNumber(absl::string_view text);
+
 }  // namespace wandb::json
 
 #endif  // WANDB_COMMON_VALUE_JSON_H_

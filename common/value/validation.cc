@@ -1,5 +1,7 @@
 #include "common/value/validation.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace wandb::validation {
@@ -51,6 +53,14 @@ absl::Status ValidateNested(absl::string_view key, const Value& value, int depth
 bool IsValidUtf8(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Keys and strings are mostly ASCII: take eight such bytes at a time.
+    if (uint64_t word; i + sizeof(word) <= s.size()) {
+      std::memcpy(&word, s.data() + i, sizeof(word));
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += sizeof(word);
+        continue;
+      }
+    }
     unsigned char lead = static_cast<unsigned char>(s[i]);
     int n = SequenceLength(lead);
     if (n == 0 || i + n > s.size()) return false;

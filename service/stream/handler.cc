@@ -5,14 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/value/json.h"
-#include "common/value/validation.h"
 
 namespace wandb::service {
 namespace {
 
-// The number in `json` when it is a plain number (what sampled history and _runtime need).
+// The number in `json` when it is a plain number (what _runtime needs of _timestamp).
 std::optional<double> AsNumber(absl::string_view json) {
   double d = 0;
   auto [end, ec] = std::from_chars(json.data(), json.data() + json.size(), d);
@@ -20,19 +20,14 @@ std::optional<double> AsNumber(absl::string_view json) {
   return d;
 }
 
-std::string DoubleJson(double d) {
-  std::string s;
-  json::AppendDouble(d, &s);
-  return s;
-}
-
-// A history item from a client is only trusted after the same checks the client makes.
-absl::Status CheckItem(const records::HistoryItem& item) {
-  if (absl::Status s = validation::ValidateKey(item.key()); !s.ok()) return s;
-  if (AsNumber(item.value_json())) return absl::OkStatus();  // the common case, cheaply
-  absl::StatusOr<Value> v = json::Parse(item.value_json());
-  if (!v.ok()) return v.status();
-  return validation::ValidateValue(item.key(), *v);
+// A log() call sent as a message rather than in the plain wire form, as views into it.
+void ViewOf(const records::PartialHistoryRequest& request, history_wire::PartialHistoryView* view) {
+  view->Clear();
+  for (const records::HistoryItem& item : request.item()) {
+    view->items.push_back({item.key(), item.value_json()});
+  }
+  if (request.has_step()) view->step = request.step().num();
+  view->flush = request.action().flush();
 }
 
 }  // namespace
@@ -72,13 +67,14 @@ void Handler::Loop() {
 }
 
 void Handler::Handle(HandlerItem& item) {
-  if (auto* batch = std::get_if<IncomingBatch>(&item)) {
+  if (auto* incoming = std::get_if<IncomingBatch>(&item)) {
     if (finished_) {
       // Taken from the queue together with the finish: the log is closed.
-      debug_log_->Warning("handler: batch %d arrived after finish; dropped", batch->batch.seq());
+      debug_log_->Warning("handler: batch %d arrived after finish; dropped",
+                          incoming->batch->seq());
       return;
     }
-    HandleBatch(*batch);
+    HandleBatch(*incoming->batch);
   } else if (auto* q = std::get_if<SummaryQuery>(&item)) {
     GetSummaryResponse response;
     summary_.ToItems(response.mutable_item());
@@ -92,15 +88,29 @@ void Handler::Handle(HandlerItem& item) {
   }
 }
 
-void Handler::HandleBatch(IncomingBatch& incoming) {
-  RecordBatchReader reader(incoming.batch.records());
-  while (records::Record* record = reader.Next(PassArena())) HandleRecord(*record);
-  if (!reader.status().ok()) {
-    ++rejected_;
-    debug_log_->Warning("handler: batch %d: %s; the rest of the batch is dropped",
-                        incoming.batch.seq(), reader.status().ToString());
+void Handler::HandleBatch(const DecodedBatch& batch) {
+  for (const DecodedBatch::Entry& entry : batch.entries()) {
+    if (entry.is_call && !entry.status.ok()) {
+      ++rejected_;
+      debug_log_->Warning("handler: batch %d: dropped a log() call: %s", batch.seq(),
+                          entry.status.ToString());
+      continue;
+    }
+    records::Record* record = nullptr;
+    if (!entry.is_call && entry.status.ok()) record = ParseRecord(entry.record, PassArena());
+    if (!entry.is_call && record == nullptr) {
+      ++rejected_;
+      debug_log_->Warning("handler: batch %d: %s; the rest of the batch is dropped", batch.seq(),
+                          entry.status.ok() ? "a record does not parse" : entry.status.ToString());
+      break;
+    }
+    if (entry.is_call) {
+      HandleHistory(entry.call);
+    } else {
+      HandleRecord(*record);
+    }
   }
-  out_.push_back(BatchHandled{incoming.batch.seq()});
+  out_.push_back(BatchHandled{batch.seq()});
 }
 
 // `record` is on the pass's arena, so it can be persisted as it is.
@@ -108,7 +118,13 @@ void Handler::HandleRecord(records::Record& record) {
   switch (record.record_type_case()) {
     case records::Record::kRequest:
       if (record.request().has_partial_history()) {
-        HandleHistory(record.mutable_request()->mutable_partial_history());
+        ViewOf(record.request().partial_history(), &call_);
+        if (absl::Status s = CheckCall(call_); !s.ok()) {
+          ++rejected_;
+          debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
+          return;
+        }
+        HandleHistory(call_);
         return;
       }
       break;
@@ -135,60 +151,53 @@ void Handler::HandleRecord(records::Record& record) {
                       static_cast<int>(record.record_type_case()));
 }
 
-void Handler::HandleHistory(records::PartialHistoryRequest* request) {
-  if (request->has_step()) {
-    if (absl::Status s = validation::ValidateStep(request->step().num()); !s.ok()) {
-      ++rejected_;
-      debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
-      return;
-    }
-  }
-  for (const records::HistoryItem& item : request->item()) {
-    if (absl::Status s = CheckItem(item); !s.ok()) {
-      ++rejected_;
-      debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
-      return;
-    }
-  }
-  if (std::optional<std::string> warning = history_.Add(request, &rows_out_)) {
-    debug_log_->Warning("handler: %s", *warning);
-  }
-  for (HistoryRow& row : rows_out_) EmitRow(row);
-  rows_out_.clear();
+// `call` has passed CheckCall().
+void Handler::HandleHistory(const history_wire::PartialHistoryView& call) {
+  std::optional<std::string> warning =
+      history_.Add(call, [this](int64_t step, const auto& items) { EmitRow(step, items); });
+  if (warning) debug_log_->Warning("handler: %s", *warning);
 }
 
-void Handler::EmitRow(HistoryRow& row) {
-  records::Record* record = NewRecord();
-  records::HistoryRecord* history = record->mutable_history();
-  history->mutable_step()->set_num(row.step);
-  double timestamp = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+void Handler::EmitRow(int64_t step, const std::vector<history_wire::ItemView>& items) {
+  std::optional<double> timestamp;
+  absl::string_view timestamp_json;
   bool has_runtime = false;
-  for (auto& [key, value] : row.items) {
-    if (key == "_timestamp") {
-      if (std::optional<double> t = AsNumber(value)) timestamp = *t;
-      continue;  // re-added below, so _step/_runtime/_timestamp always come last
+  row_items_.clear();
+  for (const history_wire::ItemView& item : items) {
+    if (item.key == "_timestamp") {
+      // Kept as the client wrote it, and added below, so that _step, _runtime and
+      // _timestamp always come last.
+      timestamp = AsNumber(item.value_json);
+      if (timestamp) timestamp_json = item.value_json;
+      continue;
     }
-    has_runtime |= key == "_runtime";
-    if (key[0] != '_') {
-      if (std::optional<double> v = AsNumber(value)) sampled_.Add(key, *v);
-    }
-    summary_.Set(key, value);
-    records::HistoryItem* item = history->add_item();
-    item->set_key(std::move(key));
-    item->set_value_json(std::move(value));
+    has_runtime |= item.key == "_runtime";
+    if (item.key[0] != '_') sampled_.AddJson(item.key, item.value_json);
+    AddRowItem(item.key, item.value_json);
   }
-  auto add = [&](const char* key, std::string value) {
-    summary_.Set(key, value);
-    records::HistoryItem* item = history->add_item();
-    item->set_key(key);
-    item->set_value_json(std::move(value));
-  };
-  add("_step", absl::StrCat(row.step));
-  if (!has_runtime) add("_runtime", DoubleJson(std::max(0.0, timestamp - start_seconds_)));
-  add("_timestamp", DoubleJson(timestamp));
+  char digits[24];
+  char* end = std::to_chars(digits, digits + sizeof(digits), step).ptr;
+  AddRowItem("_step", absl::string_view(digits, end - digits));
+  if (!timestamp) timestamp = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  if (!has_runtime) {
+    number_.clear();
+    json::AppendDouble(std::max(0.0, *timestamp - start_seconds_), &number_);
+    AddRowItem("_runtime", number_);
+  }
+  if (timestamp_json.empty()) {
+    number_.clear();
+    json::AppendDouble(*timestamp, &number_);
+    timestamp_json = number_;
+  }
+  AddRowItem("_timestamp", timestamp_json);
+  history_wire::AppendHistoryRecord(row_items_, step, EncodedOut());
   summary_dirty_ = true;
   ++rows_;
-  Persist(record);
+}
+
+void Handler::AddRowItem(absl::string_view key, absl::string_view value_json) {
+  summary_.Set(key, value_json);
+  history_wire::AppendItem(key, value_json, &row_items_);
 }
 
 void Handler::HandleFinish(FinishRequest& finish) {
@@ -196,9 +205,7 @@ void Handler::HandleFinish(FinishRequest& finish) {
     finish.reply->set_value(absl::FailedPreconditionError("the run has finished already"));
     return;
   }
-  history_.Flush(&rows_out_);
-  for (HistoryRow& row : rows_out_) EmitRow(row);
-  rows_out_.clear();
+  history_.Flush([this](int64_t step, const auto& items) { EmitRow(step, items); });
 
   double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
   int runtime = static_cast<int>(std::max(0.0, now - start_seconds_));
@@ -243,6 +250,13 @@ google::protobuf::Arena* Handler::PassArena() {
 
 records::Record* Handler::NewRecord() {
   return google::protobuf::Arena::CreateMessage<records::Record>(PassArena());
+}
+
+std::string* Handler::EncodedOut() {
+  if (out_.empty() || !std::holds_alternative<EncodedRecords>(out_.back())) {
+    out_.push_back(EncodedRecords{});
+  }
+  return &std::get<EncodedRecords>(out_.back()).bytes;
 }
 
 void Handler::Persist(records::Record* record) {

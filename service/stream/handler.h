@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/ipc/history_wire.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
 #include "service/stream/config_state.h"
@@ -40,10 +41,16 @@ class Handler {
  private:
   void Loop();
   void Handle(HandlerItem& item);
-  void HandleBatch(IncomingBatch& batch);
+  void HandleBatch(const DecodedBatch& batch);
   void HandleRecord(records::Record& record);
-  void HandleHistory(records::PartialHistoryRequest* request);
-  void EmitRow(HistoryRow& row);
+  void HandleHistory(const history_wire::PartialHistoryView& call);
+  // Serializes a completed row straight into the log's bytes, with _step, _runtime and
+  // _timestamp, and updates the summary and the sampled history from it.
+  void EmitRow(int64_t step, const std::vector<history_wire::ItemView>& items);
+  void AddRowItem(absl::string_view key, absl::string_view value_json);
+  // The bytes of the EncodedRecords at the end of out_, started if need be, so rows keep
+  // their order with the other items.
+  std::string* EncodedOut();
   void HandleFinish(FinishRequest& finish);
   // Records are allocated on one arena per pass of the loop: a row then costs a few pointer
   // bumps instead of dozens of mallocs, and the whole pass is freed at once.
@@ -71,7 +78,10 @@ class Handler {
   absl::Time last_refresh_ = absl::InfinitePast();
   std::shared_ptr<google::protobuf::Arena> arena_;
   std::vector<WriterItem> out_;
-  std::vector<HistoryRow> rows_out_;
+  // Scratch buffers, reused from row to row.
+  history_wire::PartialHistoryView call_;  // a log() call that came as a message
+  std::string row_items_;
+  std::string number_;
 };
 
 }  // namespace wandb::service

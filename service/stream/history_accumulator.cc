@@ -4,48 +4,42 @@
 
 namespace wandb::service {
 
-std::optional<std::string> HistoryAccumulator::Add(records::PartialHistoryRequest* request,
-                                                   std::vector<HistoryRow>* emitted) {
-  if (request->has_step()) {
-    int64_t step = request->step().num();
+std::optional<std::string> HistoryAccumulator::Add(const history_wire::PartialHistoryView& call,
+                                                   EmitFn emit) {
+  if (call.step.has_value()) {
+    int64_t step = *call.step;
     if (step < step_) {
       return absl::StrCat("Step ", step, " < ", step_,
                           ". Dropping entry: log() steps must only "
                           "increase");
     }
     if (step > step_) {
-      Flush(emitted);
+      Flush(emit);
       step_ = step;
     }
   }
-  for (records::HistoryItem& item : *request->mutable_item()) Merge(item);
-  if (request->action().flush()) {
-    // An explicit commit of an empty row still advances the step, as wandb's does.
-    pending_.step = step_;
-    emitted->push_back(std::move(pending_));
-    pending_ = HistoryRow();
-    ++step_;
+  if (call.flush && pending_.empty()) {
+    // The common case, a whole row in one call: emitted from the call's own bytes. (An
+    // explicit commit of an empty row still advances the step, as wandb's does.)
+    emit(step_++, call.items);
+    return std::nullopt;
   }
+  pending_.Merge(call.items);
+  if (call.flush) EmitPending(emit);
   return std::nullopt;
 }
 
-void HistoryAccumulator::Flush(std::vector<HistoryRow>* emitted) {
-  if (pending_.items.empty()) return;
-  pending_.step = step_;
-  emitted->push_back(std::move(pending_));
-  pending_ = HistoryRow();
-  ++step_;
+void HistoryAccumulator::Flush(EmitFn emit) {
+  if (!pending_.empty()) EmitPending(emit);
 }
 
-void HistoryAccumulator::Merge(records::HistoryItem& item) {
-  for (auto& [key, value] : pending_.items) {
-    if (key == item.key()) {
-      value = std::move(*item.mutable_value_json());
-      return;
-    }
+void HistoryAccumulator::EmitPending(EmitFn emit) {
+  pending_items_.clear();
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    pending_items_.push_back({pending_.key(i), pending_.value(i)});
   }
-  pending_.items.emplace_back(std::move(*item.mutable_key()),
-                              std::move(*item.mutable_value_json()));
+  emit(step_++, pending_items_);
+  pending_.Clear();
 }
 
 }  // namespace wandb::service

@@ -9,42 +9,37 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "wandb/records.pb.h"
+#include "absl/functional/function_ref.h"
+#include "common/ipc/history_wire.h"
+#include "service/stream/history_row.h"
 
 namespace wandb::service {
 
-struct HistoryRow {
-  int64_t step = 0;
-  // Top-level key -> JSON, in first-logged order.
-  std::vector<std::pair<std::string, std::string>> items;
-};
-
 class HistoryAccumulator {
  public:
+  // Receives each completed row: its step and items, which are valid during the call only.
+  using EmitFn =
+      absl::FunctionRef<void(int64_t step, const std::vector<history_wire::ItemView>& items)>;
+
   explicit HistoryAccumulator(int64_t starting_step) : step_(starting_step) {}
 
-  // Applies one log() call, appending completed rows to `emitted`. Returns a warning when
-  // the call was dropped for a lower step. The request's strings are moved into the row.
-  std::optional<std::string> Add(records::PartialHistoryRequest* request,
-                                 std::vector<HistoryRow>* emitted);
-  std::optional<std::string> Add(records::PartialHistoryRequest request,
-                                 std::vector<HistoryRow>* emitted) {
-    return Add(&request, emitted);
-  }
+  // Applies one log() call, emitting the rows it completes. Returns a warning when the call
+  // was dropped for a lower step. Items kept pending are copied: the views may go after this.
+  std::optional<std::string> Add(const history_wire::PartialHistoryView& call, EmitFn emit);
 
   // Emits the pending row, if any (at finish).
-  void Flush(std::vector<HistoryRow>* emitted);
+  void Flush(EmitFn emit);
 
   int64_t step() const { return step_; }
 
  private:
-  void Merge(records::HistoryItem& item);
+  void EmitPending(EmitFn emit);
 
   int64_t step_;
   HistoryRow pending_;
+  std::vector<history_wire::ItemView> pending_items_;  // views of pending_, when emitted
 };
 
 }  // namespace wandb::service

@@ -1,12 +1,29 @@
 #include "service/stream/sampled_history.h"
 
+#include <charconv>
+
 namespace wandb::service {
 
 void SampledHistory::Add(absl::string_view key, double value) {
+  if (Series* s = Sample(key)) Keep(*s, value);
+}
+
+void SampledHistory::AddJson(absl::string_view key, absl::string_view value_json) {
+  Series* s = Sample(key);
+  if (s == nullptr) return;
+  double value = 0;
+  auto [end, ec] = std::from_chars(value_json.data(), value_json.data() + value_json.size(), value);
+  if (ec == std::errc() && end == value_json.data() + value_json.size()) Keep(*s, value);
+}
+
+SampledHistory::Series* SampledHistory::Sample(absl::string_view key) {
   auto [it, inserted] = series_.try_emplace(key);
   if (inserted) order_.emplace_back(key);
   Series& s = it->second;
-  if (s.seen++ % s.stride != 0) return;
+  return s.seen++ % s.stride == 0 ? &s : nullptr;
+}
+
+void SampledHistory::Keep(Series& s, double value) {
   s.values.push_back(value);
   if (s.values.size() < kCapacity) return;
   size_t kept = 0;
@@ -17,9 +34,10 @@ void SampledHistory::Add(absl::string_view key, double value) {
 
 void SampledHistory::ToItems(google::protobuf::RepeatedPtrField<SampledHistoryItem>* items) const {
   for (const std::string& key : order_) {
+    const Series& s = series_.at(key);
+    if (s.values.empty()) continue;  // a key that never had a number
     SampledHistoryItem* item = items->Add();
     item->set_key(key);
-    const Series& s = series_.at(key);
     item->mutable_values()->Add(s.values.begin(), s.values.end());
   }
 }

@@ -19,6 +19,9 @@ class SampledHistory {
   static constexpr size_t kCapacity = 128;
 
   void Add(absl::string_view key, double value);
+  // The same for a value as JSON text. Only the values kept are parsed, and values that are
+  // not numbers are left out.
+  void AddJson(absl::string_view key, absl::string_view value_json);
   void ToItems(google::protobuf::RepeatedPtrField<SampledHistoryItem>* items) const;
 
  private:
@@ -27,6 +30,10 @@ class SampledHistory {
     uint64_t seen = 0;
     uint64_t stride = 1;
   };
+  // The series under `key` when this value is one to keep, else nullptr.
+  Series* Sample(absl::string_view key);
+  static void Keep(Series& series, double value);
+
   std::vector<std::string> order_;
   absl::flat_hash_map<std::string, Series> series_;
 };

@@ -1,5 +1,7 @@
 #include "service/stream/sender.h"
 
+#include "common/ipc/record_batch_codec.h"
+
 namespace wandb::service {
 
 Sender::Sender(std::shared_ptr<Backend> backend, Logger* log)
@@ -20,6 +22,8 @@ void Sender::Loop() {
     for (SenderItem& item : items) {
       if (auto* record = std::get_if<SharedRecord>(&item)) {
         Send(**record);
+      } else if (auto* encoded = std::get_if<EncodedRecords>(&item)) {
+        SendEncoded(*encoded);
       } else {
         Finish(std::get<SendFinish>(item));
         queue_.Close();  // a finished run sends nothing more
@@ -44,6 +48,13 @@ void Sender::Send(const records::Record& record) {
       break;
   }
   if (!s.ok()) log_->Warning("sender: %s", s.ToString());
+}
+
+void Sender::SendEncoded(const EncodedRecords& records) {
+  google::protobuf::Arena arena;
+  RecordBatchReader reader(records.bytes);
+  while (records::Record* record = reader.Next(&arena)) Send(*record);
+  if (!reader.status().ok()) log_->Error("sender: %s", reader.status().ToString());
 }
 
 void Sender::Finish(SendFinish& finish) {

@@ -26,6 +26,8 @@ class Sender {
  private:
   void Loop();
   void Send(const records::Record& record);
+  // Records the handler serialized itself, parsed again here, off the hot path.
+  void SendEncoded(const EncodedRecords& records);
   void Finish(SendFinish& finish);
 
   std::shared_ptr<Backend> backend_;

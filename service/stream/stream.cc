@@ -59,12 +59,14 @@ void Stream::Publish(RecordBatch batch) {
       !writer_->WaitDurable(received - kMaxBatchesInFlight + 1, absl::Seconds(10))) {
     debug_log_.Warning("stream: the writer is 10 s behind batch %d; taking more anyway", received);
   }
+  // Read and checked here, on the receiving thread, in parallel with the handler.
+  auto decoded = std::make_unique<DecodedBatch>(std::move(batch));
   // Marking the batch received and queueing it is one step: a query that waits for this
   // batch must find it ahead of itself in the handler's queue.
   absl::MutexLock lock(&mu_);
   if (seq <= received_seq_) return;  // a resend of something already handled
   received_seq_ = seq;
-  if (!handler_->Submit(IncomingBatch{std::move(batch)})) {
+  if (!handler_->Submit(IncomingBatch{std::move(decoded)})) {
     debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
   }
 }

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "absl/status/statusor.h"
+#include "service/stream/batch_decoder.h"
 #include "wandb/records.pb.h"
 #include "wandb/service.pb.h"
 
@@ -18,7 +19,7 @@ using FinishPromise = std::promise<absl::StatusOr<FinishRunResponse>>;
 
 // --- into the handler ---------------------------------------------------------------------
 struct IncomingBatch {
-  RecordBatch batch;
+  std::unique_ptr<DecodedBatch> batch;
 };
 struct SummaryQuery {
   std::shared_ptr<std::promise<GetSummaryResponse>> reply;
@@ -44,6 +45,11 @@ struct OpenRun {
 struct PersistRecord {
   SharedRecord record;
 };
+// Records the handler serialized itself (history rows, the hot path), each prefixed with its
+// length as in a RecordBatch.
+struct EncodedRecords {
+  std::string bytes;
+};
 // Every record of batch `seq` is before this marker; once written, the batch is durable.
 struct BatchHandled {
   uint64_t seq = 0;
@@ -58,7 +64,8 @@ struct CloseLog {
   FinishRunResponse response;
   std::shared_ptr<FinishPromise> reply;
 };
-using WriterItem = std::variant<OpenRun, PersistRecord, BatchHandled, WriteRunFile, CloseLog>;
+using WriterItem =
+    std::variant<OpenRun, PersistRecord, EncodedRecords, BatchHandled, WriteRunFile, CloseLog>;
 
 // --- into the sender ----------------------------------------------------------------------
 struct SendFinish {
@@ -67,7 +74,7 @@ struct SendFinish {
   std::shared_ptr<FinishPromise> reply;
   absl::Status writer_status;
 };
-using SenderItem = std::variant<SharedRecord, SendFinish>;
+using SenderItem = std::variant<SharedRecord, EncodedRecords, SendFinish>;
 
 }  // namespace wandb::service
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/ipc/record_batch_codec.h"
 #include "nlohmann/json.hpp"
 #include "service/system/host_facts.h"
 
@@ -97,6 +98,8 @@ void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
     Open(*open, to_send);
   } else if (auto* persist = std::get_if<PersistRecord>(&item)) {
     Persist(persist->record, to_send);
+  } else if (auto* encoded = std::get_if<EncodedRecords>(&item)) {
+    Persist(*encoded, to_send);
   } else if (auto* handled = std::get_if<BatchHandled>(&item)) {
     pending_seq_ = handled->seq;
   } else if (auto* file = std::get_if<WriteRunFile>(&item)) {
@@ -134,6 +137,17 @@ void Writer::Persist(const SharedRecord& record, std::vector<SenderItem>* to_sen
     NoteError(log_->Append(serialized_));
   }
   if (sender_->wants_records()) to_send->push_back(record);
+}
+
+void Writer::Persist(EncodedRecords& records, std::vector<SenderItem>* to_send) {
+  if (log_ != nullptr) {
+    RecordBatchReader reader(records.bytes);
+    absl::string_view record;
+    while (reader.NextBytes(&record)) {
+      NoteError(log_->Append(std::string_view(record.data(), record.size())));
+    }
+  }
+  if (sender_->wants_records()) to_send->push_back(std::move(records));
 }
 
 void Writer::WriteFile(const WriteRunFile& file) {

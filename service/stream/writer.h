@@ -35,6 +35,7 @@ class Writer {
   void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
   void Open(OpenRun& open, std::vector<SenderItem>* to_send);
   void Persist(const SharedRecord& record, std::vector<SenderItem>* to_send);
+  void Persist(EncodedRecords& records, std::vector<SenderItem>* to_send);
   void WriteFile(const WriteRunFile& file);
   void Close(CloseLog& close, std::vector<SenderItem>* to_send);
   void NoteError(const absl::Status& status);

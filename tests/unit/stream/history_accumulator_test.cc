@@ -11,34 +11,58 @@ namespace {
 
 using Items = std::vector<std::pair<std::string, std::string>>;
 
+struct Call {
+  Items items;
+  std::optional<int64_t> step;
+  bool flush = true;
+};
+
 // One log() call as the client encodes it (client/src/run_state.cc): the step only when the
 // user gave one, and flush = commit, or when commit is unset, "no step was given".
-records::PartialHistoryRequest Log(const Items& items, std::optional<int64_t> step = std::nullopt,
-                                   std::optional<bool> commit = std::nullopt) {
-  records::PartialHistoryRequest request;
-  for (const auto& [key, value] : items) {
-    records::HistoryItem* item = request.add_item();
-    item->set_key(key);
-    item->set_value_json(value);
-  }
-  if (step.has_value()) request.mutable_step()->set_num(*step);
-  request.mutable_action()->set_flush(commit.value_or(!step.has_value()));
-  return request;
+Call Log(const Items& items, std::optional<int64_t> step = std::nullopt,
+         std::optional<bool> commit = std::nullopt) {
+  return Call{items, step, commit.value_or(!step.has_value())};
 }
+
+struct Row {
+  int64_t step;
+  Items items;
+};
 
 class Fixture {
  public:
   explicit Fixture(int64_t starting_step = 0) : history_(starting_step) {}
 
+  std::optional<std::string> TryAdd(const Call& call) {
+    history_wire::PartialHistoryView view;
+    for (const auto& [key, value] : call.items) view.items.push_back({key, value});
+    view.step = call.step;
+    view.flush = call.flush;
+    return history_.Add(view, [this](int64_t step, const auto& items) { Keep(step, items); });
+  }
+
   // Applies a call that must not be dropped.
-  void Add(const records::PartialHistoryRequest& request) {
-    std::optional<std::string> warning = history_.Add(request, &rows_);
+  void Add(const Call& call) {
+    std::optional<std::string> warning = TryAdd(call);
     INFO("warning: " << warning.value_or("(none)"));
     REQUIRE_FALSE(warning.has_value());
   }
 
-  std::vector<HistoryRow> rows_;
+  void Flush() {
+    history_.Flush([this](int64_t step, const auto& items) { Keep(step, items); });
+  }
+
+  std::vector<Row> rows_;
   HistoryAccumulator history_;
+
+ private:
+  void Keep(int64_t step, const std::vector<history_wire::ItemView>& items) {
+    Row copy{step, {}};
+    for (const history_wire::ItemView& item : items) {
+      copy.items.emplace_back(std::string(item.key), std::string(item.value_json));
+    }
+    rows_.push_back(std::move(copy));
+  }
 };
 
 TEST_CASE("HistoryAccumulator: plain log() calls emit one row each, steps 0, 1, 2", "[history]") {
@@ -55,7 +79,7 @@ TEST_CASE("HistoryAccumulator: plain log() calls emit one row each, steps 0, 1, 
   CHECK(f.rows_[2].items == Items{{"loss", "0.3"}, {"acc", "0.9"}});
   CHECK(f.history_.step() == 3);
   // Nothing is pending, so finishing adds nothing.
-  f.history_.Flush(&f.rows_);
+  f.Flush();
   CHECK(f.rows_.size() == 3);
   CHECK(f.history_.step() == 3);
 }
@@ -90,7 +114,7 @@ TEST_CASE("HistoryAccumulator: log(step=5) alone does not emit", "[history]") {
     CHECK(f.rows_[0].step == 5);
     CHECK(f.rows_[0].items == Items{{"a", "1"}});
     CHECK(f.history_.step() == 9);
-    f.history_.Flush(&f.rows_);
+    f.Flush();
     REQUIRE(f.rows_.size() == 2);
     CHECK(f.rows_[1].step == 9);
     CHECK(f.rows_[1].items == Items{{"a", "2"}});
@@ -106,13 +130,13 @@ TEST_CASE("HistoryAccumulator: log(step=5) alone does not emit", "[history]") {
     CHECK(f.history_.step() == 6);
   }
   SECTION("finish flushes it") {
-    f.history_.Flush(&f.rows_);
+    f.Flush();
     REQUIRE(f.rows_.size() == 1);
     CHECK(f.rows_[0].step == 5);
     CHECK(f.rows_[0].items == Items{{"a", "1"}});
     CHECK(f.history_.step() == 6);
     // A second Flush has nothing left.
-    f.history_.Flush(&f.rows_);
+    f.Flush();
     CHECK(f.rows_.size() == 1);
   }
 }
@@ -135,20 +159,20 @@ TEST_CASE("HistoryAccumulator: a lower step is dropped with a warning naming bot
   f.Add(Log({{"b", "2"}}, 7));  // emits step 5, step 7 pending
   REQUIRE(f.rows_.size() == 1);
 
-  std::optional<std::string> warning = f.history_.Add(Log({{"c", "3"}}, 3), &f.rows_);
+  std::optional<std::string> warning = f.TryAdd(Log({{"c", "3"}}, 3));
   REQUIRE(warning.has_value());
   CHECK(*warning == "Step 3 < 7. Dropping entry: log() steps must only increase");
   CHECK_THAT(*warning, Catch::Contains("3") && Catch::Contains("7"));
   // Nothing emitted, nothing merged, the step did not move.
   CHECK(f.rows_.size() == 1);
   CHECK(f.history_.step() == 7);
-  f.history_.Flush(&f.rows_);
+  f.Flush();
   REQUIRE(f.rows_.size() == 2);
   CHECK(f.rows_[1].step == 7);
   CHECK(f.rows_[1].items == Items{{"b", "2"}});
 
   SECTION("even a commit with a lower step is dropped") {
-    std::optional<std::string> again = f.history_.Add(Log({{"d", "4"}}, 0, true), &f.rows_);
+    std::optional<std::string> again = f.TryAdd(Log({{"d", "4"}}, 0, true));
     REQUIRE(again.has_value());
     CHECK(*again == "Step 0 < 8. Dropping entry: log() steps must only increase");
     CHECK(f.rows_.size() == 2);
@@ -157,11 +181,10 @@ TEST_CASE("HistoryAccumulator: a lower step is dropped with a warning naming bot
 
 TEST_CASE("HistoryAccumulator: a step below the starting step is dropped", "[history]") {
   Fixture f(10);
-  std::vector<HistoryRow> rows;
-  std::optional<std::string> warning = f.history_.Add(Log({{"a", "1"}}, 9, true), &rows);
+  std::optional<std::string> warning = f.TryAdd(Log({{"a", "1"}}, 9, true));
   REQUIRE(warning.has_value());
   CHECK(*warning == "Step 9 < 10. Dropping entry: log() steps must only increase");
-  CHECK(rows.empty());
+  CHECK(f.rows_.empty());
   CHECK(f.history_.step() == 10);
 }
 
@@ -189,7 +212,7 @@ TEST_CASE("HistoryAccumulator: commit=false then a higher step flushes under the
   CHECK(f.rows_[1].step == 1);
   CHECK(f.rows_[1].items == Items{{"x", "1"}});
   CHECK(f.history_.step() == 10);
-  f.history_.Flush(&f.rows_);
+  f.Flush();
   REQUIRE(f.rows_.size() == 3);
   CHECK(f.rows_[2].step == 10);
   CHECK(f.rows_[2].items == Items{{"y", "2"}});

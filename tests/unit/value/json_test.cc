@@ -131,6 +131,26 @@ TEST_CASE("json::AppendDouble matches Python's repr across the exponent switch",
   }
 }
 
+TEST_CASE("json::IsNumber accepts exactly one JSON number token, or a non-finite one", "[json]") {
+  for (const char* yes : {"0", "-0", "1", "-12", "0.5", "1.0", "1e5", "1E+5", "2.5e-07", "-0.0e0",
+                          "123456789012345678901234567890", "NaN", "Infinity", "-Infinity"}) {
+    INFO(yes);
+    CHECK(IsNumber(yes));
+  }
+  for (const char* no :
+       {"",   "-",   "+1",  "01",   "1.",    ".5",   "1e",   "1e+", "0x10", "1 ",
+        " 1", "nan", "inf", "-NaN", "\"1\"", "true", "null", "[1]", "1,2",  "1.5.2"}) {
+    INFO(no);
+    CHECK_FALSE(IsNumber(no));
+  }
+  // Whatever IsNumber accepts, the parser reads as a number.
+  for (const char* text : {"0", "-12", "2.5e-07", "NaN", "-Infinity"}) {
+    absl::StatusOr<Value> v = Parse(text);
+    REQUIRE(v.ok());
+    CHECK((v->type() == Value::Type::kInt || v->type() == Value::Type::kDouble));
+  }
+}
+
 TEST_CASE("json::AppendQuoted escapes like json.dumps and passes UTF-8 through", "[json]") {
   CHECK(Quoted("") == R"("")");
   CHECK(Quoted("plain") == R"("plain")");
