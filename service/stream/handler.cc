@@ -162,7 +162,7 @@ void Handler::EmitRow(int64_t step, const std::vector<history_wire::ItemView>& i
   std::optional<double> timestamp;
   absl::string_view timestamp_json;
   bool has_runtime = false;
-  row_items_.clear();
+  row_.clear();
   for (const history_wire::ItemView& item : items) {
     if (item.key == "_timestamp") {
       // Kept as the client wrote it, and added below, so that _step, _runtime and
@@ -172,32 +172,32 @@ void Handler::EmitRow(int64_t step, const std::vector<history_wire::ItemView>& i
       continue;
     }
     has_runtime |= item.key == "_runtime";
-    if (item.key[0] != '_') sampled_.AddJson(item.key, item.value_json);
-    AddRowItem(item.key, item.value_json);
+    row_.push_back(item);
   }
-  char digits[24];
-  char* end = std::to_chars(digits, digits + sizeof(digits), step).ptr;
-  AddRowItem("_step", absl::string_view(digits, end - digits));
+  char* step_end = std::to_chars(step_json_, step_json_ + sizeof(step_json_), step).ptr;
+  row_.push_back({"_step", absl::string_view(step_json_, step_end - step_json_)});
   if (!timestamp) timestamp = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
   if (!has_runtime) {
-    number_.clear();
-    json::AppendDouble(std::max(0.0, *timestamp - start_seconds_), &number_);
-    AddRowItem("_runtime", number_);
+    runtime_json_.clear();
+    json::AppendDouble(std::max(0.0, *timestamp - start_seconds_), &runtime_json_);
+    row_.push_back({"_runtime", runtime_json_});
   }
   if (timestamp_json.empty()) {
-    number_.clear();
-    json::AppendDouble(*timestamp, &number_);
-    timestamp_json = number_;
+    timestamp_json_.clear();
+    json::AppendDouble(*timestamp, &timestamp_json_);
+    timestamp_json = timestamp_json_;
   }
-  AddRowItem("_timestamp", timestamp_json);
-  history_wire::AppendHistoryRecord(row_items_, step, EncodedOut());
+  row_.push_back({"_timestamp", timestamp_json});
+
+  row_bytes_.clear();
+  for (const history_wire::ItemView& item : row_) {
+    history_wire::AppendItem(item.key, item.value_json, &row_bytes_);
+  }
+  history_wire::AppendHistoryRecord(row_bytes_, step, EncodedOut());
+  summary_.SetRow(row_);
+  sampled_.AddRow(row_);
   summary_dirty_ = true;
   ++rows_;
-}
-
-void Handler::AddRowItem(absl::string_view key, absl::string_view value_json) {
-  summary_.Set(key, value_json);
-  history_wire::AppendItem(key, value_json, &row_items_);
 }
 
 void Handler::HandleFinish(FinishRequest& finish) {

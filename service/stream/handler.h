@@ -47,7 +47,6 @@ class Handler {
   // Serializes a completed row straight into the log's bytes, with _step, _runtime and
   // _timestamp, and updates the summary and the sampled history from it.
   void EmitRow(int64_t step, const std::vector<history_wire::ItemView>& items);
-  void AddRowItem(absl::string_view key, absl::string_view value_json);
   // The bytes of the EncodedRecords at the end of out_, started if need be, so rows keep
   // their order with the other items.
   std::string* EncodedOut();
@@ -79,9 +78,12 @@ class Handler {
   std::shared_ptr<google::protobuf::Arena> arena_;
   std::vector<WriterItem> out_;
   // Scratch buffers, reused from row to row.
-  history_wire::PartialHistoryView call_;  // a log() call that came as a message
-  std::string row_items_;
-  std::string number_;
+  history_wire::PartialHistoryView call_;    // a log() call that came as a message
+  std::vector<history_wire::ItemView> row_;  // the row as written, _step and all
+  std::string row_bytes_;                    // its items, serialized
+  char step_json_[24];
+  std::string runtime_json_;
+  std::string timestamp_json_;
 };
 
 }  // namespace wandb::service

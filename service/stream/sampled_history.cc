@@ -5,21 +5,33 @@
 namespace wandb::service {
 
 void SampledHistory::Add(absl::string_view key, double value) {
-  if (Series* s = Sample(key)) Keep(*s, value);
+  if (Series* s = Sample(IndexOf(key))) Keep(*s, value);
 }
 
-void SampledHistory::AddJson(absl::string_view key, absl::string_view value_json) {
-  Series* s = Sample(key);
-  if (s == nullptr) return;
-  double value = 0;
-  auto [end, ec] = std::from_chars(value_json.data(), value_json.data() + value_json.size(), value);
-  if (ec == std::errc() && end == value_json.data() + value_json.size()) Keep(*s, value);
+void SampledHistory::AddRow(const std::vector<history_wire::ItemView>& items) {
+  if (last_row_.size() < items.size()) last_row_.resize(items.size(), kNone);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const history_wire::ItemView& item = items[i];
+    if (item.key.empty() || item.key[0] == '_') continue;
+    size_t& index = last_row_[i];
+    if (index == kNone || series_[index].key != item.key) index = IndexOf(item.key);
+    Series* s = Sample(index);
+    if (s == nullptr) continue;
+    double value = 0;
+    const char* end = item.value_json.data() + item.value_json.size();
+    auto [parsed_to, ec] = std::from_chars(item.value_json.data(), end, value);
+    if (ec == std::errc() && parsed_to == end) Keep(*s, value);
+  }
 }
 
-SampledHistory::Series* SampledHistory::Sample(absl::string_view key) {
-  auto [it, inserted] = series_.try_emplace(key);
-  if (inserted) order_.emplace_back(key);
-  Series& s = it->second;
+size_t SampledHistory::IndexOf(absl::string_view key) {
+  auto [it, inserted] = index_.try_emplace(key, series_.size());
+  if (inserted) series_.push_back(Series{std::string(key), {}, 0, 1});
+  return it->second;
+}
+
+SampledHistory::Series* SampledHistory::Sample(size_t index) {
+  Series& s = series_[index];
   return s.seen++ % s.stride == 0 ? &s : nullptr;
 }
 
@@ -33,11 +45,10 @@ void SampledHistory::Keep(Series& s, double value) {
 }
 
 void SampledHistory::ToItems(google::protobuf::RepeatedPtrField<SampledHistoryItem>* items) const {
-  for (const std::string& key : order_) {
-    const Series& s = series_.at(key);
+  for (const Series& s : series_) {
     if (s.values.empty()) continue;  // a key that never had a number
     SampledHistoryItem* item = items->Add();
-    item->set_key(key);
+    item->set_key(s.key);
     item->mutable_values()->Add(s.values.begin(), s.values.end());
   }
 }

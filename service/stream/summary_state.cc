@@ -8,6 +8,40 @@
 namespace wandb::service {
 
 void SummaryState::Set(absl::string_view key, absl::string_view value_json) {
+  ApplyPendingRow();
+  SetEntry(key, value_json);
+}
+
+void SummaryState::SetRow(const std::vector<history_wire::ItemView>& items) {
+  if (!SameKeysAsPendingRow(items)) {
+    ApplyPendingRow();
+    if (pending_row_.size() < items.size()) pending_row_.resize(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      pending_row_[i].first.assign(items[i].key.data(), items[i].key.size());
+    }
+    pending_size_ = items.size();
+  }
+  // Assigning keeps each string's capacity: no allocation once the first row is in.
+  for (size_t i = 0; i < items.size(); ++i) {
+    pending_row_[i].second.assign(items[i].value_json.data(), items[i].value_json.size());
+  }
+}
+
+bool SummaryState::SameKeysAsPendingRow(const std::vector<history_wire::ItemView>& items) const {
+  if (items.size() != pending_size_ || items.empty()) return false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (pending_row_[i].first != items[i].key) return false;
+  }
+  return true;
+}
+
+void SummaryState::ApplyPendingRow() const {
+  for (size_t i = 0; i < pending_size_; ++i)
+    SetEntry(pending_row_[i].first, pending_row_[i].second);
+  pending_size_ = 0;
+}
+
+void SummaryState::SetEntry(absl::string_view key, absl::string_view value_json) const {
   auto [it, inserted] = index_.try_emplace(key, entries_.size());
   if (inserted) {
     entries_.emplace_back(std::string(key), std::string(value_json));
@@ -17,11 +51,13 @@ void SummaryState::Set(absl::string_view key, absl::string_view value_json) {
 }
 
 const std::string* SummaryState::Find(absl::string_view key) const {
+  ApplyPendingRow();
   auto it = index_.find(key);
   return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
 
 void SummaryState::Remove(absl::string_view key) {
+  ApplyPendingRow();
   auto it = index_.find(key);
   if (it == index_.end()) return;
   entries_.erase(entries_.begin() + static_cast<ptrdiff_t>(it->second));
@@ -87,6 +123,7 @@ absl::Status SummaryState::Apply(const records::SummaryRecord& record) {
 }
 
 std::string SummaryState::ToJson() const {
+  ApplyPendingRow();
   std::string out = "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i > 0) out.append(", ");
@@ -99,6 +136,7 @@ std::string SummaryState::ToJson() const {
 }
 
 void SummaryState::ToItems(google::protobuf::RepeatedPtrField<records::SummaryItem>* items) const {
+  ApplyPendingRow();
   for (const auto& [key, value] : entries_) {
     records::SummaryItem* item = items->Add();
     item->set_key(key);

@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "common/ipc/history_wire.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::service {
@@ -20,6 +21,12 @@ namespace wandb::service {
 class SummaryState {
  public:
   void Set(absl::string_view key, absl::string_view value_json);
+
+  // Sets every item of a history row. A training loop logs the same keys row after row, so a
+  // row with the same keys in the same order as the one before only overwrites that row's
+  // values; the row reaches the summary's index when a row with other keys comes or the
+  // summary is read. Rows then cost no hashing.
+  void SetRow(const std::vector<history_wire::ItemView>& items);
 
   // Applies a SummaryRecord's updates and removals. A malformed item is skipped and
   // reported; the others still apply.
@@ -30,15 +37,22 @@ class SummaryState {
   void ToItems(google::protobuf::RepeatedPtrField<records::SummaryItem>* items) const;
 
   const std::string* Find(absl::string_view key) const;
-  bool empty() const { return entries_.empty(); }
+  bool empty() const { return entries_.empty() && pending_size_ == 0; }
 
  private:
+  // Moves the pending row into entries_. Readers call it too: the pending row is part of
+  // the summary already, so applying it changes nothing they can see.
+  void ApplyPendingRow() const;
+  bool SameKeysAsPendingRow(const std::vector<history_wire::ItemView>& items) const;
+  void SetEntry(absl::string_view key, absl::string_view value_json) const;
   absl::Status SetNested(const records::SummaryItem& item);
   absl::Status RemoveNested(const records::SummaryItem& item);
   void Remove(absl::string_view key);
 
-  std::vector<std::pair<std::string, std::string>> entries_;
-  absl::flat_hash_map<std::string, size_t> index_;
+  mutable std::vector<std::pair<std::string, std::string>> entries_;
+  mutable absl::flat_hash_map<std::string, size_t> index_;
+  mutable std::vector<std::pair<std::string, std::string>> pending_row_;
+  mutable size_t pending_size_ = 0;  // pending_row_'s first entries in use; 0: none pending
 };
 
 }  // namespace wandb::service

@@ -1,6 +1,8 @@
 #include "service/stream/sampled_history.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -112,4 +114,34 @@ TEST_CASE("SampledHistory: ToItems appends to what is already there", "[sampled_
 }
 
 }  // namespace
+}  // namespace wandb::service
+
+namespace wandb::service {
+
+TEST_CASE("SampledHistory::AddRow samples numbers by key, whatever the row's layout",
+          "[sampled_history]") {
+  SampledHistory h;
+  for (int i = 0; i < 10; ++i) {
+    std::string v = std::to_string(i);
+    if (i % 2 == 0) {
+      h.AddRow({{"loss", v}, {"_step", v}, {"name", "\"text\""}});
+    } else {
+      h.AddRow({{"acc", v}, {"loss", v}});  // the keys move
+    }
+  }
+  h.AddRow({{"nan", "NaN"}, {"inf", "-Infinity"}});
+  google::protobuf::RepeatedPtrField<SampledHistoryItem> items;
+  h.ToItems(&items);
+  REQUIRE(items.size() == 4);  // "name" never had a number, "_step" is wandb's own
+  CHECK(items[0].key() == "loss");
+  CHECK(std::vector<double>(items[0].values().begin(), items[0].values().end()) ==
+        std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  CHECK(items[1].key() == "acc");
+  CHECK(std::vector<double>(items[1].values().begin(), items[1].values().end()) ==
+        std::vector<double>{1, 3, 5, 7, 9});
+  CHECK(items[2].key() == "nan");
+  CHECK(std::isnan(items[2].values(0)));
+  CHECK(items[3].values(0) == -std::numeric_limits<double>::infinity());
+}
+
 }  // namespace wandb::service

@@ -219,3 +219,54 @@ TEST_CASE("SummaryState: a malformed nested value is reported with its key", "[s
 
 }  // namespace
 }  // namespace wandb::service
+
+namespace wandb::service {
+
+TEST_CASE("SummaryState::SetRow: rows of the same keys coalesce, and every reader sees the last",
+          "[summary]") {
+  SummaryState s;
+  s.Set("first", "0");
+  for (int i = 0; i < 5; ++i) {
+    std::string loss = std::to_string(i);
+    s.SetRow({{"loss", loss}, {"acc", "0.5"}});
+  }
+  CHECK_FALSE(s.empty());
+  CHECK(s.ToJson() == R"({"first": 0, "loss": 4, "acc": 0.5})");
+  REQUIRE(s.Find("loss") != nullptr);
+  CHECK(*s.Find("loss") == "4");
+
+  SECTION("a row with other keys applies the pending one first, keeping key order") {
+    s.SetRow({{"val", "1"}, {"loss", "9"}});
+    s.SetRow({{"loss", "10"}, {"acc", "0.7"}});
+    CHECK(s.ToJson() == R"({"first": 0, "loss": 10, "acc": 0.7, "val": 1})");
+  }
+  SECTION("an explicit update or removal after rows sees them applied") {
+    s.SetRow({{"loss", "5"}, {"acc", "0.6"}});
+    records::SummaryRecord record;
+    AddRemove(&record, "acc");
+    AddUpdate(&record, "loss", "-1");
+    REQUIRE(s.Apply(record).ok());
+    CHECK(s.ToJson() == R"({"first": 0, "loss": -1})");
+    s.SetRow({{"loss", "6"}, {"acc", "0.8"}});
+    CHECK(s.ToJson() == R"({"first": 0, "loss": 6, "acc": 0.8})");
+  }
+  SECTION("ToItems sees the pending row") {
+    s.SetRow({{"loss", "7"}, {"acc", "0.9"}});
+    google::protobuf::RepeatedPtrField<records::SummaryItem> items;
+    s.ToItems(&items);
+    REQUIRE(items.size() == 3);
+    CHECK(items[1].key() == "loss");
+    CHECK(items[1].value_json() == "7");
+  }
+}
+
+TEST_CASE("SummaryState::SetRow alone makes a non-empty summary", "[summary]") {
+  SummaryState s;
+  CHECK(s.empty());
+  s.SetRow({{"a", "1"}});
+  CHECK_FALSE(s.empty());
+  s.SetRow({});
+  CHECK(s.ToJson() == R"({"a": 1})");
+}
+
+}  // namespace wandb::service
