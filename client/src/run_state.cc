@@ -80,7 +80,8 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   service::StartRunRequest request;
   request.set_protocol_version(kProtocolVersion);
   request.set_client_version(kVersion);
-  request.set_mode(service::MODE_OFFLINE);
+  request.set_mode(settings_.mode == Mode::kOffline ? service::MODE_OFFLINE : service::MODE_LOCAL);
+  request.set_store_dir(settings_.store_dir);
   request.set_root_dir(settings_.root_dir);
   *request.mutable_process() = CurrentProcessInfo();
   records::RunRecord* run = request.mutable_run();

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "client/src/config_files.h"
 #include "common/run/run_id.h"
+#include "common/run/store_location.h"
 #include "common/value/validation.h"
 
 namespace wandb::internal {
@@ -34,15 +35,16 @@ bool IsTrue(const char* value) {
 
 absl::StatusOr<Mode> ParseMode(const char* value, std::vector<std::string>* warnings) {
   std::string v = absl::AsciiStrToLower(value);
+  if (v == "local") return Mode::kLocal;
   if (v == "offline" || v == "dryrun") return Mode::kOffline;
   if (v == "disabled") return Mode::kDisabled;
   if (v == "online" || v == "run") {
     warnings->push_back(absl::StrCat("WANDB_MODE=", value, " is not available in wandb-cpp ",
-                                     WANDB_CPP_VERSION, " yet; tracking offline"));
-    return Mode::kOffline;
+                                     WANDB_CPP_VERSION, " yet; tracking in the local store"));
+    return Mode::kLocal;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("WANDB_MODE='", value, "' is not a mode; use offline, dryrun or disabled"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "WANDB_MODE='", value, "' is not a mode; use local, offline, dryrun or disabled"));
 }
 
 Value::Map FilterConfig(Value::Map config, const std::vector<std::string>& include,
@@ -136,6 +138,16 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   r.root_dir = std::filesystem::absolute(dir.empty() ? "." : dir, ec).lexically_normal();
   if (ec) return absl::InvalidArgumentError(absl::StrCat("dir '", dir, "': ", ec.message()));
   if (r.root_dir.size() > 1 && r.root_dir.back() == '/') r.root_dir.pop_back();
+
+  std::string store = Pick(s.store_dir, env("WANDB_CPP_STORE_DIR"));
+  if (store.empty()) {
+    absl::StatusOr<std::string> fallback = DefaultStoreDir(env);
+    if (!fallback.ok()) return fallback.status();
+    store = *fallback;
+  }
+  r.store_dir = std::filesystem::absolute(store, ec).lexically_normal();
+  if (ec)
+    return absl::InvalidArgumentError(absl::StrCat("store_dir '", store, "': ", ec.message()));
 
   if (r.run_id.empty()) r.run_id = GenerateRunId();
   if (absl::Status st = ValidateRunId(r.run_id); !st.ok()) return st;

@@ -24,7 +24,8 @@ struct ResolvedSettings {
   Value::Map config;
   std::string root_dir;  // absolute
   std::string run_id;
-  Mode mode = Mode::kOffline;
+  Mode mode = Mode::kLocal;
+  std::string store_dir;  // absolute
   bool silent = false;
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};

@@ -207,4 +207,14 @@ absl::StatusOr<bool> ReadPartialHistory(absl::string_view record, PartialHistory
   return true;
 }
 
+absl::StatusOr<bool> ReadHistory(absl::string_view record, PartialHistoryView* view) {
+  view->Clear();
+  absl::string_view history;
+  absl::StatusOr<bool> found = ReadOnlyField(record, kRecordHistory, &history);
+  if (!found.ok() || !*found) return found;
+  // HistoryRecord's item and step have PartialHistoryRequest's field numbers.
+  if (absl::Status s = ReadPartialHistoryBody(history, view); !s.ok()) return s;
+  return true;
+}
+
 }  // namespace wandb::history_wire

@@ -53,6 +53,10 @@ struct PartialHistoryView {
 // UTF-8 here: the handler validates every key and value.
 absl::StatusOr<bool> ReadPartialHistory(absl::string_view record, PartialHistoryView* view);
 
+// The same for a Record{history{item*, step}} as the daemon writes it to the log (`flush` is
+// left false).
+absl::StatusOr<bool> ReadHistory(absl::string_view record, PartialHistoryView* view);
+
 }  // namespace wandb::history_wire
 
 #endif  // WANDB_COMMON_IPC_HISTORY_WIRE_H_

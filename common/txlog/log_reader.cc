@@ -70,6 +70,22 @@ absl::StatusOr<std::unique_ptr<LogReader>> LogReader::Open(const std::string& pa
   return reader;
 }
 
+absl::StatusOr<std::unique_ptr<LogReader>> LogReader::Open(const std::string& path,
+                                                           uint64_t offset) {
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = Open(path);
+  if (!reader.ok() || offset <= kFileHeaderSize) return reader;
+  LogReader& r = **reader;
+  r.block_start_ = offset - offset % kBlockSize;
+  if (absl::Status s = r.ReadBlock(); !s.ok()) return s;
+  if (offset - r.block_start_ > r.block_.size()) {
+    return absl::OutOfRangeError(
+        absl::StrFormat("%s: offset %d is past the end of the log", path, offset));
+  }
+  r.pos_ = offset - r.block_start_;
+  r.good_offset_ = offset;
+  return reader;
+}
+
 LogReader::LogReader(std::string path, int fd)
     : path_(std::move(path)), fd_(fd), good_offset_(kFileHeaderSize) {}
 

@@ -18,6 +18,9 @@ class LogReader {
   // Opens `path` and checks its file header: DataLoss when the file is shorter than the header,
   // InvalidArgument when the ident, magic or version is not wandb's.
   static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path);
+  // The same, reading from `offset` on: a good_offset() an earlier reader returned. This is
+  // how a log still being written is followed: read to the end, reopen there later.
+  static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path, uint64_t offset);
 
   LogReader(const LogReader&) = delete;
   LogReader& operator=(const LogReader&) = delete;

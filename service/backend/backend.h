@@ -1,42 +1,87 @@
-// Where a run's data goes after it is safe in the transaction log: the sender's only view
-// of the outside world. Offline mode keeps everything in the log for a later sync; the local
-// store and the W&B HTTP API are further implementations of this interface.
+// Where a run's data goes once it is safe in the transaction log: the sender's only view of
+// the outside world. One Backend serves one run. Offline mode sends nothing (the log is the
+// whole record, for a later sync); the local store is the default; the W&B HTTP API is the
+// next implementation of this interface.
+//
+// Calls come from the run's sender thread (and uploads from the upload pool's threads), never
+// from the handler: a backend may be slow, and may fail, without holding up the client.
 #ifndef WANDB_SERVICE_BACKEND_BACKEND_H_
 #define WANDB_SERVICE_BACKEND_BACKEND_H_
 
-#include "absl/strings/string_view.h"
+#include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::service {
+
+// One history row as the backend stores it: the row's items as a JSON object.
+struct BackendHistoryRow {
+  int64_t step = 0;
+  std::string row_json;
+};
+
+// How a run ended, for the backend's run state.
+enum class RunOutcome { kFinished, kCrashed, kStopped };
+
+// A file of the run's files/ directory to store as its next version.
+struct FileUpload {
+  std::string name;         // relative to files/, '/'-separated
+  std::string source_path;  // where to read the content now
+  records::FilesItem::PolicyType policy = records::FilesItem::END;
+};
+
+struct FileUploadResult {
+  int64_t bytes = 0;
+  bool unchanged = false;  // the same content as the stored latest version: nothing added
+};
 
 class Backend {
  public:
   virtual ~Backend() = default;
 
-  // False when the backend needs no records (offline), so the pipeline skips the hand-over.
-  virtual bool wants_records() const = 0;
+  // False when the backend takes nothing (offline): the stream then never reads its log back.
+  virtual bool wants_data() const = 0;
 
-  virtual absl::Status UpsertRun(const records::RunRecord& run) = 0;
-  virtual absl::Status UpdateConfig(const records::ConfigRecord& config) = 0;
-  virtual absl::Status AppendHistory(const records::HistoryRecord& row) = 0;
+  // Creates the run, or updates its description (a resumed run).
+  virtual absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) = 0;
+  // The whole config and the whole summary, as JSON objects.
+  virtual absl::Status UpdateConfig(absl::string_view config_json) = 0;
   virtual absl::Status SetSummary(absl::string_view summary_json) = 0;
-  virtual absl::Status FinishRun(int exit_code) = 0;
-  // Whether someone asked for the run to stop (the run-status checker polls this).
-  virtual bool StopRequested() = 0;
+  // Rows already stored (a replay after a crash) are skipped.
+  virtual absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) = 0;
+  // How far into the transaction log the backend has everything, so a later daemon can
+  // replay the rest after a crash.
+  virtual absl::Status SetLogOffset(uint64_t offset) = 0;
+  virtual absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) = 0;
+  // Whether someone asked for the run to stop.
+  virtual absl::StatusOr<bool> StopRequested() = 0;
+  virtual absl::Status FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) = 0;
 };
 
 // Offline mode: the transaction log is the whole record; nothing is sent anywhere.
 class OfflineBackend final : public Backend {
  public:
-  bool wants_records() const override { return false; }
-  absl::Status UpsertRun(const records::RunRecord&) override { return absl::OkStatus(); }
-  absl::Status UpdateConfig(const records::ConfigRecord&) override { return absl::OkStatus(); }
-  absl::Status AppendHistory(const records::HistoryRecord&) override { return absl::OkStatus(); }
+  bool wants_data() const override { return false; }
+  absl::Status UpsertRun(const records::RunRecord&, absl::string_view) override {
+    return absl::OkStatus();
+  }
+  absl::Status UpdateConfig(absl::string_view) override { return absl::OkStatus(); }
   absl::Status SetSummary(absl::string_view) override { return absl::OkStatus(); }
-  absl::Status FinishRun(int) override { return absl::OkStatus(); }
-  bool StopRequested() override { return false; }
+  absl::Status AppendHistory(absl::Span<const BackendHistoryRow>) override {
+    return absl::OkStatus();
+  }
+  absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
+  absl::StatusOr<FileUploadResult> UploadFile(const FileUpload&) override {
+    return FileUploadResult{};
+  }
+  absl::StatusOr<bool> StopRequested() override { return false; }
+  absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
 };
 
 }  // namespace wandb::service

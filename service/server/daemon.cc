@@ -31,7 +31,8 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   }
   if (!lock.ok()) return lock.status();
 
-  RunRegistry registry(log_);
+  BackendFactory backends;
+  RunRegistry registry(&backends, log_);
   WandbServiceImpl service(&registry, log_);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(endpoint.grpc_target(), grpc::InsecureServerCredentials());

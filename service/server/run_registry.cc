@@ -38,7 +38,9 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
           absl::StrCat("run ", id, " is already live (pid ", it->second.stream->client_pid(), ")"));
     }
   }
-  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(request);
+  absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(request);
+  if (!backend.ok()) return backend.status();
+  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(request, *std::move(backend));
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Stream> stream = *std::move(opened);
   absl::MutexLock lock(&mu_);

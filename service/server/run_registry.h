@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/util/logger.h"
+#include "service/backend/backend_factory.h"
 #include "service/stream/stream.h"
 
 namespace wandb::service {
@@ -21,7 +22,7 @@ inline constexpr int kCrashedExitCode = 1;
 
 class RunRegistry {
  public:
-  explicit RunRegistry(Logger* log) : log_(log) {}
+  RunRegistry(BackendFactory* backends, Logger* log) : backends_(backends), log_(log) {}
 
   absl::StatusOr<std::shared_ptr<Stream>> Open(const StartRunRequest& request);
   absl::StatusOr<std::shared_ptr<Stream>> Find(const std::string& run_id);
@@ -44,6 +45,7 @@ class RunRegistry {
     uint64_t client_start_ticks = 0;  // tells a live client from a recycled pid
   };
 
+  BackendFactory* backends_;
   Logger* log_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Entry> runs_ ABSL_GUARDED_BY(mu_);

@@ -156,7 +156,9 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
   if (!stream.ok()) return ToGrpc(stream.status());
-  response->set_run_should_stop((*stream)->StopRequested());
+  absl::StatusOr<bool> stop = (*stream)->StopRequested();
+  if (!stop.ok()) return ToGrpc(stop.status());
+  response->set_run_should_stop(*stop);
   return grpc::Status::OK;
 }
 

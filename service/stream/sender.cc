@@ -1,11 +1,12 @@
 #include "service/stream/sender.h"
 
-#include "common/ipc/record_batch_codec.h"
-
 namespace wandb::service {
 
-Sender::Sender(std::shared_ptr<Backend> backend, Logger* log)
-    : backend_(std::move(backend)), log_(log) {}
+Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
+               const std::string& run_dir, Logger* log)
+    : backend_(std::move(backend)),
+      log_(log),
+      replayer_(log_path, run_dir, backend_.get(), /*on_files=*/nullptr) {}
 
 Sender::~Sender() {
   queue_.Close();
@@ -20,51 +21,46 @@ void Sender::Loop() {
   std::vector<SenderItem> items;
   while (queue_.PopAll(&items)) {
     for (SenderItem& item : items) {
-      if (auto* record = std::get_if<SharedRecord>(&item)) {
-        Send(**record);
-      } else if (auto* encoded = std::get_if<EncodedRecords>(&item)) {
-        SendEncoded(*encoded);
-      } else {
-        Finish(std::get<SendFinish>(item));
+      if (auto* finish = std::get_if<SendFinish>(&item)) {
+        Finish(*finish);
         queue_.Close();  // a finished run sends nothing more
+        return;
       }
     }
+    // Any number of LogAdvanced notes mean one thing: read on to the end of the log.
+    CatchUp();
   }
 }
 
-void Sender::Send(const records::Record& record) {
-  absl::Status s;
-  switch (record.record_type_case()) {
-    case records::Record::kRun:
-      s = backend_->UpsertRun(record.run());
-      break;
-    case records::Record::kConfig:
-      s = backend_->UpdateConfig(record.config());
-      break;
-    case records::Record::kHistory:
-      s = backend_->AppendHistory(record.history());
-      break;
-    default:
-      break;
+void Sender::CatchUp() {
+  Note(replayer_.CatchUp());
+  absl::Time now = absl::Now();
+  if (now - last_summary_ >= kSummaryInterval) {
+    Note(replayer_.SendSummary());
+    last_summary_ = now;
   }
-  if (!s.ok()) log_->Warning("sender: %s", s.ToString());
-}
-
-void Sender::SendEncoded(const EncodedRecords& records) {
-  google::protobuf::Arena arena;
-  RecordBatchReader reader(records.bytes);
-  while (records::Record* record = reader.Next(&arena)) Send(*record);
-  if (!reader.status().ok()) log_->Error("sender: %s", reader.status().ToString());
 }
 
 void Sender::Finish(SendFinish& finish) {
-  absl::Status s = backend_->FinishRun(finish.exit_code);
-  if (!s.ok()) log_->Warning("sender: finishing the run: %s", s.ToString());
+  if (backend_->wants_data()) {
+    Note(replayer_.CatchUp());
+    Note(replayer_.SendSummary());
+    RunOutcome outcome = finish.exit_code == 0 ? RunOutcome::kFinished : RunOutcome::kCrashed;
+    int runtime = replayer_.exit_runtime().value_or(0);
+    Note(backend_->FinishRun(finish.exit_code, outcome, absl::Seconds(runtime)));
+  }
   if (!finish.writer_status.ok()) {
     finish.reply->set_value(finish.writer_status);
   } else {
     finish.reply->set_value(std::move(finish.response));
   }
+}
+
+void Sender::Note(const absl::Status& status) {
+  if (status.ok() || status == last_error_) return;
+  // A backend that is down repeats itself: report each new problem once.
+  last_error_ = status;
+  log_->Warning("sender: %s", status.ToString());
 }
 
 }  // namespace wandb::service

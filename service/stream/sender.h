@@ -1,39 +1,51 @@
-// The stream's last stage: hands what the writer made durable to the Backend, on its own
-// thread, so a slow or failing backend never holds up the handler or the client.
+// The stream's last stage: gives the backend what the writer has made durable, on its own
+// thread, so a slow or failing backend never holds up the handler or the client. It works
+// from the transaction log itself (a LogReplayer), not from records held in memory: a
+// backend that falls behind costs no memory, and what it has not confirmed can be replayed
+// by a later daemon after a crash.
 #ifndef WANDB_SERVICE_STREAM_SENDER_H_
 #define WANDB_SERVICE_STREAM_SENDER_H_
 
 #include <memory>
+#include <string>
 #include <thread>
 
+#include "absl/time/time.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
 #include "service/backend/backend.h"
+#include "service/stream/log_replayer.h"
 #include "service/stream/stream_items.h"
 
 namespace wandb::service {
 
 class Sender {
  public:
-  Sender(std::shared_ptr<Backend> backend, Logger* log);
+  // How often the summary is sent while the run is live.
+  static constexpr absl::Duration kSummaryInterval = absl::Seconds(1);
+
+  Sender(std::shared_ptr<Backend> backend, const std::string& log_path, const std::string& run_dir,
+         Logger* log);
   ~Sender();  // joins
 
   void Start();
   void Submit(std::vector<SenderItem>* items) { queue_.PushAll(items); }
-  bool wants_records() const { return backend_->wants_records(); }
+  bool wants_data() const { return backend_->wants_data(); }
   Backend& backend() { return *backend_; }
 
  private:
   void Loop();
-  void Send(const records::Record& record);
-  // Records the handler serialized itself, parsed again here, off the hot path.
-  void SendEncoded(const EncodedRecords& records);
+  void CatchUp();
   void Finish(SendFinish& finish);
+  void Note(const absl::Status& status);
 
   std::shared_ptr<Backend> backend_;
   Logger* log_;
+  LogReplayer replayer_;
   WorkQueue<SenderItem> queue_;
   std::thread thread_;
+  absl::Time last_summary_ = absl::InfinitePast();
+  absl::Status last_error_;
 };
 
 }  // namespace wandb::service

@@ -7,7 +7,8 @@
 
 namespace wandb::service {
 
-absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request) {
+absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request,
+                                                     std::shared_ptr<Backend> backend) {
   const records::RunRecord& run = request.run();
   if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) return s;
   if (request.root_dir().empty() || request.root_dir()[0] != '/') {
@@ -15,7 +16,8 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   }
   absl::Time start = absl::FromUnixSeconds(run.start_time().seconds()) +
                      absl::Nanoseconds(run.start_time().nanos());
-  RunDirectory dir = RunDirectory::For(request.root_dir(), /*offline=*/true, start, run.run_id());
+  RunDirectory dir =
+      RunDirectory::For(request.root_dir(), request.mode() == MODE_OFFLINE, start, run.run_id());
   if (absl::Status s = dir.Create(); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<txlog::LogWriter>> log = txlog::LogWriter::Create(dir.log_path);
   if (!log.ok()) return log.status();
@@ -29,7 +31,7 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   }
 
   stream->sender_ =
-      std::make_unique<Sender>(std::make_shared<OfflineBackend>(), &stream->debug_log_);
+      std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir, &stream->debug_log_);
   stream->writer_ =
       std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
   stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);

@@ -26,7 +26,8 @@ class Stream {
   static constexpr uint64_t kMaxBatchesInFlight = 8;
 
   // Makes the run directory and the transaction log, and starts the pipeline.
-  static absl::StatusOr<std::unique_ptr<Stream>> Open(const StartRunRequest& request);
+  static absl::StatusOr<std::unique_ptr<Stream>> Open(const StartRunRequest& request,
+                                                      std::shared_ptr<Backend> backend);
   ~Stream();
 
   const std::string& run_id() const { return run_id_; }
@@ -42,7 +43,7 @@ class Stream {
   absl::StatusOr<GetSummaryResponse> GetSummary(uint64_t after_seq, absl::Duration timeout);
   absl::StatusOr<SampledHistoryResponse> GetSampledHistory(uint64_t after_seq,
                                                            absl::Duration timeout);
-  bool StopRequested() { return sender_->backend().StopRequested(); }
+  absl::StatusOr<bool> StopRequested() { return sender_->backend().StopRequested(); }
 
   // Handles everything up to `last_seq` (waiting at most `timeout` for it to arrive), then
   // writes the exit, summary, final and footer records and closes the log. Only the first

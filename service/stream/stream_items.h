@@ -74,7 +74,9 @@ struct SendFinish {
   std::shared_ptr<FinishPromise> reply;
   absl::Status writer_status;
 };
-using SenderItem = std::variant<SharedRecord, EncodedRecords, SendFinish>;
+// The writer has appended to the log: the sender reads on.
+struct LogAdvanced {};
+using SenderItem = std::variant<LogAdvanced, SendFinish>;
 
 }  // namespace wandb::service
 

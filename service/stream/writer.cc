@@ -72,6 +72,8 @@ void Writer::Loop() {
     // One write(2) per wake-up, not per record: the OS gets every batch at once.
     if (log_ != nullptr) NoteError(log_->Flush());
     PublishDurable();
+    // The sender reads the log back; offline runs have nothing to send.
+    if (sender_->wants_data()) to_send.insert(to_send.begin(), LogAdvanced{});
     if (!to_send.empty()) sender_->Submit(&to_send);
   }
 }
@@ -95,11 +97,11 @@ void Writer::PublishDurable() {
 
 void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
   if (auto* open = std::get_if<OpenRun>(&item)) {
-    Open(*open, to_send);
+    Open(*open);
   } else if (auto* persist = std::get_if<PersistRecord>(&item)) {
-    Persist(persist->record, to_send);
+    Persist(persist->record);
   } else if (auto* encoded = std::get_if<EncodedRecords>(&item)) {
-    Persist(*encoded, to_send);
+    Persist(*encoded);
   } else if (auto* handled = std::get_if<BatchHandled>(&item)) {
     pending_seq_ = handled->seq;
   } else if (auto* file = std::get_if<WriteRunFile>(&item)) {
@@ -109,37 +111,34 @@ void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
   }
 }
 
-void Writer::Open(OpenRun& open, std::vector<SenderItem>* to_send) {
+void Writer::Open(OpenRun& open) {
   GitInfo git = ProbeGit(open.process.cwd());
   if (!git.commit.empty()) {
     open.run.mutable_git()->set_remote_url(git.remote);
     open.run.mutable_git()->set_last_commit(git.commit);
   }
-  Persist(MakeRecord([](records::Record& r) { r.mutable_header(); }), to_send);
-  Persist(MakeRecord([&](records::Record& r) { *r.mutable_run() = open.run; }), to_send);
+  Persist(MakeRecord([](records::Record& r) { r.mutable_header(); }));
+  Persist(MakeRecord([&](records::Record& r) { *r.mutable_run() = open.run; }));
   Persist(MakeRecord([](records::Record& r) {
-            r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
-          }),
-          to_send);
+    r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
+  }));
   std::string root = std::filesystem::path(dir_.wandb_dir).parent_path().string();
   WriteFile({"wandb-metadata.json", RenderMetadata(open.run, open.process, root)});
   Persist(MakeRecord([](records::Record& r) {
-            records::FilesItem* f = r.mutable_files()->add_files();
-            f->set_path("wandb-metadata.json");
-            f->set_policy(records::FilesItem::NOW);
-          }),
-          to_send);
+    records::FilesItem* f = r.mutable_files()->add_files();
+    f->set_path("wandb-metadata.json");
+    f->set_policy(records::FilesItem::NOW);
+  }));
 }
 
-void Writer::Persist(const SharedRecord& record, std::vector<SenderItem>* to_send) {
+void Writer::Persist(const SharedRecord& record) {
   if (log_ != nullptr) {
     record->SerializeToString(&serialized_);  // reuses the buffer's capacity
     NoteError(log_->Append(serialized_));
   }
-  if (sender_->wants_records()) to_send->push_back(record);
 }
 
-void Writer::Persist(EncodedRecords& records, std::vector<SenderItem>* to_send) {
+void Writer::Persist(const EncodedRecords& records) {
   if (log_ != nullptr) {
     RecordBatchReader reader(records.bytes);
     absl::string_view record;
@@ -147,7 +146,6 @@ void Writer::Persist(EncodedRecords& records, std::vector<SenderItem>* to_send) 
       NoteError(log_->Append(std::string_view(record.data(), record.size())));
     }
   }
-  if (sender_->wants_records()) to_send->push_back(std::move(records));
 }
 
 void Writer::WriteFile(const WriteRunFile& file) {

@@ -33,9 +33,9 @@ class Writer {
  private:
   void Loop();
   void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
-  void Open(OpenRun& open, std::vector<SenderItem>* to_send);
-  void Persist(const SharedRecord& record, std::vector<SenderItem>* to_send);
-  void Persist(EncodedRecords& records, std::vector<SenderItem>* to_send);
+  void Open(OpenRun& open);
+  void Persist(const SharedRecord& record);
+  void Persist(const EncodedRecords& records);
   void WriteFile(const WriteRunFile& file);
   void Close(CloseLog& close, std::vector<SenderItem>* to_send);
   void NoteError(const absl::Status& status);

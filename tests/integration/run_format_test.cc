@@ -91,8 +91,9 @@ TEST_CASE("the run directory follows wandb's layout") {
   std::string dir = env.RunDir("layout1");
   REQUIRE_FALSE(dir.empty());
   std::string name = std::filesystem::path(dir).filename();
-  CHECK(name.starts_with("offline-run-"));
-  CHECK(name.size() == std::string("offline-run-YYYYMMDD_HHMMSS-layout1").size());
+  // The default mode tracks into the local store, so the name is wandb's for a synced run.
+  CHECK(name.starts_with("run-"));
+  CHECK(name.size() == std::string("run-YYYYMMDD_HHMMSS-layout1").size());
   CHECK(std::filesystem::read_symlink(env.root_dir() + "/wandb/latest-run") == name);
   CHECK(std::filesystem::exists(env.root_dir() + "/wandb/debug-internal.log"));
   CHECK(std::filesystem::exists(dir + "/logs/debug.log"));

@@ -33,6 +33,8 @@ TestEnv::TestEnv(double idle_timeout_seconds) {
   setenv("WANDB_CPP_SERVICE_PATH", WANDB_TEST_BIN_DIR "/wandb-service", 1);
   setenv("WANDB_CPP_SERVICE_IDLE_TIMEOUT", std::to_string(idle_timeout_seconds).c_str(), 1);
   setenv("WANDB_DIR", root_dir_.c_str(), 1);
+  store_dir_ = base_ + "/store";
+  setenv("WANDB_CPP_STORE_DIR", store_dir_.c_str(), 1);
   setenv("WANDB_SILENT", "true", 1);
 }
 

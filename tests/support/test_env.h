@@ -17,7 +17,8 @@ namespace wandb::testing {
 class TestEnv {
  public:
   // Makes a fresh service directory and run root, and points this process's environment
-  // (WANDB_CPP_SERVICE_DIR, WANDB_CPP_SERVICE_PATH, WANDB_DIR, WANDB_SILENT, idle timeout) at
+  // (WANDB_CPP_SERVICE_DIR, WANDB_CPP_SERVICE_PATH, WANDB_DIR, WANDB_CPP_STORE_DIR,
+  // WANDB_SILENT, idle timeout) at
   // them, so in-process clients and spawned ones use the same private daemon.
   explicit TestEnv(double idle_timeout_seconds = 5);
   // Stops the daemon (SIGTERM, then SIGKILL) and removes the directories.
@@ -27,6 +28,7 @@ class TestEnv {
 
   const std::string& service_dir() const { return service_dir_; }
   const std::string& root_dir() const { return root_dir_; }
+  const std::string& store_dir() const { return store_dir_; }
   std::string socket_path() const { return service_dir_ + "/service.sock"; }
 
   // Starts tests' client program `name` (from the build's bin/) with `args`.
@@ -42,6 +44,7 @@ class TestEnv {
   std::string base_;
   std::string service_dir_;
   std::string root_dir_;
+  std::string store_dir_;
 };
 
 // Waits for `pid`; its exit status as from waitpid, or -1 after `timeout` (then it is killed).

@@ -11,7 +11,8 @@
 namespace wandb {
 
 enum class Mode {
-  kOffline,   // write the run directory and transaction log, for a later `wandb sync`
+  kLocal,     // the default: the run directory, and the run tracked in the local store
+  kOffline,   // only the run directory and transaction log, for a later `wandb sync`
   kDisabled,  // a run whose every call does nothing
 };
 
@@ -34,7 +35,10 @@ struct Settings {
   std::vector<std::string> config_exclude_keys{};
   std::optional<std::string> dir{};  // WANDB_DIR: where wandb/ is made; default the cwd
   std::optional<std::string> id{};   // WANDB_RUN_ID; default 8 random [0-9a-z]
-  std::optional<Mode> mode{};        // WANDB_MODE (offline, dryrun, disabled)
+  std::optional<Mode> mode{};        // WANDB_MODE (local, offline, dryrun, disabled)
+  // The local store's directory (WANDB_CPP_STORE_DIR); default
+  // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
+  std::optional<std::string> store_dir{};
   // A second init() in the same process finishes the first run when true; when false it
   // returns the run already in progress.
   bool reinit = false;

@@ -65,7 +65,7 @@ TEST_CASE("ResolveSettings: defaults with an empty environment", "[settings]") {
   CHECK(r.config.empty());
   CHECK(r.root_dir == Cwd());
   CHECK(IsGeneratedId(r.run_id));
-  CHECK(r.mode == Mode::kOffline);
+  CHECK(r.mode == Mode::kLocal);
   CHECK_FALSE(r.silent);
   CHECK_FALSE(r.reinit);
   CHECK(r.finish_timeout.count() == 60000);
@@ -172,7 +172,7 @@ TEST_CASE("ResolveSettings: empty environment variables count as unset", "[setti
   CHECK(r.project == "uncategorized");
   CHECK(IsGeneratedId(r.run_id));
   CHECK(r.tags.empty());
-  CHECK(r.mode == Mode::kOffline);
+  CHECK(r.mode == Mode::kLocal);
   CHECK(r.root_dir == Cwd());
   CHECK(r.finish_timeout.count() == 60000);
 }
@@ -222,16 +222,23 @@ TEST_CASE("ResolveSettings: WANDB_MODE", "[settings]") {
       CHECK(r->mode == Mode::kDisabled);
     }
   }
-  SECTION("online and run fall back to offline with a warning") {
+  SECTION("local, in any case") {
+    for (const char* m : {"local", "LOCAL"}) {
+      auto r = resolve(m);
+      REQUIRE(r.ok());
+      CHECK(r->mode == Mode::kLocal);
+    }
+  }
+  SECTION("online and run fall back to the local store with a warning") {
     auto r = resolve("online");
     REQUIRE(r.ok());
-    CHECK(r->mode == Mode::kOffline);
+    CHECK(r->mode == Mode::kLocal);
     REQUIRE(r->warnings.size() == 1);
     CHECK(r->warnings[0] == std::string("WANDB_MODE=online is not available in wandb-cpp ") +
-                                WANDB_CPP_VERSION + " yet; tracking offline");
+                                WANDB_CPP_VERSION + " yet; tracking in the local store");
     auto run = resolve("run");
     REQUIRE(run.ok());
-    CHECK(run->mode == Mode::kOffline);
+    CHECK(run->mode == Mode::kLocal);
     REQUIRE(run->warnings.size() == 1);
     CHECK_THAT(run->warnings[0], Catch::StartsWith("WANDB_MODE=run is not available"));
   }
@@ -240,7 +247,7 @@ TEST_CASE("ResolveSettings: WANDB_MODE", "[settings]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK(std::string(r.status().message()) ==
-          "WANDB_MODE='garbage' is not a mode; use offline, dryrun or disabled");
+          "WANDB_MODE='garbage' is not a mode; use local, offline, dryrun or disabled");
     CHECK_FALSE(resolve("offline ").ok());
   }
 }
@@ -411,6 +418,23 @@ TEST_CASE("ResolveSettings: WANDB_INIT_TIMEOUT, its default and the init argumen
   Settings zero;
   zero.finish_timeout = std::chrono::milliseconds(0);
   CHECK(ResolveError(zero) == "finish_timeout must be positive, not 0 ms");
+}
+
+}  // namespace wandb::internal
+
+namespace wandb::internal {
+
+TEST_CASE("ResolveSettings: store_dir, WANDB_CPP_STORE_DIR, then XDG_DATA_HOME and HOME",
+          "[settings]") {
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_STORE_DIR", "/s/one"}})).store_dir == "/s/one");
+  Settings s;
+  s.store_dir = "/s/arg";
+  CHECK(MustResolve(s, FakeEnv({{"WANDB_CPP_STORE_DIR", "/s/one"}})).store_dir == "/s/arg");
+  CHECK(MustResolve({}, FakeEnv({{"XDG_DATA_HOME", "/xdg"}})).store_dir == "/xdg/wandb-cpp/store");
+  CHECK(MustResolve({}, FakeEnv({{"HOME", "/home/u"}})).store_dir ==
+        "/home/u/.local/share/wandb-cpp/store");
+  s.store_dir = "rel/store";
+  CHECK(MustResolve(s).store_dir == Cwd() + "/rel/store");
 }
 
 }  // namespace wandb::internal

@@ -81,6 +81,27 @@ TEST_CASE("history_wire: a history row encodes to exactly the generated code's b
   }
 }
 
+TEST_CASE("history_wire: a history row reads back as views of its items and step") {
+  std::string bytes;
+  AppendHistoryRecord(EncodeItems(kRow), 12, &bytes);
+  PartialHistoryView view;
+  absl::StatusOr<bool> read = ReadHistory(Body(bytes), &view);
+  REQUIRE(read.ok());
+  REQUIRE(*read);
+  REQUIRE(view.items.size() == kRow.size());
+  CHECK(view.items[3].value_json == kRow[3].second);
+  CHECK(view.step == 12);
+  // A call is not a history row, nor the other way round.
+  std::string call;
+  AppendPartialHistoryRecord(EncodeItems(kRow), 12, true, &call);
+  read = ReadHistory(Body(call), &view);
+  REQUIRE(read.ok());
+  CHECK_FALSE(*read);
+  read = ReadPartialHistory(Body(bytes), &view);
+  REQUIRE(read.ok());
+  CHECK_FALSE(*read);
+}
+
 TEST_CASE("history_wire: a call reads back as views of its items, step and flush") {
   std::string bytes;
   AppendPartialHistoryRecord(EncodeItems(kRow), 7, false, &bytes);

@@ -1,0 +1,45 @@
+#include "service/backend/backend_factory.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/backend/local_backend.h"
+
+namespace wandb::service {
+
+absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRequest& request) {
+  switch (request.mode()) {
+    case MODE_OFFLINE:
+      return std::make_shared<OfflineBackend>();
+    case MODE_LOCAL: {
+      absl::StatusOr<std::shared_ptr<store::LocalStore>> store = Store(request.store_dir());
+      if (!store.ok()) return store.status();
+      return std::make_shared<LocalBackend>(*std::move(store), RunKeyOf(request));
+    }
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("unknown mode ", request.mode()));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<store::LocalStore>> BackendFactory::Store(const std::string& dir) {
+  if (dir.empty() || dir[0] != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the local store's directory must be an absolute path, not '", dir, "'"));
+  }
+  absl::MutexLock lock(&mu_);
+  if (auto it = stores_.find(dir); it != stores_.end()) return it->second;
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> opened = store::LocalStore::Open(dir);
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<store::LocalStore> shared = *std::move(opened);
+  stores_.emplace(dir, shared);
+  return shared;
+}
+
+store::RunKey RunKeyOf(const StartRunRequest& request) {
+  const records::RunRecord& run = request.run();
+  std::string entity = run.entity();
+  if (entity.empty()) entity = request.process().username();
+  if (entity.empty()) entity = "local";
+  std::string project = run.project().empty() ? "uncategorized" : run.project();
+  return store::RunKey{entity, project, run.run_id()};
+}
+
+}  // namespace wandb::service

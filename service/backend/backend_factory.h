@@ -1,0 +1,37 @@
+// Makes each run's Backend from its StartRunRequest: nothing for offline runs, the local
+// store the client named for local runs. A store is opened once and shared by every run that
+// uses it (one SQLite connection per store in the daemon).
+#ifndef WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
+#define WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "service/backend/backend.h"
+#include "service/store/local_store.h"
+#include "wandb/service.pb.h"
+
+namespace wandb::service {
+
+class BackendFactory {
+ public:
+  absl::StatusOr<std::shared_ptr<Backend>> ForRun(const StartRunRequest& request);
+  // The store in `dir`, opened on first use.
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> Store(const std::string& dir);
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<store::LocalStore>> stores_ ABSL_GUARDED_BY(mu_);
+};
+
+// The store's name for a run: wandb's entity/project/id, the entity defaulting to the user
+// the run belongs to (there is no W&B account to take it from).
+store::RunKey RunKeyOf(const StartRunRequest& request);
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_

@@ -1,0 +1,38 @@
+// The default backend: the user's local store (service/store). Every run of the daemon
+// shares one LocalStore; each run has its own LocalBackend naming it.
+#ifndef WANDB_SERVICE_BACKEND_LOCAL_BACKEND_H_
+#define WANDB_SERVICE_BACKEND_LOCAL_BACKEND_H_
+
+#include <memory>
+#include <vector>
+
+#include "service/backend/backend.h"
+#include "service/store/local_store.h"
+
+namespace wandb::service {
+
+class LocalBackend final : public Backend {
+ public:
+  LocalBackend(std::shared_ptr<store::LocalStore> store, store::RunKey run)
+      : store_(std::move(store)), run_(std::move(run)) {}
+
+  bool wants_data() const override { return true; }
+  absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) override;
+  absl::Status UpdateConfig(absl::string_view config_json) override;
+  absl::Status SetSummary(absl::string_view summary_json) override;
+  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override;
+  absl::Status SetLogOffset(uint64_t offset) override;
+  absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
+  absl::StatusOr<bool> StopRequested() override;
+  absl::Status FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) override;
+
+ private:
+  std::shared_ptr<store::LocalStore> store_;
+  const store::RunKey run_;
+  std::string run_dir_;
+  std::vector<store::HistoryRow> rows_;  // reused from call to call
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_BACKEND_LOCAL_BACKEND_H_

@@ -1,0 +1,131 @@
+#include "service/stream/log_replayer.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/txlog/log_reader.h"
+#include "common/value/json.h"
+
+namespace wandb::service {
+namespace {
+
+// A row's items as the JSON object a backend stores: {"key": value, ...}.
+void RowJson(const history_wire::PartialHistoryView& row, std::string* out) {
+  out->clear();
+  out->push_back('{');
+  for (size_t i = 0; i < row.items.size(); ++i) {
+    if (i > 0) out->append(", ");
+    json::AppendQuoted(row.items[i].key, out);
+    out->append(": ");
+    out->append(row.items[i].value_json.data(), row.items[i].value_json.size());
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
+LogReplayer::LogReplayer(std::string log_path, std::string run_dir, Backend* backend,
+                         FilesFn on_files)
+    : log_path_(std::move(log_path)),
+      run_dir_(std::move(run_dir)),
+      backend_(backend),
+      on_files_(std::move(on_files)) {}
+
+absl::Status LogReplayer::CatchUp() {
+  absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader =
+      txlog::LogReader::Open(log_path_, offset_);
+  if (!reader.ok()) return reader.status();
+  std::string record;
+  absl::Status status;
+  while (status.ok() && (*reader)->Next(&record)) {
+    status = Apply(record);
+    // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
+    if (status.ok() && rows_used_ >= kRowsPerSend) status = Commit((*reader)->good_offset());
+  }
+  // A record cut off at the end is one the writer is still writing: the next call reads it.
+  if (status.ok() && !(*reader)->status().ok() && !(*reader)->truncated()) {
+    status = (*reader)->status();
+  }
+  if (status.ok()) status = Commit((*reader)->good_offset());
+  rows_used_ = 0;  // after a failure the records are read again from offset_
+  return status;
+}
+
+absl::Status LogReplayer::Commit(uint64_t offset) {
+  absl::Status status = SendHistory();
+  if (status.ok() && config_dirty_) {
+    status = backend_->UpdateConfig(json::Encode(config_.values()));
+    if (status.ok()) config_dirty_ = false;
+  }
+  // The log's position is recorded only once what comes before it is sent.
+  if (status.ok() && offset != offset_) {
+    status = backend_->SetLogOffset(offset);
+    if (status.ok()) offset_ = offset;
+  }
+  return status;
+}
+
+absl::Status LogReplayer::SendSummary() {
+  if (!summary_dirty_) return absl::OkStatus();
+  summary_dirty_ = false;
+  return backend_->SetSummary(summary_.ToJson());
+}
+
+absl::Status LogReplayer::Apply(const std::string& record) {
+  // History, nearly every record, is read in place; the others are parsed.
+  absl::StatusOr<bool> is_history = history_wire::ReadHistory(record, &view_);
+  if (!is_history.ok()) return is_history.status();
+  if (*is_history) {
+    AddHistoryRow(view_);
+    return absl::OkStatus();
+  }
+  records::Record message;
+  if (!message.ParseFromString(record)) {
+    return absl::DataLossError(absl::StrCat(log_path_, ": a record does not parse"));
+  }
+  return ApplyMessage(message);
+}
+
+absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
+  switch (record.record_type_case()) {
+    case records::Record::kRun:
+      run_seen_ = true;
+      // The run's initial config travels in its RunRecord.
+      if (absl::Status s = config_.Apply(record.run().config()); !s.ok()) return s;
+      config_dirty_ = true;
+      return backend_->UpsertRun(record.run(), run_dir_);
+    case records::Record::kConfig:
+      if (absl::Status s = config_.Apply(record.config()); !s.ok()) return s;
+      config_dirty_ = true;
+      return absl::OkStatus();
+    case records::Record::kSummary:
+      summary_dirty_ = true;
+      return summary_.Apply(record.summary());
+    case records::Record::kFiles:
+      if (on_files_) on_files_(record.files());
+      return absl::OkStatus();
+    case records::Record::kExit:
+      exit_code_ = record.exit().exit_code();
+      exit_runtime_ = record.exit().runtime();
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
+}
+
+void LogReplayer::AddHistoryRow(const history_wire::PartialHistoryView& row) {
+  if (rows_used_ == rows_.size()) rows_.emplace_back();
+  BackendHistoryRow& out = rows_[rows_used_++];
+  out.step = row.step.value_or(0);
+  RowJson(row, &out.row_json);
+  summary_.SetRow(row.items);
+  summary_dirty_ = true;
+  ++history_rows_;
+}
+
+absl::Status LogReplayer::SendHistory() {
+  if (rows_used_ == 0) return absl::OkStatus();
+  absl::Status s = backend_->AppendHistory(absl::MakeConstSpan(rows_.data(), rows_used_));
+  if (s.ok()) rows_used_ = 0;
+  return s;
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,80 @@
+// Turns a run's transaction log into backend calls: the run, its config, summary and history,
+// and the files it saved. The sender runs one on the live log, reading on from where it
+// stopped each time the writer has appended; after a daemon crash, a later daemon runs one
+// from the offset the backend last confirmed (`wandb-cpp sync` is the same from offset 0).
+//
+// Everything the backend gets is derived from the log alone, so a replay gives the backend
+// what the live run would have: config and summary are rebuilt from their records and from
+// the history rows, as the handler built them.
+#ifndef WANDB_SERVICE_STREAM_LOG_REPLAYER_H_
+#define WANDB_SERVICE_STREAM_LOG_REPLAYER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/ipc/history_wire.h"
+#include "service/backend/backend.h"
+#include "service/stream/config_state.h"
+#include "service/stream/summary_state.h"
+
+namespace wandb::service {
+
+class LogReplayer {
+ public:
+  // Called for each FilesRecord read (what save() asked for).
+  using FilesFn = std::function<void(const records::FilesRecord&)>;
+
+  LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
+
+  // Sends every complete record after the last one sent. A record still being written is
+  // left for the next call. Returns the first backend or log error; the offset then stays
+  // at the last batch the backend took.
+  absl::Status CatchUp();
+  // Sends the whole summary when it changed since the last time.
+  absl::Status SendSummary();
+
+  uint64_t offset() const { return offset_; }
+  void set_offset(uint64_t offset) { offset_ = offset; }
+  // From the exit record, once read.
+  std::optional<int> exit_code() const { return exit_code_; }
+  std::optional<int> exit_runtime() const { return exit_runtime_; }
+  bool run_seen() const { return run_seen_; }
+  int64_t history_rows() const { return history_rows_; }
+
+ private:
+  static constexpr size_t kRowsPerSend = 4096;
+
+  // Sends the rows and config read so far and records `offset` as sent.
+  absl::Status Commit(uint64_t offset);
+  absl::Status Apply(const std::string& record);
+  absl::Status ApplyMessage(const records::Record& record);
+  void AddHistoryRow(const history_wire::PartialHistoryView& row);
+  absl::Status SendHistory();
+
+  const std::string log_path_;
+  const std::string run_dir_;
+  Backend* backend_;
+  FilesFn on_files_;
+  uint64_t offset_ = 0;  // 0: from the start
+
+  ConfigState config_;
+  bool config_dirty_ = false;
+  SummaryState summary_;
+  bool summary_dirty_ = false;
+  std::vector<BackendHistoryRow> rows_;
+  size_t rows_used_ = 0;
+  history_wire::PartialHistoryView view_;
+  std::optional<int> exit_code_;
+  std::optional<int> exit_runtime_;
+  bool run_seen_ = false;
+  int64_t history_rows_ = 0;
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_LOG_REPLAYER_H_

@@ -1,0 +1,96 @@
+// The default mode tracks each run into the user's local store: the daemon's sender replays
+// the transaction log into it. These tests read the store the way the command line will.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "service/store/local_store.h"
+#include "tests/support/test_env.h"
+#include "wandb/wandb.h"
+
+namespace wandb::testing {
+namespace {
+
+store::RunRow MustFindRun(const std::string& store_dir, const std::string& id) {
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store = store::LocalStore::Open(store_dir);
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> run = (*store)->FindRun(id);
+  INFO(run.status().ToString());
+  REQUIRE(run.ok());
+  return *run;
+}
+
+}  // namespace
+
+TEST_CASE("a run in the default mode is tracked in the local store, whole") {
+  TestEnv env;
+  Run run = init({.project = "store-proj",
+                  .entity = "team",
+                  .name = "first",
+                  .tags = std::vector<std::string>{"a", "b"},
+                  .config = {{"lr", 0.001}},
+                  .id = "stored1"});
+  for (int i = 0; i < 1000; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+  run.summary()["best"] = 0.5;
+  run.config().update({{"epochs", 3}});
+  run.finish();
+
+  store::RunRow row = MustFindRun(env.store_dir(), "stored1");
+  CHECK(row.key == store::RunKey{"team", "store-proj", "stored1"});
+  CHECK(row.name == "first");
+  CHECK(row.tags == std::vector<std::string>{"a", "b"});
+  CHECK(row.state == store::RunState::kFinished);
+  CHECK(row.exit_code == 0);
+  CHECK(row.last_step == 999);
+  CHECK(row.config_json == R"({"lr": 0.001, "epochs": 3})");
+  CHECK_THAT(row.summary_json, Catch::Contains(R"("i": 999)"));
+  CHECK_THAT(row.summary_json, Catch::Contains(R"("best": 0.5)"));
+  CHECK_THAT(row.summary_json, Catch::Contains(R"("_step": 999)"));
+  CHECK(row.run_dir == env.RunDir("stored1"));
+  // Everything in the log reached the store.
+  CHECK(row.log_offset == std::filesystem::file_size(row.run_dir + "/run-stored1.wandb"));
+
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->HistoryRows(row.key);
+  REQUIRE(history.ok());
+  REQUIRE(history->size() == 1000);
+  for (int i = 0; i < 1000; ++i) CHECK((*history)[i].step == i);
+  CHECK_THAT((*history)[0].row_json, Catch::StartsWith(R"({"loss": 1.0, "i": 0, "_step": 0, )"));
+}
+
+TEST_CASE("an offline run leaves the local store alone") {
+  TestEnv env;
+  Run run = init({.id = "offline1", .mode = Mode::kOffline});
+  run.log({{"loss", 0.5}});
+  run.finish();
+  std::string name = std::filesystem::path(env.RunDir("offline1")).filename();
+  CHECK(name.starts_with("offline-run-"));
+  CHECK_FALSE(std::filesystem::exists(env.store_dir()));
+}
+
+TEST_CASE("a client killed with kill -9 leaves a crashed run in the store, every row kept") {
+  TestEnv env;
+  std::string ready = env.root_dir() + "/ready";
+  pid_t client = env.Spawn("log_client",
+                           {"--id", "crashst", "--rows", "3000", "--hang", "--ready-file", ready});
+  struct stat st;
+  REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
+  kill(client, SIGKILL);
+  WaitExit(client);
+  store::RunRow row;
+  REQUIRE(Eventually(
+      [&] {
+        row = MustFindRun(env.store_dir(), "crashst");
+        return row.state != store::RunState::kRunning;
+      },
+      std::chrono::seconds(30)));
+  CHECK(row.state == store::RunState::kCrashed);
+  CHECK(row.exit_code != 0);
+  CHECK(row.last_step == 2999);
+}
+
+}  // namespace wandb::testing
