@@ -208,8 +208,10 @@ class CpuSampler {
   std::thread thread_;
 };
 
-// A private daemon for one benchmark: a fresh, short WANDB_CPP_SERVICE_DIR and WANDB_DIR under
-// /tmp, set in the environment (children inherit them). The destructor stops the daemon that
+// A private daemon for one benchmark: a fresh, short WANDB_CPP_SERVICE_DIR, WANDB_DIR and
+// WANDB_CPP_STORE_DIR under /tmp, set in the environment (children inherit them). The mode
+// is the caller's WANDB_MODE: the default (local) tracks into the store; offline measures the
+// path to the transaction log alone. The destructor stops the daemon that
 // served the directory (one this benchmark started) and deletes everything, unless BENCH_KEEP
 // is set in the environment.
 class BenchEnv {
@@ -224,6 +226,7 @@ class BenchEnv {
     wandb_dir_ = root_ + "/w";
     std::filesystem::create_directories(wandb_dir_);
     setenv("WANDB_DIR", wandb_dir_.c_str(), 1);
+    setenv("WANDB_CPP_STORE_DIR", (root_ + "/store").c_str(), 1);
     setenv("WANDB_SILENT", "true", 0);
     setenv("WANDB_CPP_SERVICE_IDLE_TIMEOUT", "120", 0);
     std::string service = SelfDir() + "/wandb-service";

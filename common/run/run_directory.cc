@@ -53,6 +53,7 @@ RunDirectory RunDirectory::For(const std::string& root_dir, bool offline, absl::
   d.files_dir = d.run_dir + "/files";
   d.logs_dir = d.run_dir + "/logs";
   d.log_path = absl::StrCat(d.run_dir, "/run-", run_id, ".wandb");
+  d.lock_path = absl::StrCat(d.logs_dir, "/run.lock");
   return d;
 }
 

@@ -18,6 +18,9 @@ struct RunDirectory {
   std::string files_dir;
   std::string logs_dir;
   std::string log_path;  // the transaction log run-<id>.wandb
+  // Held (flock) by the daemon whose stream writes the run: a run whose lock is free has no
+  // live writer, so another daemon may complete it.
+  std::string lock_path;
 
   // `offline` picks the "offline-run-" prefix. The timestamp is local time, as wandb's.
   static RunDirectory For(const std::string& root_dir, bool offline, absl::Time start_time,

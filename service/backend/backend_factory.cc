@@ -2,8 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/backend/local_backend.h"
+#include "service/backend/orphan_recovery.h"
 
 namespace wandb::service {
+
+BackendFactory::~BackendFactory() {
+  absl::MutexLock lock(&mu_);
+  for (std::thread& t : recoveries_) t.join();
+}
 
 absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRequest& request) {
   switch (request.mode()) {
@@ -30,6 +36,7 @@ absl::StatusOr<std::shared_ptr<store::LocalStore>> BackendFactory::Store(const s
   if (!opened.ok()) return opened.status();
   std::shared_ptr<store::LocalStore> shared = *std::move(opened);
   stores_.emplace(dir, shared);
+  recoveries_.emplace_back([shared, log = log_] { RecoverOrphanedRuns(shared, log); });
   return shared;
 }
 

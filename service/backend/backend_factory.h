@@ -6,11 +6,14 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/util/logger.h"
 #include "service/backend/backend.h"
 #include "service/store/local_store.h"
 #include "wandb/service.pb.h"
@@ -19,12 +22,19 @@ namespace wandb::service {
 
 class BackendFactory {
  public:
+  explicit BackendFactory(Logger* log) : log_(log) {}
+  ~BackendFactory();  // waits for recoveries under way
+
   absl::StatusOr<std::shared_ptr<Backend>> ForRun(const StartRunRequest& request);
   // The store in `dir`, opened on first use.
   absl::StatusOr<std::shared_ptr<store::LocalStore>> Store(const std::string& dir);
 
  private:
+  Logger* log_;
   absl::Mutex mu_;
+  // A store opened for the first time may hold runs a dead daemon left running: each store's
+  // are completed on a thread of their own, so no client waits for it.
+  std::vector<std::thread> recoveries_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::shared_ptr<store::LocalStore>> stores_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -13,8 +13,9 @@ namespace wandb::service {
 
 class LocalBackend final : public Backend {
  public:
-  LocalBackend(std::shared_ptr<store::LocalStore> store, store::RunKey run)
-      : store_(std::move(store)), run_(std::move(run)) {}
+  LocalBackend(std::shared_ptr<store::LocalStore> store, store::RunKey run,
+               std::string run_dir = "")
+      : store_(std::move(store)), run_(std::move(run)), run_dir_(std::move(run_dir)) {}
 
   bool wants_data() const override { return true; }
   absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) override;

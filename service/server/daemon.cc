@@ -31,7 +31,7 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   }
   if (!lock.ok()) return lock.status();
 
-  BackendFactory backends;
+  BackendFactory backends(log_);
   RunRegistry registry(&backends, log_);
   WandbServiceImpl service(&registry, log_);
   grpc::ServerBuilder builder;

@@ -19,10 +19,16 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   RunDirectory dir =
       RunDirectory::For(request.root_dir(), request.mode() == MODE_OFFLINE, start, run.run_id());
   if (absl::Status s = dir.Create(); !s.ok()) return s;
+  absl::StatusOr<FileLock> lock = FileLock::TryAcquire(dir.lock_path);
+  if (!lock.ok()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run ", run.run_id(), " is being written by another daemon: ", lock.status().message()));
+  }
   absl::StatusOr<std::unique_ptr<txlog::LogWriter>> log = txlog::LogWriter::Create(dir.log_path);
   if (!log.ok()) return log.status();
 
   std::unique_ptr<Stream> stream(new Stream(run.run_id(), dir, request.process().pid()));
+  stream->lock_ = *std::move(lock);
   stream->debug_log_.Open(dir.logs_dir + "/debug-internal.log");
   stream->debug_log_.Info("stream: run %s of project '%s' from pid %d, log %s", run.run_id(),
                           run.project(), request.process().pid(), dir.log_path);

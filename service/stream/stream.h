@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/ipc/file_lock.h"
 #include "common/run/run_directory.h"
 #include "common/util/logger.h"
 #include "service/stream/handler.h"
@@ -65,6 +67,7 @@ class Stream {
   // Declared in pipeline order so destruction joins the handler first, then the writer, then
   // the sender: each stage drains into one that still exists.
   std::unique_ptr<Sender> sender_;
+  std::optional<FileLock> lock_;  // the run directory's, for as long as the stream writes it
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Handler> handler_;
 

@@ -94,3 +94,56 @@ TEST_CASE("a client killed with kill -9 leaves a crashed run in the store, every
 }
 
 }  // namespace wandb::testing
+
+namespace wandb::testing {
+
+TEST_CASE(
+    "a daemon killed mid-run leaves a store that opens clean, and the next one completes "
+    "the run from its log") {
+  TestEnv env;
+  std::string ready = env.root_dir() + "/ready";
+  pid_t client = env.Spawn("log_client",
+                           {"--id", "orphan1", "--rows", "3000", "--hang", "--ready-file", ready});
+  struct stat st;
+  REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
+  // Every row is in the log; the store may have some of them, or none.
+  std::string log_path = env.RunDir("orphan1") + "/run-orphan1.wandb";
+  REQUIRE(Eventually([&] {
+    int rows = 0;
+    for (const records::Record& r : ReadLog(log_path).records) rows += r.has_history();
+    return rows == 3000;
+  }));
+  for (pid_t daemon : env.DaemonPids()) kill(daemon, SIGKILL);
+  kill(client, SIGKILL);
+  WaitExit(client);
+  REQUIRE(Eventually([&] { return env.DaemonPids().empty(); }));
+  {
+    absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+        store::LocalStore::Open(env.store_dir());
+    REQUIRE(store.ok());
+    CHECK((*store)->IntegrityCheck().ok());
+  }
+
+  // The next run starts a new daemon, which finds the orphan in the store and completes it.
+  Run next = init({.id = "next1"});
+  next.finish();
+  store::RunRow row;
+  REQUIRE(Eventually(
+      [&] {
+        row = MustFindRun(env.store_dir(), "orphan1");
+        return row.state != store::RunState::kRunning;
+      },
+      std::chrono::seconds(30)));
+  CHECK(row.state == store::RunState::kCrashed);
+  CHECK(row.last_step == 2999);
+  CHECK_THAT(row.summary_json, Catch::Contains(R"("i": 2999)"));
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->HistoryRows(row.key);
+  REQUIRE(history.ok());
+  CHECK(history->size() == 3000);
+  CHECK((*store)->IntegrityCheck().ok());
+}
+
+}  // namespace wandb::testing
