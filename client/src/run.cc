@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "client/src/restore.h"
 #include "client/src/run_registry.h"
 #include "client/src/run_state.h"
 #include "client/src/settings_resolver.h"
@@ -54,6 +55,13 @@ Run init(Settings settings) {
   return Run(*run);
 }
 
+std::string restore(const std::string& name, const RestoreOptions& options) {
+  std::shared_ptr<internal::RunState> active = internal::RunRegistry::Get().Current();
+  absl::StatusOr<std::string> path = internal::Restore(name, options, active.get());
+  ThrowIfError(path.status());
+  return *std::move(path);
+}
+
 const char* version() { return kVersion; }
 
 internal::RunState& Run::state() const {
@@ -79,6 +87,12 @@ void Run::finish(int exit_code) {
   internal::RunState& s = state();
   internal::RunRegistry::Get().Remove(&s);
   s.Finish(exit_code);
+}
+
+std::vector<std::string> Run::save(const std::string& glob, const SaveOptions& options) {
+  absl::StatusOr<std::vector<std::string>> linked = state().Save(glob, options);
+  ThrowIfError(linked.status());
+  return *std::move(linked);
 }
 
 const std::string& Run::id() const { return state().settings().run_id; }

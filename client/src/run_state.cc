@@ -1,11 +1,15 @@
 #include "client/src/run_state.h"
 
+#include <filesystem>
+
 #include <time.h>
 
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "client/src/process_info.h"
+#include "client/src/save_glob.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
@@ -228,6 +232,33 @@ absl::StatusOr<Value::Map> RunState::GetSummary() {
   return result.as_map();
 }
 
+absl::StatusOr<std::vector<std::string>> RunState::Save(const std::string& glob,
+                                                        const SaveOptions& options) {
+  if (disabled()) return std::vector<std::string>();
+  if (absl::Status s = CheckLive("save()"); !s.ok()) return s;
+  std::error_code ec;
+  absl::StatusOr<SaveLinks> links = LinkForSave(
+      glob, options.base_path, std::filesystem::current_path(ec).string(), run_dir_ + "/files");
+  if (!links.ok()) return links.status();
+  if (links->warning.has_value()) console_.Warning(*links->warning);
+  records::Record record;
+  records::FilesItem* item = record.mutable_files()->add_files();
+  item->set_path(links->files_glob);
+  switch (options.policy) {
+    case Policy::now:
+      item->set_policy(records::FilesItem::NOW);
+      break;
+    case Policy::end:
+      item->set_policy(records::FilesItem::END);
+      break;
+    case Policy::live:
+      item->set_policy(records::FilesItem::LIVE);
+      break;
+  }
+  outbox_->Send(std::move(record));
+  return links->linked;
+}
+
 void RunState::Finish(int exit_code) {
   if (finished_.exchange(true) || disabled()) return;
   uint64_t last_seq = outbox_->Close();
@@ -252,9 +283,23 @@ void RunState::Finish(int exit_code) {
     return;
   }
   console_.Footer(response);
-  console_.Info(absl::StrCat("Offline run ", settings_.run_id, " finished with ",
-                             response.history_rows(), " history rows: ", run_dir_));
-  console_.Info(absl::StrCat("Sync it to W&B with: wandb sync ", run_dir_));
+  if (settings_.mode == Mode::kOffline) {
+    console_.Info(absl::StrCat("Offline run ", settings_.run_id, " finished with ",
+                               response.history_rows(), " history rows: ", run_dir_));
+    console_.Info(absl::StrCat("Sync it to W&B with: wandb sync ", run_dir_));
+    return;
+  }
+  console_.Info(absl::StrCat("Run ", settings_.run_id, " finished with ", response.history_rows(),
+                             " history rows, stored in ", settings_.store_dir,
+                             "; run directory: ", run_dir_));
+  console_.Info(absl::StrFormat("Uploaded %d files (%.1f MB) to the local store",
+                                response.files_uploaded(),
+                                static_cast<double>(response.bytes_uploaded()) / 1e6));
+  if (response.files_failed() > 0) {
+    console_.Warning(absl::StrCat(response.files_failed(), " files of run ", settings_.run_id,
+                                  " could not be stored; see ", run_dir_,
+                                  "/logs/debug-internal.log"));
+  }
 }
 
 }  // namespace wandb::internal

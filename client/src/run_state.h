@@ -35,6 +35,9 @@ class RunState {
   absl::Status SetSummary(const std::vector<std::string>& path, Value value);
   absl::Status RemoveSummary(const std::vector<std::string>& path);
   absl::StatusOr<Value::Map> GetSummary();
+  // Links what `glob` matches into files/ and tells the daemon to save it; the names linked.
+  absl::StatusOr<std::vector<std::string>> Save(const std::string& glob,
+                                                const SaveOptions& options);
   // Never fails the caller: a daemon problem is reported on stderr and in debug.log.
   void Finish(int exit_code);
 

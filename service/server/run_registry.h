@@ -38,6 +38,7 @@ class RunRegistry {
   // take a while, and FinishRun should not wait for it.
   void ReleaseFinished();
   int size();
+  BackendFactory& backends() { return *backends_; }
 
  private:
   struct Entry {

@@ -174,4 +174,22 @@ grpc::Status WandbServiceImpl::FinishRun(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status WandbServiceImpl::RestoreFile(grpc::ServerContext*, const RestoreFileRequest* request,
+                                           RestoreFileResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
+      registry_->backends().Store(request->store_dir());
+  if (!store.ok()) return ToGrpc(store.status());
+  absl::StatusOr<store::RunRow> run = (*store)->FindRun(request->run_path());
+  if (!run.ok()) return ToGrpc(run.status());
+  absl::StatusOr<store::FileVersion> file = (*store)->LatestFile(run->key, request->name());
+  if (!file.ok()) return ToGrpc(file.status());
+  response->set_blob_path(file->blob_path);
+  response->set_md5(file->md5);
+  response->set_size(file->size);
+  response->set_run_path(run->key.ToString());
+  return grpc::Status::OK;
+}
+
 }  // namespace wandb::service

@@ -26,6 +26,8 @@ class WandbServiceImpl final : public WandbService::Service {
   grpc::Status StopStatus(grpc::ServerContext*, const RunQuery*, StopStatusResponse*) override;
   grpc::Status FinishRun(grpc::ServerContext*, const FinishRunRequest*,
                          FinishRunResponse*) override;
+  grpc::Status RestoreFile(grpc::ServerContext*, const RestoreFileRequest*,
+                           RestoreFileResponse*) override;
 
   // Calls in progress, and when the last one ended: what the idle timer looks at.
   int active_calls() const { return active_calls_.load(); }

@@ -4,10 +4,12 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/value/json.h"
+#include "common/value/validation.h"
 
 namespace wandb::service {
 namespace {
@@ -28,6 +30,25 @@ void ViewOf(const records::PartialHistoryRequest& request, history_wire::Partial
   }
   if (request.has_step()) view->step = request.step().num();
   view->flush = request.action().flush();
+}
+
+// save() globs: relative to files/, never climbing out of it.
+absl::Status CheckFiles(const records::FilesRecord& files) {
+  for (const records::FilesItem& item : files.files()) {
+    const std::string& path = item.path();
+    if (path.empty() || path[0] == '/' || !validation::IsValidUtf8(path)) {
+      return absl::InvalidArgumentError(absl::StrCat("bad file glob '", path, "'"));
+    }
+    for (absl::string_view part : absl::StrSplit(path, '/')) {
+      if (part == "..") {
+        return absl::InvalidArgumentError(absl::StrCat("file glob '", path, "' climbs out"));
+      }
+    }
+    if (!records::FilesItem::PolicyType_IsValid(item.policy())) {
+      return absl::InvalidArgumentError(absl::StrCat("file glob '", path, "': bad policy"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -135,6 +156,14 @@ void Handler::HandleRecord(records::Record& record) {
       config_dirty_ = true;
       Persist(&record);
       return;
+    case records::Record::kFiles:
+      if (absl::Status s = CheckFiles(record.files()); !s.ok()) {
+        ++rejected_;
+        debug_log_->Warning("handler: refused a save(): %s", s.ToString());
+        return;
+      }
+      Persist(&record);  // the sender's file saver acts on it once it is in the log
+      return;
     case records::Record::kSummary:
       if (absl::Status s = summary_.Apply(record.summary()); !s.ok()) {
         debug_log_->Warning("handler: summary: %s", s.ToString());
@@ -226,7 +255,7 @@ void Handler::HandleFinish(FinishRequest& finish) {
   Persist(footer);
   RefreshFiles(/*force=*/true);
 
-  CloseLog close{finish.exit_code, {}, finish.reply};
+  CloseLog close{finish.exit_code, {}, finish.reply, finish.deadline};
   close.response.set_history_rows(rows_);
   summary_.ToItems(close.response.mutable_summary());
   sampled_.ToItems(close.response.mutable_sampled_history());

@@ -3,10 +3,14 @@
 namespace wandb::service {
 
 Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
-               const std::string& run_dir, Logger* log)
+               const std::string& run_dir, const std::string& files_dir, Logger* log)
     : backend_(std::move(backend)),
       log_(log),
-      replayer_(log_path, run_dir, backend_.get(), /*on_files=*/nullptr) {}
+      files_(backend_->wants_data() ? std::make_unique<RunFiles>(files_dir, backend_.get(), log)
+                                    : nullptr),
+      replayer_(log_path, run_dir, backend_.get(), [this](const records::FilesRecord& record) {
+        if (files_ != nullptr) files_->OnFilesRecord(record);
+      }) {}
 
 Sender::~Sender() {
   queue_.Close();
@@ -14,6 +18,7 @@ Sender::~Sender() {
 }
 
 void Sender::Start() {
+  if (files_ != nullptr) files_->Start();
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -45,6 +50,10 @@ void Sender::Finish(SendFinish& finish) {
   if (backend_->wants_data()) {
     Note(replayer_.CatchUp());
     Note(replayer_.SendSummary());
+    FilesSummary files = files_->Finish(finish.deadline);
+    finish.response.set_files_uploaded(files.files_uploaded);
+    finish.response.set_bytes_uploaded(files.bytes_uploaded);
+    finish.response.set_files_failed(files.files_failed);
     RunOutcome outcome = finish.exit_code == 0 ? RunOutcome::kFinished : RunOutcome::kCrashed;
     int runtime = replayer_.exit_runtime().value_or(0);
     Note(backend_->FinishRun(finish.exit_code, outcome, absl::Seconds(runtime)));

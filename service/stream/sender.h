@@ -15,6 +15,7 @@
 #include "common/util/work_queue.h"
 #include "service/backend/backend.h"
 #include "service/stream/log_replayer.h"
+#include "service/stream/run_files.h"
 #include "service/stream/stream_items.h"
 
 namespace wandb::service {
@@ -25,7 +26,7 @@ class Sender {
   static constexpr absl::Duration kSummaryInterval = absl::Seconds(1);
 
   Sender(std::shared_ptr<Backend> backend, const std::string& log_path, const std::string& run_dir,
-         Logger* log);
+         const std::string& files_dir, Logger* log);
   ~Sender();  // joins
 
   void Start();
@@ -41,6 +42,8 @@ class Sender {
 
   std::shared_ptr<Backend> backend_;
   Logger* log_;
+  // Only when the backend takes data: offline runs keep their files in the run directory.
+  std::unique_ptr<RunFiles> files_;
   LogReplayer replayer_;
   WorkQueue<SenderItem> queue_;
   std::thread thread_;

@@ -36,8 +36,8 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
     stream->debug_log_.Warning("stream: %s", s.ToString());
   }
 
-  stream->sender_ =
-      std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir, &stream->debug_log_);
+  stream->sender_ = std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir,
+                                             dir.files_dir, &stream->debug_log_);
   stream->writer_ =
       std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
   stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);
@@ -129,7 +129,7 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
   debug_log_.Info("stream: finishing with exit code %d", exit_code);
   auto reply = std::make_shared<FinishPromise>();
   std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
-  if (!handler_->Submit(FinishRequest{exit_code, reply})) {
+  if (!handler_->Submit(FinishRequest{exit_code, reply, absl::Now() + timeout})) {
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
   }
   absl::StatusOr<FinishRunResponse> response = done.get();

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "service/stream/batch_decoder.h"
 #include "wandb/records.pb.h"
 #include "wandb/service.pb.h"
@@ -30,6 +31,7 @@ struct SampledHistoryQuery {
 struct FinishRequest {
   int exit_code = 0;
   std::shared_ptr<FinishPromise> reply;
+  absl::Time deadline = absl::InfiniteFuture();  // for the backend to have everything
 };
 using HandlerItem = std::variant<IncomingBatch, SummaryQuery, SampledHistoryQuery, FinishRequest>;
 
@@ -63,6 +65,7 @@ struct CloseLog {
   int exit_code = 0;
   FinishRunResponse response;
   std::shared_ptr<FinishPromise> reply;
+  absl::Time deadline = absl::InfiniteFuture();
 };
 using WriterItem =
     std::variant<OpenRun, PersistRecord, EncodedRecords, BatchHandled, WriteRunFile, CloseLog>;
@@ -73,6 +76,7 @@ struct SendFinish {
   FinishRunResponse response;
   std::shared_ptr<FinishPromise> reply;
   absl::Status writer_status;
+  absl::Time deadline = absl::InfiniteFuture();
 };
 // The writer has appended to the log: the sender reads on.
 struct LogAdvanced {};

@@ -23,6 +23,21 @@ struct LogOptions {
   std::optional<bool> commit{};
 };
 
+// When save() uploads a file to the run (wandb's policies).
+enum class Policy {
+  live,  // now, then again whenever it changes (throttled for files that change often)
+  now,   // once, now
+  end,   // once, when the run finishes
+};
+
+struct SaveOptions {
+  // The directory the saved names are relative to. Default: the current directory for a
+  // relative glob; the glob's own directory for an absolute one (sub-directories are then
+  // flattened, with a warning).
+  std::optional<std::string> base_path{};
+  Policy policy = Policy::live;
+};
+
 // The run's hyperparameters. A key, once set, keeps its value unless a change is allowed:
 // changing it otherwise throws wandb::Error naming the key (wandb's allow_val_change rule).
 class Config {
@@ -83,6 +98,13 @@ class Run {
   Config config() const;
   Summary summary() const;
 
+  // Saves the files that `glob` matches with the run, under their path relative to the base
+  // path: each is linked into the run's files/ directory and stored in the local store by
+  // `policy`. Files that match later are picked up when they appear in files/ (call save()
+  // again to link them). Returns the names linked now. Throws std::invalid_argument for a
+  // cloud path (s3://, gs://) or a glob that climbs above its base path.
+  //   run.save("checkpoints/*.pt", {.policy = wandb::Policy::end});
+  std::vector<std::string> save(const std::string& glob, const SaveOptions& options = {});
   // Finishes the run: everything logged is written, then the exit code. Runs still open at
   // normal process exit are finished with code 0. A second call does nothing.
   void finish(int exit_code = 0);

@@ -7,6 +7,9 @@
 #ifndef WANDB_WANDB_H_
 #define WANDB_WANDB_H_
 
+#include <optional>
+#include <string>
+
 #include "wandb/error.h"
 #include "wandb/run.h"
 #include "wandb/settings.h"
@@ -18,6 +21,25 @@ namespace wandb {
 // creates the run directory and returns the run. Throws wandb::Error when the settings are
 // invalid or no daemon can be reached, std::invalid_argument for an invalid config.
 Run init(Settings settings = {});
+
+struct RestoreOptions {
+  // "entity/project/id", "project/id" or "id" of the run to restore from. Default: the
+  // active run.
+  std::optional<std::string> run_path{};
+  // Overwrite a local file that exists already. When false, the local file is kept.
+  bool replace = false;
+  // Where to put the file. Default: the active run's directory, else the current directory.
+  std::optional<std::string> root{};
+  // The local store to look in. Default: the active run's, else WANDB_CPP_STORE_DIR, else
+  // $XDG_DATA_HOME/wandb-cpp/store or ~/.local/share/wandb-cpp/store.
+  std::optional<std::string> store_dir{};
+};
+
+// Fetches the latest stored version of a run's file `name` (a path under its files/) to
+// <root>/<name> and returns that path, as wandb.restore() does. Throws wandb::Error when the
+// run or the file is not in the store, std::invalid_argument for a name that leaves root.
+//   std::string path = wandb::restore("model.pt", {.run_path = "me/mnist/1a2b3c4d"});
+std::string restore(const std::string& name, const RestoreOptions& options = {});
 
 // The version of this library.
 const char* version();

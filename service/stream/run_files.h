@@ -1,0 +1,57 @@
+// A run's files: what save() asked for and whatever appears in its files/ directory, uploaded
+// to the backend by wandb's policies (service/files). The sender feeds it the FilesRecords it
+// reads from the log; the watcher reports changes; the upload pool does the slow part. At
+// finish, what the policies still owe is uploaded, within the finish deadline.
+#ifndef WANDB_SERVICE_STREAM_RUN_FILES_H_
+#define WANDB_SERVICE_STREAM_RUN_FILES_H_
+
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/util/logger.h"
+#include "service/backend/backend.h"
+#include "service/files/dir_watcher.h"
+#include "service/files/save_policies.h"
+#include "service/files/upload_pool.h"
+
+namespace wandb::service {
+
+struct FilesSummary {
+  int64_t files_uploaded = 0;  // new versions stored
+  int64_t bytes_uploaded = 0;
+  int64_t files_failed = 0;
+  bool complete = true;  // false: the deadline passed with uploads still to do
+};
+
+class RunFiles {
+ public:
+  // `backend` must outlive this; its UploadFile is called from the pool's threads.
+  RunFiles(std::string files_dir, Backend* backend, Logger* log);
+  ~RunFiles();  // stops the watcher and the pool
+
+  void Start();
+  // A save(): its glob and policy (the sender's thread).
+  void OnFilesRecord(const records::FilesRecord& record);
+  // Stops watching, uploads what the run owes at its end, and waits for the backend to have
+  // it all, until `deadline`.
+  FilesSummary Finish(absl::Time deadline);
+
+ private:
+  void OnChanged(const std::string& save_name);  // the watcher's thread
+  void Enqueue(files::UploadTask task);
+  absl::StatusOr<files::UploadOutcome> Upload(const files::UploadTask& task) const;
+  void Done(const files::UploadTask& task, const absl::StatusOr<files::UploadOutcome>& result);
+
+  Backend* backend_;
+  Logger* log_;
+  absl::Mutex mu_;
+  files::SavePolicies policies_ ABSL_GUARDED_BY(mu_);
+  files::UploadPool pool_;
+  files::DirWatcher watcher_;
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_RUN_FILES_H_
