@@ -89,6 +89,12 @@ void Run::finish(int exit_code) {
   s.Finish(exit_code);
 }
 
+bool Run::flush() {
+  absl::StatusOr<bool> flushed = state().Flush();
+  ThrowIfError(flushed.status());
+  return *flushed;
+}
+
 std::vector<std::string> Run::save(const std::string& glob, const SaveOptions& options) {
   absl::StatusOr<std::vector<std::string>> linked = state().Save(glob, options);
   ThrowIfError(linked.status());
@@ -102,6 +108,7 @@ const std::string& Run::entity() const { return state().settings().entity; }
 const std::string& Run::dir() const { return state().dir(); }
 bool Run::disabled() const { return state().disabled(); }
 bool Run::finished() const { return state().finished(); }
+bool Run::stop_requested() const { return state().stop_requested(); }
 
 void Config::update(const Value::Map& values, bool allow_val_change) {
   ThrowIfError(state_->UpdateConfig(values, allow_val_change));

@@ -1,6 +1,7 @@
 #include "client/src/run_state.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include <time.h>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "client/src/process_info.h"
+#include "client/src/run_status_checker.h"
 #include "client/src/save_glob.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
@@ -53,6 +55,7 @@ RunState::RunState(ResolvedSettings settings)
 
 RunState::~RunState() {
   // The registry finishes runs before this; a run reached here unfinished was never started.
+  if (status_checker_ != nullptr) status_checker_->Stop();
   if (outbox_ != nullptr) outbox_->Close();
 }
 
@@ -72,7 +75,30 @@ absl::StatusOr<std::shared_ptr<RunState>> RunState::Start(ResolvedSettings setti
     s = run->StartOnDaemon(/*reconnect=*/true);
   }
   if (!s.ok()) return s;
+  run->StartStatusChecker();
   return run;
+}
+
+void RunState::AdoptResumedConfig(const records::ConfigRecord& config) {
+  std::lock_guard lock(config_mu_);
+  for (const records::ConfigItem& item : config.update()) {
+    absl::StatusOr<Value> value = json::Parse(item.value_json());
+    if (value.ok()) config_.set(item.key(), *std::move(value));
+  }
+}
+
+void RunState::StartStatusChecker() {
+  RunStatusChecker::Options options;
+  options.interval = settings_.stop_poll_interval;
+  options.on_stop = settings_.on_stop;
+  options.interrupt = settings_.interrupt_on_stop;
+  status_checker_ = std::make_unique<RunStatusChecker>(connection_, settings_.run_id,
+                                                       std::move(options), &console_, &debug_log_);
+  status_checker_->Start();
+}
+
+bool RunState::stop_requested() const {
+  return status_checker_ != nullptr && status_checker_->stop_requested();
 }
 
 absl::Status RunState::StartOnDaemon(bool reconnect) {
@@ -86,6 +112,21 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   request.set_client_version(kVersion);
   request.set_mode(settings_.mode == Mode::kOffline ? service::MODE_OFFLINE : service::MODE_LOCAL);
   request.set_store_dir(settings_.store_dir);
+  request.set_fsync_batches(settings_.durability == Durability::fsync);
+  switch (settings_.resume) {
+    case ResumeMode::kAllow:
+      request.set_resume(service::RESUME_ALLOW);
+      break;
+    case ResumeMode::kMust:
+      request.set_resume(service::RESUME_MUST);
+      break;
+    case ResumeMode::kNever:
+      request.set_resume(service::RESUME_NEVER);
+      break;
+    case ResumeMode::kNone:
+      request.set_resume(service::RESUME_NONE);
+      break;
+  }
   request.set_root_dir(settings_.root_dir);
   *request.mutable_process() = CurrentProcessInfo();
   records::RunRecord* run = request.mutable_run();
@@ -113,6 +154,12 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   grpc::Status status = connection_->stub().StartRun(&context, request, &response);
   if (!status.ok()) return FromGrpc(status);
   run_dir_ = response.run_dir();
+  if (response.run().resumed()) AdoptResumedConfig(response.run().config());
+  if (!settings_.resume_file.empty()) {
+    // resume="auto": the next run started here continues this one unless it finishes cleanly.
+    std::ofstream(settings_.resume_file, std::ios::trunc)
+        << "{\"run_id\": \"" << settings_.run_id << "\"}";
+  }
 
   debug_log_.Open(run_dir_ + "/logs/debug.log");
   debug_log_.Info("run %s started by pid %d; wandb-service pid %d at %s", settings_.run_id,
@@ -122,7 +169,13 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   outbox_->Start();
 
   console_.Info(absl::StrCat("Tracking run with wandb-cpp version ", kVersion));
-  console_.Info("W&B syncing is set to `offline` in this directory.");
+  if (response.run().resumed()) {
+    console_.Info(absl::StrCat("Resuming run ", settings_.run_id, " from step ",
+                               response.run().starting_step()));
+  }
+  console_.Info(settings_.mode == Mode::kOffline
+                    ? "W&B syncing is set to `offline` in this directory."
+                    : absl::StrCat("Tracking into the local store ", settings_.store_dir));
   console_.Info(absl::StrCat("Run data is saved locally in ", run_dir_));
   for (const std::string& warning : settings_.warnings) console_.Warning(warning);
   return absl::OkStatus();
@@ -232,6 +285,27 @@ absl::StatusOr<Value::Map> RunState::GetSummary() {
   return result.as_map();
 }
 
+absl::StatusOr<bool> RunState::Flush() {
+  if (disabled()) return true;
+  if (absl::Status s = CheckLive("flush()"); !s.ok()) return s;
+  service::RunQuery query;
+  query.set_protocol_version(kProtocolVersion);
+  query.set_run_id(settings_.run_id);
+  query.set_after_seq(outbox_->Flush());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+  service::FlushRunResponse response;
+  if (grpc::Status s = connection_->stub().FlushRun(&context, query, &response); !s.ok()) {
+    // Never thrown into the training loop: the data is still queued, and finish() retries.
+    debug_log_.Warning("flush failed: %s", s.error_message());
+    console_.Warning(
+        absl::StrCat("run ", settings_.run_id,
+                     ": could not confirm that the log has everything: ", s.error_message()));
+    return false;
+  }
+  return true;
+}
+
 absl::StatusOr<std::vector<std::string>> RunState::Save(const std::string& glob,
                                                         const SaveOptions& options) {
   if (disabled()) return std::vector<std::string>();
@@ -261,6 +335,7 @@ absl::StatusOr<std::vector<std::string>> RunState::Save(const std::string& glob,
 
 void RunState::Finish(int exit_code) {
   if (finished_.exchange(true) || disabled()) return;
+  if (status_checker_ != nullptr) status_checker_->Stop();
   uint64_t last_seq = outbox_->Close();
   service::FinishRunRequest request;
   request.set_protocol_version(kProtocolVersion);
@@ -281,6 +356,10 @@ void RunState::Finish(int exit_code) {
     console_.Warning(absl::StrCat("wandb-service could not finish run ", settings_.run_id, ": ",
                                   status.error_message(), " (data so far is in ", run_dir_, ")"));
     return;
+  }
+  if (exit_code == 0 && !settings_.resume_file.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(settings_.resume_file, ec);
   }
   console_.Footer(response);
   if (settings_.mode == Mode::kOffline) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "client/src/console.h"
 #include "client/src/record_outbox.h"
+#include "client/src/run_status_checker.h"
 #include "client/src/service_connection.h"
 #include "client/src/settings_resolver.h"
 #include "common/util/logger.h"
@@ -35,6 +36,9 @@ class RunState {
   absl::Status SetSummary(const std::vector<std::string>& path, Value value);
   absl::Status RemoveSummary(const std::vector<std::string>& path);
   absl::StatusOr<Value::Map> GetSummary();
+  // Waits until everything logged so far is in the run's log; false when the daemon could
+  // not confirm it within finish_timeout.
+  absl::StatusOr<bool> Flush();
   // Links what `glob` matches into files/ and tells the daemon to save it; the names linked.
   absl::StatusOr<std::vector<std::string>> Save(const std::string& glob,
                                                 const SaveOptions& options);
@@ -45,10 +49,15 @@ class RunState {
   const std::string& dir() const { return run_dir_; }
   bool disabled() const { return settings_.mode == Mode::kDisabled; }
   bool finished() const { return finished_.load(); }
+  // Set once the run-status checker has seen a stop request.
+  bool stop_requested() const;
 
  private:
   explicit RunState(ResolvedSettings settings);
   absl::Status StartOnDaemon(bool reconnect);
+  void StartStatusChecker();
+  // A resumed run's config is what the daemon stored, under the one init() was given.
+  void AdoptResumedConfig(const records::ConfigRecord& config);
   absl::Status CheckLive(const char* what) const;
 
   ResolvedSettings settings_;
@@ -56,6 +65,7 @@ class RunState {
   Logger debug_log_;
   std::shared_ptr<ServiceConnection> connection_;
   std::unique_ptr<RecordOutbox> outbox_;
+  std::unique_ptr<RunStatusChecker> status_checker_;
   std::string run_dir_;
   std::atomic<bool> finished_{false};
 

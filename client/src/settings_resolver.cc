@@ -12,6 +12,8 @@
 #include "client/src/config_files.h"
 #include "common/run/run_id.h"
 #include "common/run/store_location.h"
+#include "common/util/read_file.h"
+#include "common/value/json.h"
 #include "common/value/validation.h"
 
 namespace wandb::internal {
@@ -68,13 +70,13 @@ absl::Status CheckName(const char* what, const std::string& value) {
 }
 
 // The init argument, else the environment variable `name` (seconds, in (0, one day]).
+// `name` is the setting's environment variable, `setting` the field's name.
 absl::Status PickTimeout(const std::optional<std::chrono::milliseconds>& arg, const EnvLookup& env,
-                         const char* name, std::chrono::milliseconds* out) {
+                         const char* name, const char* setting, std::chrono::milliseconds* out) {
   if (arg.has_value()) {
     if (arg->count() <= 0) {
-      // WANDB_FINISH_TIMEOUT is the variable of the finish_timeout setting, and so on.
-      return absl::InvalidArgumentError(absl::StrCat(
-          absl::AsciiStrToLower(name + 6), " must be positive, not ", arg->count(), " ms"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(setting, " must be positive, not ", arg->count(), " ms"));
     }
     *out = *arg;
     return absl::OkStatus();
@@ -93,6 +95,44 @@ absl::Status PickTimeout(const std::optional<std::chrono::milliseconds>& arg, co
                                                    kMaxTimeoutSeconds, " seconds (one day)"));
   }
   *out = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  return absl::OkStatus();
+}
+
+// The run id that wandb-resume.json names, or "" (no file, or not one of ours).
+std::string ResumeFileRunId(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return "";
+  absl::StatusOr<Value> parsed = json::Parse(*text);
+  if (!parsed.ok() || !parsed->is_map()) return "";
+  const Value* id = parsed->find("run_id");
+  return id != nullptr && id->is_string() ? id->as_string() : "";
+}
+
+// wandb's resume values; auto also picks the run id from the resume file.
+absl::Status PickResume(const Settings& s, const EnvLookup& env, ResolvedSettings* r) {
+  std::string value = Pick(s.resume, env("WANDB_RESUME"));
+  std::string lower = absl::AsciiStrToLower(value);
+  if (lower.empty() || lower == "false") return absl::OkStatus();
+  if (lower == "allow") {
+    r->resume = ResumeMode::kAllow;
+  } else if (lower == "must") {
+    r->resume = ResumeMode::kMust;
+  } else if (lower == "never") {
+    r->resume = ResumeMode::kNever;
+  } else if (lower == "auto" || lower == "true") {
+    r->resume = ResumeMode::kAllow;
+    r->resume_file = r->root_dir + "/wandb/wandb-resume.json";
+    if (std::string id = ResumeFileRunId(r->resume_file); !id.empty()) {
+      if (!r->run_id.empty() && r->run_id != id) {
+        r->warnings.push_back(absl::StrCat("resume='auto' continues run ", id, " from ",
+                                           r->resume_file, ", not the id given (", r->run_id, ")"));
+      }
+      r->run_id = id;
+    }
+  } else {
+    r->resume = ResumeMode::kAllow;  // wandb: any other value is the id of the run to allow
+    r->run_id = value;
+  }
   return absl::OkStatus();
 }
 
@@ -123,15 +163,34 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     r.mode = *parsed;
   }
   r.silent = s.silent.has_value() ? *s.silent : IsTrue(env("WANDB_SILENT"));
-  if (absl::Status st = PickTimeout(s.init_timeout, env, "WANDB_INIT_TIMEOUT", &r.init_timeout);
-      !st.ok()) {
-    return st;
-  }
   if (absl::Status st =
-          PickTimeout(s.finish_timeout, env, "WANDB_FINISH_TIMEOUT", &r.finish_timeout);
+          PickTimeout(s.init_timeout, env, "WANDB_INIT_TIMEOUT", "init_timeout", &r.init_timeout);
       !st.ok()) {
     return st;
   }
+  if (absl::Status st = PickTimeout(s.finish_timeout, env, "WANDB_FINISH_TIMEOUT", "finish_timeout",
+                                    &r.finish_timeout);
+      !st.ok()) {
+    return st;
+  }
+
+  if (absl::Status st = PickTimeout(s.stop_poll_interval, env, "WANDB_CPP_STOP_POLL_INTERVAL",
+                                    "stop_poll_interval", &r.stop_poll_interval);
+      !st.ok()) {
+    return st;
+  }
+  if (s.durability.has_value()) {
+    r.durability = *s.durability;
+  } else if (const char* d = env("WANDB_CPP_DURABILITY"); d != nullptr && *d != '\0') {
+    std::string v = absl::AsciiStrToLower(d);
+    if (v != "os" && v != "fsync") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("WANDB_CPP_DURABILITY='", d, "' is not a durability; use os or fsync"));
+    }
+    r.durability = v == "fsync" ? Durability::fsync : Durability::os;
+  }
+  r.on_stop = std::move(s.on_stop);
+  r.interrupt_on_stop = s.interrupt_on_stop;
 
   std::string dir = Pick(s.dir, env("WANDB_DIR"));
   std::error_code ec;
@@ -149,6 +208,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   if (ec)
     return absl::InvalidArgumentError(absl::StrCat("store_dir '", store, "': ", ec.message()));
 
+  if (absl::Status st = PickResume(s, env, &r); !st.ok()) return st;
   if (r.run_id.empty()) r.run_id = GenerateRunId();
   if (absl::Status st = ValidateRunId(r.run_id); !st.ok()) return st;
   if (absl::Status st = CheckName("project", r.project); !st.ok()) return st;

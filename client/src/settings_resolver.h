@@ -13,6 +13,8 @@
 
 namespace wandb::internal {
 
+enum class ResumeMode { kNone, kAllow, kMust, kNever };
+
 struct ResolvedSettings {
   std::string project;
   std::string entity;
@@ -24,12 +26,19 @@ struct ResolvedSettings {
   Value::Map config;
   std::string root_dir;  // absolute
   std::string run_id;
+  ResumeMode resume = ResumeMode::kNone;
+  // resume="auto": wandb/wandb-resume.json, written at start and removed by a clean finish.
+  std::string resume_file;
   Mode mode = Mode::kLocal;
   std::string store_dir;  // absolute
   bool silent = false;
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds finish_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds stop_poll_interval{std::chrono::seconds(2)};
+  std::function<void()> on_stop;
+  bool interrupt_on_stop = true;
+  Durability durability = Durability::os;
   std::vector<std::string> warnings;  // to print once the run starts
 };
 

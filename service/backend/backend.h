@@ -29,6 +29,10 @@ struct BackendHistoryRow {
 // How a run ended, for the backend's run state.
 enum class RunOutcome { kFinished, kCrashed, kStopped };
 
+// The exit code of a run that ended because a stop was requested, as wandb records it (the
+// KeyboardInterrupt a stop request raises in a Python program).
+inline constexpr int kStoppedExitCode = 255;
+
 // A file of the run's files/ directory to store as its next version.
 struct FileUpload {
   std::string name;         // relative to files/, '/'-separated

@@ -34,6 +34,9 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   BackendFactory backends(log_);
   RunRegistry registry(&backends, log_);
   WandbServiceImpl service(&registry, log_);
+  service.set_endpoint(endpoint);
+  // `wandb-cpp daemon stop` takes the path SIGTERM takes.
+  service.set_shutdown_handler([this] { RequestShutdown(); });
   grpc::ServerBuilder builder;
   builder.AddListeningPort(endpoint.grpc_target(), grpc::InsecureServerCredentials());
   builder.RegisterService(&service);

@@ -2,12 +2,14 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/util/read_file.h"
+#include "service/backend/resume.h"
 
 namespace wandb::service {
 
@@ -38,14 +40,28 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
           absl::StrCat("run ", id, " is already live (pid ", it->second.stream->client_pid(), ")"));
     }
   }
-  absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(request);
+  StartRunRequest start = request;
+  absl::StatusOr<std::optional<ResumePoint>> resume = FindResumePoint(start, *backends_);
+  if (!resume.ok()) return resume.status();
+  if (resume->has_value()) {
+    if (absl::Status s = ApplyResume(**resume, start.mutable_run()); !s.ok()) return s;
+  }
+  absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(start);
   if (!backend.ok()) return backend.status();
-  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(request, *std::move(backend));
+  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(start, *std::move(backend));
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Stream> stream = *std::move(opened);
+  const records::RunRecord& run = start.run();
+  LiveRunFacts facts{.stream = stream,
+                     .key = RunKeyOf(start),
+                     .display_name = run.display_name(),
+                     .mode = request.mode(),
+                     .store_dir = request.mode() == MODE_LOCAL ? request.store_dir() : "",
+                     .started = absl::FromUnixSeconds(run.start_time().seconds()) +
+                                absl::Nanoseconds(run.start_time().nanos())};
   absl::MutexLock lock(&mu_);
-  auto [it, inserted] =
-      runs_.try_emplace(id, Entry{stream, ProcessStartTicks(request.process().pid()).value_or(0)});
+  auto [it, inserted] = runs_.try_emplace(
+      id, Entry{stream, ProcessStartTicks(request.process().pid()).value_or(0), std::move(facts)});
   if (!inserted) return absl::AlreadyExistsError(absl::StrCat("run ", id, " is already live"));
   log_->Info("registry: run %s opened for pid %d in %s", id, request.process().pid(),
              stream->dir().run_dir);
@@ -63,6 +79,10 @@ absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id,
                                                       uint64_t last_seq, absl::Duration timeout) {
   absl::StatusOr<std::shared_ptr<Stream>> stream = Find(run_id);
   if (!stream.ok()) return stream.status();
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = runs_.find(run_id); it != runs_.end()) it->second.facts.finishing = true;
+  }
   absl::StatusOr<FinishRunResponse> response = (*stream)->Finish(exit_code, last_seq, timeout);
   if (absl::IsFailedPrecondition(response.status())) return response;  // someone else finishes
   absl::MutexLock lock(&mu_);
@@ -113,6 +133,18 @@ void RunRegistry::ReleaseFinished() {
     finished.swap(finished_);
   }
   // Destroyed here, outside the lock.
+}
+
+std::vector<RunRegistry::LiveRunFacts> RunRegistry::Snapshot() {
+  std::vector<LiveRunFacts> runs;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, entry] : runs_) runs.push_back(entry.facts);
+  }
+  std::sort(runs.begin(), runs.end(), [](const LiveRunFacts& a, const LiveRunFacts& b) {
+    return a.started != b.started ? a.started < b.started : a.key.id < b.key.id;
+  });
+  return runs;
 }
 
 int RunRegistry::size() {

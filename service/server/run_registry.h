@@ -40,10 +40,24 @@ class RunRegistry {
   int size();
   BackendFactory& backends() { return *backends_; }
 
+  // What the daemon knows of a live run without asking its stream (`wandb-cpp status`).
+  struct LiveRunFacts {
+    std::shared_ptr<Stream> stream;
+    store::RunKey key;  // as the local store names it, defaults filled in
+    std::string display_name;
+    Mode mode = MODE_LOCAL;
+    std::string store_dir;
+    absl::Time started;
+    bool finishing = false;  // a finish is under way
+  };
+  // Every live run, oldest first.
+  std::vector<LiveRunFacts> Snapshot();
+
  private:
   struct Entry {
     std::shared_ptr<Stream> stream;
     uint64_t client_start_ticks = 0;  // tells a live client from a recycled pid
+    LiveRunFacts facts;
   };
 
   BackendFactory* backends_;

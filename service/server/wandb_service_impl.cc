@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/protocol.h"
@@ -94,7 +96,7 @@ grpc::Status WandbServiceImpl::StartRun(grpc::ServerContext*, const StartRunRequ
     return ToGrpc(stream.status());
   }
   response->set_run_dir((*stream)->dir().run_dir);
-  *response->mutable_run() = request->run();
+  *response->mutable_run() = (*stream)->run();
   return grpc::Status::OK;
 }
 
@@ -159,6 +161,7 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   absl::StatusOr<bool> stop = (*stream)->StopRequested();
   if (!stop.ok()) return ToGrpc(stop.status());
   response->set_run_should_stop(*stop);
+  response->set_backend_problem((*stream)->backend_problem());
   return grpc::Status::OK;
 }
 
@@ -171,6 +174,22 @@ grpc::Status WandbServiceImpl::FinishRun(grpc::ServerContext* context,
       request->run_id(), request->exit_code(), request->last_seq(), TimeLeft(context));
   if (!answer.ok()) return ToGrpc(answer.status());
   *response = *std::move(answer);
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::FlushRun(grpc::ServerContext* context, const RunQuery* query,
+                                        FlushRunResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+  absl::Duration timeout = absl::FromChrono(context->deadline() - std::chrono::system_clock::now());
+  if (!(*stream)->WaitDurable(query->after_seq(), std::min(timeout, absl::Hours(1)))) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        absl::StrCat("batch ", query->after_seq(), " of run ", query->run_id(),
+                                     " is not in the log yet"));
+  }
+  response->set_durable_seq((*stream)->durable_seq());
   return grpc::Status::OK;
 }
 
@@ -189,6 +208,73 @@ grpc::Status WandbServiceImpl::RestoreFile(grpc::ServerContext*, const RestoreFi
   response->set_md5(file->md5);
   response->set_size(file->size);
   response->set_run_path(run->key.ToString());
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::DaemonStatus(grpc::ServerContext* context,
+                                            const DaemonStatusRequest* request,
+                                            DaemonStatusResponse* response) {
+  // No CallScope: watching a daemon must not keep an idle one alive, and no run starts here.
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  response->set_protocol_version(kProtocolVersion);
+  response->set_daemon_version(std::string(kVersion));
+  response->set_pid(getpid());
+  response->set_started_at_unix_ms(absl::ToUnixMillis(started_));
+  response->set_socket_path(endpoint_.socket_path);
+  response->set_service_dir(endpoint_.dir);
+  response->set_exiting(draining_.load());
+  const absl::Time deadline = absl::Now() + TimeLeft(context);
+  for (const RunRegistry::LiveRunFacts& facts : registry_->Snapshot()) {
+    Stream& stream = *facts.stream;
+    LiveRun* run = response->add_runs();
+    run->set_run_id(stream.run_id());
+    run->set_entity(facts.key.entity);
+    run->set_project(facts.key.project);
+    run->set_display_name(facts.display_name);
+    run->set_client_pid(stream.client_pid());
+    run->set_mode(facts.mode);
+    run->set_run_dir(stream.dir().run_dir);
+    run->set_started_at_unix_ms(absl::ToUnixMillis(facts.started));
+    run->set_store_dir(facts.store_dir);
+    run->set_history_rows(stream.history_rows());
+    if (facts.finishing) {
+      run->set_state("finishing");
+      continue;
+    }
+    // The last step is the summary's _step, which the handler keeps with the rows. A run
+    // whose handler is busy for long is shown without it rather than holding up the answer.
+    absl::Duration wait =
+        std::clamp(deadline - absl::Now(), absl::ZeroDuration(), absl::Seconds(1));
+    if (absl::StatusOr<GetSummaryResponse> summary = stream.GetSummary(0, wait);
+        summary.ok() && run->history_rows() > 0) {
+      for (const records::SummaryItem& item : summary->item()) {
+        int64_t step = 0;
+        if (item.key() == "_step" && item.nested_key().empty() &&
+            absl::SimpleAtoi(item.value_json(), &step)) {
+          run->set_last_step(step);
+        }
+      }
+    }
+    absl::StatusOr<bool> stop = stream.StopRequested();
+    run->set_state(stop.ok() && *stop ? "stopping" : "running");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::Shutdown(grpc::ServerContext*, const ShutdownRequest* request,
+                                        ShutdownResponse* response) {
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  if (!on_shutdown_) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                        "this wandb-service cannot be shut down over gRPC");
+  }
+  int live = registry_->size();
+  log_->Info("shutdown requested by pid %d: finishing %d live runs and exiting", request->pid(),
+             live);
+  draining_.store(true);  // no run starts from now on
+  response->set_pid(getpid());
+  response->set_live_runs(live);
+  on_shutdown_();
   return grpc::Status::OK;
 }
 

@@ -4,8 +4,10 @@
 #define WANDB_SERVICE_SERVER_WANDB_SERVICE_IMPL_H_
 
 #include <atomic>
+#include <functional>
 
 #include "absl/time/time.h"
+#include "common/ipc/service_endpoint.h"
 #include "common/util/logger.h"
 #include "service/server/run_registry.h"
 #include "wandb/service.grpc.pb.h"
@@ -28,6 +30,16 @@ class WandbServiceImpl final : public WandbService::Service {
                          FinishRunResponse*) override;
   grpc::Status RestoreFile(grpc::ServerContext*, const RestoreFileRequest*,
                            RestoreFileResponse*) override;
+  grpc::Status FlushRun(grpc::ServerContext*, const RunQuery*, FlushRunResponse*) override;
+  grpc::Status DaemonStatus(grpc::ServerContext*, const DaemonStatusRequest*,
+                            DaemonStatusResponse*) override;
+  grpc::Status Shutdown(grpc::ServerContext*, const ShutdownRequest*, ShutdownResponse*) override;
+
+  // What DaemonStatus reports as the daemon's socket and directory.
+  void set_endpoint(const ServiceEndpoint& endpoint) { endpoint_ = endpoint; }
+  // What Shutdown calls (after answering "draining" from then on): the daemon's own
+  // shutdown path, the one SIGTERM takes.
+  void set_shutdown_handler(std::function<void()> handler) { on_shutdown_ = std::move(handler); }
 
   // Calls in progress, and when the last one ended: what the idle timer looks at.
   int active_calls() const { return active_calls_.load(); }
@@ -49,6 +61,8 @@ class WandbServiceImpl final : public WandbService::Service {
 
   RunRegistry* registry_;
   Logger* log_;
+  ServiceEndpoint endpoint_;
+  std::function<void()> on_shutdown_;
   const absl::Time started_;
   std::atomic<int> active_calls_{0};
   std::atomic<bool> draining_{false};

@@ -50,7 +50,10 @@ void DecodedBatch::Decode() {
       entry.record = bytes;
     }
   }
-  if (!reader.status().ok()) entries_.push_back(Entry{.status = reader.status()});
+  if (!reader.status().ok()) {
+    Entry& entry = entries_.emplace_back();
+    entry.status = reader.status();
+  }
 }
 
 }  // namespace wandb::service

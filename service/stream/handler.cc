@@ -62,6 +62,10 @@ Handler::Handler(const records::RunRecord& run, Writer* writer, Logger* debug_lo
   if (absl::Status s = config_.Apply(run.config()); !s.ok()) {
     debug_log_->Warning("handler: initial config: %s", s.ToString());
   }
+  // A resumed run's summary goes on from the stored one.
+  if (absl::Status s = summary_.Apply(run.summary()); !s.ok()) {
+    debug_log_->Warning("handler: resumed summary: %s", s.ToString());
+  }
   wandb_meta_ = Value::Map{{"cli_version", std::string(WANDB_CPP_VERSION)},
                            {"start_time", run.start_time().seconds()}};
   config_dirty_ = true;

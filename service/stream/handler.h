@@ -5,6 +5,7 @@
 #ifndef WANDB_SERVICE_STREAM_HANDLER_H_
 #define WANDB_SERVICE_STREAM_HANDLER_H_
 
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -36,7 +37,8 @@ class Handler {
   // False once the run has finished: the item was not taken.
   bool Submit(HandlerItem item) { return queue_.Push(std::move(item)); }
 
-  int64_t rows_emitted() const { return rows_; }
+  // Safe from any thread (`wandb-cpp status` reads it while the run is live).
+  int64_t rows_emitted() const { return rows_.load(std::memory_order_relaxed); }
 
  private:
   void Loop();
@@ -69,7 +71,7 @@ class Handler {
   ConfigState config_;
   SampledHistory sampled_;
   Value wandb_meta_;
-  int64_t rows_ = 0;
+  std::atomic<int64_t> rows_{0};
   int64_t rejected_ = 0;
   bool finished_ = false;
   bool summary_dirty_ = false;

@@ -88,9 +88,11 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
   switch (record.record_type_case()) {
     case records::Record::kRun:
       run_seen_ = true;
-      // The run's initial config travels in its RunRecord.
+      // The run's initial config (and a resumed run's summary) travel in its RunRecord.
       if (absl::Status s = config_.Apply(record.run().config()); !s.ok()) return s;
+      if (absl::Status s = summary_.Apply(record.run().summary()); !s.ok()) return s;
       config_dirty_ = true;
+      summary_dirty_ = true;
       return backend_->UpsertRun(record.run(), run_dir_);
     case records::Record::kConfig:
       if (absl::Status s = config_.Apply(record.config()); !s.ok()) return s;

@@ -37,8 +37,16 @@ void Sender::Loop() {
   }
 }
 
+std::string Sender::problem() const {
+  absl::MutexLock lock(&problem_mu_);
+  return problem_;
+}
+
 void Sender::CatchUp() {
-  Note(replayer_.CatchUp());
+  absl::Status status = replayer_.CatchUp();
+  Note(status);
+  absl::MutexLock lock(&problem_mu_);
+  problem_ = status.ok() ? "" : std::string(status.message());
   absl::Time now = absl::Now();
   if (now - last_summary_ >= kSummaryInterval) {
     Note(replayer_.SendSummary());
@@ -55,6 +63,9 @@ void Sender::Finish(SendFinish& finish) {
     finish.response.set_bytes_uploaded(files.bytes_uploaded);
     finish.response.set_files_failed(files.files_failed);
     RunOutcome outcome = finish.exit_code == 0 ? RunOutcome::kFinished : RunOutcome::kCrashed;
+    if (finish.exit_code == kStoppedExitCode && backend_->StopRequested().value_or(false)) {
+      outcome = RunOutcome::kStopped;
+    }
     int runtime = replayer_.exit_runtime().value_or(0);
     Note(backend_->FinishRun(finish.exit_code, outcome, absl::Seconds(runtime)));
   }

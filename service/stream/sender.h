@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
@@ -33,6 +34,8 @@ class Sender {
   void Submit(std::vector<SenderItem>* items) { queue_.PushAll(items); }
   bool wants_data() const { return backend_->wants_data(); }
   Backend& backend() { return *backend_; }
+  // What went wrong last time the backend was given data; empty when it took it all.
+  std::string problem() const;
 
  private:
   void Loop();
@@ -48,7 +51,9 @@ class Sender {
   WorkQueue<SenderItem> queue_;
   std::thread thread_;
   absl::Time last_summary_ = absl::InfinitePast();
-  absl::Status last_error_;
+  absl::Status last_error_;  // the sender thread's own
+  mutable absl::Mutex problem_mu_;
+  std::string problem_ ABSL_GUARDED_BY(problem_mu_);
 };
 
 }  // namespace wandb::service

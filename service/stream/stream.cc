@@ -1,11 +1,30 @@
 #include "service/stream/stream.h"
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/run/run_id.h"
 #include "service/backend/backend.h"
 
 namespace wandb::service {
+
+namespace {
+
+// The run's directory for `start`, one second later for each directory of the same name that
+// already holds a log: a run resumed within the second its earlier part started must not
+// write over that part's log.
+RunDirectory FreeRunDirectory(const StartRunRequest& request, absl::Time start) {
+  for (;;) {
+    RunDirectory dir = RunDirectory::For(request.root_dir(), request.mode() == MODE_OFFLINE, start,
+                                         request.run().run_id());
+    std::error_code ec;
+    if (!std::filesystem::exists(dir.log_path, ec)) return dir;
+    start += absl::Seconds(1);
+  }
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request,
                                                      std::shared_ptr<Backend> backend) {
@@ -14,10 +33,12 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   if (request.root_dir().empty() || request.root_dir()[0] != '/') {
     return absl::InvalidArgumentError("root_dir must be an absolute path");
   }
-  absl::Time start = absl::FromUnixSeconds(run.start_time().seconds()) +
-                     absl::Nanoseconds(run.start_time().nanos());
-  RunDirectory dir =
-      RunDirectory::For(request.root_dir(), request.mode() == MODE_OFFLINE, start, run.run_id());
+  // A resumed run's start time lies in the past (moved back by its runtime so far): its new
+  // directory is named for now, as wandb names it.
+  absl::Time start = run.resumed() ? absl::Now()
+                                   : absl::FromUnixSeconds(run.start_time().seconds()) +
+                                         absl::Nanoseconds(run.start_time().nanos());
+  RunDirectory dir = FreeRunDirectory(request, start);
   if (absl::Status s = dir.Create(); !s.ok()) return s;
   absl::StatusOr<FileLock> lock = FileLock::TryAcquire(dir.lock_path);
   if (!lock.ok()) {
@@ -29,6 +50,7 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
 
   std::unique_ptr<Stream> stream(new Stream(run.run_id(), dir, request.process().pid()));
   stream->lock_ = *std::move(lock);
+  stream->run_ = run;
   stream->debug_log_.Open(dir.logs_dir + "/debug-internal.log");
   stream->debug_log_.Info("stream: run %s of project '%s' from pid %d, log %s", run.run_id(),
                           run.project(), request.process().pid(), dir.log_path);
@@ -40,6 +62,7 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
                                              dir.files_dir, &stream->debug_log_);
   stream->writer_ =
       std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
+  stream->writer_->set_fsync_batches(request.fsync_batches());
   stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);
   std::vector<WriterItem> open;
   open.push_back(OpenRun{run, request.process()});
@@ -77,6 +100,11 @@ void Stream::Publish(RecordBatch batch) {
   if (!handler_->Submit(IncomingBatch{std::move(decoded)})) {
     debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
   }
+}
+
+bool Stream::WaitDurable(uint64_t seq, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  return WaitReceived(seq, timeout) && writer_->WaitDurable(seq, deadline - absl::Now());
 }
 
 uint64_t Stream::ReceivedSeq() {
@@ -126,6 +154,13 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
     debug_log_.Warning("stream: finishing without batches after %d (expected up to %d)",
                        durable_seq(), last_seq);
   }
+  if (exit_code != kStoppedExitCode && StopRequested().value_or(false)) {
+    // Whether the program caught the SIGINT and finished with 0, or died of it (the daemon
+    // then finishes it with 1), the run ended because it was asked to: wandb records 255.
+    debug_log_.Info("stream: exit code %d recorded as %d: a stop was requested", exit_code,
+                    kStoppedExitCode);
+    exit_code = kStoppedExitCode;
+  }
   debug_log_.Info("stream: finishing with exit code %d", exit_code);
   auto reply = std::make_shared<FinishPromise>();
   std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
@@ -133,6 +168,7 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
   }
   absl::StatusOr<FinishRunResponse> response = done.get();
+  lock_.reset();  // everything is written: a resumed part may take the directory's name
   if (response.ok()) response->set_run_dir(dir_.run_dir);
   debug_log_.Info("stream: finished (%s)", response.status().ToString());
   return response;

@@ -41,11 +41,18 @@ class Stream {
   // duplicate and is ignored. May wait for the writer (see kMaxBatchesInFlight).
   void Publish(RecordBatch batch);
   uint64_t durable_seq() const { return writer_->durable_seq(); }
+  // Waits until batch `seq` has arrived and is in the log; false after `timeout`.
+  bool WaitDurable(uint64_t seq, absl::Duration timeout);
+  // History rows the handler has written so far; safe from any thread.
+  int64_t history_rows() const { return handler_->rows_emitted(); }
 
   absl::StatusOr<GetSummaryResponse> GetSummary(uint64_t after_seq, absl::Duration timeout);
   absl::StatusOr<SampledHistoryResponse> GetSampledHistory(uint64_t after_seq,
                                                            absl::Duration timeout);
   absl::StatusOr<bool> StopRequested() { return sender_->backend().StopRequested(); }
+  std::string backend_problem() const { return sender_->problem(); }
+  // The run as it started (for a resumed run, with what it resumed from).
+  const records::RunRecord& run() const { return run_; }
 
   // Handles everything up to `last_seq` (waiting at most `timeout` for it to arrive), then
   // writes the exit, summary, final and footer records and closes the log. Only the first
@@ -67,9 +74,10 @@ class Stream {
   // Declared in pipeline order so destruction joins the handler first, then the writer, then
   // the sender: each stage drains into one that still exists.
   std::unique_ptr<Sender> sender_;
-  std::optional<FileLock> lock_;  // the run directory's, for as long as the stream writes it
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Handler> handler_;
+  std::optional<FileLock> lock_;  // the run directory's, for as long as the stream writes it
+  records::RunRecord run_;
 
   absl::Mutex mu_;
   uint64_t received_seq_ ABSL_GUARDED_BY(mu_) = 0;

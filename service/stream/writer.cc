@@ -68,12 +68,13 @@ void Writer::Loop() {
   std::vector<WriterItem> items;
   std::vector<SenderItem> to_send;
   while (queue_.PopAll(&items)) {
+    // The sender reads the log back (offline runs have nothing to send). It is told once the
+    // pass's bytes are flushed below.
+    if (sender_->wants_data()) to_send.emplace_back(LogAdvanced{});
     for (WriterItem& item : items) Handle(item, &to_send);
     // One write(2) per wake-up, not per record: the OS gets every batch at once.
-    if (log_ != nullptr) NoteError(log_->Flush());
+    if (log_ != nullptr) NoteError(fsync_batches_ ? log_->Sync() : log_->Flush());
     PublishDurable();
-    // The sender reads the log back; offline runs have nothing to send.
-    if (sender_->wants_data()) to_send.insert(to_send.begin(), LogAdvanced{});
     if (!to_send.empty()) sender_->Submit(&to_send);
   }
 }

@@ -22,6 +22,9 @@ class Writer {
          Logger* debug_log);
   ~Writer();  // joins
 
+  // fsync the log at the end of every pass, before the batches in it count as durable.
+  void set_fsync_batches(bool fsync) { fsync_batches_ = fsync; }
+
   void Start();
   void Submit(std::vector<WriterItem>* items) { queue_.PushAll(items); }
 
@@ -42,6 +45,7 @@ class Writer {
 
   RunDirectory dir_;
   std::unique_ptr<txlog::LogWriter> log_;
+  bool fsync_batches_ = false;
   Sender* sender_;
   Logger* debug_log_;
   WorkQueue<WriterItem> queue_;

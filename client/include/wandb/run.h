@@ -98,6 +98,12 @@ class Run {
   Config config() const;
   Summary summary() const;
 
+  // Returns once everything logged so far is in the run's transaction log: handed to the OS
+  // (a crash of this process or of the daemon loses none of it), or fsynced with
+  // Durability::fsync. False when the daemon could not confirm it within finish_timeout (a
+  // warning says why); nothing is lost then either, and finish() tries again. It costs a
+  // round trip and waits for the daemon to catch up, so call it at checkpoints, not per step.
+  bool flush();
   // Saves the files that `glob` matches with the run, under their path relative to the base
   // path: each is linked into the run's files/ directory and stored in the local store by
   // `policy`. Files that match later are picked up when they appear in files/ (call save()
@@ -117,6 +123,11 @@ class Run {
   const std::string& dir() const;
   bool disabled() const;
   bool finished() const;
+  // True once someone asked for this run to stop (`wandb-cpp stop RUN`); the run-status
+  // checker polls for it every stop_poll_interval. A training loop can test it each step:
+  //   for (int step = 0; !run.stop_requested(); ++step) { ... }
+  // The run is then recorded as stopped (exit code 255, as wandb does), every row kept.
+  bool stop_requested() const;
 
  private:
   internal::RunState& state() const;

@@ -2,6 +2,7 @@
 #define WANDB_SETTINGS_H_
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,12 @@
 #include "wandb/value.h"
 
 namespace wandb {
+
+// How far the daemon goes to make logged data survive a crash of the machine.
+enum class Durability {
+  os,     // hand each batch to the OS (as wandb does): survives any process crash
+  fsync,  // fsync the transaction log at every batch boundary: survives a power cut too
+};
 
 enum class Mode {
   kLocal,     // the default: the run directory, and the run tracked in the local store
@@ -35,7 +42,12 @@ struct Settings {
   std::vector<std::string> config_exclude_keys{};
   std::optional<std::string> dir{};  // WANDB_DIR: where wandb/ is made; default the cwd
   std::optional<std::string> id{};   // WANDB_RUN_ID; default 8 random [0-9a-z]
-  std::optional<Mode> mode{};        // WANDB_MODE (local, offline, dryrun, disabled)
+  // WANDB_RESUME, as wandb: "allow" continues run `id` if it exists; "must" requires it to;
+  // "never" refuses an existing one; "auto" (or "true") continues the run this directory's
+  // last unfinished run (wandb/wandb-resume.json); any other value is a run id to "allow".
+  // A resumed run goes on from its last step + 1 with its config, summary and runtime.
+  std::optional<std::string> resume{};
+  std::optional<Mode> mode{};  // WANDB_MODE (local, offline, dryrun, disabled)
   // The local store's directory (WANDB_CPP_STORE_DIR); default
   // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
   std::optional<std::string> store_dir{};
@@ -47,6 +59,18 @@ struct Settings {
   std::optional<std::chrono::milliseconds> init_timeout{};
   // How long finish() waits for the daemon to write everything (WANDB_FINISH_TIMEOUT, s).
   std::optional<std::chrono::milliseconds> finish_timeout{};
+  // How often the run asks the daemon whether someone requested a stop (`wandb-cpp stop`);
+  // WANDB_CPP_STOP_POLL_INTERVAL in seconds; default 2 s.
+  std::optional<std::chrono::milliseconds> stop_poll_interval{};
+  // Called once, on a background thread, when a stop is requested. Keep it short: set a flag
+  // the training loop reads, for instance.
+  std::function<void()> on_stop{};
+  // With no on_stop, a stop request interrupts the program with SIGINT, as Ctrl-C would, so a
+  // program that handles Ctrl-C stops cleanly. False leaves it to the program to poll
+  // Run::stop_requested().
+  bool interrupt_on_stop = true;
+  // WANDB_CPP_DURABILITY (os, fsync); default os.
+  std::optional<Durability> durability{};
 };
 
 }  // namespace wandb

@@ -1,0 +1,66 @@
+// Stop latency: from a stop request (the store's stop flag, which `wandb-cpp stop` sets) to
+// the training process's on_stop callback, with the default poll interval and a short one.
+//
+//   bench_stop [--reps N]
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include <wandb/wandb.h>
+
+#include "bench/bench_util.h"
+#include "service/store/local_store.h"
+
+namespace {
+
+int64_t OneStop(const std::string& store_dir, std::chrono::milliseconds interval, int rep) {
+  std::atomic<int64_t> stopped_at{0};
+  wandb::Settings settings{.project = "bench-stop", .reinit = true};
+  settings.stop_poll_interval = interval;
+  settings.on_stop = [&stopped_at] { stopped_at = bench::NowNs(); };
+  wandb::Run run = wandb::init(settings);
+  run.log({{"x", rep}});
+  auto store = wandb::store::LocalStore::Open(store_dir);
+  if (!store.ok()) std::exit(1);
+  absl::StatusOr<wandb::store::RunRow> row;
+  do {  // the run reaches the store once the daemon's sender has read its log
+    row = (*store)->FindRun(run.id());
+  } while (!row.ok() && (std::this_thread::sleep_for(std::chrono::milliseconds(5)), true));
+  // Requests land at a random point of the poll cycle, as a person's would.
+  std::this_thread::sleep_for(std::chrono::milliseconds(37 * rep % interval.count()));
+  int64_t requested = bench::NowNs();
+  if (!(*store)->RequestStop(row->key).ok()) std::exit(1);
+  while (stopped_at.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  run.finish();
+  return stopped_at.load() - requested;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--reps") == 0) reps = std::atoi(argv[i + 1]);
+  }
+  setenv("WANDB_MODE", "local", 1);
+  bench::BenchEnv env;
+  const char* store_dir = std::getenv("WANDB_CPP_STORE_DIR");
+  for (auto [interval, name] : {std::pair{std::chrono::milliseconds(2000), "default_2s"},
+                                std::pair{std::chrono::milliseconds(100), "100ms"}}) {
+    std::vector<int64_t> ns;
+    for (int r = 0; r < reps; ++r) ns.push_back(OneStop(store_dir, interval, r + 1));
+    std::printf("  poll every %lld ms: stop request -> on_stop callback:",
+                static_cast<long long>(interval.count()));
+    for (int64_t d : ns) std::printf(" %.0f", bench::Ms(d));
+    double median = bench::Ms(bench::Quantile(ns, 0.5));
+    double max = bench::Ms(bench::Quantile(ns, 1.0));
+    std::printf(" ms -> median %.0f ms, max %.0f ms\n", median, max);
+    bench::Result(std::string("stop_latency_median_ms_") + name, median, "ms");
+    bench::Result(std::string("stop_latency_max_ms_") + name, max, "ms");
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+#include "cli/app.h"
+
+#include <exception>
+
+#include "CLI/CLI.hpp"
+#include "cli/daemon_command.h"
+#include "cli/dump_command.h"
+#include "cli/output.h"
+#include "cli/runs_command.h"
+#include "cli/status_command.h"
+#include "cli/stop_command.h"
+#include "cli/sync_command.h"
+#include "common/protocol.h"
+
+namespace wandb::cli {
+
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"wandb-cpp: inspect and manage wandb-cpp runs and the wandb-service daemon",
+               "wandb-cpp"};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 done; 1 failed (stderr says what is wrong); 2 bad arguments. "
+      "Run 'wandb-cpp COMMAND --help' for a command's options.");
+
+  StatusOptions status;
+  CLI::App* status_command = AddStatusCommand(app, &status);
+  RunsOptions runs;
+  CLI::App* runs_command = AddRunsCommand(app, &runs);
+  StopOptions stop;
+  CLI::App* stop_command = AddStopCommand(app, &stop);
+  DumpOptions dump;
+  AddDumpCommand(app, &dump);
+  SyncOptions sync;
+  CLI::App* sync_command = AddSyncCommand(app, &sync);
+  DaemonStopOptions daemon_stop;
+  CLI::App* daemon_stop_command = AddDaemonCommand(app, &daemon_stop);
+
+  // CLI11 parses argv from the back: hand it a reversed copy.
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, out, err);
+    // --help and --version are successes; every other parse error is a usage error.
+    return code == static_cast<int>(CLI::ExitCodes::Success) ? kExitOk : kExitUsage;
+  }
+
+  // Commands report failures as exit codes; an exception escaping one (out of memory, a
+  // library's surprise) is still a failure with a message, never an abort.
+  try {
+    if (status_command->parsed()) return RunStatus(status, out, err);
+    if (runs_command->parsed()) return RunRuns(runs, out, err);
+    if (stop_command->parsed()) return RunStop(stop, out, err);
+    if (app.got_subcommand("dump")) return RunDump(dump, out, err);
+    if (sync_command->parsed()) return RunSync(sync, out, err);
+    if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
+  } catch (const std::exception& e) {
+    err << "wandb-cpp: internal error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitUsage;
+}
+
+}  // namespace wandb::cli

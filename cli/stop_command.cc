@@ -1,0 +1,122 @@
+#include "cli/stop_command.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "cli/output.h"
+#include "cli/store_option.h"
+
+namespace wandb::cli {
+namespace {
+
+constexpr absl::Duration kWaitPoll = absl::Milliseconds(100);
+
+std::string Describe(const store::RunRow& run) {
+  std::string text(store::RunStateName(run.state));
+  if (run.exit_code.has_value()) absl::StrAppend(&text, ", exit code ", *run.exit_code);
+  if (run.end_time.has_value()) absl::StrAppend(&text, ", at ", FormatLocalTime(*run.end_time));
+  return text;
+}
+
+}  // namespace
+
+std::string CheckRunReference(const std::string& ref) {
+  std::vector<absl::string_view> parts = absl::StrSplit(ref, '/');
+  bool empty_part = false;
+  for (absl::string_view part : parts) empty_part |= part.empty();
+  if (parts.size() > 3 || empty_part) {
+    return absl::StrCat("'", ref, "' is not 'id', 'project/id' or 'entity/project/id'");
+  }
+  return "";
+}
+
+CLI::App* AddStopCommand(CLI::App& app, StopOptions* options) {
+  CLI::App* command = app.add_subcommand("stop", "ask a running run to stop");
+  command->add_option("run", options->run, "the run: id, project/id or entity/project/id")
+      ->required()
+      ->check(CLI::Validator(CheckRunReference, "RUN"));
+  AddStoreOption(command, &options->store_dir);
+  command->add_flag("--json", options->json, "print one JSON document");
+  command->add_flag("--wait", options->wait, "wait until the run has ended, and say how");
+  command
+      ->add_option("--timeout", options->timeout_seconds,
+                   "seconds --wait waits for the run to end (default 60)")
+      ->check(CLI::PositiveNumber);
+  command->footer(
+      "The training process sees the request at its next poll of the daemon (every 2 s by "
+      "default) and finishes the run as stopped. Exit codes: 0 requested (also when it had been "
+      "already); 1 no such run, an ambiguous RUN, a run that is not running, or a run still "
+      "running when --wait gives up; 2 bad arguments.");
+  return command;
+}
+
+int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
+  auto fail = [&err](absl::string_view message) {
+    err << "wandb-cpp stop: " << message << "\n";
+    return kExitFailure;
+  };
+  absl::StatusOr<std::string> dir = ResolveStoreDir(options.store_dir);
+  if (!dir.ok()) return fail(dir.status().message());
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store = OpenExistingStore(*dir);
+  if (absl::IsNotFound(store.status())) {
+    return fail(absl::StrCat("no run '", options.run, "': ", store.status().message()));
+  }
+  if (!store.ok()) return fail(store.status().message());
+  absl::StatusOr<store::RunRow> run = (*store)->FindRun(options.run);
+  if (!run.ok()) return fail(run.status().message());
+  const std::string path = run->key.ToString();
+  if (run->state != store::RunState::kRunning) {
+    return fail(absl::StrCat("run ", path, " is not running (", Describe(*run),
+                             "); only a running run can be stopped"));
+  }
+  const bool already = run->stop_requested;
+  if (!already) {
+    if (absl::Status s = (*store)->RequestStop(run->key); !s.ok()) return fail(s.message());
+  }
+  absl::StatusOr<store::RunRow> now = (*store)->GetRun(run->key);
+  if (!now.ok()) return fail(now.status().message());
+  absl::Time requested_at = now->stop_requested_time.value_or(absl::Now());
+
+  nlohmann::json json = {{"run", path},
+                         {"stop_requested", true},
+                         {"already_requested", already},
+                         {"requested_at", UnixSeconds(requested_at)}};
+  if (!options.json) {
+    if (already) {
+      out << "a stop of run " << path << " was already requested at "
+          << FormatLocalTime(requested_at) << "\n";
+    } else {
+      out << "requested a stop of run " << path
+          << "; its training process sees it at its next poll (every 2 s by default)\n";
+    }
+  }
+  if (!options.wait) {
+    if (options.json) out << JsonLine(json) << "\n";
+    return kExitOk;
+  }
+
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + absl::Seconds(options.timeout_seconds);
+  while (now->state == store::RunState::kRunning && absl::Now() < deadline) {
+    absl::SleepFor(kWaitPoll);
+    now = (*store)->GetRun(run->key);
+    if (!now.ok()) return fail(now.status().message());
+  }
+  const bool ended = now->state != store::RunState::kRunning;
+  json["ended"] = ended;
+  json["state"] = std::string(store::RunStateName(now->state));
+  json["exit_code"] =
+      now->exit_code.has_value() ? nlohmann::json(*now->exit_code) : nlohmann::json();
+  if (options.json) out << JsonLine(json) << "\n";
+  if (!ended) {
+    return fail(absl::StrCat("run ", path, " is still running after ",
+                             CompactDuration(absl::Now() - start),
+                             " (is its training process alive and polling?)"));
+  }
+  if (!options.json) {
+    out << "run " << path << " ended: " << Describe(*now) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace wandb::cli

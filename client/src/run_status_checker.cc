@@ -1,0 +1,78 @@
+#include "client/src/run_status_checker.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/protocol.h"
+
+namespace wandb::internal {
+
+RunStatusChecker::RunStatusChecker(std::shared_ptr<ServiceConnection> connection,
+                                   std::string run_id, Options options, Console* console,
+                                   Logger* debug_log)
+    : connection_(std::move(connection)),
+      run_id_(std::move(run_id)),
+      options_(std::move(options)),
+      console_(console),
+      debug_log_(debug_log) {}
+
+RunStatusChecker::~RunStatusChecker() { Stop(); }
+
+void RunStatusChecker::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void RunStatusChecker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void RunStatusChecker::Loop() {
+  std::unique_lock lock(mu_);
+  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
+    lock.unlock();
+    Poll();
+    lock.lock();
+  }
+}
+
+void RunStatusChecker::Poll() {
+  service::RunQuery query;
+  query.set_protocol_version(kProtocolVersion);
+  query.set_run_id(run_id_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + options_.interval +
+                       std::chrono::seconds(5));
+  service::StopStatusResponse response;
+  grpc::Status status = connection_->stub().StopStatus(&context, query, &response);
+  if (!status.ok()) {
+    // The daemon's own troubles are the outbox's to report; polling just tries again.
+    debug_log_->Warning("run status: %s", status.error_message());
+    return;
+  }
+  if (response.backend_problem() != last_problem_) {
+    last_problem_ = response.backend_problem();
+    if (!last_problem_.empty()) {
+      console_->Warning(absl::StrCat("run ", run_id_, ": the local store is not keeping up: ",
+                                     last_problem_, " (the run's log has everything)"));
+    }
+  }
+  if (response.run_should_stop() && !stop_requested_.exchange(true)) OnStopRequested();
+}
+
+void RunStatusChecker::OnStopRequested() {
+  debug_log_->Info("run status: a stop was requested");
+  console_->Info(absl::StrCat("run ", run_id_, ": a stop was requested; stopping"));
+  if (options_.on_stop) {
+    options_.on_stop();
+  } else if (options_.interrupt) {
+    kill(getpid(), SIGINT);  // as Ctrl-C: programs that handle it stop cleanly
+  }
+}
+
+}  // namespace wandb::internal

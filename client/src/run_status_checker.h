@@ -1,0 +1,61 @@
+// Polls the daemon for the run's status on a background thread, as wandb's RunStatusChecker
+// does: whether someone asked the run to stop (`wandb-cpp stop`), and whether the daemon's
+// backend is in trouble. A stop request is acted on once: the flag is set, then the user's
+// callback runs, or, with none, the process gets SIGINT as if Ctrl-C had been pressed.
+#ifndef WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
+#define WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "client/src/console.h"
+#include "client/src/service_connection.h"
+#include "common/util/logger.h"
+
+namespace wandb::internal {
+
+class RunStatusChecker {
+ public:
+  struct Options {
+    std::chrono::milliseconds interval{2000};
+    std::function<void()> on_stop;  // runs on the checker's thread
+    bool interrupt = true;          // SIGINT when there is no on_stop
+  };
+
+  RunStatusChecker(std::shared_ptr<ServiceConnection> connection, std::string run_id,
+                   Options options, Console* console, Logger* debug_log);
+  ~RunStatusChecker();  // Stop()
+
+  void Start();
+  // Joins the thread. A callback running then is waited for.
+  void Stop();
+  bool stop_requested() const { return stop_requested_.load(); }
+
+ private:
+  void Loop();
+  void Poll();
+  void OnStopRequested();
+
+  std::shared_ptr<ServiceConnection> connection_;
+  const std::string run_id_;
+  Options options_;
+  Console* console_;
+  Logger* debug_log_;
+  std::atomic<bool> stop_requested_{false};
+  std::string last_problem_;  // the backend problem last reported; the thread's own
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace wandb::internal
+
+#endif  // WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_

@@ -1,0 +1,71 @@
+#include "cli/app.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "cli/output.h"
+#include "tests/unit/store/store_test_support.h"
+
+namespace wandb::cli {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome Run(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  int code = RunCommandLine(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("the command line lists its commands and exit codes in --help") {
+  Outcome help = Run({"--help"});
+  CHECK(help.code == kExitOk);
+  for (const char* command : {"status", "runs", "stop", "dump", "sync", "daemon"}) {
+    CHECK_THAT(help.out, Catch::Contains(command));
+  }
+  CHECK_THAT(help.out, Catch::Contains("Exit codes: 0 done; 1 failed"));
+  Outcome sync_help = Run({"sync", "--help"});
+  CHECK(sync_help.code == kExitOk);
+  CHECK_THAT(sync_help.out, Catch::Contains("--store"));
+  CHECK_THAT(sync_help.out, Catch::Contains("Exit codes"));
+}
+
+TEST_CASE("bad arguments are usage errors with exit code 2 and a message on stderr") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {},
+           {"nope"},
+           {"stop"},
+           {"stop", "a/b/c/d"},
+           {"sync"},
+           {"runs", "--project", "/p"},
+           {"status", "--timeout", "0"},
+           {"daemon"},
+           {"daemon", "start"},
+           {"dump"},
+       }) {
+    std::string joined;
+    for (const std::string& arg : args) joined += arg + " ";
+    INFO("wandb-cpp " << joined);
+    Outcome outcome = Run(args);
+    CHECK(outcome.code == kExitUsage);
+    CHECK(outcome.out.empty());
+    CHECK_FALSE(outcome.err.empty());
+  }
+}
+
+TEST_CASE("a failure is exit code 1 with the reason on stderr") {
+  store::testing::TempDir dir;
+  Outcome stop = Run({"stop", "abc", "--store", dir.File("none")});
+  CHECK(stop.code == kExitFailure);
+  CHECK_THAT(stop.err, Catch::StartsWith("wandb-cpp stop: no run 'abc': there is no local store"));
+  Outcome dump = Run({"dump", dir.path()});  // a directory, not a log
+  CHECK(dump.code == kExitUsage);
+}
+
+}  // namespace wandb::cli
