@@ -26,6 +26,13 @@ struct BackendHistoryRow {
   std::string row_json;
 };
 
+// One sample of the run's system metrics: its items as a JSON object under wandb's
+// "system." names.
+struct BackendStatsRow {
+  absl::Time timestamp;
+  std::string row_json;
+};
+
 // How a run ended, for the backend's run state.
 enum class RunOutcome { kFinished, kCrashed, kStopped };
 
@@ -59,6 +66,8 @@ class Backend {
   virtual absl::Status SetSummary(absl::string_view summary_json) = 0;
   // Rows already stored (a replay after a crash) are skipped.
   virtual absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) = 0;
+  // The system-metric samples of the run's StatsRecords (already stored ones are skipped).
+  virtual absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) = 0;
   // How far into the transaction log the backend has everything, so a later daemon can
   // replay the rest after a crash.
   virtual absl::Status SetLogOffset(uint64_t offset) = 0;
@@ -78,6 +87,9 @@ class OfflineBackend final : public Backend {
   absl::Status UpdateConfig(absl::string_view) override { return absl::OkStatus(); }
   absl::Status SetSummary(absl::string_view) override { return absl::OkStatus(); }
   absl::Status AppendHistory(absl::Span<const BackendHistoryRow>) override {
+    return absl::OkStatus();
+  }
+  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow>) override {
     return absl::OkStatus();
   }
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }

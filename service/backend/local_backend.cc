@@ -66,6 +66,13 @@ absl::Status LocalBackend::AppendHistory(absl::Span<const BackendHistoryRow> row
   return store_->AppendHistory(run_, rows_).status();
 }
 
+absl::Status LocalBackend::AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) {
+  std::vector<store::SystemMetricsRow> stored;
+  stored.reserve(rows.size());
+  for (const BackendStatsRow& row : rows) stored.push_back({row.timestamp, row.row_json});
+  return store_->AppendSystemMetrics(run_, stored).status();
+}
+
 absl::Status LocalBackend::SetLogOffset(uint64_t offset) {
   return store_->SetLogPosition(run_, run_dir_, offset);
 }

@@ -32,6 +32,9 @@ class SnapshotBackend final : public Backend {
     }
     return absl::OkStatus();
   }
+  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow>) override {
+    return absl::OkStatus();
+  }
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload&) override {
     return FileUploadResult{};

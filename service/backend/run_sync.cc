@@ -149,6 +149,11 @@ class EarlierPartBackend final : public Backend {
     rows_added_ += *added;
     return absl::OkStatus();
   }
+  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) override {
+    std::vector<store::SystemMetricsRow> stored;
+    for (const BackendStatsRow& row : rows) stored.push_back({row.timestamp, row.row_json});
+    return store_->AppendSystemMetrics(key_, stored).status();
+  }
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override {
     // A file the later part has is the later part's: only a missing one is added.

@@ -65,6 +65,12 @@ CREATE TABLE history (
   row  TEXT NOT NULL,
   PRIMARY KEY (run, step)
 );
+CREATE TABLE system_metrics (
+  run       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  timestamp REAL NOT NULL,
+  row       TEXT NOT NULL,
+  PRIMARY KEY (run, timestamp)
+);
 CREATE TABLE file_versions (
   run        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   path       TEXT NOT NULL,
@@ -511,6 +517,49 @@ absl::StatusOr<int> LocalStore::AppendHistory(const RunKey& run,
       });
   if (!status.ok()) return status;
   return added;
+}
+
+absl::StatusOr<int> LocalStore::AppendSystemMetrics(const RunKey& run,
+                                                    absl::Span<const SystemMetricsRow> rows) {
+  int added = 0;
+  absl::Status status = WithRun(
+      run, Transaction::Mode::kImmediate, "cannot append system metrics to run",
+      [&](Database& db, int64_t run_row) {
+        if (rows.empty()) return absl::OkStatus();
+        absl::StatusOr<Statement> insert = db.Prepare(
+            "INSERT OR IGNORE INTO system_metrics (run, timestamp, row) VALUES (?1, ?2, ?3)");
+        if (!insert.ok()) return insert.status();
+        for (const SystemMetricsRow& row : rows) {
+          absl::Status status = insert->Reset();
+          if (status.ok()) status = insert->BindAll(run_row, ToDb(row.timestamp), row.row_json);
+          if (status.ok()) status = insert->Run();
+          if (!status.ok()) return status;
+          added += static_cast<int>(db.changes());
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return added;
+}
+
+absl::StatusOr<std::vector<SystemMetricsRow>> LocalStore::SystemMetrics(const RunKey& run) {
+  std::vector<SystemMetricsRow> rows;
+  absl::Status status =
+      WithRun(run, Transaction::Mode::kDeferred, "cannot read the system metrics of run",
+              [&](Database& db, int64_t run_row) {
+                absl::StatusOr<Statement> select = db.Prepare(
+                    "SELECT timestamp, row FROM system_metrics WHERE run = ?1 ORDER BY timestamp");
+                if (!select.ok()) return select.status();
+                if (absl::Status s = select->BindAll(run_row); !s.ok()) return s;
+                for (;;) {
+                  absl::StatusOr<bool> more = select->Step();
+                  if (!more.ok()) return more.status();
+                  if (!*more) return absl::OkStatus();
+                  rows.push_back({FromDb(select->ColumnDouble(0)), select->ColumnText(1)});
+                }
+              });
+  if (!status.ok()) return status;
+  return rows;
 }
 
 absl::Status LocalStore::FinishRun(const RunKey& run, int exit_code, RunState state,

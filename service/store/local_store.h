@@ -95,6 +95,12 @@ struct HistoryRow {
   std::string row_json;
 };
 
+// One sample of the run's system metrics (issue 5's sampler): {"system.cpu": 12.5, ...}.
+struct SystemMetricsRow {
+  absl::Time timestamp;
+  std::string row_json;
+};
+
 enum class UpsertOutcome { kCreated, kUpdated };
 
 struct PutFileResult {
@@ -147,6 +153,11 @@ class LocalStore {
   // correct and cheaper than a delete plus insert. Returns how many rows were new.
   absl::StatusOr<int> AppendHistory(const RunKey& run, absl::Span<const HistoryRow> rows);
   absl::Status SetLogPosition(const RunKey& run, absl::string_view run_dir, uint64_t log_offset);
+  // Stores samples in one transaction; a sample already stored (same run and timestamp, as a
+  // replay after a crash sends again) is skipped. Returns how many were new.
+  absl::StatusOr<int> AppendSystemMetrics(const RunKey& run,
+                                          absl::Span<const SystemMetricsRow> rows);
+  absl::StatusOr<std::vector<SystemMetricsRow>> SystemMetrics(const RunKey& run);
   // Ends the run: `state` must not be kRunning.
   absl::Status FinishRun(const RunKey& run, int exit_code, RunState state, absl::Duration runtime);
 

@@ -46,11 +46,16 @@ absl::Status LogReplayer::CatchUp() {
   }
   if (status.ok()) status = Commit((*reader)->good_offset());
   rows_used_ = 0;  // after a failure the records are read again from offset_
+  stats_.clear();
   return status;
 }
 
 absl::Status LogReplayer::Commit(uint64_t offset) {
   absl::Status status = SendHistory();
+  if (status.ok() && !stats_.empty()) {
+    status = backend_->AppendSystemMetrics(stats_);
+    if (status.ok()) stats_.clear();
+  }
   if (status.ok() && config_dirty_) {
     status = backend_->UpdateConfig(json::Encode(config_.values()));
     if (status.ok()) config_dirty_ = false;
@@ -104,6 +109,9 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
     case records::Record::kFiles:
       if (on_files_) on_files_(record.files());
       return absl::OkStatus();
+    case records::Record::kStats:
+      AddStatsRow(record.stats());
+      return absl::OkStatus();
     case records::Record::kExit:
       exit_code_ = record.exit().exit_code();
       exit_runtime_ = record.exit().runtime();
@@ -121,6 +129,22 @@ void LogReplayer::AddHistoryRow(const history_wire::PartialHistoryView& row) {
   summary_.SetRow(row.items);
   summary_dirty_ = true;
   ++history_rows_;
+}
+
+void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
+  BackendStatsRow row;
+  row.timestamp = absl::FromUnixSeconds(stats.timestamp().seconds()) +
+                  absl::Nanoseconds(stats.timestamp().nanos());
+  row.row_json.push_back('{');
+  for (int i = 0; i < stats.item_size(); ++i) {
+    if (i > 0) row.row_json.append(", ");
+    // wandb names system metrics "system.<key>" wherever it shows them.
+    json::AppendQuoted(absl::StrCat("system.", stats.item(i).key()), &row.row_json);
+    row.row_json.append(": ");
+    row.row_json.append(stats.item(i).value_json());
+  }
+  row.row_json.push_back('}');
+  stats_.push_back(std::move(row));
 }
 
 absl::Status LogReplayer::SendHistory() {

@@ -54,6 +54,7 @@ class LogReplayer {
   absl::Status Apply(const std::string& record);
   absl::Status ApplyMessage(const records::Record& record);
   void AddHistoryRow(const history_wire::PartialHistoryView& row);
+  void AddStatsRow(const records::StatsRecord& stats);
   absl::Status SendHistory();
 
   const std::string log_path_;
@@ -68,6 +69,7 @@ class LogReplayer {
   bool summary_dirty_ = false;
   std::vector<BackendHistoryRow> rows_;
   size_t rows_used_ = 0;
+  std::vector<BackendStatsRow> stats_;
   history_wire::PartialHistoryView view_;
   std::optional<int> exit_code_;
   std::optional<int> exit_runtime_;

@@ -835,3 +835,26 @@ TEST_CASE("store/LocalStore: after a writer is killed with SIGKILL the store hol
 
 }  // namespace
 }  // namespace wandb::store
+
+namespace wandb::store {
+
+TEST_CASE("store/LocalStore: system metric samples are stored once each, in time order",
+          "[store][local_store]") {
+  TempDir tmp;
+  std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
+  RunRow run = MakeRun("alice", "mnist", "stats1");
+  Upsert(*store, run);
+  std::vector<SystemMetricsRow> rows = {{absl::FromUnixSeconds(200), R"({"system.cpu": 20.5})"},
+                                        {absl::FromUnixSeconds(100), R"({"system.cpu": 10.0})"}};
+  CHECK(store->AppendSystemMetrics(run.key, rows).value_or(-1) == 2);
+  // A replay sends the same samples again: nothing is stored twice.
+  CHECK(store->AppendSystemMetrics(run.key, rows).value_or(-1) == 0);
+  absl::StatusOr<std::vector<SystemMetricsRow>> stored = store->SystemMetrics(run.key);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->size() == 2);
+  CHECK((*stored)[0].timestamp == absl::FromUnixSeconds(100));
+  CHECK((*stored)[1].row_json == R"({"system.cpu": 20.5})");
+  CHECK_FALSE(store->AppendSystemMetrics(RunKey{"a", "b", "missing"}, rows).ok());
+}
+
+}  // namespace wandb::store
