@@ -8,7 +8,9 @@ absl::Time StartTime(const records::RunRecord& run) {
          absl::Nanoseconds(run.start_time().nanos());
 }
 
-store::FilePolicy PolicyOf(records::FilesItem::PolicyType policy) {
+}  // namespace
+
+store::FilePolicy StoreFilePolicy(records::FilesItem::PolicyType policy) {
   switch (policy) {
     case records::FilesItem::NOW:
       return store::FilePolicy::kNow;
@@ -19,7 +21,7 @@ store::FilePolicy PolicyOf(records::FilesItem::PolicyType policy) {
   }
 }
 
-store::RunState StateOf(RunOutcome outcome) {
+store::RunState StoreRunState(RunOutcome outcome) {
   switch (outcome) {
     case RunOutcome::kFinished:
       return store::RunState::kFinished;
@@ -30,8 +32,6 @@ store::RunState StateOf(RunOutcome outcome) {
   }
   return store::RunState::kCrashed;
 }
-
-}  // namespace
 
 absl::Status LocalBackend::UpsertRun(const records::RunRecord& run, absl::string_view run_dir) {
   store::RunRow row;
@@ -79,7 +79,7 @@ absl::Status LocalBackend::SetLogOffset(uint64_t offset) {
 
 absl::StatusOr<FileUploadResult> LocalBackend::UploadFile(const FileUpload& file) {
   absl::StatusOr<store::PutFileResult> put =
-      store_->PutFile(run_, file.name, file.source_path, PolicyOf(file.policy));
+      store_->PutFile(run_, file.name, file.source_path, StoreFilePolicy(file.policy));
   if (!put.ok()) return put.status();
   return FileUploadResult{put->size, put->unchanged};
 }
@@ -87,7 +87,7 @@ absl::StatusOr<FileUploadResult> LocalBackend::UploadFile(const FileUpload& file
 absl::StatusOr<bool> LocalBackend::StopRequested() { return store_->StopRequested(run_); }
 
 absl::Status LocalBackend::FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) {
-  return store_->FinishRun(run_, exit_code, StateOf(outcome), runtime);
+  return store_->FinishRun(run_, exit_code, StoreRunState(outcome), runtime);
 }
 
 }  // namespace wandb::service

@@ -11,6 +11,10 @@
 
 namespace wandb::service {
 
+// The store's names for a save policy and for how a run ended.
+store::FilePolicy StoreFilePolicy(records::FilesItem::PolicyType policy);
+store::RunState StoreRunState(RunOutcome outcome);
+
 class LocalBackend final : public Backend {
  public:
   LocalBackend(std::shared_ptr<store::LocalStore> store, store::RunKey run,

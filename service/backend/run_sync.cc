@@ -91,36 +91,12 @@ bool HeldByADaemon(const std::string& run_dir) {
   return absl::IsUnavailable(FileLock::TryAcquire(run_dir + "/logs/run.lock").status());
 }
 
-records::FilesItem::PolicyType ToProto(files::Policy policy) {
-  switch (policy) {
-    case files::Policy::kNow:
-      return records::FilesItem::NOW;
-    case files::Policy::kLive:
-      return records::FilesItem::LIVE;
-    case files::Policy::kEnd:
-      break;
-  }
-  return records::FilesItem::END;
-}
-
 // As the daemon records a run's end: 0 is a clean finish, 255 the exit code wandb-cpp writes
 // only for a run stopped by request, anything else a failure.
 RunOutcome OutcomeOf(int exit_code) {
   if (exit_code == 0) return RunOutcome::kFinished;
   if (exit_code == kStoppedExitCode) return RunOutcome::kStopped;
   return RunOutcome::kCrashed;
-}
-
-store::RunState StateOf(RunOutcome outcome) {
-  switch (outcome) {
-    case RunOutcome::kFinished:
-      return store::RunState::kFinished;
-    case RunOutcome::kStopped:
-      return store::RunState::kStopped;
-    case RunOutcome::kCrashed:
-      break;
-  }
-  return store::RunState::kCrashed;
 }
 
 // An earlier part of a resumed run: the store gets the rows and files it lacks, and nothing
@@ -161,7 +137,7 @@ class EarlierPartBackend final : public Backend {
     if (latest.ok()) return FileUploadResult{0, /*unchanged=*/true};
     if (!absl::IsNotFound(latest.status())) return latest.status();
     absl::StatusOr<store::PutFileResult> put =
-        store_->PutFile(key_, file.name, file.source_path, PolicyOf(file.policy));
+        store_->PutFile(key_, file.name, file.source_path, StoreFilePolicy(file.policy));
     if (!put.ok()) return put.status();
     return FileUploadResult{put->size, put->unchanged};
   }
@@ -169,17 +145,6 @@ class EarlierPartBackend final : public Backend {
   absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
 
  private:
-  static store::FilePolicy PolicyOf(records::FilesItem::PolicyType policy) {
-    switch (policy) {
-      case records::FilesItem::NOW:
-        return store::FilePolicy::kNow;
-      case records::FilesItem::LIVE:
-        return store::FilePolicy::kLive;
-      default:
-        return store::FilePolicy::kEnd;
-    }
-  }
-
   std::shared_ptr<store::LocalStore> store_;
   const store::RunKey key_;
   std::vector<store::HistoryRow> rows_;  // reused from call to call
@@ -203,7 +168,7 @@ void StoreFiles(const std::string& files_dir, const std::vector<records::FilesRe
   for (const files::UploadTask& task : policies.FilesToUploadAtFinish()) {
     if (absl::StrContains(task.save_name, ".wandb")) continue;
     absl::StatusOr<FileUploadResult> stored =
-        backend.UploadFile({task.save_name, task.source_path, ToProto(task.policy)});
+        backend.UploadFile({task.save_name, task.source_path, files::PolicyToProto(task.policy)});
     if (!stored.ok()) {
       ++result->files_failed;
       result->warnings.push_back(
@@ -380,7 +345,7 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
         kSyncNoExitCode));
   }
   RunOutcome outcome = OutcomeOf(result.exit_code);
-  result.state = StateOf(outcome);
+  result.state = StoreRunState(outcome);
   double last_runtime = 0;
   if (replayer.exit_runtime().has_value()) {
     result.runtime = absl::Seconds(*replayer.exit_runtime());

@@ -48,6 +48,18 @@ Policy PolicyFromProto(records::FilesItem::PolicyType policy) {
   }
 }
 
+records::FilesItem::PolicyType PolicyToProto(Policy policy) {
+  switch (policy) {
+    case Policy::kNow:
+      return records::FilesItem::NOW;
+    case Policy::kLive:
+      return records::FilesItem::LIVE;
+    case Policy::kEnd:
+      break;
+  }
+  return records::FilesItem::END;
+}
+
 SavePolicies::SavePolicies(std::string files_dir, Options options)
     : files_dir_(std::move(files_dir)),
       options_(std::move(options)),

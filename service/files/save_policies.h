@@ -39,6 +39,7 @@ struct SavePoliciesOptions {
 };
 
 Policy PolicyFromProto(records::FilesItem::PolicyType policy);
+records::FilesItem::PolicyType PolicyToProto(Policy policy);
 
 class SavePolicies {
  public:

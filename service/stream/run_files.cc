@@ -1,22 +1,6 @@
 #include "service/stream/run_files.h"
 
 namespace wandb::service {
-namespace {
-
-records::FilesItem::PolicyType ToProto(files::Policy policy) {
-  switch (policy) {
-    case files::Policy::kNow:
-      return records::FilesItem::NOW;
-    case files::Policy::kLive:
-      return records::FilesItem::LIVE;
-    case files::Policy::kEnd:
-      break;
-  }
-  return records::FilesItem::END;
-}
-
-}  // namespace
-
 RunFiles::RunFiles(std::string files_dir, Backend* backend, Logger* log)
     : backend_(backend),
       log_(log),
@@ -93,8 +77,8 @@ void RunFiles::Enqueue(files::UploadTask task) {
 }
 
 absl::StatusOr<files::UploadOutcome> RunFiles::Upload(const files::UploadTask& task) const {
-  absl::StatusOr<FileUploadResult> result =
-      backend_->UploadFile(FileUpload{task.save_name, task.source_path, ToProto(task.policy)});
+  absl::StatusOr<FileUploadResult> result = backend_->UploadFile(
+      FileUpload{task.save_name, task.source_path, files::PolicyToProto(task.policy)});
   if (!result.ok()) return result.status();
   return files::UploadOutcome{result->bytes, result->unchanged};
 }
