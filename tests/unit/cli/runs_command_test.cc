@@ -57,7 +57,7 @@ TEST_CASE("runs reads the store it is pointed at, and never makes one") {
   TempDir dir;
   std::string store_dir = dir.path() + "/store";
   std::ostringstream out, err;
-  CHECK(RunRuns({.store_dir = store_dir}, out, err) == kExitOk);
+  CHECK(RunRuns({.project = "", .store_dir = store_dir}, out, err) == kExitOk);
   CHECK_THAT(out.str(), Catch::StartsWith("no runs: there is no local store in " + store_dir));
   CHECK_FALSE(std::filesystem::exists(store_dir));
 
