@@ -8,16 +8,11 @@
 #include <sstream>
 
 #include "common/txlog/log_writer.h"
+#include "tests/support/temp_dir.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::cli {
 namespace {
-
-std::string TempPath() {
-  char tmpl[] = "/tmp/dump-test-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  return std::string(tmpl) + "/run-x.wandb";
-}
 
 void WriteLog(const std::string& path, int rows) {
   auto writer = txlog::LogWriter::Create(path);
@@ -38,7 +33,8 @@ void WriteLog(const std::string& path, int rows) {
 }  // namespace
 
 TEST_CASE("dump prints one JSON line per record") {
-  std::string path = TempPath();
+  wandb::testing::TempDir dir("dump_test");
+  std::string path = dir.File("run-x.wandb");
   WriteLog(path, 2);
   std::ostringstream out, err;
   CHECK(RunDump({path}, out, err) == 0);
@@ -50,7 +46,8 @@ TEST_CASE("dump prints one JSON line per record") {
 }
 
 TEST_CASE("dump prints what precedes a truncated tail and says where it stopped") {
-  std::string path = TempPath();
+  wandb::testing::TempDir dir("dump_test");
+  std::string path = dir.File("run-x.wandb");
   WriteLog(path, 3);
   REQUIRE(truncate(path.c_str(), std::filesystem::file_size(path) - 2) == 0);
   std::ostringstream out, err;
@@ -61,7 +58,8 @@ TEST_CASE("dump prints what precedes a truncated tail and says where it stopped"
 }
 
 TEST_CASE("dump fails on a file that is not a transaction log") {
-  std::string path = TempPath();
+  wandb::testing::TempDir dir("dump_test");
+  std::string path = dir.File("run-x.wandb");
   std::ofstream(path) << "not a log at all";
   std::ostringstream out, err;
   CHECK(RunDump({path}, out, err) == 1);

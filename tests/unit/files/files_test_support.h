@@ -17,32 +17,14 @@
 #include <thread>
 
 #include "absl/time/time.h"
+#include "tests/support/temp_dir.h"
 
 namespace wandb::files::testing {
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/wandb_files_test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::wandb::testing::TempDir;
 
 inline void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  REQUIRE(out.good());
+  ::wandb::testing::WriteBytes(path, bytes);
 }
 
 inline void AppendFile(const std::string& path, const std::string& bytes) {

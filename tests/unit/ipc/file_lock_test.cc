@@ -11,26 +11,12 @@
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "tests/support/temp_dir.h"
 
 namespace wandb {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/file_lock_test.XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::wandb::testing::TempDir;
 
 void RequireHeld(const std::string& path) {
   absl::StatusOr<FileLock> again = FileLock::TryAcquire(path);

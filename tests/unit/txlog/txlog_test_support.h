@@ -13,6 +13,8 @@
 #include <iterator>
 #include <string>
 
+#include "tests/support/temp_dir.h"
+
 namespace wandb::txlog::testing {
 
 constexpr size_t kBlock = 32768;
@@ -21,25 +23,8 @@ constexpr size_t kRoom = kBlock - kHeader;  // payload bytes in a chunk that fil
 constexpr uint8_t kFull = 1, kFirst = 2, kMiddle = 3, kLast = 4;
 inline const std::string kFileHeader("\x3a\x57\x26\x42\xe1\xbe\x00", 7);
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "txlog_test.XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using ::wandb::testing::ReadBytes;
+using ::wandb::testing::TempDir;
 
 }  // namespace wandb::txlog::testing
 
