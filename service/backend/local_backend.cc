@@ -1,5 +1,7 @@
 #include "service/backend/local_backend.h"
 
+#include "service/files/save_policies.h"
+
 namespace wandb::service {
 namespace {
 
@@ -9,17 +11,6 @@ absl::Time StartTime(const records::RunRecord& run) {
 }
 
 }  // namespace
-
-store::FilePolicy StoreFilePolicy(records::FilesItem::PolicyType policy) {
-  switch (policy) {
-    case records::FilesItem::NOW:
-      return store::FilePolicy::kNow;
-    case records::FilesItem::LIVE:
-      return store::FilePolicy::kLive;
-    default:
-      return store::FilePolicy::kEnd;
-  }
-}
 
 store::RunState StoreRunState(RunOutcome outcome) {
   switch (outcome) {
@@ -79,7 +70,7 @@ absl::Status LocalBackend::SetLogOffset(uint64_t offset) {
 
 absl::StatusOr<FileUploadResult> LocalBackend::UploadFile(const FileUpload& file) {
   absl::StatusOr<store::PutFileResult> put =
-      store_->PutFile(run_, file.name, file.source_path, StoreFilePolicy(file.policy));
+      store_->PutFile(run_, file.name, file.source_path, files::PolicyFromProto(file.policy));
   if (!put.ok()) return put.status();
   return FileUploadResult{put->size, put->unchanged};
 }

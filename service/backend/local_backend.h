@@ -11,8 +11,7 @@
 
 namespace wandb::service {
 
-// The store's names for a save policy and for how a run ended.
-store::FilePolicy StoreFilePolicy(records::FilesItem::PolicyType policy);
+// The store's name for how a run ended.
 store::RunState StoreRunState(RunOutcome outcome);
 
 class LocalBackend final : public Backend {

@@ -137,7 +137,7 @@ class EarlierPartBackend final : public Backend {
     if (latest.ok()) return FileUploadResult{0, /*unchanged=*/true};
     if (!absl::IsNotFound(latest.status())) return latest.status();
     absl::StatusOr<store::PutFileResult> put =
-        store_->PutFile(key_, file.name, file.source_path, StoreFilePolicy(file.policy));
+        store_->PutFile(key_, file.name, file.source_path, files::PolicyFromProto(file.policy));
     if (!put.ok()) return put.status();
     return FileUploadResult{put->size, put->unchanged};
   }

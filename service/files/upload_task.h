@@ -8,24 +8,14 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "service/store/local_store.h"
 
 namespace wandb::files {
 
 // wandb's save policies: `now` uploads once per save() call, `live` on change (throttled by
-// LivePolicy), `end` only when the run finishes.
-enum class Policy { kNow, kLive, kEnd };
-
-inline absl::string_view PolicyName(Policy policy) {
-  switch (policy) {
-    case Policy::kNow:
-      return "now";
-    case Policy::kLive:
-      return "live";
-    case Policy::kEnd:
-      return "end";
-  }
-  return "end";
-}
+// LivePolicy), `end` only when the run finishes. The store keeps each file version's policy
+// under the same names (store::FilePolicyName).
+using Policy = store::FilePolicy;
 
 // What wandb compares to decide whether a file changed: its size and modification time
 // (through symlinks: the version of the file a symlink points to).
