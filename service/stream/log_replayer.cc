@@ -92,7 +92,6 @@ absl::Status LogReplayer::Apply(const std::string& record) {
 absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
   switch (record.record_type_case()) {
     case records::Record::kRun:
-      run_seen_ = true;
       // The run's initial config (and a resumed run's summary) travel in its RunRecord.
       if (absl::Status s = config_.Apply(record.run().config()); !s.ok()) return s;
       if (absl::Status s = summary_.Apply(record.run().summary()); !s.ok()) return s;
@@ -128,7 +127,6 @@ void LogReplayer::AddHistoryRow(const history_wire::PartialHistoryView& row) {
   RowJson(row, &out.row_json);
   summary_.SetRow(row.items);
   summary_dirty_ = true;
-  ++history_rows_;
 }
 
 void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {

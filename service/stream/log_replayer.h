@@ -1,7 +1,7 @@
 // Turns a run's transaction log into backend calls: the run, its config, summary and history,
 // and the files it saved. The sender runs one on the live log, reading on from where it
-// stopped each time the writer has appended; after a daemon crash, a later daemon runs one
-// from the offset the backend last confirmed (`wandb-cpp sync` is the same from offset 0).
+// stopped each time the writer has appended. After a daemon crash a later daemon runs one over
+// the whole log (rows the backend has are skipped), and `wandb-cpp sync` does the same.
 //
 // Everything the backend gets is derived from the log alone, so a replay gives the backend
 // what the live run would have: config and summary are rebuilt from their records and from
@@ -38,13 +38,9 @@ class LogReplayer {
   // Sends the whole summary when it changed since the last time.
   absl::Status SendSummary();
 
-  uint64_t offset() const { return offset_; }
-  void set_offset(uint64_t offset) { offset_ = offset; }
   // From the exit record, once read.
   std::optional<int> exit_code() const { return exit_code_; }
   std::optional<int> exit_runtime() const { return exit_runtime_; }
-  bool run_seen() const { return run_seen_; }
-  int64_t history_rows() const { return history_rows_; }
 
  private:
   static constexpr size_t kRowsPerSend = 4096;
@@ -73,8 +69,6 @@ class LogReplayer {
   history_wire::PartialHistoryView view_;
   std::optional<int> exit_code_;
   std::optional<int> exit_runtime_;
-  bool run_seen_ = false;
-  int64_t history_rows_ = 0;
 };
 
 }  // namespace wandb::service
