@@ -133,6 +133,11 @@ TEST_CASE(
                       Catch::Contains("no-such-run"));
     CHECK_THROWS_AS(restore("../escape.pt", {.run_path = "source1"}), std::invalid_argument);
     CHECK_THROWS_AS(restore("/etc/passwd", {.run_path = "source1"}), std::invalid_argument);
+    CHECK_THROWS_AS(restore("", {.run_path = "source1"}), std::invalid_argument);
+  }
+  SECTION("without a run, run_path is required") {
+    second.finish();
+    CHECK_THROWS_WITH(restore("model.pt"), Catch::Contains("run_path"));
   }
   second.finish();
 }

@@ -438,3 +438,52 @@ TEST_CASE("ResolveSettings: store_dir, WANDB_CPP_STORE_DIR, then XDG_DATA_HOME a
 }
 
 }  // namespace wandb::internal
+
+namespace wandb::internal {
+
+TEST_CASE("ResolveSettings: resume values, as wandb reads them", "[settings]") {
+  auto resolve = [](const std::string& resume) {
+    Settings s;
+    s.id = "given1";
+    s.resume = resume;
+    return MustResolve(s);
+  };
+  CHECK(resolve("allow").resume == ResumeMode::kAllow);
+  CHECK(resolve("MUST").resume == ResumeMode::kMust);
+  CHECK(resolve("never").resume == ResumeMode::kNever);
+  CHECK(resolve("false").resume == ResumeMode::kNone);
+  CHECK(resolve("").resume == ResumeMode::kNone);
+  // Any other value is the id of the run to continue if it exists.
+  ResolvedSettings by_id = resolve("other-run");
+  CHECK(by_id.resume == ResumeMode::kAllow);
+  CHECK(by_id.run_id == "other-run");
+  // auto (or true) keeps the run in wandb/wandb-resume.json under the run root.
+  ResolvedSettings automatic = resolve("true");
+  CHECK(automatic.resume == ResumeMode::kAllow);
+  CHECK(automatic.resume_file == automatic.root_dir + "/wandb/wandb-resume.json");
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_RESUME", "must"}})).resume == ResumeMode::kMust);
+  // A run id taken from resume is checked like any other.
+  Settings bad;
+  bad.resume = "not/an id";
+  CHECK_THAT(ResolveError(bad), Catch::Contains("not/an id"));
+}
+
+TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
+  ResolvedSettings defaults = MustResolve({});
+  CHECK(defaults.stop_poll_interval == std::chrono::seconds(2));
+  CHECK(defaults.durability == Durability::os);
+  CHECK(defaults.interrupt_on_stop);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_STOP_POLL_INTERVAL", "0.25"}})).stop_poll_interval ==
+        std::chrono::milliseconds(250));
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_DURABILITY", "FSYNC"}})).durability ==
+        Durability::fsync);
+  Settings zero;
+  zero.stop_poll_interval = std::chrono::milliseconds(0);
+  CHECK(ResolveError(zero) == "stop_poll_interval must be positive, not 0 ms");
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CPP_STOP_POLL_INTERVAL", "soon"}})) ==
+        "WANDB_CPP_STOP_POLL_INTERVAL='soon' is not a positive number of seconds");
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CPP_DURABILITY", "maybe"}})) ==
+        "WANDB_CPP_DURABILITY='maybe' is not a durability; use os or fsync");
+}
+
+}  // namespace wandb::internal
