@@ -77,10 +77,11 @@ class Backend {
   virtual absl::Status FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) = 0;
 };
 
-// Offline mode: the transaction log is the whole record; nothing is sent anywhere.
-class OfflineBackend final : public Backend {
+// Takes everything and keeps nothing: offline mode's backend, and the base of backends that
+// want only part of a run (they override what they keep).
+class DiscardingBackend : public Backend {
  public:
-  bool wants_data() const override { return false; }
+  bool wants_data() const override { return true; }
   absl::Status UpsertRun(const records::RunRecord&, absl::string_view) override {
     return absl::OkStatus();
   }
@@ -98,6 +99,13 @@ class OfflineBackend final : public Backend {
   }
   absl::StatusOr<bool> StopRequested() override { return false; }
   absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
+};
+
+// Offline mode: the transaction log is the whole record; nothing is sent anywhere, so the
+// stream never reads its log back.
+class OfflineBackend final : public DiscardingBackend {
+ public:
+  bool wants_data() const override { return false; }
 };
 
 }  // namespace wandb::service

@@ -12,12 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Takes what a replay of an earlier run directory's log gives a backend, and keeps the end.
-class SnapshotBackend final : public Backend {
+class SnapshotBackend final : public DiscardingBackend {
  public:
-  bool wants_data() const override { return true; }
-  absl::Status UpsertRun(const records::RunRecord&, absl::string_view) override {
-    return absl::OkStatus();
-  }
   absl::Status UpdateConfig(absl::string_view config_json) override {
     point.config_json = std::string(config_json);
     return absl::OkStatus();
@@ -32,15 +28,6 @@ class SnapshotBackend final : public Backend {
     }
     return absl::OkStatus();
   }
-  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow>) override {
-    return absl::OkStatus();
-  }
-  absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
-  absl::StatusOr<FileUploadResult> UploadFile(const FileUpload&) override {
-    return FileUploadResult{};
-  }
-  absl::StatusOr<bool> StopRequested() override { return false; }
-  absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
 
   ResumePoint point;
 };

@@ -101,19 +101,13 @@ RunOutcome OutcomeOf(int exit_code) {
 
 // An earlier part of a resumed run: the store gets the rows and files it lacks, and nothing
 // else; the run's description, config, summary and end stay as its later part left them.
-class EarlierPartBackend final : public Backend {
+class EarlierPartBackend final : public DiscardingBackend {
  public:
   EarlierPartBackend(std::shared_ptr<store::LocalStore> store, store::RunKey key)
       : store_(std::move(store)), key_(std::move(key)) {}
 
   int64_t rows_added() const { return rows_added_; }
 
-  bool wants_data() const override { return true; }
-  absl::Status UpsertRun(const records::RunRecord&, absl::string_view) override {
-    return absl::OkStatus();
-  }
-  absl::Status UpdateConfig(absl::string_view) override { return absl::OkStatus(); }
-  absl::Status SetSummary(absl::string_view) override { return absl::OkStatus(); }
   absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override {
     rows_.resize(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -130,7 +124,6 @@ class EarlierPartBackend final : public Backend {
     for (const BackendStatsRow& row : rows) stored.push_back({row.timestamp, row.row_json});
     return store_->AppendSystemMetrics(key_, stored).status();
   }
-  absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override {
     // A file the later part has is the later part's: only a missing one is added.
     absl::StatusOr<store::FileVersion> latest = store_->LatestFile(key_, file.name);
@@ -141,8 +134,6 @@ class EarlierPartBackend final : public Backend {
     if (!put.ok()) return put.status();
     return FileUploadResult{put->size, put->unchanged};
   }
-  absl::StatusOr<bool> StopRequested() override { return false; }
-  absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
 
  private:
   std::shared_ptr<store::LocalStore> store_;
