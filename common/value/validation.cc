@@ -78,6 +78,25 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
+std::string ReplaceInvalidUtf8(absl::string_view s) {
+  if (IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0;
+  while (i < s.size()) {
+    // The code point that starts here, kept when it is whole and valid.
+    size_t n = SequenceLength(static_cast<unsigned char>(s[i]));
+    if (n == 0 || i + n > s.size() || !IsValidUtf8(s.substr(i, n))) {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+      continue;
+    }
+    out.append(s.data() + i, n);
+    i += n;
+  }
+  return out;
+}
+
 absl::Status ValidateStep(int64_t step) {
   if (step < 0) return absl::InvalidArgumentError(absl::StrCat("step ", step, " is negative"));
   if (step > kMaxStep) {

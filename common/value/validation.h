@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -17,11 +18,18 @@ inline constexpr int kMaxDepth = 32;
 // wandb's file stream drops lines above ~10 MB; refuse such values where the user can see it.
 inline constexpr size_t kMaxStringBytes = 10 * 1000 * 1000 - 100 * 1000;
 
+// One console line (OutputRecord.line, its '\n' included): the client ends a line there, the
+// daemon cuts a longer one.
+inline constexpr size_t kMaxOutputLineBytes = 1 << 20;
+
 // History steps stay below 2^53 so that every step is exact as a JSON number (and +1 never
 // overflows).
 inline constexpr int64_t kMaxStep = (int64_t{1} << 53) - 1;
 
 bool IsValidUtf8(absl::string_view s);
+// `s` with every byte that is not part of a valid UTF-8 sequence replaced by U+FFFD, as
+// Python's errors="replace" does: text that must be UTF-8 keeps the rest of its bytes.
+std::string ReplaceInvalidUtf8(absl::string_view s);
 
 // A log() step: 0 <= step <= kMaxStep.
 absl::Status ValidateStep(int64_t step);

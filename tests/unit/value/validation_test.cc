@@ -89,6 +89,23 @@ TEST_CASE("IsValidUtf8 refuses malformed UTF-8", "[validation]") {
   }
 }
 
+TEST_CASE("ReplaceInvalidUtf8 keeps valid text and replaces each bad byte", "[validation]") {
+  CHECK(ReplaceInvalidUtf8("plain \xC3\xA9 text") == "plain \xC3\xA9 text");
+  CHECK(ReplaceInvalidUtf8("") == "");
+  CHECK(ReplaceInvalidUtf8("a\xFF"
+                           "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
+  CHECK(ReplaceInvalidUtf8("\xFF\xFE") == "\xEF\xBF\xBD\xEF\xBF\xBD");
+  // A cut sequence at the end, a lone continuation byte, a surrogate, an overlong form.
+  CHECK(ReplaceInvalidUtf8("ok\xE2\x82") == "ok\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(ReplaceInvalidUtf8("\x80z") == "\xEF\xBF\xBDz");
+  CHECK(Utf8(ReplaceInvalidUtf8("\xED\xA0\x80")));
+  CHECK(Utf8(ReplaceInvalidUtf8("\xC0\xAF")));
+  // A valid code point right after a bad byte survives.
+  CHECK(ReplaceInvalidUtf8("\xFF\xE2\x82\xAC") == "\xEF\xBF\xBD\xE2\x82\xAC");
+}
+
 TEST_CASE("ValidateKey accepts ordinary keys", "[validation]") {
   CHECK(ValidateKey("loss").ok());
   CHECK(ValidateKey("train/loss").ok());
