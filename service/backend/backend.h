@@ -33,6 +33,17 @@ struct BackendStatsRow {
   std::string row_json;
 };
 
+// One line of the run's console output (an OutputRecord), and where its record is in the
+// transaction log: a replay after a crash sends the line again from the same place, and the
+// backend keeps one copy.
+struct BackendConsoleLine {
+  std::string log;          // the name of the run directory the log is in
+  uint64_t log_offset = 0;  // where the line's record ends in that log
+  bool is_stderr = false;
+  absl::Time timestamp;
+  std::string line;  // without its '\n'
+};
+
 // How a run ended, for the backend's run state.
 enum class RunOutcome { kFinished, kCrashed, kStopped };
 
@@ -68,6 +79,8 @@ class Backend {
   virtual absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) = 0;
   // The system-metric samples of the run's StatsRecords (already stored ones are skipped).
   virtual absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) = 0;
+  // The run's console lines, in order (lines already stored are skipped).
+  virtual absl::Status AppendConsole(absl::Span<const BackendConsoleLine> lines) = 0;
   // How far into the transaction log the backend has everything, so a later daemon can
   // replay the rest after a crash.
   virtual absl::Status SetLogOffset(uint64_t offset) = 0;
@@ -91,6 +104,9 @@ class DiscardingBackend : public Backend {
     return absl::OkStatus();
   }
   absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow>) override {
+    return absl::OkStatus();
+  }
+  absl::Status AppendConsole(absl::Span<const BackendConsoleLine>) override {
     return absl::OkStatus();
   }
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }

@@ -64,6 +64,15 @@ absl::Status LocalBackend::AppendSystemMetrics(absl::Span<const BackendStatsRow>
   return store_->AppendSystemMetrics(run_, stored).status();
 }
 
+absl::Status LocalBackend::AppendConsole(absl::Span<const BackendConsoleLine> lines) {
+  std::vector<store::ConsoleLine> stored;
+  stored.reserve(lines.size());
+  for (const BackendConsoleLine& line : lines) {
+    stored.push_back({line.log, line.log_offset, line.is_stderr, line.timestamp, line.line});
+  }
+  return store_->AppendConsole(run_, stored).status();
+}
+
 absl::Status LocalBackend::SetLogOffset(uint64_t offset) {
   return store_->SetLogPosition(run_, run_dir_, offset);
 }

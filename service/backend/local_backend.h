@@ -26,6 +26,7 @@ class LocalBackend final : public Backend {
   absl::Status SetSummary(absl::string_view summary_json) override;
   absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override;
   absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) override;
+  absl::Status AppendConsole(absl::Span<const BackendConsoleLine> lines) override;
   absl::Status SetLogOffset(uint64_t offset) override;
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
   absl::StatusOr<bool> StopRequested() override;

@@ -101,6 +101,17 @@ struct SystemMetricsRow {
   std::string row_json;
 };
 
+// One line of a run's console output. A line is known by where its record is in the run's
+// transaction log (a resumed run has one log per run directory), so a line replayed after a
+// daemon crash is stored once.
+struct ConsoleLine {
+  std::string log;          // the name of the run directory the log is in
+  uint64_t log_offset = 0;  // where the line's record ends in that log
+  bool is_stderr = false;
+  absl::Time timestamp;
+  std::string line;  // without its '\n'
+};
+
 enum class UpsertOutcome { kCreated, kUpdated };
 
 struct PutFileResult {
@@ -123,7 +134,7 @@ struct FileVersion {
 
 class LocalStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   static constexpr int kBusyTimeoutMs = 5000;
 
   // Opens the store in `dir`, creating it (mode 0700) with store.db and blobs/ when missing,
@@ -158,6 +169,11 @@ class LocalStore {
   absl::StatusOr<int> AppendSystemMetrics(const RunKey& run,
                                           absl::Span<const SystemMetricsRow> rows);
   absl::StatusOr<std::vector<SystemMetricsRow>> SystemMetrics(const RunKey& run);
+  // Stores console lines in one transaction; a line already stored (same log and offset) is
+  // skipped. Returns how many were new.
+  absl::StatusOr<int> AppendConsole(const RunKey& run, absl::Span<const ConsoleLine> lines);
+  // The run's console lines in the order they were written.
+  absl::StatusOr<std::vector<ConsoleLine>> ConsoleLines(const RunKey& run);
   // Ends the run: `state` must not be kRunning.
   absl::Status FinishRun(const RunKey& run, int exit_code, RunState state, absl::Duration runtime);
 

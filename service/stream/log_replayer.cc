@@ -1,6 +1,7 @@
 #include "service/stream/log_replayer.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/txlog/log_reader.h"
 #include "common/value/json.h"
 
@@ -36,9 +37,12 @@ absl::Status LogReplayer::CatchUp() {
   std::string record;
   absl::Status status;
   while (status.ok() && (*reader)->Next(&record)) {
+    record_end_ = (*reader)->good_offset();
     status = Apply(record);
     // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
-    if (status.ok() && rows_used_ >= kRowsPerSend) status = Commit((*reader)->good_offset());
+    if (status.ok() && (rows_used_ >= kRowsPerSend || console_.size() >= kRowsPerSend)) {
+      status = Commit((*reader)->good_offset());
+    }
   }
   // A record cut off at the end is one the writer is still writing: the next call reads it.
   if (status.ok() && !(*reader)->status().ok() && !(*reader)->truncated()) {
@@ -47,6 +51,7 @@ absl::Status LogReplayer::CatchUp() {
   if (status.ok()) status = Commit((*reader)->good_offset());
   rows_used_ = 0;  // after a failure the records are read again from offset_
   stats_.clear();
+  console_.clear();
   return status;
 }
 
@@ -59,6 +64,10 @@ absl::Status LogReplayer::Commit(uint64_t offset) {
   if (status.ok() && config_dirty_) {
     status = backend_->UpdateConfig(json::Encode(config_.values()));
     if (status.ok()) config_dirty_ = false;
+  }
+  if (status.ok() && !console_.empty()) {
+    status = backend_->AppendConsole(console_);
+    if (status.ok()) console_.clear();
   }
   // The log's position is recorded only once what comes before it is sent.
   if (status.ok() && offset != offset_) {
@@ -111,6 +120,9 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
     case records::Record::kStats:
       AddStatsRow(record.stats());
       return absl::OkStatus();
+    case records::Record::kOutput:
+      AddConsoleLine(record.output());
+      return absl::OkStatus();
     case records::Record::kExit:
       exit_code_ = record.exit().exit_code();
       exit_runtime_ = record.exit().runtime();
@@ -143,6 +155,24 @@ void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
   }
   row.row_json.push_back('}');
   stats_.push_back(std::move(row));
+}
+
+void LogReplayer::AddConsoleLine(const records::OutputRecord& output) {
+  BackendConsoleLine line;
+  line.log = log_name_;
+  line.log_offset = record_end_;
+  line.is_stderr = output.output_type() == records::OutputRecord::STDERR;
+  line.timestamp = absl::FromUnixSeconds(output.timestamp().seconds()) +
+                   absl::Nanoseconds(output.timestamp().nanos());
+  line.line = output.line();
+  if (!line.line.empty() && line.line.back() == '\n') line.line.pop_back();
+  console_.push_back(std::move(line));
+}
+
+std::string LogReplayer::LogName(const std::string& run_dir) {
+  absl::string_view dir = absl::StripSuffix(run_dir, "/");
+  size_t slash = dir.rfind('/');
+  return std::string(slash == absl::string_view::npos ? dir : dir.substr(slash + 1));
 }
 
 absl::Status LogReplayer::SendHistory() {

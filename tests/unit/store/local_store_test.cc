@@ -142,7 +142,7 @@ TEST_CASE("store/LocalStore: a store with a newer schema is refused", "[store][l
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == absl::StatusCode::kFailedPrecondition);
   CHECK_THAT(std::string(store.status().message()),
-             Catch::Contains("has schema version 7; this wandb-cpp knows versions up to 1"));
+             Catch::Contains("has schema version 7; this wandb-cpp knows versions up to 2"));
 }
 
 TEST_CASE("store/LocalStore: Open on a file that is not a directory fails clearly",
@@ -855,6 +855,60 @@ TEST_CASE("store/LocalStore: system metric samples are stored once each, in time
   CHECK((*stored)[0].timestamp == absl::FromUnixSeconds(100));
   CHECK((*stored)[1].row_json == R"({"system.cpu": 20.5})");
   CHECK_FALSE(store->AppendSystemMetrics(RunKey{"a", "b", "missing"}, rows).ok());
+}
+
+TEST_CASE("store/LocalStore: console lines are stored once each, in the order written",
+          "[store][local_store]") {
+  TempDir tmp;
+  std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
+  RunRow run = MakeRun("alice", "mnist", "console1");
+  Upsert(*store, run);
+  absl::Time t = absl::FromUnixSeconds(1000);
+  std::vector<ConsoleLine> first = {{"run-a", 100, false, t, "epoch 1"},
+                                    {"run-a", 180, true, t, "warning: slow"},
+                                    {"run-a", 260, false, t, "epoch 1"}};  // the same text again
+  CHECK(store->AppendConsole(run.key, first).value_or(-1) == 3);
+  // A replay sends lines again, some of them with new ones after: each is stored once.
+  std::vector<ConsoleLine> replay = {{"run-a", 260, false, t, "epoch 1"},
+                                     {"run-a", 340, false, t + absl::Seconds(1), "epoch 2"}};
+  CHECK(store->AppendConsole(run.key, replay).value_or(-1) == 1);
+  // A resumed run's second log starts from offset 0 again, under its own name.
+  std::vector<ConsoleLine> resumed = {{"run-b", 100, false, t + absl::Seconds(9), "resumed"}};
+  CHECK(store->AppendConsole(run.key, resumed).value_or(-1) == 1);
+
+  absl::StatusOr<std::vector<ConsoleLine>> stored = store->ConsoleLines(run.key);
+  REQUIRE(stored.ok());
+  std::vector<std::string> lines;
+  for (const ConsoleLine& line : *stored) lines.push_back(line.line);
+  CHECK(lines ==
+        std::vector<std::string>{"epoch 1", "warning: slow", "epoch 1", "epoch 2", "resumed"});
+  CHECK((*stored)[1].is_stderr);
+  CHECK_FALSE((*stored)[0].is_stderr);
+  CHECK((*stored)[3].timestamp == t + absl::Seconds(1));
+  CHECK((*stored)[4].log == "run-b");
+  CHECK((*stored)[4].log_offset == 100);
+  CHECK_FALSE(store->AppendConsole(RunKey{"a", "b", "missing"}, first).ok());
+}
+
+TEST_CASE("store/LocalStore: a version 1 store gains the console table when opened",
+          "[store][local_store]") {
+  TempDir tmp;
+  RunRow run = MakeRun("alice", "mnist", "old1");
+  {
+    std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
+    Upsert(*store, run);
+  }
+  {
+    // As a wandb-cpp of schema 1 left it.
+    absl::StatusOr<Database> db = Database::Open(tmp.File("store.db"));
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("DROP TABLE console_lines; PRAGMA user_version = 1").ok());
+  }
+  std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
+  CHECK(store->SchemaVersion().value_or(-1) == 2);
+  std::vector<ConsoleLine> lines = {{"run-a", 100, false, absl::FromUnixSeconds(1), "hello"}};
+  CHECK(store->AppendConsole(run.key, lines).value_or(-1) == 1);
+  CHECK(store->IntegrityCheck().ok());
 }
 
 }  // namespace wandb::store
