@@ -51,6 +51,25 @@ absl::Status CheckFiles(const records::FilesRecord& files) {
   return absl::OkStatus();
 }
 
+// A console line as the log keeps it: valid UTF-8 (bad bytes become U+FFFD, so the line is
+// kept rather than lost) and at most kMaxOutputLineBytes, cut at a code point.
+absl::Status CleanOutput(records::OutputRecord* output) {
+  if (!records::OutputRecord::OutputType_IsValid(output->output_type())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("console line of unknown stream ", output->output_type()));
+  }
+  std::string* line = output->mutable_line();
+  if (!validation::IsValidUtf8(*line)) *line = validation::ReplaceInvalidUtf8(*line);
+  if (line->size() > validation::kMaxOutputLineBytes) {
+    bool ended = line->back() == '\n';
+    size_t cut = validation::kMaxOutputLineBytes - 1;
+    while (cut > 0 && (static_cast<unsigned char>((*line)[cut]) & 0xC0) == 0x80) --cut;
+    line->resize(cut);
+    if (ended) line->push_back('\n');
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 Handler::Handler(const records::RunRecord& run, Writer* writer, Logger* debug_log)
@@ -167,6 +186,14 @@ void Handler::HandleRecord(records::Record& record) {
         return;
       }
       Persist(&record);  // the sender's file saver acts on it once it is in the log
+      return;
+    case records::Record::kOutput:
+      if (absl::Status s = CleanOutput(record.mutable_output()); !s.ok()) {
+        ++rejected_;
+        debug_log_->Warning("handler: refused a console line: %s", s.ToString());
+        return;
+      }
+      Persist(&record);
       return;
     case records::Record::kSummary:
       if (absl::Status s = summary_.Apply(record.summary()); !s.ok()) {
