@@ -47,6 +47,30 @@ absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::Create(const std::string& 
   return writer;
 }
 
+absl::StatusOr<std::unique_ptr<LogWriter>> LogWriter::OpenForAppend(const std::string& path,
+                                                                    uint64_t offset) {
+  if (offset < kFileHeaderSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot append to ", path, " at offset ", offset, ": inside the header"));
+  }
+  const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(errno, "cannot open transaction log", path);
+  std::unique_ptr<LogWriter> writer(new LogWriter(path, fd));
+  const off_t end = lseek(fd, 0, SEEK_END);
+  if (end < 0) return ErrnoError(errno, "cannot seek in transaction log", path);
+  if (static_cast<uint64_t>(end) < offset) {
+    return absl::OutOfRangeError(absl::StrCat("cannot append to ", path, " at offset ", offset,
+                                              ": the file has only ", end, " bytes"));
+  }
+  if (ftruncate(fd, static_cast<off_t>(offset)) != 0 ||
+      lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    return ErrnoError(errno, "cannot cut back transaction log", path);
+  }
+  // Append() places chunks by the absolute offset, so the framing goes on where it stopped.
+  writer->size_ = offset;
+  return writer;
+}
+
 LogWriter::LogWriter(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
 
 LogWriter::~LogWriter() { Close().IgnoreError(); }

@@ -18,6 +18,12 @@ class LogWriter {
   // Creates `path` exclusively (O_CREAT|O_EXCL, mode 0644) and writes the file header to it, so
   // an existing log is never overwritten and a reader sees a valid header at once.
   static absl::StatusOr<std::unique_ptr<LogWriter>> Create(const std::string& path);
+  // Opens an existing log to append to it, cut back to `offset` first: a record boundary
+  // (LogReader::good_offset()) at or after the file header. What follows `offset` is
+  // discarded, and new records continue the block framing from there, exactly as if the
+  // writer had never stopped.
+  static absl::StatusOr<std::unique_ptr<LogWriter>> OpenForAppend(const std::string& path,
+                                                                  uint64_t offset);
 
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;

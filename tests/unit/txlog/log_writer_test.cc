@@ -279,5 +279,58 @@ TEST_CASE("LogWriter: a failed write is reported with the path and sticks", "[tx
   CHECK(writer.Close().code() == flushed.code());
 }
 
+TEST_CASE("LogWriter: a log cut back and appended to reads back whole, framed as one writer's",
+          "[txlog]") {
+  TempDir dir;
+  int n = 0;
+  // The cut leaves `left` bytes in block 0; the records appended after it cross blocks.
+  for (size_t left : {0, 1, 6, 7, 8, 100}) {
+    for (size_t size : {size_t{0}, size_t{5}, kRoom, 2 * kRoom + 1}) {
+      INFO("left " << left << " size " << size);
+      const std::vector<std::string> kept = {Pattern(kBlock - left - 2 * kHeader, 21)};
+      const std::vector<std::string> appended = {Pattern(size, 22), Pattern(3, 23)};
+      const std::string path = dir.File("cut" + std::to_string(n++) + ".wandb");
+      WriteLog(path, kept);
+      uint64_t cut = 0;
+      {
+        // A crashed writer's tail: a record cut off in the middle.
+        auto writer = LogWriter::OpenForAppend(path, std::filesystem::file_size(path));
+        REQUIRE(writer.ok());
+        REQUIRE((*writer)->Append(Pattern(kRoom + 40, 24)).ok());
+        REQUIRE((*writer)->Close().ok());
+        std::filesystem::resize_file(path, std::filesystem::file_size(path) - 30);
+        auto reader = LogReader::Open(path);
+        REQUIRE(reader.ok());
+        std::string r;
+        while ((*reader)->Next(&r)) {
+        }
+        CHECK((*reader)->truncated());
+        cut = (*reader)->good_offset();
+      }
+      auto writer = LogWriter::OpenForAppend(path, cut);
+      REQUIRE(writer.ok());
+      CHECK((*writer)->size() == cut);
+      for (const std::string& r : appended) REQUIRE((*writer)->Append(r).ok());
+      REQUIRE((*writer)->Close().ok());
+      std::vector<std::string> all = kept;
+      all.insert(all.end(), appended.begin(), appended.end());
+      CHECK(ReadBytes(path) == ReferenceLog(all));
+      CHECK(ReadAll(path) == all);
+    }
+  }
+}
+
+TEST_CASE("LogWriter: OpenForAppend refuses an offset in the header or past the end", "[txlog]") {
+  TempDir dir;
+  const std::string path = dir.File("short.wandb");
+  WriteLog(path, {"abc"});
+  CHECK(LogWriter::OpenForAppend(path, 3).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(LogWriter::OpenForAppend(path, 7 + 7 + 3 + 1).status().code() ==
+        absl::StatusCode::kOutOfRange);
+  CHECK(LogWriter::OpenForAppend(dir.File("none.wandb"), 7).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(ReadAll(path) == std::vector<std::string>{"abc"});
+}
+
 }  // namespace
 }  // namespace wandb::txlog
