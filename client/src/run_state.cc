@@ -55,6 +55,7 @@ RunState::RunState(ResolvedSettings settings)
 
 RunState::~RunState() {
   // The registry finishes runs before this; a run reached here unfinished was never started.
+  capture_.reset();
   if (status_checker_ != nullptr) status_checker_->Stop();
   if (outbox_ != nullptr) outbox_->Close();
 }
@@ -75,6 +76,7 @@ absl::StatusOr<std::shared_ptr<RunState>> RunState::Start(ResolvedSettings setti
     s = run->StartOnDaemon(/*reconnect=*/true);
   }
   if (!s.ok()) return s;
+  run->StartConsoleCapture();
   run->StartStatusChecker();
   return run;
 }
@@ -95,6 +97,48 @@ void RunState::StartStatusChecker() {
   status_checker_ = std::make_unique<RunStatusChecker>(connection_, settings_.run_id,
                                                        std::move(options), &console_, &debug_log_);
   status_checker_->Start();
+}
+
+void RunState::StartConsoleCapture() {
+  if (!settings_.console) return;
+  ConsoleCapture::Callbacks callbacks;
+  callbacks.on_lines = [this](records::OutputRecord::OutputType type, absl::Time time,
+                              std::vector<std::string>& lines) { SendOutput(type, time, lines); };
+  // A crash: hand the last lines to gRPC before the process dies; the daemon then finishes
+  // the run as crashed with them.
+  callbacks.on_crash = [this] { outbox_->Flush(); };
+  absl::StatusOr<std::unique_ptr<ConsoleCapture>> capture =
+      ConsoleCapture::Start(run_dir_ + "/files/output.log", std::move(callbacks));
+  if (!capture.ok()) {
+    // The run goes on without output.log; only its console is not recorded.
+    debug_log_.Warning("console capture off: %s", capture.status().ToString());
+    console_.Warning(
+        absl::StrCat("run ", settings_.run_id,
+                     ": stdout and stderr are not recorded: ", capture.status().message()));
+    return;
+  }
+  capture_ = *std::move(capture);
+}
+
+void RunState::SendOutput(records::OutputRecord::OutputType type, absl::Time time,
+                          std::vector<std::string>& lines) {
+  int64_t nanos = absl::ToUnixNanos(time);
+  for (std::string& line : lines) {
+    records::Record record;
+    records::OutputRecord* output = record.mutable_output();
+    output->set_output_type(type);
+    output->mutable_timestamp()->set_seconds(nanos / 1000000000);
+    output->mutable_timestamp()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+    // A finished line ends with '\n', as wandb's records do. Protobuf strings must be UTF-8
+    // (the daemon could not parse the batch otherwise); output.log keeps the raw bytes.
+    line.push_back('\n');
+    if (validation::IsValidUtf8(line)) {
+      output->set_line(std::move(line));
+    } else {
+      output->set_line(validation::ReplaceInvalidUtf8(line));
+    }
+    outbox_->Send(std::move(record));
+  }
 }
 
 bool RunState::stop_requested() const {
@@ -335,6 +379,8 @@ absl::StatusOr<std::vector<std::string>> RunState::Save(const std::string& glob,
 
 void RunState::Finish(int exit_code) {
   if (finished_.exchange(true) || disabled()) return;
+  // First, so the program's last lines are sent before the outbox closes.
+  if (capture_ != nullptr) capture_->Stop();
   if (status_checker_ != nullptr) status_checker_->Stop();
   uint64_t last_seq = outbox_->Close();
   service::FinishRunRequest request;

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/src/console.h"
+#include "client/src/console_capture.h"
 #include "client/src/record_outbox.h"
 #include "client/src/run_status_checker.h"
 #include "client/src/service_connection.h"
@@ -56,6 +57,10 @@ class RunState {
   explicit RunState(ResolvedSettings settings);
   absl::Status StartOnDaemon(bool reconnect);
   void StartStatusChecker();
+  // Console capture (settings_.console): output.log and OutputRecords.
+  void StartConsoleCapture();
+  void SendOutput(records::OutputRecord::OutputType type, absl::Time time,
+                  std::vector<std::string>& lines);
   // A resumed run's config is what the daemon stored, under the one init() was given.
   void AdoptResumedConfig(const records::ConfigRecord& config);
   absl::Status CheckLive(const char* what) const;
@@ -66,6 +71,7 @@ class RunState {
   std::shared_ptr<ServiceConnection> connection_;
   std::unique_ptr<RecordOutbox> outbox_;
   std::unique_ptr<RunStatusChecker> status_checker_;
+  std::unique_ptr<ConsoleCapture> capture_;  // sends through outbox_: stopped before it
   std::string run_dir_;
   std::atomic<bool> finished_{false};
 

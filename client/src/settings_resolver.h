@@ -39,6 +39,7 @@ struct ResolvedSettings {
   std::function<void()> on_stop;
   bool interrupt_on_stop = true;
   Durability durability = Durability::os;
+  bool console = true;  // capture stdout and stderr
   std::vector<std::string> warnings;  // to print once the run starts
 };
 

@@ -71,6 +71,11 @@ struct Settings {
   bool interrupt_on_stop = true;
   // WANDB_CPP_DURABILITY (os, fsync); default os.
   std::optional<Durability> durability{};
+  // Console capture (WANDB_CONSOLE), as wandb's `console`: "auto" (the default), "on",
+  // "wrap" or "redirect" record what the program writes to stdout and stderr (its own
+  // writes and its children's) in files/output.log and the run's log, while it still reaches
+  // the terminal; "off" records nothing.
+  std::optional<std::string> console{};
 };
 
 }  // namespace wandb

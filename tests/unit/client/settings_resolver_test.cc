@@ -486,4 +486,24 @@ TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
         "WANDB_CPP_DURABILITY='maybe' is not a durability; use os or fsync");
 }
 
+TEST_CASE("ResolveSettings: console capture is on unless console is off", "[settings]") {
+  CHECK(MustResolve({}).console);
+  for (const char* on : {"auto", "on", "wrap", "redirect", "REDIRECT"}) {
+    CHECK(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", on}})).console);
+  }
+  CHECK_FALSE(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  Settings off;
+  off.console = "off";
+  CHECK_FALSE(MustResolve(off, FakeEnv({{"WANDB_CONSOLE", "auto"}})).console);  // init wins
+  Settings on;
+  on.console = "wrap";
+  CHECK(MustResolve(on, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CONSOLE", "quiet"}})) ==
+        "WANDB_CONSOLE='quiet' is not a console setting; use auto, on, wrap, redirect or off");
+  Settings bad;
+  bad.console = "";
+  CHECK(ResolveError(bad) ==
+        "console='' is not a console setting; use auto, on, wrap, redirect or off");
+}
+
 }  // namespace wandb::internal

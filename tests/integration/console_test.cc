@@ -1,0 +1,343 @@
+// Console capture: what a training process writes to stdout and stderr reaches its terminal
+// unchanged and is recorded in files/output.log and as OutputRecords in the run's log, even
+// when the process crashes. The client runs with pipes for stdout and stderr (the pipe path
+// of the capture; the pseudo-terminal path is in the unit tests).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <grpcpp/grpcpp.h>
+#include <wandb/wandb.h>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "common/ipc/record_batch_codec.h"
+#include "common/protocol.h"
+#include "common/value/validation.h"
+#include "service/store/local_store.h"
+#include "tests/support/test_env.h"
+#include "wandb/service.grpc.pb.h"
+
+extern char** environ;
+
+namespace wandb::testing {
+namespace {
+
+// A client program whose stdout and stderr are pipes this test reads: its "terminal".
+class Client {
+ public:
+  Client(const std::string& name, const std::vector<std::string>& args) {
+    int out[2], err[2];
+    REQUIRE(pipe2(out, O_CLOEXEC) == 0);
+    REQUIRE(pipe2(err, O_CLOEXEC) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    std::vector<std::string> argv_store = {std::string(WANDB_TEST_BIN_DIR "/") + name};
+    argv_store.insert(argv_store.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_store) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    close(err[1]);
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    REQUIRE(rc == 0);
+  }
+  ~Client() {
+    close(out_fd_);
+    close(err_fd_);
+  }
+
+  pid_t pid() const { return pid_; }
+  const std::string& out() const { return out_; }
+  const std::string& err() const { return err_; }
+
+  // Reads both pipes until `done` holds or both end; false if nothing came for 60 s.
+  bool ReadUntil(const std::function<bool()>& done) {
+    while (!done() && (out_fd_ >= 0 || err_fd_ >= 0)) {
+      struct pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+      if (poll(fds, 2, 60000) <= 0) return false;
+      ReadOne(fds[0], out_fd_, out_);
+      ReadOne(fds[1], err_fd_, err_);
+    }
+    return true;
+  }
+  // Everything the program wrote, once it and its children closed their ends.
+  bool ReadAll() {
+    return ReadUntil([] { return false; });
+  }
+
+ private:
+  static void ReadOne(const struct pollfd& p, int& fd, std::string& into) {
+    if (p.revents == 0) return;
+    char buffer[4096];
+    ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n > 0) {
+      into.append(buffer, static_cast<size_t>(n));
+    } else {
+      close(fd);
+      fd = -1;
+    }
+  }
+
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  std::string out_;
+  std::string err_;
+};
+
+const std::string kStdoutBytes =
+    "cout 1\nprintf 2\nwrite 3\nchild 4\n"
+    "\rprogress   0%\rprogress  10%\rprogress  20%\rprogress  30%\rprogress  40%"
+    "\rprogress  50%\rprogress  60%\rprogress  70%\rprogress  80%\rprogress  90%"
+    "\rprogress 100%\nbad \xFF bytes 5\n";
+const std::string kStderrBytes = "cerr 1\nfprintf 2\nchild err 3\nwrite err 4\n";
+const std::vector<std::string> kStdoutLines = {"cout 1",  "printf 2",      "write 3",
+                                               "child 4", "progress 100%", "bad \xFF bytes 5"};
+const std::vector<std::string> kStderrLines = {"cerr 1", "fprintf 2", "child err 3", "write err 4"};
+
+std::vector<std::string> LinesOf(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(text.substr(start, end - start));
+  }
+  if (start < text.size()) lines.push_back(text.substr(start) + "<no newline>");
+  return lines;
+}
+
+// The lines of `all` that are in `wanted`, in their order in `all`.
+std::vector<std::string> Only(const std::vector<std::string>& all,
+                              const std::vector<std::string>& wanted) {
+  std::vector<std::string> out;
+  for (const std::string& line : all) {
+    if (std::find(wanted.begin(), wanted.end(), line) != wanted.end()) out.push_back(line);
+  }
+  return out;
+}
+
+// The OutputRecords of one stream in the run's log, in order.
+std::vector<std::string> OutputLines(const LogContents& log,
+                                     records::OutputRecord::OutputType type) {
+  std::vector<std::string> lines;
+  for (const records::Record& r : log.records) {
+    if (r.has_output() && r.output().output_type() == type) lines.push_back(r.output().line());
+  }
+  return lines;
+}
+
+// `lines` as records carry them: a '\n' at the end, invalid bytes as U+FFFD.
+std::vector<std::string> AsRecords(std::vector<std::string> lines) {
+  for (std::string& line : lines) {
+    if (line == "bad \xFF bytes 5") line = "bad \xEF\xBF\xBD bytes 5";
+    line += "\n";
+  }
+  return lines;
+}
+
+LogContents FinishedLog(const TestEnv& env, const std::string& id) {
+  std::string dir = env.RunDir(id);
+  LogContents log;
+  REQUIRE(Eventually([&] {
+    log = ReadLog(dir + "/run-" + id + ".wandb");
+    return !log.records.empty() && log.records.back().has_footer();
+  }));
+  return log;
+}
+
+TEST_CASE("console capture: every writer reaches the terminal, output.log and the log") {
+  TestEnv env;
+  std::string end = GENERATE(std::string("finish"), std::string("exit"));
+  INFO("end: " << end);
+  std::string id = "console-" + end;
+  Client client("console_client", {"--id", id, "--end", end});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  // The terminal saw exactly what the program wrote, carriage returns and bad bytes included.
+  std::string tail = end == "exit" ? "left in the buffer\n" : "";
+  CHECK(client.out() == kStdoutBytes + tail);
+  CHECK(client.err() == kStderrBytes);
+
+  std::vector<std::string> out_lines = kStdoutLines;
+  if (end == "exit") out_lines.push_back("left in the buffer");
+  std::string dir = env.RunDir(id);
+  REQUIRE_FALSE(dir.empty());
+  std::vector<std::string> output_log = LinesOf(ReadFile(dir + "/files/output.log"));
+  CHECK(output_log.size() == out_lines.size() + kStderrLines.size());
+  CHECK(Only(output_log, out_lines) == out_lines);
+  CHECK(Only(output_log, kStderrLines) == kStderrLines);
+
+  LogContents log = FinishedLog(env, id);
+  CHECK(OutputLines(log, records::OutputRecord::STDOUT) == AsRecords(out_lines));
+  // STDERR is OutputType's zero value: a stream mix-up would show here.
+  CHECK(OutputLines(log, records::OutputRecord::STDERR) == AsRecords(kStderrLines));
+  for (const records::Record& r : log.records) {
+    if (r.has_output()) CHECK(r.output().timestamp().seconds() > 0);
+  }
+
+  // The run's console log in the local store: the records' lines, each stream in order.
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> row = (*store)->FindRun(id);
+  REQUIRE(row.ok());
+  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->ConsoleLines(row->key);
+  REQUIRE(stored.ok());
+  std::vector<std::string> stored_out, stored_err;
+  for (const store::ConsoleLine& line : *stored) {
+    (line.is_stderr ? stored_err : stored_out).push_back(line.line + "\n");
+  }
+  CHECK(stored_out == AsRecords(out_lines));
+  CHECK(stored_err == AsRecords(kStderrLines));
+}
+
+TEST_CASE("console capture: console off records nothing") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-off", "--console", "off"});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(client.out() == kStdoutBytes);
+  CHECK(client.err() == kStderrBytes);
+
+  std::string dir = env.RunDir("console-off");
+  REQUIRE_FALSE(dir.empty());
+  struct stat st;
+  CHECK(stat((dir + "/files/output.log").c_str(), &st) != 0);
+  LogContents log = FinishedLog(env, "console-off");
+  for (const records::Record& r : log.records) CHECK_FALSE(r.has_output());
+}
+
+TEST_CASE("console capture: an invalid console setting fails init with a clear error") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-bad", "--console", "sideways"});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK_THAT(client.err(), Catch::Contains("console='sideways' is not a console setting"));
+}
+
+TEST_CASE("console capture: a process that aborts keeps its output, the unfinished line too") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-abort", "--end", "abort"});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);  // re-raised with the default disposition
+  CHECK(client.out() == kStdoutBytes + "unfinished");
+  CHECK(client.err() == kStderrBytes);
+
+  std::string dir = env.RunDir("console-abort");
+  REQUIRE_FALSE(dir.empty());
+  std::vector<std::string> out_lines = kStdoutLines;
+  out_lines.push_back("unfinished");
+  std::vector<std::string> output_log = LinesOf(ReadFile(dir + "/files/output.log"));
+  CHECK(Only(output_log, out_lines) == out_lines);
+  CHECK(Only(output_log, kStderrLines) == kStderrLines);
+  // The daemon finishes the run as crashed.
+  LogContents log = FinishedLog(env, "console-abort");
+  const records::RunExitRecord* exit = nullptr;
+  for (const records::Record& r : log.records) {
+    if (r.has_exit()) exit = &r.exit();
+  }
+  REQUIRE(exit != nullptr);
+  CHECK(exit->exit_code() != 0);
+}
+
+TEST_CASE("console capture: a process killed with kill -9 keeps every line it had shown") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-kill", "--end", "hang"});
+  // The capture writes a line to output.log before it passes it on to the terminal: once the
+  // terminal shows its "ready" lines on both streams, the lines before it must be in output.log.
+  REQUIRE(client.ReadUntil([&] {
+    return client.out().find("ready\n") != std::string::npos &&
+           client.err().find("ready err\n") != std::string::npos;
+  }));
+  kill(client.pid(), SIGKILL);
+  WaitExit(client.pid());
+
+  std::string dir = env.RunDir("console-kill");
+  REQUIRE_FALSE(dir.empty());
+  std::vector<std::string> out_lines = kStdoutLines;
+  out_lines.push_back("ready");
+  std::vector<std::string> err_lines = kStderrLines;
+  err_lines.push_back("ready err");
+  std::vector<std::string> output_log = LinesOf(ReadFile(dir + "/files/output.log"));
+  CHECK(Only(output_log, out_lines) == out_lines);
+  CHECK(Only(output_log, err_lines) == err_lines);
+}
+
+// Sends `records` as one batch of run `id`, as a client that skipped the client's checks.
+void PublishForged(const TestEnv& env, const std::string& id,
+                   const std::vector<records::Record>& records) {
+  auto stub = service::WandbService::NewStub(
+      grpc::CreateChannel("unix:" + env.socket_path(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = stub->Publish(&context);
+  service::PublishRequest open;
+  open.mutable_open()->set_protocol_version(kProtocolVersion);
+  open.mutable_open()->set_run_id(id);
+  REQUIRE(stream->Write(open));
+  service::PublishRequest batch;
+  batch.mutable_batch()->set_seq(1'000'000);  // beyond the real client's batches
+  for (const records::Record& r : records)
+    AppendRecord(r, batch.mutable_batch()->mutable_records());
+  REQUIRE(stream->Write(batch));
+  stream->WritesDone();
+  service::PublishResponse ack;
+  while (stream->Read(&ack)) {
+  }
+  CHECK(stream->Finish().ok());
+}
+
+records::Record OutputRecord(int type, const std::string& line) {
+  records::Record record;
+  record.mutable_output()->set_output_type(static_cast<records::OutputRecord::OutputType>(type));
+  record.mutable_output()->set_line(line);
+  return record;
+}
+
+TEST_CASE("console capture: the daemon refuses an unknown stream and cuts an overlong line") {
+  TestEnv env;
+  Run run = wandb::init({.id = "console-forged", .console = "off"});
+  run.summary().get();  // the daemon has the run
+  std::string long_line = std::string(validation::kMaxOutputLineBytes - 2, 'x') + "\xC3\xA9tail\n";
+  PublishForged(
+      env, "console-forged",
+      {OutputRecord(7, "no such stream\n"), OutputRecord(records::OutputRecord::STDOUT, long_line),
+       OutputRecord(records::OutputRecord::STDERR, "after\n")});
+  run.finish();
+
+  LogContents log = FinishedLog(env, "console-forged");
+  std::vector<const records::OutputRecord*> outputs;
+  for (const records::Record& r : log.records) {
+    if (r.has_output()) outputs.push_back(&r.output());
+  }
+  REQUIRE(outputs.size() == 2);
+  // Cut below the limit at a code point boundary (the two-byte é would straddle it), still a
+  // finished line.
+  CHECK(outputs[0]->line().size() <= validation::kMaxOutputLineBytes);
+  CHECK(outputs[0]->line() == std::string(validation::kMaxOutputLineBytes - 2, 'x') + "\n");
+  CHECK(outputs[1]->line() == "after\n");
+  CHECK(outputs[1]->output_type() == records::OutputRecord::STDERR);
+  CHECK_THAT(ReadFile(env.RunDir("console-forged") + "/logs/debug-internal.log"),
+             Catch::Contains("refused a console line"));
+}
+
+}  // namespace
+}  // namespace wandb::testing

@@ -1,0 +1,86 @@
+// A training process for the console capture tests: writes to stdout and stderr in every
+// way a program does (C++ streams, stdio, write(2), child processes), then ends as told.
+//
+//   console_client --id ID [--console VALUE] [--end finish|exit|abort|hang]
+//
+// finish (the default) calls finish(); exit returns from main with a line still in stdio's
+// buffer, leaving finish to the exit hook; abort leaves an unfinished line and abort()s;
+// hang writes "ready" (and "ready err") on both streams after its lines and sleeps until killed.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <wandb/wandb.h>
+
+extern char** environ;
+
+namespace {
+
+void Run(const char* program, const char* arg1, const char* arg2) {
+  const char* argv[] = {program, arg1, arg2, nullptr};
+  pid_t pid = -1;
+  if (posix_spawn(&pid, program, nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
+    std::abort();
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+
+void Write(int fd, const std::string& text) {
+  if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) std::abort();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string id, end = "finish";
+  std::optional<std::string> console;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--id") id = next();
+    if (arg == "--console") console = next();
+    if (arg == "--end") end = next();
+  }
+  wandb::Run run = wandb::init({.project = "integration", .id = id, .console = console});
+
+  std::cout << "cout 1" << std::endl;
+  std::printf("printf 2\n");
+  std::fflush(stdout);
+  Write(STDOUT_FILENO, "write 3\n");
+  Run("/bin/echo", "child 4", nullptr);
+  for (int percent = 0; percent <= 100; percent += 10) {
+    std::printf("\rprogress %3d%%", percent);
+    std::fflush(stdout);
+  }
+  std::printf("\n");
+  std::fflush(stdout);
+  Write(STDOUT_FILENO, "bad \xFF bytes 5\n");
+  std::cerr << "cerr 1" << std::endl;
+  std::fprintf(stderr, "fprintf 2\n");
+  Run("/bin/sh", "-c", "echo child err 3 >&2");
+  Write(STDERR_FILENO, "write err 4\n");
+
+  if (end == "abort") {
+    Write(STDOUT_FILENO, "unfinished");
+    std::abort();
+  }
+  if (end == "hang") {
+    // The test kills the process once it has seen these on the terminal's side.
+    Write(STDOUT_FILENO, "ready\n");
+    Write(STDERR_FILENO, "ready err\n");
+    while (true) pause();
+  }
+  if (end == "exit") {
+    std::printf("left in the buffer\n");  // flushed by exit(), after the exit hook ran
+    return 0;
+  }
+  run.finish();
+  return 0;
+}
