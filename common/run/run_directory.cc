@@ -42,14 +42,18 @@ absl::Status ReplaceSymlink(const std::string& target, const std::string& link) 
 RunDirectory RunDirectory::For(const std::string& root_dir, bool offline, absl::Time start_time,
                                const std::string& run_id) {
   namespace fs = std::filesystem;
-  RunDirectory d;
   std::error_code ec;
   fs::path hidden = fs::path(root_dir) / ".wandb";
-  d.wandb_dir =
-      fs::is_directory(hidden, ec) ? hidden.string() : (fs::path(root_dir) / "wandb").string();
+  fs::path wandb_dir = fs::is_directory(hidden, ec) ? hidden : fs::path(root_dir) / "wandb";
   std::string stamp = absl::FormatTime("%Y%m%d_%H%M%S", start_time, absl::LocalTimeZone());
   std::string name = absl::StrCat(offline ? "offline-run-" : "run-", stamp, "-", run_id);
-  d.run_dir = (fs::path(d.wandb_dir) / name).string();
+  return At((wandb_dir / name).string(), run_id);
+}
+
+RunDirectory RunDirectory::At(const std::string& run_dir, const std::string& run_id) {
+  RunDirectory d;
+  d.wandb_dir = std::filesystem::path(run_dir).parent_path().string();
+  d.run_dir = run_dir;
   d.files_dir = d.run_dir + "/files";
   d.logs_dir = d.run_dir + "/logs";
   d.log_path = absl::StrCat(d.run_dir, "/run-", run_id, ".wandb");

@@ -25,6 +25,8 @@ struct RunDirectory {
   // `offline` picks the "offline-run-" prefix. The timestamp is local time, as wandb's.
   static RunDirectory For(const std::string& root_dir, bool offline, absl::Time start_time,
                           const std::string& run_id);
+  // The directory `run_dir` (an existing run's, as For() named it) of run `run_id`.
+  static RunDirectory At(const std::string& run_dir, const std::string& run_id);
 
   // Makes run_dir, files/ and logs/ (and parents).
   absl::Status Create() const;

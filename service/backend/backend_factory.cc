@@ -7,6 +7,7 @@
 namespace wandb::service {
 
 BackendFactory::~BackendFactory() {
+  stopping_.store(true);  // recoveries waiting on live clients give up
   absl::MutexLock lock(&mu_);
   for (std::thread& t : recoveries_) t.join();
 }
@@ -36,7 +37,8 @@ absl::StatusOr<std::shared_ptr<store::LocalStore>> BackendFactory::Store(const s
   if (!opened.ok()) return opened.status();
   std::shared_ptr<store::LocalStore> shared = *std::move(opened);
   stores_.emplace(dir, shared);
-  recoveries_.emplace_back([shared, log = log_] { RecoverOrphanedRuns(shared, log); });
+  recoveries_.emplace_back(
+      [shared, log = log_, stop = &stopping_] { RecoverOrphanedRuns(shared, log, stop); });
   return shared;
 }
 

@@ -4,6 +4,7 @@
 #ifndef WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
 #define WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -35,6 +36,7 @@ class BackendFactory {
   // A store opened for the first time may hold runs a dead daemon left running: each store's
   // are completed on a thread of their own, so no client waits for it.
   std::vector<std::thread> recoveries_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stopping_{false};
   absl::flat_hash_map<std::string, std::shared_ptr<store::LocalStore>> stores_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -1,9 +1,15 @@
 #include "service/backend/orphan_recovery.h"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/ipc/file_lock.h"
+#include "nlohmann/json.hpp"
 #include "service/backend/local_backend.h"
 #include "service/stream/log_replayer.h"
 
@@ -31,9 +37,42 @@ absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const stor
   return replayed.ok() ? finished : replayed;
 }
 
+// Whether the training process that started the run (the pid in its wandb-metadata.json)
+// is alive: it re-attaches the run to a new daemon itself.
+bool ClientAlive(const std::string& run_dir) {
+  std::ifstream in(run_dir + "/files/wandb-metadata.json");
+  nlohmann::json meta = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!meta.is_object() || !meta.contains("pid") || !meta["pid"].is_number_integer()) {
+    return false;
+  }
+  int64_t pid = meta["pid"].get<int64_t>();
+  return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+enum class Outcome { kCompleted, kSkipped, kClientAlive };
+
+Outcome TryRecover(const std::shared_ptr<store::LocalStore>& store, const store::RunRow& run,
+                   Logger* log) {
+  absl::Status s;
+  if (std::error_code ec; !std::filesystem::is_directory(run.run_dir, ec)) {
+    // Its directory was deleted: nothing to replay, but the run is over.
+    s = store->FinishRun(run.key, kNoExitCode, store::RunState::kCrashed,
+                         run.heartbeat_time - run.start_time);
+  } else {
+    absl::StatusOr<FileLock> lock = FileLock::TryAcquire(run.run_dir + "/logs/run.lock");
+    if (!lock.ok()) return Outcome::kSkipped;  // a daemon is writing it
+    if (ClientAlive(run.run_dir)) return Outcome::kClientAlive;
+    s = Recover(store, run);
+  }
+  log->Info("recovery: run %s was left running; completed from its log: %s", run.key.ToString(),
+            s.ToString());
+  return Outcome::kCompleted;
+}
+
 }  // namespace
 
-int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log) {
+int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log,
+                        const std::atomic<bool>* stop) {
   absl::StatusOr<std::vector<store::RunRow>> runs = store->ListRuns();
   if (!runs.ok()) {
     log->Warning("recovery: cannot list the runs of %s: %s", store->dir(),
@@ -41,21 +80,35 @@ int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger*
     return 0;
   }
   int recovered = 0;
+  std::vector<store::RunRow> waiting;  // their clients are alive and may re-attach them
   for (const store::RunRow& run : *runs) {
     if (run.state != store::RunState::kRunning || run.run_dir.empty()) continue;
-    absl::Status s;
-    if (std::error_code ec; !std::filesystem::is_directory(run.run_dir, ec)) {
-      // Its directory was deleted: nothing to replay, but the run is over.
-      s = store->FinishRun(run.key, kNoExitCode, store::RunState::kCrashed,
-                           run.heartbeat_time - run.start_time);
-    } else {
-      absl::StatusOr<FileLock> lock = FileLock::TryAcquire(run.run_dir + "/logs/run.lock");
-      if (!lock.ok()) continue;  // a daemon is writing it
-      s = Recover(store, run);
+    switch (TryRecover(store, run, log)) {
+      case Outcome::kCompleted:
+        ++recovered;
+        break;
+      case Outcome::kClientAlive:
+        log->Info(
+            "recovery: run %s was left running by a dead daemon; its process is alive and "
+            "may re-attach it",
+            run.key.ToString());
+        waiting.push_back(run);
+        break;
+      case Outcome::kSkipped:
+        break;
     }
-    log->Info("recovery: run %s was left running; completed from its log: %s", run.key.ToString(),
-              s.ToString());
-    ++recovered;
+  }
+  // Looked at again until each is re-attached (its directory locked), finished, or its
+  // process gone: then it is completed here.
+  while (!waiting.empty() && stop != nullptr && !stop->load()) {
+    absl::SleepFor(kClientPollInterval);
+    std::erase_if(waiting, [&](const store::RunRow& run) {
+      absl::StatusOr<store::RunRow> now = store->GetRun(run.key);
+      if (!now.ok() || now->state != store::RunState::kRunning) return true;
+      Outcome outcome = TryRecover(store, *now, log);
+      recovered += outcome == Outcome::kCompleted;
+      return outcome != Outcome::kClientAlive;
+    });
   }
   return recovered;
 }

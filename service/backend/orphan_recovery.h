@@ -4,16 +4,25 @@
 #ifndef WANDB_SERVICE_BACKEND_ORPHAN_RECOVERY_H_
 #define WANDB_SERVICE_BACKEND_ORPHAN_RECOVERY_H_
 
+#include <atomic>
 #include <memory>
+
+#include "absl/time/time.h"
 
 #include "common/util/logger.h"
 #include "service/store/local_store.h"
 
 namespace wandb::service {
 
+// How often a run whose training process is alive is looked at again.
+inline constexpr absl::Duration kClientPollInterval = absl::Seconds(1);
+
 // Runs marked running whose run directory nobody holds (no live stream in any daemon).
-// Returns how many were completed.
-int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log);
+// A run whose training process is still alive is left to it (it re-attaches the run to a
+// daemon) and looked at again until `stop` is set: it is completed here once that process
+// is gone without re-attaching it. Returns how many were completed.
+int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log,
+                        const std::atomic<bool>* stop = nullptr);
 
 }  // namespace wandb::service
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/util/read_file.h"
+#include "service/backend/reattach.h"
 #include "service/backend/resume.h"
 
 namespace wandb::service {
@@ -36,19 +37,37 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
   {
     absl::MutexLock lock(&mu_);
     if (auto it = runs_.find(id); it != runs_.end()) {
+      const Entry& live = it->second;
+      if (!request.reattach_run_dir().empty() && !live.facts.finishing &&
+          live.stream->client_pid() == request.process().pid() &&
+          live.stream->dir().run_dir == request.reattach_run_dir()) {
+        // The client's stream broke, not this daemon: it goes on with the same stream, which
+        // takes only the batches it lacks.
+        return live.stream;
+      }
       return absl::AlreadyExistsError(
           absl::StrCat("run ", id, " is already live (pid ", it->second.stream->client_pid(), ")"));
     }
   }
   StartRunRequest start = request;
-  absl::StatusOr<std::optional<ResumePoint>> resume = FindResumePoint(start, *backends_);
-  if (!resume.ok()) return resume.status();
-  if (resume->has_value()) {
-    if (absl::Status s = ApplyResume(**resume, start.mutable_run()); !s.ok()) return s;
+  std::optional<ReattachPoint> reattach;
+  if (!request.reattach_run_dir().empty()) {
+    // Its daemon died: the run goes on in its directory, where that daemon's log stops.
+    absl::StatusOr<ReattachPoint> point = PrepareReattach(request, *backends_);
+    if (!point.ok()) return point.status();
+    *start.mutable_run() = point->run;
+    reattach = *std::move(point);
+  } else {
+    absl::StatusOr<std::optional<ResumePoint>> resume = FindResumePoint(start, *backends_);
+    if (!resume.ok()) return resume.status();
+    if (resume->has_value()) {
+      if (absl::Status s = ApplyResume(**resume, start.mutable_run()); !s.ok()) return s;
+    }
   }
   absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(start);
   if (!backend.ok()) return backend.status();
-  absl::StatusOr<std::unique_ptr<Stream>> opened = Stream::Open(start, *std::move(backend));
+  absl::StatusOr<std::unique_ptr<Stream>> opened =
+      Stream::Open(start, *std::move(backend), std::move(reattach));
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Stream> stream = *std::move(opened);
   const records::RunRecord& run = start.run();

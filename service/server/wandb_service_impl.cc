@@ -97,6 +97,7 @@ grpc::Status WandbServiceImpl::StartRun(grpc::ServerContext*, const StartRunRequ
   }
   response->set_run_dir((*stream)->dir().run_dir);
   *response->mutable_run() = (*stream)->run();
+  response->set_durable_seq((*stream)->resumable_seq());  // a re-attached run's cut
   return grpc::Status::OK;
 }
 
@@ -120,7 +121,8 @@ grpc::Status WandbServiceImpl::Publish(
     }
     (*stream)->Publish(std::move(*request.mutable_batch()));
     // Acknowledge what is durable without waiting for it: the client never blocks on us.
-    if (uint64_t durable = (*stream)->durable_seq(); durable > acked) {
+    // What it may forget is what a re-attach would not need again (Writer::resumable_seq).
+    if (uint64_t durable = (*stream)->resumable_seq(); durable > acked) {
       PublishResponse ack;
       ack.set_durable_seq(durable);
       if (io->Write(ack)) acked = durable;

@@ -132,8 +132,22 @@ void Handler::Handle(HandlerItem& item) {
   }
 }
 
+void Handler::Reattached(int64_t rows, uint64_t seq, uint64_t skip) {
+  rows_.store(rows);
+  skip_seq_ = seq;
+  skip_entries_ = skip;
+}
+
 void Handler::HandleBatch(const DecodedBatch& batch) {
-  for (const DecodedBatch::Entry& entry : batch.entries()) {
+  const auto& entries = batch.entries();
+  // The log of a re-attached run holds the first entries of the batch it was cut in.
+  size_t first = 0;
+  if (batch.seq() == skip_seq_) {
+    first = static_cast<size_t>(std::min<uint64_t>(skip_entries_, entries.size()));
+    skip_seq_ = 0;
+  }
+  for (size_t i = first; i < entries.size(); ++i) {
+    const DecodedBatch::Entry& entry = entries[i];
     if (entry.is_call && !entry.status.ok()) {
       ++rejected_;
       debug_log_->Warning("handler: batch %d: dropped a log() call: %s", batch.seq(),
@@ -148,12 +162,20 @@ void Handler::HandleBatch(const DecodedBatch& batch) {
                           entry.status.ok() ? "a record does not parse" : entry.status.ToString());
       break;
     }
+    bool had_pending = history_.has_pending();
+    int64_t step = history_.step();
     if (entry.is_call) {
       HandleHistory(entry.call);
     } else {
       HandleRecord(*record);
     }
+    // A row begun by this entry: everything before the entry is in the log, the row it may
+    // have completed included, so a re-attach may cut the log here and take the entry again.
+    if (history_.has_pending() && (!had_pending || history_.step() != step)) {
+      out_.push_back(CleanPoint{batch.seq(), i});
+    }
   }
+  if (!history_.has_pending()) out_.push_back(CleanPoint{batch.seq() + 1, 0});
   out_.push_back(BatchHandled{batch.seq()});
 }
 

@@ -37,6 +37,10 @@ class Handler {
   // False once the run has finished: the item was not taken.
   bool Submit(HandlerItem item) { return queue_.Push(std::move(item)); }
 
+  // A re-attached run: `rows` rows are in the log already, and so are the first `skip`
+  // entries of batch `seq`. Before Start().
+  void Reattached(int64_t rows, uint64_t seq, uint64_t skip);
+
   // Safe from any thread (`wandb-cpp status` reads it while the run is live).
   int64_t rows_emitted() const { return rows_.load(std::memory_order_relaxed); }
 
@@ -73,6 +77,8 @@ class Handler {
   Value wandb_meta_;
   std::atomic<int64_t> rows_{0};
   int64_t rejected_ = 0;
+  uint64_t skip_seq_ = 0;  // see Reattached()
+  uint64_t skip_entries_ = 0;
   bool finished_ = false;
   bool summary_dirty_ = false;
   bool config_dirty_ = false;

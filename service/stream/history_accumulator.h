@@ -33,6 +33,8 @@ class HistoryAccumulator {
   void Flush(EmitFn emit);
 
   int64_t step() const { return step_; }
+  // Whether a row is waiting for more data or a commit.
+  bool has_pending() const { return !pending_.empty(); }
 
  private:
   void EmitPending(EmitFn emit);

@@ -27,8 +27,9 @@ RunDirectory FreeRunDirectory(const StartRunRequest& request, absl::Time start) 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request,
-                                                     std::shared_ptr<Backend> backend) {
-  const records::RunRecord& run = request.run();
+                                                     std::shared_ptr<Backend> backend,
+                                                     std::optional<ReattachPoint> reattach) {
+  const records::RunRecord& run = reattach ? reattach->run : request.run();
   if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) return s;
   if (request.root_dir().empty() || request.root_dir()[0] != '/') {
     return absl::InvalidArgumentError("root_dir must be an absolute path");
@@ -38,15 +39,19 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   absl::Time start = run.resumed() ? absl::Now()
                                    : absl::FromUnixSeconds(run.start_time().seconds()) +
                                          absl::Nanoseconds(run.start_time().nanos());
-  RunDirectory dir = FreeRunDirectory(request, start);
+  RunDirectory dir = reattach ? reattach->dir : FreeRunDirectory(request, start);
   if (absl::Status s = dir.Create(); !s.ok()) return s;
-  absl::StatusOr<FileLock> lock = FileLock::TryAcquire(dir.lock_path);
+  absl::StatusOr<FileLock> lock = reattach ? absl::StatusOr<FileLock>(std::move(reattach->lock))
+                                           : FileLock::TryAcquire(dir.lock_path);
   if (!lock.ok()) {
     return absl::AlreadyExistsError(absl::StrCat(
         "run ", run.run_id(), " is being written by another daemon: ", lock.status().message()));
   }
-  absl::StatusOr<std::unique_ptr<txlog::LogWriter>> log = txlog::LogWriter::Create(dir.log_path);
+  absl::StatusOr<std::unique_ptr<txlog::LogWriter>> log =
+      reattach ? txlog::LogWriter::OpenForAppend(dir.log_path, reattach->cut.offset)
+               : txlog::LogWriter::Create(dir.log_path);
   if (!log.ok()) return log.status();
+  absl::StatusOr<std::unique_ptr<LogCutFile>> cut_file = LogCutFile::Open(LogCutPath(dir));
 
   std::unique_ptr<Stream> stream(new Stream(run.run_id(), dir, request.process().pid()));
   stream->lock_ = *std::move(lock);
@@ -63,10 +68,29 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   stream->writer_ =
       std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
   stream->writer_->set_fsync_batches(request.fsync_batches());
+  if (!cut_file.ok()) {
+    // The run goes on; only a re-attach after a daemon crash would miss it.
+    stream->debug_log_.Warning("stream: %s", cut_file.status().ToString());
+    cut_file = std::unique_ptr<LogCutFile>();
+  }
+  stream->writer_->set_log_cut(*std::move(cut_file),
+                               reattach ? std::optional<LogCut>(reattach->cut) : std::nullopt);
   stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);
-  std::vector<WriterItem> open;
-  open.push_back(OpenRun{run, request.process()});
-  stream->writer_->Submit(&open);
+  if (reattach) {
+    // The log already opens the run: it goes on from the cut, with the batch after it.
+    stream->debug_log_.Info(
+        "stream: re-attached after batch %d (%d entries of the next one, %d "
+        "history rows, next step %d), log cut back to %d bytes",
+        reattach->cut.whole_seq(), reattach->cut.skip, reattach->rows, run.starting_step(),
+        reattach->cut.offset);
+    stream->handler_->Reattached(reattach->rows, reattach->cut.next_seq, reattach->cut.skip);
+    absl::MutexLock received(&stream->mu_);
+    stream->received_seq_ = reattach->cut.whole_seq();
+  } else {
+    std::vector<WriterItem> open;
+    open.push_back(OpenRun{run, request.process()});
+    stream->writer_->Submit(&open);
+  }
   stream->sender_->Start();
   stream->writer_->Start();
   stream->handler_->Start();

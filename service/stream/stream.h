@@ -13,6 +13,7 @@
 #include "common/ipc/file_lock.h"
 #include "common/run/run_directory.h"
 #include "common/util/logger.h"
+#include "service/backend/reattach.h"
 #include "service/stream/handler.h"
 #include "service/stream/sender.h"
 #include "service/stream/writer.h"
@@ -28,8 +29,10 @@ class Stream {
   static constexpr uint64_t kMaxBatchesInFlight = 8;
 
   // Makes the run directory and the transaction log, and starts the pipeline.
-  static absl::StatusOr<std::unique_ptr<Stream>> Open(const StartRunRequest& request,
-                                                      std::shared_ptr<Backend> backend);
+  // `reattach`: go on with a run whose daemon died, in its directory (see reattach.h).
+  static absl::StatusOr<std::unique_ptr<Stream>> Open(
+      const StartRunRequest& request, std::shared_ptr<Backend> backend,
+      std::optional<ReattachPoint> reattach = std::nullopt);
   ~Stream();
 
   const std::string& run_id() const { return run_id_; }
@@ -41,6 +44,8 @@ class Stream {
   // duplicate and is ignored. May wait for the writer (see kMaxBatchesInFlight).
   void Publish(RecordBatch batch);
   uint64_t durable_seq() const { return writer_->durable_seq(); }
+  // What the client may forget: see Writer::resumable_seq().
+  uint64_t resumable_seq() const { return writer_->resumable_seq(); }
   // Waits until batch `seq` has arrived and is in the log; false after `timeout`.
   bool WaitDurable(uint64_t seq, absl::Duration timeout);
   // History rows the handler has written so far; safe from any thread.

@@ -56,6 +56,13 @@ struct EncodedRecords {
 struct BatchHandled {
   uint64_t seq = 0;
 };
+// A safe cut point of the log (see log_cut_file.h): the handler holds no pending row, every
+// batch before `next_seq` and the first `skip` entries of batch `next_seq` are before this
+// marker, and nothing after them is.
+struct CleanPoint {
+  uint64_t next_seq = 1;
+  uint64_t skip = 0;
+};
 // A file under files/, replaced atomically.
 struct WriteRunFile {
   std::string name;
@@ -67,8 +74,8 @@ struct CloseLog {
   std::shared_ptr<FinishPromise> reply;
   absl::Time deadline = absl::InfiniteFuture();
 };
-using WriterItem =
-    std::variant<OpenRun, PersistRecord, EncodedRecords, BatchHandled, WriteRunFile, CloseLog>;
+using WriterItem = std::variant<OpenRun, PersistRecord, EncodedRecords, BatchHandled, CleanPoint,
+                                WriteRunFile, CloseLog>;
 
 // --- into the sender ----------------------------------------------------------------------
 struct SendFinish {

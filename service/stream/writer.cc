@@ -73,7 +73,11 @@ void Writer::Loop() {
     if (sender_->wants_data()) to_send.emplace_back(LogAdvanced{});
     for (WriterItem& item : items) Handle(item, &to_send);
     // One write(2) per wake-up, not per record: the OS gets every batch at once.
-    if (log_ != nullptr) NoteError(fsync_batches_ ? log_->Sync() : log_->Flush());
+    if (log_ != nullptr) {
+      absl::Status written = fsync_batches_ ? log_->Sync() : log_->Flush();
+      NoteError(written);
+      if (written.ok()) WriteCut();  // never a cut beyond what the log holds
+    }
     PublishDurable();
     if (!to_send.empty()) sender_->Submit(&to_send);
   }
@@ -94,17 +98,41 @@ bool Writer::WaitDurable(uint64_t seq, absl::Duration timeout) {
 void Writer::PublishDurable() {
   absl::MutexLock lock(&durable_mu_);
   durable_seq_ = pending_seq_;
+  resumable_seq_ = written_cut_.whole_seq();
+}
+
+void Writer::set_log_cut(std::unique_ptr<LogCutFile> file, std::optional<LogCut> resumed) {
+  cut_file_ = std::move(file);
+  if (!resumed.has_value()) return;
+  cut_ = written_cut_ = *resumed;
+  pending_seq_ = resumed->whole_seq();
+  PublishDurable();
+}
+
+uint64_t Writer::resumable_seq() const {
+  absl::MutexLock lock(&durable_mu_);
+  return resumable_seq_;
+}
+
+void Writer::WriteCut() {
+  if (cut_file_ == nullptr || !cut_.has_value() || *cut_ == written_cut_) return;
+  absl::Status s = cut_file_->Write(*cut_, fsync_batches_);
+  NoteError(s);
+  if (s.ok()) written_cut_ = *cut_;
 }
 
 void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
   if (auto* open = std::get_if<OpenRun>(&item)) {
     Open(*open);
+    if (log_ != nullptr) cut_ = LogCut{.next_seq = 1, .skip = 0, .offset = log_->size()};
   } else if (auto* persist = std::get_if<PersistRecord>(&item)) {
     Persist(persist->record);
   } else if (auto* encoded = std::get_if<EncodedRecords>(&item)) {
     Persist(*encoded);
   } else if (auto* handled = std::get_if<BatchHandled>(&item)) {
     pending_seq_ = handled->seq;
+  } else if (auto* clean = std::get_if<CleanPoint>(&item)) {
+    if (log_ != nullptr) cut_ = LogCut{clean->next_seq, clean->skip, log_->size()};
   } else if (auto* file = std::get_if<WriteRunFile>(&item)) {
     WriteFile(*file);
   } else {

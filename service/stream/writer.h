@@ -11,6 +11,7 @@
 #include "common/txlog/log_writer.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
+#include "service/stream/log_cut_file.h"
 #include "service/stream/sender.h"
 #include "service/stream/stream_items.h"
 
@@ -33,6 +34,13 @@ class Writer {
   // Waits until durable_seq() >= seq or `timeout` passes; true when it got there.
   bool WaitDurable(uint64_t seq, absl::Duration timeout);
 
+  // Keeps the log's latest safe cut point in `file` after every pass. `resumed`: where a
+  // re-attached run's log was cut back to; it goes on from there. Before Start().
+  void set_log_cut(std::unique_ptr<LogCutFile> file, std::optional<LogCut> resumed);
+  // The last batch wholly in the log before its latest recorded cut point: a client may
+  // forget it and every batch before it.
+  uint64_t resumable_seq() const;
+
  private:
   void Loop();
   void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
@@ -42,6 +50,7 @@ class Writer {
   void WriteFile(const WriteRunFile& file);
   void Close(CloseLog& close, std::vector<SenderItem>* to_send);
   void NoteError(const absl::Status& status);
+  void WriteCut();
 
   RunDirectory dir_;
   std::unique_ptr<txlog::LogWriter> log_;
@@ -54,7 +63,11 @@ class Writer {
 
   mutable absl::Mutex durable_mu_;
   uint64_t durable_seq_ ABSL_GUARDED_BY(durable_mu_) = 0;
+  uint64_t resumable_seq_ ABSL_GUARDED_BY(durable_mu_) = 0;
   uint64_t pending_seq_ = 0;
+  std::unique_ptr<LogCutFile> cut_file_;
+  std::optional<LogCut> cut_;  // the latest cut point seen
+  LogCut written_cut_;         // the one in cut_file_
   std::string serialized_;
   absl::Status first_error_;
 };
