@@ -1,15 +1,36 @@
 #include "client/src/record_outbox.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
 
 namespace wandb::internal {
+namespace {
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds(20);
+constexpr auto kMaxBackoff = std::chrono::seconds(1);
+// How many times finishing a run re-attaches it when the stream does not end cleanly.
+constexpr int kCloseAttempts = 3;
+
+// A refusal that trying again will not change (the run has finished, or is live elsewhere).
+bool Permanent(const absl::Status& s) {
+  return absl::IsFailedPrecondition(s) || absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
+         absl::IsNotFound(s) || absl::IsPermissionDenied(s) || absl::IsUnimplemented(s);
+}
+
+}  // namespace
 
 RecordOutbox::RecordOutbox(std::shared_ptr<ServiceConnection> connection, std::string run_id,
-                           Logger* debug_log)
-    : connection_(std::move(connection)), run_id_(std::move(run_id)), debug_log_(debug_log) {}
+                           Options options, Logger* debug_log)
+    : connection_(std::move(connection)),
+      run_id_(std::move(run_id)),
+      options_(std::move(options)),
+      debug_log_(debug_log),
+      resend_(options_.resend_buffer) {}
 
 RecordOutbox::~RecordOutbox() { Close(); }
 
@@ -53,7 +74,7 @@ uint64_t RecordOutbox::Flush() {
   uint64_t target = enqueued_;
   flush_requested_ = true;
   wake_.notify_one();
-  progress_.wait(lock, [&] { return sent_ >= target; });
+  progress_.wait(lock, [&] { return sent_ >= target || closed_; });
   return last_seq_;
 }
 
@@ -68,50 +89,97 @@ uint64_t RecordOutbox::Close() {
   return last_seq_;
 }
 
+std::shared_ptr<ServiceConnection> RecordOutbox::connection() const {
+  std::lock_guard lock(conn_mu_);
+  return connection_;
+}
+
+bool RecordOutbox::Reconnect(const std::shared_ptr<ServiceConnection>& seen) {
+  {
+    std::unique_lock lock(mu_);
+    if (thread_.joinable() && !closed_) {
+      uint64_t ticket = ++reconnects_asked_;
+      wake_.notify_one();
+      // The thread looks at its stream in its next round, and re-attaches if it broke.
+      progress_.wait_for(lock, options_.reattach_timeout + std::chrono::seconds(5),
+                         [&] { return reconnects_done_ >= ticket || closed_; });
+      return connection() != seen;
+    }
+  }
+  // The thread has ended (finish()): the caller brings the new daemon up to date itself.
+  if (connection() == seen) RecoverAndClose();
+  return connection() != seen;
+}
+
 void RecordOutbox::Loop() {
-  OpenStream();
+  if (!OpenStream()) Recover();
   std::vector<Item> items;
   while (true) {
     uint64_t target;
+    uint64_t reconnects;
     bool closing;
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, kPollInterval, [&] {
-        return pending_.size() >= kWakeThreshold || flush_requested_ || closing_;
+        return pending_.size() >= kWakeThreshold || flush_requested_ || closing_ ||
+               reconnects_asked_ > reconnects_done_;
       });
       items.swap(pending_);
       target = enqueued_;
+      reconnects = reconnects_asked_;
       closing = closing_;
       flush_requested_ = false;
     }
+    // A daemon that died ends the stream at once: re-attach without waiting for the next
+    // batch, so that queries and the stop poll find the run again soon.
+    if (!broken_ && StreamDead()) Recover();
     SendItems(items);
     items.clear();
+    if (loss_to_report_) ReportLoss();
     {
       std::lock_guard lock(mu_);
       sent_ = target;
       last_seq_ = next_seq_ - 1;
+      reconnects_done_ = reconnects;
     }
     progress_.notify_all();
     if (closing) break;
   }
-  CloseStream();
+  for (int attempt = 0; !CloseStream() && !broken_ && attempt < kCloseAttempts; ++attempt) {
+    Recover();
+    if (loss_to_report_) ReportLoss();
+  }
+  {
+    std::lock_guard lock(mu_);
+    last_seq_ = next_seq_ - 1;
+    closed_ = true;
+  }
+  progress_.notify_all();
 }
 
-void RecordOutbox::OpenStream() {
+bool RecordOutbox::OpenStream() {
   context_ = std::make_unique<grpc::ClientContext>();
-  stream_ = connection_->stub().Publish(context_.get());
+  stream_ = connection()->stub().Publish(context_.get());
   service::PublishRequest open;
   open.mutable_open()->set_protocol_version(kProtocolVersion);
   open.mutable_open()->set_run_id(run_id_);
+  ack_reader_done_.store(false);
   if (!stream_->Write(open)) {
-    broken_ = true;
     debug_log_->Error("outbox: cannot open the record stream to wandb-service");
-    return;
+    AbandonStream();
+    return false;
   }
   ack_reader_ = std::thread([this] {
     service::PublishResponse ack;
-    while (stream_->Read(&ack)) durable_seq_.store(ack.durable_seq());
+    while (stream_->Read(&ack)) {
+      uint64_t seen = durable_seq_.load();
+      while (ack.durable_seq() > seen &&
+             !durable_seq_.compare_exchange_weak(seen, ack.durable_seq())) {
+      }
+    }
+    ack_reader_done_.store(true);
   });
+  return true;
 }
 
 void RecordOutbox::SendItems(std::vector<Item>& items) {
@@ -126,26 +194,107 @@ void RecordOutbox::SendItems(std::vector<Item>& items) {
     batch->set_record_count(batch->record_count() + 1);
     if (batch->record_count() >= kMaxBatchRecords || batch->records().size() >= kMaxBatchBytes) {
       WriteBatch(request);
-      batch->Clear();  // keeps the bytes' capacity for the next batch
+      batch->Clear();
     }
   }
   if (batch->record_count() > 0) WriteBatch(request);
 }
 
 void RecordOutbox::WriteBatch(service::PublishRequest& request) {
-  int records = static_cast<int>(request.batch().record_count());
+  service::RecordBatch* batch = request.mutable_batch();
+  uint32_t records = batch->record_count();
   if (broken_) {
     undelivered_.fetch_add(records);
     return;
   }
-  request.mutable_batch()->set_seq(next_seq_);
-  if (stream_->Write(request)) {
-    ++next_seq_;
-  } else {
-    broken_ = true;
-    undelivered_.fetch_add(records);
-    debug_log_->Error("outbox: the record stream to wandb-service broke at batch %d", next_seq_);
+  uint64_t seq = next_seq_++;
+  batch->set_seq(seq);
+  bool written = !StreamDead() && stream_->Write(request);
+  // Kept until the daemon says its log has it: a new daemon would need it again.
+  resend_.Acknowledge(durable_seq_.load());
+  resend_.Keep(seq, std::move(*batch->mutable_records()), records);
+  if (!written) {
+    debug_log_->Warning("outbox: the record stream to wandb-service broke at batch %d", seq);
+    Recover();
   }
+}
+
+void RecordOutbox::Recover() {
+  AbandonStream();
+  if (broken_) return;
+  absl::Status problem = absl::UnavailableError("no way to re-attach the run");
+  auto deadline = std::chrono::steady_clock::now() + options_.reattach_timeout;
+  auto backoff = std::chrono::milliseconds(kFirstBackoff);
+  while (options_.reattach) {
+    absl::StatusOr<Attachment> attached = options_.reattach();
+    if (attached.ok()) {
+      {
+        std::lock_guard lock(conn_mu_);
+        connection_ = attached->connection;
+      }
+      durable_seq_.store(std::max(durable_seq_.load(), attached->durable_seq));
+      reattachments_.fetch_add(1);
+      if (int64_t lost = resend_.LostAfter(attached->durable_seq); lost > 0) {
+        undelivered_.fetch_add(lost);
+        loss_to_report_ = true;
+        debug_log_->Error(
+            "outbox: %d records were lost with wandb-service: more than the resend buffer "
+            "(%d bytes) was waiting for it",
+            lost, options_.resend_buffer);
+      }
+      debug_log_->Info(
+          "outbox: run re-attached to wandb-service pid %d after batch %d; sending "
+          "%d batches again",
+          attached->connection->hello().pid(), attached->durable_seq, resend_.batches().size());
+      bool resent = OpenStream();
+      for (const ResendBuffer::Batch& kept : resend_.batches()) {
+        if (!resent) break;
+        service::PublishRequest again;
+        again.mutable_batch()->set_seq(kept.seq);
+        again.mutable_batch()->set_records(kept.records);
+        again.mutable_batch()->set_record_count(kept.record_count);
+        resent = stream_->Write(again);
+      }
+      if (resent) return;
+      problem = absl::UnavailableError("the new wandb-service went away too");
+      AbandonStream();
+    } else {
+      problem = attached.status();
+      debug_log_->Warning("outbox: re-attaching the run failed: %s", problem.ToString());
+      if (Permanent(problem)) break;
+    }
+    if (std::chrono::steady_clock::now() + backoff > deadline) break;
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+  }
+  broken_ = true;
+  int64_t lost = resend_.Abandon();
+  undelivered_.fetch_add(lost);
+  debug_log_->Error("outbox: gave up on run %s: %s; %d records not confirmed in its log", run_id_,
+                    problem.ToString(), lost);
+}
+
+void RecordOutbox::RecoverAndClose() {
+  Recover();
+  if (loss_to_report_) ReportLoss();
+  for (int attempt = 0; !CloseStream() && !broken_ && attempt < kCloseAttempts; ++attempt) {
+    Recover();
+    if (loss_to_report_) ReportLoss();
+  }
+  std::lock_guard lock(mu_);
+  last_seq_ = next_seq_ - 1;
+}
+
+void RecordOutbox::ReportLoss() {
+  loss_to_report_ = false;
+  records::Record record;
+  records::SummaryItem* item = record.mutable_summary()->add_update();
+  item->set_key(kUndeliveredKey);
+  item->set_value_json(std::to_string(undelivered_.load()));
+  service::PublishRequest request;
+  AppendRecord(record, request.mutable_batch()->mutable_records());
+  request.mutable_batch()->set_record_count(1);
+  WriteBatch(request);
 }
 
 void RecordOutbox::Encode(const LogCall& call, std::string* out) {
@@ -166,15 +315,27 @@ void RecordOutbox::Encode(const LogCall& call, std::string* out) {
   history_wire::AppendPartialHistoryRecord(items_, call.step, call.flush, out);
 }
 
-void RecordOutbox::CloseStream() {
-  if (stream_ == nullptr) return;
+bool RecordOutbox::CloseStream() {
+  if (stream_ == nullptr) return true;  // given up: nothing more to end
   stream_->WritesDone();
   if (ack_reader_.joinable()) ack_reader_.join();
   grpc::Status status = stream_->Finish();
+  stream_.reset();
+  context_.reset();
   if (!status.ok()) {
     debug_log_->Warning("outbox: record stream ended with %s", status.error_message());
+    return false;
   }
+  return true;
+}
+
+void RecordOutbox::AbandonStream() {
+  if (stream_ == nullptr) return;
+  context_->TryCancel();
+  if (ack_reader_.joinable()) ack_reader_.join();
+  stream_->Finish();  // CANCELLED: the call is over either way
   stream_.reset();
+  context_.reset();
 }
 
 }  // namespace wandb::internal

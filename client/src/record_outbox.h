@@ -1,12 +1,18 @@
 // The client's hot path. log() hands a row to the outbox and returns; a background thread
 // encodes queued rows to records, packs them into numbered batches and streams them to the
 // daemon. The training thread never waits on the daemon, the disk or the encoder.
+//
+// The outbox also survives the daemon: it keeps the batches the daemon has not acknowledged
+// as in its log (a ResendBuffer), and when the stream breaks it re-attaches the run to a new
+// daemon (on its own thread, while log() goes on queueing) and sends them again.
 #ifndef WANDB_CLIENT_SRC_RECORD_OUTBOX_H_
 #define WANDB_CLIENT_SRC_RECORD_OUTBOX_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +21,8 @@
 #include <variant>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "client/src/resend_buffer.h"
 #include "client/src/service_connection.h"
 #include "common/util/logger.h"
 #include "wandb/records.pb.h"
@@ -37,8 +45,24 @@ class RecordOutbox {
   static constexpr size_t kMaxBatchBytes = 4 << 20;
   static constexpr size_t kWakeThreshold = 1024;
   static constexpr auto kPollInterval = std::chrono::milliseconds(5);
+  // The summary key that counts the records a daemon crash lost (see docs/user-guide.md).
+  static constexpr const char* kUndeliveredKey = "_undelivered_records";
 
-  RecordOutbox(std::shared_ptr<ServiceConnection> connection, std::string run_id,
+  // A daemon that took the run over: its connection, and the last batch its log has whole.
+  struct Attachment {
+    std::shared_ptr<ServiceConnection> connection;
+    uint64_t durable_seq = 0;
+  };
+  struct Options {
+    size_t resend_buffer = 64 << 20;
+    // Re-attaches the run to a daemon, starting one when none answers. Empty: the outbox
+    // gives up on a broken stream.
+    std::function<absl::StatusOr<Attachment>()> reattach;
+    // How long one re-attach keeps trying before the outbox gives up.
+    std::chrono::milliseconds reattach_timeout{std::chrono::seconds(30)};
+  };
+
+  RecordOutbox(std::shared_ptr<ServiceConnection> connection, std::string run_id, Options options,
                Logger* debug_log);
   ~RecordOutbox();  // Close()s
 
@@ -52,48 +76,80 @@ class RecordOutbox {
   // Flushes, ends the stream and joins the thread. Idempotent.
   uint64_t Close();
 
-  // Rows and records that could not be delivered (the daemon went away).
+  // The daemon's connection: a new one after a re-attach. Safe from any thread.
+  std::shared_ptr<ServiceConnection> connection() const;
+  // A call on `seen` failed as if its daemon were gone: re-attaches the run if the record
+  // stream is broken too and nothing replaced `seen` yet, and waits for that. On the
+  // calling thread once Close() has returned, else on the outbox's. True when connection()
+  // is now another one than `seen`.
+  bool Reconnect(const std::shared_ptr<ServiceConnection>& seen);
+
+  // Records that could not be delivered: lost in a daemon crash (beyond the resend buffer),
+  // or given up on when no daemon would take the run.
   int64_t undelivered() const { return undelivered_.load(); }
-  uint64_t durable_seq() const { return durable_seq_.load(); }
+  // How many times the run was re-attached to a new daemon.
+  int reattachments() const { return reattachments_.load(); }
 
  private:
   using Item = std::variant<LogCall, records::Record>;
 
   void Loop();
-  void OpenStream();
+  bool OpenStream();
   void SendItems(std::vector<Item>& items);
   void WriteBatch(service::PublishRequest& request);
   // Appends the call as a length-prefixed partial-history record to a batch's bytes.
   void Encode(const LogCall& call, std::string* out);
-  void CloseStream();
+  // Ends the stream; false when it did not end cleanly (the daemon may lack batches).
+  bool CloseStream();
+  // Cancels a stream that broke and forgets it.
+  void AbandonStream();
+  // Re-attaches the run to a daemon and sends every kept batch again; gives up (counting
+  // what is lost) after reattach_timeout or a refusal.
+  void Recover();
+  // Brings the daemon up to date after Close(): re-attaches, sends again and ends the stream.
+  void RecoverAndClose();
+  // Sends the count of lost records as a summary record, once a daemon has the run again.
+  void ReportLoss();
+  bool StreamDead() const { return stream_ == nullptr || ack_reader_done_.load(); }
 
-  std::shared_ptr<ServiceConnection> connection_;
+  std::shared_ptr<ServiceConnection> connection_;  // guarded by conn_mu_; set by the thread
+  mutable std::mutex conn_mu_;
   const std::string run_id_;
+  const Options options_;
   Logger* debug_log_;
 
   std::mutex mu_;
   std::condition_variable wake_;      // the thread: work is waiting
-  std::condition_variable progress_;  // Flush(): a round was sent
+  std::condition_variable progress_;  // Flush(), Reconnect(): a round was sent
   std::vector<Item> pending_;         // guarded by mu_
   uint64_t enqueued_ = 0;             // items ever queued; guarded by mu_
   uint64_t sent_ = 0;                 // items ever sent (or given up on); guarded by mu_
   uint64_t last_seq_ = 0;             // guarded by mu_
   bool flush_requested_ = false;      // guarded by mu_
   bool closing_ = false;              // guarded by mu_
+  bool closed_ = false;               // guarded by mu_: the thread has ended
+  // Reconnect(): the connection it saw fail, and how many requests were served.
+  std::shared_ptr<ServiceConnection> reconnect_from_;  // guarded by mu_
+  uint64_t reconnects_asked_ = 0;                      // guarded by mu_
+  uint64_t reconnects_done_ = 0;                       // guarded by mu_
   std::thread thread_;
 
-  // Owned by the outbox thread.
+  // Owned by the outbox thread (by the caller of RecoverAndClose() after it).
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<grpc::ClientReaderWriter<service::PublishRequest, service::PublishResponse>>
       stream_;
   std::thread ack_reader_;
-  bool broken_ = false;
+  std::atomic<bool> ack_reader_done_{false};
+  bool broken_ = false;  // given up: nothing more reaches a daemon
+  bool loss_to_report_ = false;
   uint64_t next_seq_ = 1;
+  ResendBuffer resend_;
   std::string items_;       // scratch for Encode(), reused from row to row
   std::string value_json_;  // likewise
 
   std::atomic<int64_t> undelivered_{0};
-  std::atomic<uint64_t> durable_seq_{0};
+  std::atomic<uint64_t> durable_seq_{0};  // the daemon's latest acknowledgement
+  std::atomic<int> reattachments_{0};
 };
 
 }  // namespace wandb::internal

@@ -25,7 +25,7 @@ void ThrowIfError(const absl::Status& status) {
 
 }  // namespace
 
-Run init(Settings settings) {
+Run internal::InitRun(Settings settings, CallerBuild caller) {
   for (const auto& [key, value] : settings.config) {
     ThrowIfError(validation::ValidateKey(key));
     ThrowIfError(validation::ValidateValue(key, value));
@@ -33,6 +33,8 @@ Run init(Settings settings) {
   absl::StatusOr<internal::ResolvedSettings> resolved = internal::ResolveSettings(
       std::move(settings), [](const char* name) { return std::getenv(name); });
   if (!resolved.ok()) throw Error(std::string(resolved.status().message()));
+  resolved->program_compiler = caller.compiler;
+  resolved->program_cplusplus = caller.cplusplus;
   if (resolved->mode == Mode::kDisabled) return Run(internal::RunState::Disabled(*resolved));
 
   internal::RunRegistry& registry = internal::RunRegistry::Get();
@@ -86,7 +88,7 @@ Summary Run::summary() const {
 void Run::finish(int exit_code) {
   internal::RunState& s = state();
   internal::RunRegistry::Get().Remove(&s);
-  s.Finish(exit_code);
+  s.Finish(exit_code, /*called=*/true);
 }
 
 bool Run::flush() {

@@ -154,6 +154,10 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   service::StartRunRequest request;
   request.set_protocol_version(kProtocolVersion);
   request.set_client_version(kVersion);
+  service::SystemMetricsOptions* stats = request.mutable_system_metrics();
+  stats->set_disabled(!settings_.system_metrics);
+  stats->set_sample_interval_ms(settings_.stats_sample_interval.count());
+  stats->set_samples_to_average(settings_.stats_samples_to_average);
   request.set_mode(settings_.mode == Mode::kOffline ? service::MODE_OFFLINE : service::MODE_LOCAL);
   request.set_store_dir(settings_.store_dir);
   request.set_fsync_batches(settings_.durability == Durability::fsync);

@@ -4,6 +4,7 @@
 #define WANDB_CLIENT_SRC_RUN_STATE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "client/src/run_status_checker.h"
 #include "client/src/service_connection.h"
 #include "client/src/settings_resolver.h"
+#include "client/src/telemetry.h"
 #include "common/util/logger.h"
 #include "wandb/run.h"
 
@@ -44,7 +46,8 @@ class RunState {
   absl::StatusOr<std::vector<std::string>> Save(const std::string& glob,
                                                 const SaveOptions& options);
   // Never fails the caller: a daemon problem is reported on stderr and in debug.log.
-  void Finish(int exit_code);
+  // `called` is false when the run is finished at process exit rather than by finish().
+  void Finish(int exit_code, bool called = false);
 
   const ResolvedSettings& settings() const { return settings_; }
   const std::string& dir() const { return run_dir_; }
@@ -56,6 +59,11 @@ class RunState {
  private:
   explicit RunState(ResolvedSettings settings);
   absl::Status StartOnDaemon(bool reconnect);
+  // Continues the run on a new daemon after its daemon died (on the outbox's thread).
+  absl::StatusOr<RecordOutbox::Attachment> Reattach();
+  // `call` on the daemon's connection; when the daemon is gone, once more after the outbox
+  // re-attached the run to a new one.
+  grpc::Status CallDaemon(const std::function<grpc::Status(ServiceConnection& connection)>& call);
   void StartStatusChecker();
   // Console capture (settings_.console): output.log and OutputRecords.
   void StartConsoleCapture();
@@ -64,16 +72,20 @@ class RunState {
   // A resumed run's config is what the daemon stored, under the one init() was given.
   void AdoptResumedConfig(const records::ConfigRecord& config);
   absl::Status CheckLive(const char* what) const;
+  // Sends the feature's telemetry the first time it is used.
+  void NoteFeature(Feature feature);
 
   ResolvedSettings settings_;
   Console console_;
   Logger debug_log_;
   std::shared_ptr<ServiceConnection> connection_;
   std::unique_ptr<RecordOutbox> outbox_;
+  service::StartRunRequest start_request_;  // as the run started; a re-attach sends it again
   std::unique_ptr<RunStatusChecker> status_checker_;
   std::unique_ptr<ConsoleCapture> capture_;  // sends through outbox_: stopped before it
   std::string run_dir_;
   std::atomic<bool> finished_{false};
+  FeatureUsage features_;
 
   std::mutex config_mu_;
   Value config_;  // guarded by config_mu_

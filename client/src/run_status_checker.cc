@@ -8,9 +8,8 @@
 
 namespace wandb::internal {
 
-RunStatusChecker::RunStatusChecker(std::shared_ptr<ServiceConnection> connection,
-                                   std::string run_id, Options options, Console* console,
-                                   Logger* debug_log)
+RunStatusChecker::RunStatusChecker(ConnectionFn connection, std::string run_id, Options options,
+                                   Console* console, Logger* debug_log)
     : connection_(std::move(connection)),
       run_id_(std::move(run_id)),
       options_(std::move(options)),
@@ -49,7 +48,7 @@ void RunStatusChecker::Poll() {
   context.set_deadline(std::chrono::system_clock::now() + options_.interval +
                        std::chrono::seconds(5));
   service::StopStatusResponse response;
-  grpc::Status status = connection_->stub().StopStatus(&context, query, &response);
+  grpc::Status status = connection_()->stub().StopStatus(&context, query, &response);
   if (!status.ok()) {
     // The daemon's own troubles are the outbox's to report; polling just tries again.
     debug_log_->Warning("run status: %s", status.error_message());

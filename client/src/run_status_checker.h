@@ -28,8 +28,11 @@ class RunStatusChecker {
     bool interrupt = true;          // SIGINT when there is no on_stop
   };
 
-  RunStatusChecker(std::shared_ptr<ServiceConnection> connection, std::string run_id,
-                   Options options, Console* console, Logger* debug_log);
+  // `connection` gives the daemon's current connection (a new one after a re-attach).
+  using ConnectionFn = std::function<std::shared_ptr<ServiceConnection>()>;
+
+  RunStatusChecker(ConnectionFn connection, std::string run_id, Options options, Console* console,
+                   Logger* debug_log);
   ~RunStatusChecker();  // Stop()
 
   void Start();
@@ -42,7 +45,7 @@ class RunStatusChecker {
   void Poll();
   void OnStopRequested();
 
-  std::shared_ptr<ServiceConnection> connection_;
+  ConnectionFn connection_;
   const std::string run_id_;
   Options options_;
   Console* console_;

@@ -39,6 +39,9 @@ struct ResolvedSettings {
   std::function<void()> on_stop;
   bool interrupt_on_stop = true;
   Durability durability = Durability::os;
+  bool system_metrics = true;
+  std::chrono::milliseconds stats_sample_interval{std::chrono::seconds(2)};
+  int stats_samples_to_average = 15;
   bool console = true;  // capture stdout and stderr
   std::vector<std::string> warnings;  // to print once the run starts
 };

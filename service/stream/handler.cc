@@ -127,6 +127,11 @@ void Handler::Handle(HandlerItem& item) {
     SampledHistoryResponse response;
     sampled_.ToItems(response.mutable_item());
     q->reply->set_value(std::move(response));
+  } else if (auto* system = std::get_if<SystemStats>(&item)) {
+    if (finished_) return;  // the log is closed
+    records::Record* record = NewRecord();
+    *record->mutable_stats() = std::move(system->stats);
+    Persist(record);
   } else {
     HandleFinish(std::get<FinishRequest>(item));
   }
@@ -296,6 +301,11 @@ void Handler::HandleFinish(FinishRequest& finish) {
   exit->mutable_exit()->set_exit_code(finish.exit_code);
   exit->mutable_exit()->set_runtime(runtime);
   Persist(exit);
+  if (finish.final_stats) {
+    records::Record* stats = NewRecord();
+    *stats->mutable_stats() = std::move(*finish.final_stats);
+    Persist(stats);
+  }
 
   summary_.Set("_wandb", absl::StrCat("{\"runtime\": ", runtime, "}"));
   records::Record* summary = NewRecord();

@@ -21,6 +21,7 @@
 #include "service/stream/sampled_history.h"
 #include "service/stream/stream_items.h"
 #include "service/stream/summary_state.h"
+#include "service/stream/telemetry_state.h"
 #include "service/stream/writer.h"
 
 namespace wandb::service {
@@ -50,6 +51,7 @@ class Handler {
   void HandleBatch(const DecodedBatch& batch);
   void HandleRecord(records::Record& record);
   void HandleHistory(const history_wire::PartialHistoryView& call);
+  void HandleTelemetry(const records::TelemetryRecord& telemetry);
   // Serializes a completed row straight into the log's bytes, with _step, _runtime and
   // _timestamp, and updates the summary and the sampled history from it.
   void EmitRow(int64_t step, const std::vector<history_wire::ItemView>& items);
@@ -74,6 +76,7 @@ class Handler {
   SummaryState summary_;
   ConfigState config_;
   SampledHistory sampled_;
+  TelemetryState telemetry_;
   Value wandb_meta_;
   std::atomic<int64_t> rows_{0};
   int64_t rejected_ = 0;

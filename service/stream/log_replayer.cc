@@ -1,5 +1,6 @@
 #include "service/stream/log_replayer.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/txlog/log_reader.h"
@@ -19,6 +20,21 @@ void RowJson(const history_wire::PartialHistoryView& row, std::string* out) {
     out->append(row.items[i].value_json.data(), row.items[i].value_json.size());
   }
   out->push_back('}');
+}
+
+// `key: value` appended to a row's JSON object, with nested objects flattened into dotted
+// keys, as wandb's events stream names them: {"network": {"sent": 1}} -> "network.sent": 1.
+void AppendFlattened(const std::string& key, const Value& value, std::string* out) {
+  if (value.is_map() && !value.as_map().empty()) {
+    for (const auto& [sub_key, sub_value] : value.as_map()) {
+      AppendFlattened(absl::StrCat(key, ".", sub_key), sub_value, out);
+    }
+    return;
+  }
+  if (out->back() != '{') out->append(", ");
+  json::AppendQuoted(key, out);
+  out->append(": ");
+  json::AppendEncoded(value, out);
 }
 
 }  // namespace
@@ -146,12 +162,19 @@ void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
   row.timestamp = absl::FromUnixSeconds(stats.timestamp().seconds()) +
                   absl::Nanoseconds(stats.timestamp().nanos());
   row.row_json.push_back('{');
-  for (int i = 0; i < stats.item_size(); ++i) {
-    if (i > 0) row.row_json.append(", ");
+  for (const records::StatsItem& item : stats.item()) {
     // wandb names system metrics "system.<key>" wherever it shows them.
-    json::AppendQuoted(absl::StrCat("system.", stats.item(i).key()), &row.row_json);
+    std::string key = absl::StrCat("system.", item.key());
+    if (absl::StartsWith(item.value_json(), "{")) {
+      if (absl::StatusOr<Value> value = json::Parse(item.value_json()); value.ok()) {
+        AppendFlattened(key, *value, &row.row_json);
+        continue;
+      }
+    }
+    if (row.row_json.back() != '{') row.row_json.append(", ");
+    json::AppendQuoted(key, &row.row_json);
     row.row_json.append(": ");
-    row.row_json.append(stats.item(i).value_json());
+    row.row_json.append(item.value_json());
   }
   row.row_json.push_back('}');
   stats_.push_back(std::move(row));

@@ -94,6 +94,7 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
   stream->sender_->Start();
   stream->writer_->Start();
   stream->handler_->Start();
+  if (!request.system_metrics().disabled()) stream->StartSystemMonitor(request.system_metrics());
   return stream;
 }
 
@@ -101,10 +102,23 @@ Stream::Stream(std::string run_id, RunDirectory dir, int64_t client_pid)
     : run_id_(std::move(run_id)), dir_(std::move(dir)), client_pid_(client_pid) {}
 
 Stream::~Stream() {
+  monitor_.reset();  // the handler's one producer besides Publish(): stopped first
   handler_.reset();
   writer_.reset();
   sender_.reset();
   debug_log_.Info("stream: closed");
+}
+
+void Stream::StartSystemMonitor(const SystemMetricsOptions& options) {
+  SystemSampler::Options sampler;
+  sampler.pid = client_pid_;
+  sampler.nvml = Nvml::Get();
+  Handler* handler = handler_.get();
+  monitor_ = std::make_unique<SystemMonitor>(
+      std::make_unique<SystemSampler>(sampler), SystemMonitor::FromRequest(options),
+      [handler](records::StatsRecord stats) { handler->Submit(SystemStats{std::move(stats)}); },
+      &debug_log_);
+  monitor_->Start();
 }
 
 void Stream::Publish(RecordBatch batch) {
@@ -188,7 +202,13 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
   debug_log_.Info("stream: finishing with exit code %d", exit_code);
   auto reply = std::make_shared<FinishPromise>();
   std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
-  if (!handler_->Submit(FinishRequest{exit_code, reply, absl::Now() + timeout})) {
+  FinishRequest finish;
+  finish.exit_code = exit_code;
+  finish.reply = reply;
+  finish.deadline = absl::Now() + timeout;
+  // wandb's FLUSH_STATS: the sampler stops first, and its last record goes in with the exit.
+  if (monitor_ != nullptr) finish.final_stats = monitor_->Stop();
+  if (!handler_->Submit(std::move(finish))) {
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " has finished"));
   }
   absl::StatusOr<FinishRunResponse> response = done.get();

@@ -17,6 +17,7 @@
 #include "service/stream/handler.h"
 #include "service/stream/sender.h"
 #include "service/stream/writer.h"
+#include "service/system/system_monitor.h"
 #include "wandb/service.pb.h"
 
 namespace wandb::service {
@@ -71,6 +72,8 @@ class Stream {
   bool WaitReceived(uint64_t seq, absl::Duration timeout);
   template <typename Query, typename Response>
   absl::StatusOr<Response> Ask(uint64_t after_seq, absl::Duration timeout);
+  // The run's system-metrics thread, feeding the handler (after the pipeline is running).
+  void StartSystemMonitor(const SystemMetricsOptions& options);
 
   const std::string run_id_;
   const RunDirectory dir_;
@@ -81,6 +84,7 @@ class Stream {
   std::unique_ptr<Sender> sender_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Handler> handler_;
+  std::unique_ptr<SystemMonitor> monitor_;  // null when system metrics are off
   std::optional<FileLock> lock_;  // the run directory's, for as long as the stream writes it
   records::RunRecord run_;
 

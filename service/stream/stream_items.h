@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -32,8 +33,16 @@ struct FinishRequest {
   int exit_code = 0;
   std::shared_ptr<FinishPromise> reply;
   absl::Time deadline = absl::InfiniteFuture();  // for the backend to have everything
+  // The system-metrics thread's last record; written right after the exit record, where
+  // wandb's FLUSH_STATS puts it.
+  std::optional<records::StatsRecord> final_stats;
 };
-using HandlerItem = std::variant<IncomingBatch, SummaryQuery, SampledHistoryQuery, FinishRequest>;
+// An averaged sample from the run's system-metrics thread, to persist.
+struct SystemStats {
+  records::StatsRecord stats;
+};
+using HandlerItem =
+    std::variant<IncomingBatch, SummaryQuery, SampledHistoryQuery, FinishRequest, SystemStats>;
 
 // --- into the writer ----------------------------------------------------------------------
 using SharedRecord = std::shared_ptr<const records::Record>;

@@ -6,15 +6,11 @@
 #include "absl/time/time.h"
 #include "common/ipc/record_batch_codec.h"
 #include "nlohmann/json.hpp"
+#include "service/stream/run_metadata.h"
 #include "service/system/host_facts.h"
 
 namespace wandb::service {
 namespace {
-
-std::string IsoUtc(const google::protobuf::Timestamp& ts) {
-  absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", t, absl::UTCTimeZone());
-}
 
 SharedRecord MakeRecord(auto fill) {
   auto record = std::make_shared<records::Record>();
@@ -23,33 +19,6 @@ SharedRecord MakeRecord(auto fill) {
 }
 
 }  // namespace
-
-std::string RenderMetadata(const records::RunRecord& run, const ProcessInfo& process,
-                           const std::string& root_dir) {
-  HostFacts host = ProbeHost();
-  nlohmann::ordered_json meta;
-  meta["os"] = host.os;
-  meta["startedAt"] = IsoUtc(run.start_time());
-  meta["heartbeatAt"] = IsoUtc(run.start_time());
-  meta["docker"] = nullptr;
-  meta["cpu_count"] = host.cpu_count;
-  meta["cpu_count_logical"] = host.cpu_count;
-  meta["args"] = process.args();
-  meta["state"] = "running";
-  meta["program"] = process.program();
-  meta["codePath"] = process.program();
-  if (!run.git().last_commit().empty()) {
-    meta["git"] = {{"remote", run.git().remote_url()}, {"commit", run.git().last_commit()}};
-  }
-  meta["email"] = nullptr;
-  meta["root"] = root_dir;
-  meta["host"] = run.host().empty() ? host.host : run.host();
-  meta["username"] = process.username();
-  meta["executable"] = process.executable();
-  meta["cwd"] = process.cwd();
-  meta["pid"] = process.pid();
-  return meta.dump(4) + "\n";
-}
 
 Writer::Writer(RunDirectory dir, std::unique_ptr<txlog::LogWriter> log, Sender* sender,
                Logger* debug_log)
@@ -152,10 +121,23 @@ void Writer::Open(OpenRun& open) {
     r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
   }));
   std::string root = std::filesystem::path(dir_.wandb_dir).parent_path().string();
-  WriteFile({"wandb-metadata.json", RenderMetadata(open.run, open.process, root)});
+  WriteFile({"wandb-metadata.json", RenderMetadata(open.run, open.process, root,
+                                                   ProbeMetadataFacts(open.process.pid()))});
   Persist(MakeRecord([](records::Record& r) {
     records::FilesItem* f = r.mutable_files()->add_files();
     f->set_path("wandb-metadata.json");
+    f->set_policy(records::FilesItem::NOW);
+  }));
+  if (open.save_code && !git.commit.empty()) SaveDiff(open.process.cwd());
+}
+
+void Writer::SaveDiff(const std::string& repo_dir) {
+  std::string diff = GitDiffHead(repo_dir);
+  if (diff.empty()) return;  // nothing uncommitted
+  WriteFile({"diff.patch", std::move(diff)});
+  Persist(MakeRecord([](records::Record& r) {
+    records::FilesItem* f = r.mutable_files()->add_files();
+    f->set_path("diff.patch");
     f->set_policy(records::FilesItem::NOW);
   }));
 }

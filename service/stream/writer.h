@@ -45,6 +45,8 @@ class Writer {
   void Loop();
   void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
   void Open(OpenRun& open);
+  // files/diff.patch (`git diff HEAD` in the program's repository), for save_code.
+  void SaveDiff(const std::string& repo_dir);
   void Persist(const SharedRecord& record);
   void Persist(const EncodedRecords& records);
   void WriteFile(const WriteRunFile& file);
@@ -71,10 +73,6 @@ class Writer {
   std::string serialized_;
   absl::Status first_error_;
 };
-
-// wandb-metadata.json for a run (exposed for tests).
-std::string RenderMetadata(const records::RunRecord& run, const ProcessInfo& process,
-                           const std::string& root_dir);
 
 }  // namespace wandb::service
 

@@ -9,19 +9,26 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/util/read_file.h"
 
 extern char** environ;
 
 namespace wandb::service {
 namespace {
 
-// Output of `git -C dir args...`, or "" on any failure or after ~2 s.
-std::string RunGit(const std::string& dir, std::vector<std::string> args) {
+// Output of `git -C dir args...`, or "" on any failure or after `timeout`.
+std::string RunGit(const std::string& dir, std::vector<std::string> args,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
   std::vector<std::string> argv_store = {"git", "-C", dir};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -40,8 +47,8 @@ std::string RunGit(const std::string& dir, std::vector<std::string> args) {
   close(fds[1]);
   std::string out;
   if (rc == 0) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    char buf[512];
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[16384];
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p{fds[0], POLLIN, 0};
       if (poll(&p, 1, 100) <= 0) continue;
@@ -55,8 +62,10 @@ std::string RunGit(const std::string& dir, std::vector<std::string> args) {
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out.clear();
   }
   close(fds[0]);
-  return std::string(absl::StripAsciiWhitespace(out));
+  return out;
 }
+
+std::string Trimmed(const std::string& s) { return std::string(absl::StripAsciiWhitespace(s)); }
 
 }  // namespace
 
@@ -68,15 +77,57 @@ HostFacts ProbeHost() {
                             gnu_get_libc_version());
     facts.host = u.nodename;
   }
-  facts.cpu_count = static_cast<int>(std::thread::hardware_concurrency());
+  facts.cpu_count_logical = static_cast<int>(std::thread::hardware_concurrency());
+  facts.cpu_count = CountPhysicalCores(ReadFileToString("/proc/cpuinfo").value_or(""));
+  if (facts.cpu_count == 0) facts.cpu_count = facts.cpu_count_logical;
+  facts.memory_total = MemTotalBytes(ReadFileToString("/proc/meminfo").value_or(""));
   return facts;
+}
+
+int CountPhysicalCores(const std::string& cpuinfo) {
+  std::set<std::pair<std::string, std::string>> cores;
+  std::string physical_id;
+  for (absl::string_view line : absl::StrSplit(cpuinfo, '\n')) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(line, absl::MaxSplits(':', 1));
+    absl::string_view key = absl::StripAsciiWhitespace(kv.first);
+    absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    if (key == "physical id") physical_id = std::string(value);
+    if (key == "core id") cores.emplace(physical_id, std::string(value));
+  }
+  return static_cast<int>(cores.size());
+}
+
+uint64_t MemTotalBytes(const std::string& meminfo) {
+  for (absl::string_view line : absl::StrSplit(meminfo, '\n')) {
+    if (!absl::ConsumePrefix(&line, "MemTotal:")) continue;
+    line = absl::StripAsciiWhitespace(line);
+    uint64_t kib = 0;
+    if (absl::ConsumeSuffix(&line, " kB") && absl::SimpleAtoi(line, &kib)) return kib * 1024;
+  }
+  return 0;
+}
+
+std::map<std::string, std::string> SlurmVariables(const std::string& environ) {
+  std::map<std::string, std::string> out;
+  for (absl::string_view entry : absl::StrSplit(environ, '\0', absl::SkipEmpty())) {
+    if (!absl::ConsumePrefix(&entry, "SLURM_")) continue;
+    size_t eq = entry.find('=');
+    if (eq == absl::string_view::npos || eq == 0) continue;
+    out[absl::AsciiStrToLower(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+  }
+  return out;
 }
 
 GitInfo ProbeGit(const std::string& dir) {
   GitInfo git;
-  git.commit = RunGit(dir, {"rev-parse", "HEAD"});
-  if (!git.commit.empty()) git.remote = RunGit(dir, {"remote", "get-url", "origin"});
+  git.commit = Trimmed(RunGit(dir, {"rev-parse", "HEAD"}));
+  if (!git.commit.empty()) git.remote = Trimmed(RunGit(dir, {"remote", "get-url", "origin"}));
   return git;
+}
+
+std::string GitDiffHead(const std::string& dir) {
+  return RunGit(dir, {"diff", "HEAD"}, std::chrono::seconds(10));
 }
 
 }  // namespace wandb::service

@@ -60,6 +60,7 @@ void SystemMonitor::Loop() {
     next += options_.sample_interval;
     if (stop_.WaitForNotificationWithDeadline(next)) break;
     averager_.Add(sampler_->Sample());
+    ++samples_;
     if (averager_.samples() >= options_.samples_to_average) {
       sink_(averager_.Flush(sampler_->Sample(), absl::Now()));
       ++records_;

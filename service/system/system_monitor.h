@@ -52,6 +52,7 @@ class SystemMonitor {
   // What the thread has cost so far (sampling, averaging, the sink), once stopped.
   absl::Duration thread_cpu_time() const { return thread_cpu_; }
   int records_made() const { return records_; }
+  int samples_taken() const { return samples_; }  // one per interval; flush-time ones aside
 
  private:
   void Loop();
@@ -67,6 +68,7 @@ class SystemMonitor {
   // Written by the thread, read after it is joined.
   absl::Duration thread_cpu_;
   int records_ = 0;
+  int samples_ = 0;
 };
 
 }  // namespace wandb::service

@@ -110,6 +110,10 @@ TEST_CASE("the run directory follows wandb's layout") {
               return yaml.substr(at, yaml.find('\n', at) - at);
             }() +
             "\n"
+            // Telemetry: finish, set_init_name, _id, _tags, _config, service, lib_cpp.
+            "    t:\n      3:\n        - 2\n        - 13\n        - 14\n        - 15\n"
+            "        - 16\n        - 23\n        - 57\n      5: wandb-cpp " WANDB_CPP_VERSION
+            "\n"
             "layers:\n  desc: null\n  value:\n    - 64\n    - 32\n"
             "lr:\n  desc: null\n  value: 0.001\n"
             "name:\n  desc: null\n  value: '1.0'\n");
@@ -147,10 +151,16 @@ TEST_CASE("the run directory follows wandb's layout") {
         std::vector<std::string>{"t1", "t2"});
   CHECK(r.config().update_size() == 3);
   CHECK(log.records[2].has_telemetry());
+  // The end: the exit, the system metrics' last record (sampled after the exit, as wandb's
+  // FLUSH_STATS), then the summary, final and footer records.
   std::vector<int> tail;
-  for (size_t i = log.records.size() - 4; i < log.records.size(); ++i) {
-    tail.push_back(log.records[i].record_type_case());
+  for (const records::Record& record : log.records) {
+    if (!record.has_history() && !record.has_telemetry() && !record.has_stats()) {
+      tail.push_back(record.record_type_case());
+    }
   }
+  REQUIRE(tail.size() >= 4);
+  tail.erase(tail.begin(), tail.end() - 4);
   CHECK(tail == std::vector<int>{records::Record::kExit, records::Record::kSummary,
                                  records::Record::kFinal, records::Record::kFooter});
 }

@@ -71,6 +71,15 @@ struct Settings {
   bool interrupt_on_stop = true;
   // WANDB_CPP_DURABILITY (os, fsync); default os.
   std::optional<Durability> durability{};
+  // System metrics, as wandb's: the daemon samples the machine's CPU, memory, disk and
+  // network, this process's memory, threads and CPU, and each NVIDIA GPU every
+  // stats_sample_interval (WANDB__STATS_SAMPLE_RATE_SECONDS; default 2 s, at least 0.5 s),
+  // and records the mean of every stats_samples_to_average samples
+  // (WANDB__STATS_SAMPLES_TO_AVERAGE; default 15, 2 to 30). false (or
+  // WANDB__DISABLE_STATS=true) samples nothing.
+  std::optional<bool> system_metrics{};
+  std::optional<std::chrono::milliseconds> stats_sample_interval{};
+  std::optional<int> stats_samples_to_average{};
   // Console capture (WANDB_CONSOLE), as wandb's `console`: "auto" (the default), "on",
   // "wrap" or "redirect" record what the program writes to stdout and stderr (its own
   // writes and its children's) in files/output.log and the run's log, while it still reaches

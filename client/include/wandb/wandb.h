@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "wandb/error.h"
 #include "wandb/run.h"
@@ -17,10 +18,31 @@
 
 namespace wandb {
 
+// The compiler of the code that includes this header, for the run's metadata.
+#if defined(__clang__)
+#define WANDB_INTERNAL_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define WANDB_INTERNAL_COMPILER "GCC " __VERSION__
+#else
+#define WANDB_INTERNAL_COMPILER "unknown"
+#endif
+
+namespace internal {
+// How the program that calls init() was compiled (it may differ from libwandb's compiler).
+struct CallerBuild {
+  const char* compiler = "";
+  long cplusplus = 0;
+};
+Run InitRun(Settings settings, CallerBuild caller);
+}  // namespace internal
+
 // Starts a run: connects to the per-user wandb-service daemon (starting it if none runs),
 // creates the run directory and returns the run. Throws wandb::Error when the settings are
 // invalid or no daemon can be reached, std::invalid_argument for an invalid config.
-Run init(Settings settings = {});
+inline Run init(Settings settings = {}) {
+  // Inline, so that the compiler facts are those of the caller's translation unit.
+  return internal::InitRun(std::move(settings), {WANDB_INTERNAL_COMPILER, __cplusplus});
+}
 
 struct RestoreOptions {
   // "entity/project/id", "project/id" or "id" of the run to restore from. Default: the

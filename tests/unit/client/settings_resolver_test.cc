@@ -486,6 +486,40 @@ TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
         "WANDB_CPP_DURABILITY='maybe' is not a durability; use os or fsync");
 }
 
+TEST_CASE("ResolveSettings: system metrics, wandb's stats settings and their bounds",
+          "[settings][system]") {
+  ResolvedSettings defaults = MustResolve({});
+  CHECK(defaults.system_metrics);
+  CHECK(defaults.stats_sample_interval == std::chrono::seconds(2));
+  CHECK(defaults.stats_samples_to_average == 15);
+  CHECK_FALSE(MustResolve({}, FakeEnv({{"WANDB__DISABLE_STATS", "true"}})).system_metrics);
+  Settings on;
+  on.system_metrics = true;  // init wins over the environment
+  CHECK(MustResolve(on, FakeEnv({{"WANDB__DISABLE_STATS", "true"}})).system_metrics);
+  ResolvedSettings env = MustResolve({}, FakeEnv({{"WANDB__STATS_SAMPLE_RATE_SECONDS", "0.75"},
+                                                  {"WANDB__STATS_SAMPLES_TO_AVERAGE", "4"}}));
+  CHECK(env.stats_sample_interval == std::chrono::milliseconds(750));
+  CHECK(env.stats_samples_to_average == 4);
+  // Out of wandb's bounds: brought into them, with a warning.
+  Settings fast;
+  fast.stats_sample_interval = std::chrono::milliseconds(100);
+  fast.stats_samples_to_average = 100;
+  ResolvedSettings clamped = MustResolve(fast);
+  CHECK(clamped.stats_sample_interval == std::chrono::milliseconds(500));
+  CHECK(clamped.stats_samples_to_average == 30);
+  CHECK(clamped.warnings.size() == 2);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB__STATS_SAMPLES_TO_AVERAGE", "1"}}))
+            .stats_samples_to_average == 2);
+  // Not numbers at all: errors that name the variable.
+  CHECK(ResolveError({}, FakeEnv({{"WANDB__STATS_SAMPLE_RATE_SECONDS", "often"}})) ==
+        "WANDB__STATS_SAMPLE_RATE_SECONDS='often' is not a positive number of seconds");
+  CHECK(ResolveError({}, FakeEnv({{"WANDB__STATS_SAMPLES_TO_AVERAGE", "1.5"}})) ==
+        "WANDB__STATS_SAMPLES_TO_AVERAGE='1.5' is not a whole number of samples");
+  Settings zero;
+  zero.stats_sample_interval = std::chrono::milliseconds(0);
+  CHECK(ResolveError(zero) == "stats_sample_interval must be positive, not 0 ms");
+}
+
 TEST_CASE("ResolveSettings: console capture is on unless console is off", "[settings]") {
   CHECK(MustResolve({}).console);
   for (const char* on : {"auto", "on", "wrap", "redirect", "REDIRECT"}) {

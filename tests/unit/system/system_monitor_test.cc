@@ -62,6 +62,7 @@ TEST_CASE("the monitor makes a record every samples_to_average samples, and one 
   CHECK(HasKey(*last, "proc.memory.rssMB"));
   size_t handed_over = collected.size();
   CHECK(monitor.records_made() == static_cast<int>(handed_over) + 1);
+  CHECK(monitor.samples_taken() >= 3 * static_cast<int>(handed_over));
   // Stopped: nothing more arrives, and a second Stop() has nothing to give.
   CHECK_FALSE(monitor.Stop().has_value());
   std::this_thread::sleep_for(std::chrono::milliseconds(50));

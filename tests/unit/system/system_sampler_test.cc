@@ -114,4 +114,31 @@ TEST_CASE("sampling this process from the real /proc gives sane values and no GP
   for (const StatsEntry& e : sample) CHECK(e.key.rfind("gpu.", 0) != 0);
 }
 
+TEST_CASE("GPU metrics: every GPU's keys, and gpu.process for the one running our process",
+          "[system]") {
+  absl::StatusOr<std::unique_ptr<Nvml>> nvml = Nvml::Load(WANDB_FAKE_NVML);
+  REQUIRE(nvml.ok());
+  // The fake lists this process on GPU 0; a child of it would count the same.
+  SystemSampler sampler({.pid = getpid(), .nvml = nvml->get()});
+  StatsSample sample = sampler.Sample();
+  std::vector<std::string> keys = Keys(sample);
+  std::vector<std::string> gpu_keys(keys.begin(), keys.begin() + 16);
+  CHECK(gpu_keys == std::vector<std::string>{
+                        "gpu.0.gpu", "gpu.0.memory", "gpu.0.memoryAllocated", "gpu.0.temp",
+                        "gpu.process.0.gpu", "gpu.process.0.memory",
+                        "gpu.process.0.memoryAllocated", "gpu.process.0.temp", "gpu.0.powerWatts",
+                        "gpu.0.powerPercent", "gpu.process.0.powerWatts",
+                        "gpu.process.0.powerPercent",
+                        // GPU 1: idle, not ours, no power readings.
+                        "gpu.1.gpu", "gpu.1.memory", "gpu.1.memoryAllocated", "gpu.1.temp"});
+  CHECK(keys[16] == "cpu");
+  CHECK(Find(sample, "gpu.0.memoryAllocated")->number == Approx(25.0));
+  CHECK(Find(sample, "gpu.process.0.powerPercent")->number == Approx(50.0));
+  CHECK(Find(sample, "gpu.1.temp")->number == 31);
+
+  // The run of a process that is neither on GPU 0 nor an ancestor of one there.
+  SystemSampler other({.pid = 3999999, .nvml = nvml->get()});
+  for (const StatsEntry& e : other.Sample()) CHECK(e.key.rfind("gpu.process.", 0) != 0);
+}
+
 }  // namespace wandb::service
