@@ -194,42 +194,6 @@ absl::Status PickSystemMetrics(const Settings& s, const EnvLookup& env, Resolved
   return absl::OkStatus();
 }
 
-// The system-metrics settings; out-of-range values are brought into wandb's bounds, with a
-// warning, as wandb clamps them.
-absl::Status PickSystemMetrics(const Settings& s, const EnvLookup& env, ResolvedSettings* r) {
-  r->system_metrics =
-      s.system_metrics.has_value() ? *s.system_metrics : !IsTrue(env("WANDB__DISABLE_STATS"));
-  if (absl::Status st =
-          PickTimeout(s.stats_sample_interval, env, "WANDB__STATS_SAMPLE_RATE_SECONDS",
-                      "stats_sample_interval", &r->stats_sample_interval);
-      !st.ok()) {
-    return st;
-  }
-  if (r->stats_sample_interval < kMinStatsSampleInterval) {
-    r->warnings.push_back(absl::StrCat("stats_sample_interval ", r->stats_sample_interval.count(),
-                                       " ms is below wandb's minimum; sampling every 0.5 s"));
-    r->stats_sample_interval = kMinStatsSampleInterval;
-  }
-  int samples = r->stats_samples_to_average;
-  if (s.stats_samples_to_average.has_value()) {
-    samples = *s.stats_samples_to_average;
-  } else if (const char* text = env("WANDB__STATS_SAMPLES_TO_AVERAGE");
-             text != nullptr && *text != '\0') {
-    if (!absl::SimpleAtoi(text, &samples)) {
-      return absl::InvalidArgumentError(absl::StrCat("WANDB__STATS_SAMPLES_TO_AVERAGE='", text,
-                                                     "' is not a whole number of samples"));
-    }
-  }
-  int clamped = std::clamp(samples, kMinStatsSamples, kMaxStatsSamples);
-  if (clamped != samples) {
-    r->warnings.push_back(absl::StrCat("stats_samples_to_average ", samples, " is outside ",
-                                       kMinStatsSamples, "..", kMaxStatsSamples, "; using ",
-                                       clamped));
-  }
-  r->stats_samples_to_average = clamped;
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& env) {
