@@ -17,7 +17,7 @@ build_dir=${1:-build}
 bin=$build_dir/bin
 repeat=${BENCH_REPEAT:-2}
 programs=(bench_log_latency bench_throughput bench_init bench_finish bench_daemon_rss
-          bench_save bench_count_history wandb-service)
+          bench_save bench_count_history bench_system_metrics wandb-service)
 for p in "${programs[@]}"; do
   if [[ ! -x $bin/$p ]]; then
     echo "run_benchmarks.sh: $bin/$p is missing; build $build_dir first" >&2
@@ -58,6 +58,7 @@ run bench_finish --rows 100000 --reps 5
 run bench_daemon_rss 1000 100000 1000000
 run bench_daemon_rss --rate 20000 100000 1000000
 run bench_save --small 1000 --small-bytes 4096 --large 10 --large-mb 50
+run bench_system_metrics --samples 5000 --seconds 10
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # best <metric> <min|max>: the best value of a metric over the repetitions
@@ -128,6 +129,11 @@ row "save(): 1,000 files of 4 KB into the local store" save_files_per_s_small ma
 row "save(): 10 files of 50 MB into the local store" save_mb_per_s_large max "MB/s" "%.0f" "-"
 row "save() call on the caller, small file, median" save_call_median_us_small min "µs" "%.0f" "-"
 row "save() call on the caller, small file, p99" save_call_p99_us_small min "µs" "%.0f" "-"
+row "system metrics: one sample, CPU" sysmetrics_sample_cpu_us min "µs" "%.1f" "-"
+row "system metrics: monitor thread per sample, CPU" sysmetrics_thread_cpu_us_per_sample min \
+    "µs" "%.1f" "-"
+row "system metrics: one run at the default 2 s interval" sysmetrics_core_percent_default min \
+    "% of a core" "%.4f" "< 1 %" "<=" 1
 row "daemon peak RSS after 1,000 rows" daemon_hwm_mb_1000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 100,000 rows (tight loop)" daemon_hwm_mb_100000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 1,000,000 rows (tight loop)" daemon_hwm_mb_1000000 min "MB" "%.1f" \
