@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "cli/daemon_command.h"
 #include "cli/dump_command.h"
+#include "cli/logs_command.h"
 #include "cli/output.h"
 #include "cli/runs_command.h"
 #include "cli/status_command.h"
@@ -29,6 +30,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* runs_command = AddRunsCommand(app, &runs);
   StopOptions stop;
   CLI::App* stop_command = AddStopCommand(app, &stop);
+  LogsOptions logs;
+  CLI::App* logs_command = AddLogsCommand(app, &logs);
   DumpOptions dump;
   AddDumpCommand(app, &dump);
   SyncOptions sync;
@@ -52,6 +55,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (status_command->parsed()) return RunStatus(status, out, err);
     if (runs_command->parsed()) return RunRuns(runs, out, err);
     if (stop_command->parsed()) return RunStop(stop, out, err);
+    if (logs_command->parsed()) return RunLogs(logs, out, err);
     if (app.got_subcommand("dump")) return RunDump(dump, out, err);
     if (sync_command->parsed()) return RunSync(sync, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);

@@ -20,6 +20,7 @@
 #include "common/protocol.h"
 #include "common/value/validation.h"
 #include "service/store/local_store.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_env.h"
 #include "wandb/service.grpc.pb.h"
 
@@ -202,6 +203,11 @@ TEST_CASE("console capture: every writer reaches the terminal, output.log and th
   }
   CHECK(stored_out == AsRecords(out_lines));
   CHECK(stored_err == AsRecords(kStderrLines));
+
+  // `wandb-cpp logs` prints it: the program's stderr lines alone, in order.
+  CommandResult logs = RunCli({"logs", id, "--stream", "stderr"});
+  CHECK(logs.exit_code == 0);
+  CHECK(LinesOf(logs.out) == kStderrLines);
 }
 
 TEST_CASE("console capture: console off records nothing") {
