@@ -94,8 +94,9 @@ void RunState::StartStatusChecker() {
   options.interval = settings_.stop_poll_interval;
   options.on_stop = settings_.on_stop;
   options.interrupt = settings_.interrupt_on_stop;
-  status_checker_ = std::make_unique<RunStatusChecker>(connection_, settings_.run_id,
-                                                       std::move(options), &console_, &debug_log_);
+  status_checker_ =
+      std::make_unique<RunStatusChecker>([this] { return outbox_->connection(); }, settings_.run_id,
+                                         std::move(options), &console_, &debug_log_);
   status_checker_->Start();
 }
 
@@ -161,6 +162,7 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   request.set_mode(settings_.mode == Mode::kOffline ? service::MODE_OFFLINE : service::MODE_LOCAL);
   request.set_store_dir(settings_.store_dir);
   request.set_fsync_batches(settings_.durability == Durability::fsync);
+  request.set_save_code(settings_.save_code);
   switch (settings_.resume) {
     case ResumeMode::kAllow:
       request.set_resume(service::RESUME_ALLOW);
@@ -177,6 +179,8 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   }
   request.set_root_dir(settings_.root_dir);
   *request.mutable_process() = CurrentProcessInfo();
+  request.mutable_process()->mutable_build()->set_program_compiler(settings_.program_compiler);
+  request.mutable_process()->mutable_build()->set_program_cplusplus(settings_.program_cplusplus);
   records::RunRecord* run = request.mutable_run();
   run->set_run_id(settings_.run_id);
   run->set_project(settings_.project);
@@ -186,6 +190,7 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   run->set_run_group(settings_.group);
   run->set_job_type(settings_.job_type);
   for (const std::string& tag : settings_.tags) run->add_tags(tag);
+  *run->mutable_telemetry() = InitTelemetry(settings_);
   double now = WallSeconds();
   run->mutable_start_time()->set_seconds(static_cast<int64_t>(now));
   run->mutable_start_time()->set_nanos(
@@ -213,8 +218,15 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   debug_log_.Info("run %s started by pid %d; wandb-service pid %d at %s", settings_.run_id,
                   request.process().pid(), connection_->hello().pid(),
                   connection_->endpoint().socket_path);
-  outbox_ = std::make_unique<RecordOutbox>(connection_, settings_.run_id, &debug_log_);
+  start_request_ = request;  // what a re-attach sends again
+  RecordOutbox::Options outbox;
+  outbox.resend_buffer = settings_.resend_buffer;
+  outbox.reattach = [this] { return Reattach(); };
+  outbox.reattach_timeout = settings_.init_timeout;
+  outbox_ =
+      std::make_unique<RecordOutbox>(connection_, settings_.run_id, std::move(outbox), &debug_log_);
   outbox_->Start();
+  if (response.run().resumed()) NoteFeature(Feature::kResumed);
 
   console_.Info(absl::StrCat("Tracking run with wandb-cpp version ", kVersion));
   if (response.run().resumed()) {
@@ -227,6 +239,48 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   console_.Info(absl::StrCat("Run data is saved locally in ", run_dir_));
   for (const std::string& warning : settings_.warnings) console_.Warning(warning);
   return absl::OkStatus();
+}
+
+void RunState::NoteFeature(Feature feature) {
+  if (!features_.NoteFirst(feature)) return;
+  records::Record record;
+  *record.mutable_telemetry() = TelemetryFor(feature);
+  outbox_->Send(std::move(record));
+}
+
+absl::StatusOr<RecordOutbox::Attachment> RunState::Reattach() {
+  // A new connection: the one that failed may still look healthy to gRPC for a while.
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> connection =
+      ServiceConnection::Shared(/*reconnect=*/true);
+  if (!connection.ok()) return connection.status();
+  service::StartRunRequest request = start_request_;
+  request.set_reattach_run_dir(run_dir_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + settings_.init_timeout);
+  service::StartRunResponse response;
+  grpc::Status status = (*connection)->stub().StartRun(&context, request, &response);
+  if (!status.ok()) {
+    if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      console_.Warning(absl::StrCat("run ", settings_.run_id, " lost its wandb-service and ",
+                                    "cannot go on: ", status.error_message()));
+    }
+    return FromGrpc(status);
+  }
+  debug_log_.Warning(
+      "wandb-service went away; run %s re-attached to wandb-service pid %d, "
+      "whose log has every batch up to %d",
+      settings_.run_id, (*connection)->hello().pid(), response.durable_seq());
+  return RecordOutbox::Attachment{*connection, response.durable_seq()};
+}
+
+grpc::Status RunState::CallDaemon(
+    const std::function<grpc::Status(ServiceConnection& connection)>& call) {
+  std::shared_ptr<ServiceConnection> connection = outbox_->connection();
+  grpc::Status status = call(*connection);
+  bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+              status.error_code() == grpc::StatusCode::CANCELLED;
+  if (!gone || !outbox_->Reconnect(connection)) return status;
+  return call(*outbox_->connection());
 }
 
 absl::Status RunState::CheckLive(const char* what) const {
@@ -245,6 +299,7 @@ absl::Status RunState::Log(Value::Map data, const LogOptions& options) {
   // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
   // nor a commit.
   bool flush = options.commit.value_or(!options.step.has_value());
+  if (options.step.has_value()) NoteFeature(Feature::kSetStepLog);
   outbox_->Log(LogCall{std::move(data), options.step, flush, WallSeconds()});
   return absl::OkStatus();
 }
@@ -272,6 +327,7 @@ absl::Status RunState::UpdateConfig(const Value::Map& values, bool allow_val_cha
     }
   }
   outbox_->Send(std::move(record));
+  NoteFeature(Feature::kSetConfigItem);
   return absl::OkStatus();
 }
 
@@ -296,6 +352,7 @@ absl::Status RunState::SetSummary(const std::vector<std::string>& path, Value va
   SetPath(item, path);
   item->set_value_json(json::Encode(value));
   outbox_->Send(std::move(record));
+  NoteFeature(Feature::kSetSummary);
   return absl::OkStatus();
 }
 
@@ -316,10 +373,13 @@ absl::StatusOr<Value::Map> RunState::GetSummary() {
   query.set_protocol_version(kProtocolVersion);
   query.set_run_id(settings_.run_id);
   query.set_after_seq(outbox_->Flush());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
   service::GetSummaryResponse response;
-  if (grpc::Status s = connection_->stub().GetSummary(&context, query, &response); !s.ok()) {
+  grpc::Status s = CallDaemon([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
+    return connection.stub().GetSummary(&context, query, &response);
+  });
+  if (!s.ok()) {
     debug_log_.Warning("summary read failed: %s", s.error_message());
     console_.Warning(absl::StrCat("could not read the summary of run ", settings_.run_id, ": ",
                                   s.error_message()));
@@ -340,10 +400,13 @@ absl::StatusOr<bool> RunState::Flush() {
   query.set_protocol_version(kProtocolVersion);
   query.set_run_id(settings_.run_id);
   query.set_after_seq(outbox_->Flush());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
   service::FlushRunResponse response;
-  if (grpc::Status s = connection_->stub().FlushRun(&context, query, &response); !s.ok()) {
+  grpc::Status s = CallDaemon([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+    return connection.stub().FlushRun(&context, query, &response);
+  });
+  if (!s.ok()) {
     // Never thrown into the training loop: the data is still queued, and finish() retries.
     debug_log_.Warning("flush failed: %s", s.error_message());
     console_.Warning(
@@ -378,29 +441,40 @@ absl::StatusOr<std::vector<std::string>> RunState::Save(const std::string& glob,
       break;
   }
   outbox_->Send(std::move(record));
+  NoteFeature(Feature::kSave);
   return links->linked;
 }
 
-void RunState::Finish(int exit_code) {
+void RunState::Finish(int exit_code, bool called) {
   if (finished_.exchange(true) || disabled()) return;
+  if (called) NoteFeature(Feature::kFinish);
   // First, so the program's last lines are sent before the outbox closes.
   if (capture_ != nullptr) capture_->Stop();
   if (status_checker_ != nullptr) status_checker_->Stop();
-  uint64_t last_seq = outbox_->Close();
+  outbox_->Close();
   service::FinishRunRequest request;
   request.set_protocol_version(kProtocolVersion);
   request.set_run_id(settings_.run_id);
   request.set_exit_code(exit_code);
-  request.set_last_seq(last_seq);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
   service::FinishRunResponse response;
-  grpc::Status status = connection_->stub().FinishRun(&context, request, &response);
-  debug_log_.Info("finish(%d): %s after %d batches", exit_code,
-                  status.ok() ? "done" : status.error_message(), last_seq);
+  // A daemon that died since: once more, after the outbox re-attached the run and sent
+  // again what the new daemon lacks (the last batch may then be a later one).
+  grpc::Status status = CallDaemon([&](ServiceConnection& connection) {
+    request.set_last_seq(outbox_->Close());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+    return connection.stub().FinishRun(&context, request, &response);
+  });
+  debug_log_.Info("finish(%d): %s after %d batches, %d re-attachments", exit_code,
+                  status.ok() ? "done" : status.error_message(), request.last_seq(),
+                  outbox_->reattachments());
   if (int64_t lost = outbox_->undelivered(); lost > 0) {
-    console_.Warning(absl::StrCat(lost, " records of run ", settings_.run_id,
-                                  " could not be delivered to wandb-service"));
+    console_.Warning(absl::StrCat(
+        lost, " records of run ", settings_.run_id, " could not be delivered to wandb-service",
+        outbox_->reattachments() > 0
+            ? absl::StrCat(" (lost when it went away; the run's summary counts them as ",
+                           RecordOutbox::kUndeliveredKey, "; a larger resend_buffer keeps them)")
+            : ""));
   }
   if (!status.ok()) {
     console_.Warning(absl::StrCat("wandb-service could not finish run ", settings_.run_id, ": ",

@@ -247,7 +247,18 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     }
     r.durability = v == "fsync" ? Durability::fsync : Durability::os;
   }
+  if (s.resend_buffer.has_value()) {
+    r.resend_buffer = *s.resend_buffer;
+  } else if (const char* b = env("WANDB_CPP_RESEND_BUFFER"); b != nullptr && *b != '\0') {
+    uint64_t bytes = 0;
+    if (!absl::SimpleAtoi(b, &bytes)) {
+      return absl::InvalidArgumentError(absl::StrCat("WANDB_CPP_RESEND_BUFFER='", b,
+                                                     "' is not a number of bytes (e.g. 67108864)"));
+    }
+    r.resend_buffer = static_cast<size_t>(bytes);
+  }
   if (absl::Status st = PickSystemMetrics(s, env, &r); !st.ok()) return st;
+  r.save_code = s.save_code.has_value() ? *s.save_code : IsTrue(env("WANDB_SAVE_CODE"));
   if (absl::Status st = PickConsole(s.console, env("WANDB_CONSOLE"), &r.console); !st.ok()) {
     return st;
   }
@@ -271,6 +282,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     return absl::InvalidArgumentError(absl::StrCat("store_dir '", store, "': ", ec.message()));
 
   if (absl::Status st = PickResume(s, env, &r); !st.ok()) return st;
+  r.id_given = !r.run_id.empty();
   if (r.run_id.empty()) r.run_id = GenerateRunId();
   if (absl::Status st = ValidateRunId(r.run_id); !st.ok()) return st;
   if (absl::Status st = CheckName("project", r.project); !st.ok()) return st;

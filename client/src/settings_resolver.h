@@ -39,10 +39,16 @@ struct ResolvedSettings {
   std::function<void()> on_stop;
   bool interrupt_on_stop = true;
   Durability durability = Durability::os;
+  size_t resend_buffer = size_t{64} << 20;  // bytes
   bool system_metrics = true;
   std::chrono::milliseconds stats_sample_interval{std::chrono::seconds(2)};
   int stats_samples_to_average = 15;
   bool console = true;  // capture stdout and stderr
+  bool save_code = false;
+  bool id_given = false;  // the run id came from init() or WANDB_RUN_ID, not generated
+  // The compiler and C++ standard of the program that called init().
+  std::string program_compiler;
+  int64_t program_cplusplus = 0;
   std::vector<std::string> warnings;  // to print once the run starts
 };
 

@@ -71,6 +71,11 @@ struct Settings {
   bool interrupt_on_stop = true;
   // WANDB_CPP_DURABILITY (os, fsync); default os.
   std::optional<Durability> durability{};
+  // If the daemon dies mid-run (killed, crashed), the run goes on with a new one: the client
+  // keeps what it sent until the daemon has it in its log, up to this many bytes
+  // (WANDB_CPP_RESEND_BUFFER; default 64 MiB), and sends it again. Beyond it, what is lost
+  // is counted: a warning at finish() and the summary key _undelivered_records.
+  std::optional<size_t> resend_buffer{};
   // System metrics, as wandb's: the daemon samples the machine's CPU, memory, disk and
   // network, this process's memory, threads and CPU, and each NVIDIA GPU every
   // stats_sample_interval (WANDB__STATS_SAMPLE_RATE_SECONDS; default 2 s, at least 0.5 s),
@@ -85,6 +90,9 @@ struct Settings {
   // writes and its children's) in files/output.log and the run's log, while it still reaches
   // the terminal; "off" records nothing.
   std::optional<std::string> console{};
+  // WANDB_SAVE_CODE: also save the uncommitted changes of the git repository the program runs
+  // in, as files/diff.patch (`git diff HEAD`), as wandb's save_code does. Default false.
+  std::optional<bool> save_code{};
 };
 
 }  // namespace wandb

@@ -486,6 +486,38 @@ TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
         "WANDB_CPP_DURABILITY='maybe' is not a durability; use os or fsync");
 }
 
+TEST_CASE("ResolveSettings: resend_buffer", "[settings]") {
+  CHECK(MustResolve({}).resend_buffer == size_t{64} << 20);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "1048576"}})).resend_buffer ==
+        size_t{1} << 20);
+  Settings given;
+  given.resend_buffer = 0;  // keep nothing: a daemon crash loses what it had not written
+  CHECK(MustResolve(given, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "1048576"}})).resend_buffer == 0);
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "64MB"}})) ==
+        "WANDB_CPP_RESEND_BUFFER='64MB' is not a number of bytes (e.g. 67108864)");
+  CHECK_FALSE(ResolveError({}, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "-5"}})).empty());
+}
+
+TEST_CASE("ResolveSettings: console capture is on unless console is off", "[settings]") {
+  CHECK(MustResolve({}).console);
+  for (const char* on : {"auto", "on", "wrap", "redirect", "REDIRECT"}) {
+    CHECK(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", on}})).console);
+  }
+  CHECK_FALSE(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  Settings off;
+  off.console = "off";
+  CHECK_FALSE(MustResolve(off, FakeEnv({{"WANDB_CONSOLE", "auto"}})).console);  // init wins
+  Settings on;
+  on.console = "wrap";
+  CHECK(MustResolve(on, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CONSOLE", "quiet"}})) ==
+        "WANDB_CONSOLE='quiet' is not a console setting; use auto, on, wrap, redirect or off");
+  Settings bad;
+  bad.console = "";
+  CHECK(ResolveError(bad) ==
+        "console='' is not a console setting; use auto, on, wrap, redirect or off");
+}
+
 TEST_CASE("ResolveSettings: system metrics, wandb's stats settings and their bounds",
           "[settings][system]") {
   ResolvedSettings defaults = MustResolve({});
@@ -518,26 +550,6 @@ TEST_CASE("ResolveSettings: system metrics, wandb's stats settings and their bou
   Settings zero;
   zero.stats_sample_interval = std::chrono::milliseconds(0);
   CHECK(ResolveError(zero) == "stats_sample_interval must be positive, not 0 ms");
-}
-
-TEST_CASE("ResolveSettings: console capture is on unless console is off", "[settings]") {
-  CHECK(MustResolve({}).console);
-  for (const char* on : {"auto", "on", "wrap", "redirect", "REDIRECT"}) {
-    CHECK(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", on}})).console);
-  }
-  CHECK_FALSE(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
-  Settings off;
-  off.console = "off";
-  CHECK_FALSE(MustResolve(off, FakeEnv({{"WANDB_CONSOLE", "auto"}})).console);  // init wins
-  Settings on;
-  on.console = "wrap";
-  CHECK(MustResolve(on, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
-  CHECK(ResolveError({}, FakeEnv({{"WANDB_CONSOLE", "quiet"}})) ==
-        "WANDB_CONSOLE='quiet' is not a console setting; use auto, on, wrap, redirect or off");
-  Settings bad;
-  bad.console = "";
-  CHECK(ResolveError(bad) ==
-        "console='' is not a console setting; use auto, on, wrap, redirect or off");
 }
 
 }  // namespace wandb::internal
