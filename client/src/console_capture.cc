@@ -85,7 +85,7 @@ void CopyRemainingRaw(const CrashTarget& t) {
   }
 }
 
-void OnFatalSignal(int sig, siginfo_t*, void*) {
+void OnFatalSignal(int sig, siginfo_t* info, void*) {
   int saved_errno = errno;
   CrashTarget* t = g_crash_target.load();
   if (t == nullptr) {
@@ -114,9 +114,11 @@ void OnFatalSignal(int sig, siginfo_t*, void*) {
   for (size_t i = 0; i < kFatalSignals.size(); ++i) {
     if (kFatalSignals[i] == sig) sigaction(sig, &t->previous[i], nullptr);
   }
-  // Delivered when this handler returns (the signal is blocked meanwhile), to the previous
-  // disposition; a fault re-executes and faults again in the same way.
-  raise(sig);
+  // A fault the kernel raised (a bad access, a division by zero) happens again when the
+  // instruction re-executes on return, with its own siginfo, for the previous handler to see.
+  // A signal sent by abort(), raise() or kill is sent again; it is delivered to the previous
+  // disposition when this handler returns (the signal is blocked meanwhile).
+  if (info == nullptr || info->si_code <= 0) raise(sig);
   errno = saved_errno;
 }
 

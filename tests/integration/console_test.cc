@@ -237,17 +237,21 @@ TEST_CASE("console capture: an invalid console setting fails init with a clear e
   CHECK_THAT(client.err(), Catch::Contains("console='sideways' is not a console setting"));
 }
 
-TEST_CASE("console capture: a process that aborts keeps its output, the unfinished line too") {
+TEST_CASE("console capture: a process that crashes keeps its output, the unfinished line too") {
   TestEnv env;
-  Client client("console_client", {"--id", "console-abort", "--end", "abort"});
+  std::string end = GENERATE(std::string("abort"), std::string("segv"));
+  INFO("end: " << end);
+  std::string id = "console-" + end;
+  Client client("console_client", {"--id", id, "--end", end});
   REQUIRE(client.ReadAll());
   int status = WaitExit(client.pid());
   REQUIRE(WIFSIGNALED(status));
-  CHECK(WTERMSIG(status) == SIGABRT);  // re-raised with the default disposition
+  // Re-raised, or faulted again, with the default disposition.
+  CHECK(WTERMSIG(status) == (end == "abort" ? SIGABRT : SIGSEGV));
   CHECK(client.out() == kStdoutBytes + "unfinished");
   CHECK(client.err() == kStderrBytes);
 
-  std::string dir = env.RunDir("console-abort");
+  std::string dir = env.RunDir(id);
   REQUIRE_FALSE(dir.empty());
   std::vector<std::string> out_lines = kStdoutLines;
   out_lines.push_back("unfinished");
@@ -255,13 +259,29 @@ TEST_CASE("console capture: a process that aborts keeps its output, the unfinish
   CHECK(Only(output_log, out_lines) == out_lines);
   CHECK(Only(output_log, kStderrLines) == kStderrLines);
   // The daemon finishes the run as crashed.
-  LogContents log = FinishedLog(env, "console-abort");
+  LogContents log = FinishedLog(env, id);
   const records::RunExitRecord* exit = nullptr;
   for (const records::Record& r : log.records) {
     if (r.has_exit()) exit = &r.exit();
   }
   REQUIRE(exit != nullptr);
   CHECK(exit->exit_code() != 0);
+}
+
+TEST_CASE("console capture: the program's own crash handler still runs, with the fault") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-chained", "--end", "chained-segv"});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 42);
+  // It saw the kernel's siginfo of the fault, and wrote to the terminal directly.
+  CHECK(client.err() == kStderrBytes + "own handler saw the fault\n");
+  std::vector<std::string> out_lines = kStdoutLines;
+  out_lines.push_back("unfinished");
+  std::vector<std::string> output_log =
+      LinesOf(ReadFile(env.RunDir("console-chained") + "/files/output.log"));
+  CHECK(Only(output_log, out_lines) == out_lines);
 }
 
 TEST_CASE("console capture: a process killed with kill -9 keeps every line it had shown") {

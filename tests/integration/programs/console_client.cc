@@ -1,11 +1,14 @@
 // A training process for the console capture tests: writes to stdout and stderr in every
 // way a program does (C++ streams, stdio, write(2), child processes), then ends as told.
 //
-//   console_client --id ID [--console VALUE] [--end finish|exit|abort|hang]
+//   console_client --id ID [--console VALUE] [--end finish|exit|abort|segv|chained-segv|hang]
 //
 // finish (the default) calls finish(); exit returns from main with a line still in stdio's
-// buffer, leaving finish to the exit hook; abort leaves an unfinished line and abort()s;
+// buffer, leaving finish to the exit hook; abort and segv leave an unfinished line and
+// abort() or write through a null pointer (chained-segv: with a SIGSEGV handler of its own
+// that exits 42);
 // hang writes "ready" (and "ready err") on both streams after its lines and sleeps until killed.
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +51,21 @@ int main(int argc, char** argv) {
     if (arg == "--console") console = next();
     if (arg == "--end") end = next();
   }
+  if (end == "chained-segv") {
+    // A crash handler of the program's own, installed before the run: it still runs.
+    struct sigaction own = {};
+    own.sa_sigaction = [](int, siginfo_t* info, void*) {
+      const char text[] = "own handler saw the fault\n";
+      if (info->si_code > 0) {
+        ssize_t n = write(STDERR_FILENO, text, sizeof(text) - 1);  // async-signal-safe
+        (void)n;
+      }
+      _exit(42);
+    };
+    own.sa_flags = SA_SIGINFO;
+    sigaction(SIGSEGV, &own, nullptr);
+    end = "segv";
+  }
   wandb::Run run = wandb::init({.project = "integration", .id = id, .console = console});
 
   std::cout << "cout 1" << std::endl;
@@ -67,9 +85,11 @@ int main(int argc, char** argv) {
   Run("/bin/sh", "-c", "echo child err 3 >&2");
   Write(STDERR_FILENO, "write err 4\n");
 
-  if (end == "abort") {
+  if (end == "abort" || end == "segv") {
     Write(STDOUT_FILENO, "unfinished");
-    std::abort();
+    if (end == "abort") std::abort();
+    volatile int* nowhere = nullptr;
+    *nowhere = 1;  // a real fault, raised by the kernel
   }
   if (end == "hang") {
     // The test kills the process once it has seen these on the terminal's side.
