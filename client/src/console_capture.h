@@ -13,8 +13,8 @@
 // A fatal signal (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL) wakes the reader thread to
 // drain what is left and flush it to output.log, the terminal and `on_crash`, waiting at
 // most kCrashWait; should the reader not answer, the handler copies the raw bytes itself
-// with async-signal-safe calls. It then restores fds 1 and 2 and re-raises the signal with
-// the disposition it had before.
+// with async-signal-safe calls. It then restores fds 1 and 2 and the disposition the signal
+// had before, and sends it again (a fault the kernel raised recurs by itself).
 //
 // fds 1 and 2 belong to the process, so one capture at a time: Start() fails while another
 // is active. The signal handler reaches the active capture through a process-wide pointer,

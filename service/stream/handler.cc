@@ -51,8 +51,9 @@ absl::Status CheckFiles(const records::FilesRecord& files) {
   return absl::OkStatus();
 }
 
-// A console line as the log keeps it: valid UTF-8 (bad bytes become U+FFFD, so the line is
-// kept rather than lost) and at most kMaxOutputLineBytes, cut at a code point.
+// A console line as the log keeps it: at most kMaxOutputLineBytes, cut at a code point, and
+// valid UTF-8 (protobuf's parser already refuses a string that is not; checked again because
+// the log must never hold one).
 absl::Status CleanOutput(records::OutputRecord* output) {
   if (!records::OutputRecord::OutputType_IsValid(output->output_type())) {
     return absl::InvalidArgumentError(
