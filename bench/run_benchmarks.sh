@@ -17,7 +17,7 @@ build_dir=${1:-build}
 bin=$build_dir/bin
 repeat=${BENCH_REPEAT:-2}
 programs=(bench_log_latency bench_throughput bench_init bench_finish bench_daemon_rss
-          bench_save bench_count_history bench_system_metrics wandb-service)
+          bench_save bench_count_history bench_system_metrics bench_recovery wandb-service)
 for p in "${programs[@]}"; do
   if [[ ! -x $bin/$p ]]; then
     echo "run_benchmarks.sh: $bin/$p is missing; build $build_dir first" >&2
@@ -59,6 +59,7 @@ run bench_daemon_rss 1000 100000 1000000
 run bench_daemon_rss --rate 20000 100000 1000000
 run bench_save --small 1000 --small-bytes 4096 --large 10 --large-mb 50
 run bench_system_metrics --samples 5000 --seconds 10
+run bench_recovery --reps 7
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # best <metric> <min|max>: the best value of a metric over the repetitions
@@ -134,6 +135,8 @@ row "system metrics: monitor thread per sample, CPU" sysmetrics_thread_cpu_us_pe
     "µs" "%.1f" "-"
 row "system metrics: one run at the default 2 s interval" sysmetrics_core_percent_default min \
     "% of a core" "%.4f" "< 1 %" "<=" 1
+row "recovery from a daemon kill -9 (rows flowing again), median" \
+    daemon_kill_recovery_median_ms min "ms" "%.0f" "-"
 row "daemon peak RSS after 1,000 rows" daemon_hwm_mb_1000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 100,000 rows (tight loop)" daemon_hwm_mb_100000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 1,000,000 rows (tight loop)" daemon_hwm_mb_1000000 min "MB" "%.1f" \

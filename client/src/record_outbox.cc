@@ -15,6 +15,8 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds(20);
 constexpr auto kMaxBackoff = std::chrono::seconds(1);
 // How many times finishing a run re-attaches it when the stream does not end cleanly.
 constexpr int kCloseAttempts = 3;
+// How long a failed call's Reconnect() waits for the record stream to end too.
+constexpr auto kStreamEndWait = std::chrono::seconds(1);
 
 // A refusal that trying again will not change (the run has finished, or is live elsewhere).
 bool Permanent(const absl::Status& s) {
@@ -99,6 +101,7 @@ bool RecordOutbox::Reconnect(const std::shared_ptr<ServiceConnection>& seen) {
     std::unique_lock lock(mu_);
     if (thread_.joinable() && !closed_) {
       uint64_t ticket = ++reconnects_asked_;
+      reconnect_from_ = seen;
       wake_.notify_one();
       // The thread looks at its stream in its next round, and re-attaches if it broke.
       progress_.wait_for(lock, options_.reattach_timeout + std::chrono::seconds(5),
@@ -117,6 +120,7 @@ void RecordOutbox::Loop() {
   while (true) {
     uint64_t target;
     uint64_t reconnects;
+    std::shared_ptr<ServiceConnection> failed;  // the connection a Reconnect() saw fail
     bool closing;
     {
       std::unique_lock lock(mu_);
@@ -127,11 +131,16 @@ void RecordOutbox::Loop() {
       items.swap(pending_);
       target = enqueued_;
       reconnects = reconnects_asked_;
+      failed = reconnect_from_;
       closing = closing_;
       flush_requested_ = false;
     }
     // A daemon that died ends the stream at once: re-attach without waiting for the next
-    // batch, so that queries and the stop poll find the run again soon.
+    // batch, so that queries and the stop poll find the run again soon. A call that found the
+    // daemon gone may have got there first: the stream's end follows within moments.
+    if (!broken_ && reconnects > reconnects_done_ && failed == connection()) {
+      WaitStreamEnd(kStreamEndWait);
+    }
     if (!broken_ && StreamDead()) Recover();
     SendItems(items);
     items.clear();
@@ -141,6 +150,7 @@ void RecordOutbox::Loop() {
       sent_ = target;
       last_seq_ = next_seq_ - 1;
       reconnects_done_ = reconnects;
+      if (reconnects_done_ == reconnects_asked_) reconnect_from_.reset();
     }
     progress_.notify_all();
     if (closing) break;
@@ -216,6 +226,13 @@ void RecordOutbox::WriteBatch(service::PublishRequest& request) {
   if (!written) {
     debug_log_->Warning("outbox: the record stream to wandb-service broke at batch %d", seq);
     Recover();
+  }
+}
+
+void RecordOutbox::WaitStreamEnd(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!StreamDead() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
 

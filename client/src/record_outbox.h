@@ -111,6 +111,8 @@ class RecordOutbox {
   // Sends the count of lost records as a summary record, once a daemon has the run again.
   void ReportLoss();
   bool StreamDead() const { return stream_ == nullptr || ack_reader_done_.load(); }
+  // Waits until the stream has ended, at most `timeout`.
+  void WaitStreamEnd(std::chrono::milliseconds timeout);
 
   std::shared_ptr<ServiceConnection> connection_;  // guarded by conn_mu_; set by the thread
   mutable std::mutex conn_mu_;

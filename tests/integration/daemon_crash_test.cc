@@ -170,6 +170,40 @@ TEST_CASE("a daemon killed while every row is pending (log with a step) loses no
   CHECK(rows == kRows);
 }
 
+TEST_CASE("two training processes whose daemon was killed both go on, neither run crashed") {
+  TestEnv env;
+  const long kRows = 20000;
+  std::vector<std::string> ids = {"dcrash5a", "dcrash5b"};
+  std::vector<pid_t> clients;
+  for (const std::string& id : ids) {
+    clients.push_back(env.Spawn(
+        "reattach_client", {"--id", id, "--rows", std::to_string(kRows), "--pace-every", "100",
+                            "--pace-us", "10000", "--progress-file", env.root_dir() + "/" + id}));
+  }
+  for (const std::string& id : ids) {
+    REQUIRE(Eventually([&] { return Progress(env.root_dir() + "/" + id) >= 3000; },
+                       std::chrono::seconds(60)));
+  }
+  // The new daemon opens the store for whichever run re-attaches first, and completes the
+  // runs a dead daemon left running there: not the other one, whose process is alive.
+  std::vector<pid_t> daemons = env.DaemonPids();
+  REQUIRE(daemons.size() == 1);
+  REQUIRE(kill(daemons[0], SIGKILL) == 0);
+  for (pid_t client : clients) CHECK(WaitExit(client) == 0);
+
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  for (const std::string& id : ids) {
+    INFO(id);
+    History h = ReadHistory(env.RunDir(id) + "/run-" + id + ".wandb");
+    CheckEveryRowOnce(h, kRows);
+    CHECK(h.exits == 1);
+    absl::StatusOr<store::RunRow> row = store->FindRun(id);
+    REQUIRE(row.ok());
+    CHECK(row->state == store::RunState::kFinished);
+    CHECK(row->last_step == kRows - 1);
+  }
+}
+
 TEST_CASE(
     "a daemon killed with more unwritten than the resend buffer holds: the loss is "
     "counted and reported and the run finishes") {
