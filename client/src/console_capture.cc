@@ -34,6 +34,7 @@ struct CrashTarget {
   int saved_fd[2] = {-1, -1};
   int target_fd[2] = {-1, -1};
   int log_fd = -1;
+  pid_t owner = 0;  // a forked child inherits the handler, not the reader thread
   struct sigaction previous[std::size(kFatalSignals)];
   std::atomic<bool> handled{false};
 };
@@ -93,7 +94,7 @@ void OnFatalSignal(int sig, siginfo_t* info, void*) {
     raise(sig);
     return;
   }
-  if (!t->handled.exchange(true)) {
+  if (getpid() == t->owner && !t->handled.exchange(true)) {
     bool answered = false;
     if (gettid() != t->reader_tid.load()) {
       char wake = 'c';
@@ -138,6 +139,7 @@ absl::StatusOr<std::unique_ptr<ConsoleCapture>> ConsoleCapture::Start(const std:
   }
   std::unique_ptr<ConsoleCapture> capture(new ConsoleCapture(std::move(callbacks)));
   capture->holds_process_ = true;
+  capture->owner_ = getpid();
   if (absl::Status s = capture->Open(output_log); !s.ok()) {
     capture->Stop();  // puts back what was replaced, closes what was opened
     return s;
@@ -188,6 +190,7 @@ absl::Status ConsoleCapture::Open(const std::string& output_log) {
     target.target_fd[i] = channels_[i].target_fd;
   }
   target.handled = false;
+  target.owner = getpid();
   running_ = true;
   reader_ = std::thread([this] { Loop(); });
 
@@ -332,6 +335,9 @@ void ConsoleCapture::AppendToLog(const std::vector<std::string>& lines) {
 }
 
 void ConsoleCapture::Stop() {
+  // A child forked from the program (finishing its copy of the run at exit) has neither the
+  // reader thread nor a say over the parent's capture: its output goes on to the parent's.
+  if (owner_ != getpid()) return;
   if (running_) {
     // exit() runs atexit handlers (our finish) before it flushes stdio: flush first so the
     // program's last lines are captured.

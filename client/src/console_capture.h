@@ -22,6 +22,8 @@
 #ifndef WANDB_CLIENT_SRC_CONSOLE_CAPTURE_H_
 #define WANDB_CLIENT_SRC_CONSOLE_CAPTURE_H_
 
+#include <sys/types.h>
+
 #include <array>
 #include <chrono>
 #include <functional>
@@ -109,6 +111,7 @@ class ConsoleCapture {
   std::thread reader_;
   bool running_ = false;
   bool holds_process_ = false;  // this capture is the process's active one
+  pid_t owner_ = 0;             // the process that started it
 };
 
 }  // namespace wandb::internal

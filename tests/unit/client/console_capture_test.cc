@@ -247,6 +247,38 @@ TEST_CASE("ConsoleCapture: one capture per process; Stop is idempotent", "[conso
   close(copy[0]);
 }
 
+TEST_CASE("ConsoleCapture: a forked child's writes are captured and its Stop leaves it alone",
+          "[console_capture]") {
+  TempDir dir;
+  int copy[2];
+  REQUIRE(pipe(copy) == 0);
+  Received received;
+  {
+    FdSwap swap_out(STDOUT_FILENO, copy[1]);
+    close(copy[1]);
+    absl::StatusOr<std::unique_ptr<ConsoleCapture>> capture =
+        ConsoleCapture::Start(dir.File("output.log"), received.Callbacks());
+    REQUIRE(capture.ok());
+    pid_t child = fork();
+    if (child == 0) {
+      // As a forked worker that exits: its copy of the capture must not touch the parent's.
+      (*capture)->Stop();
+      const char line[] = "from the forked child\n";
+      ssize_t n = write(STDOUT_FILENO, line, sizeof(line) - 1);
+      _exit(n == sizeof(line) - 1 ? 0 : 1);
+    }
+    int status = -1;
+    waitpid(child, &status, 0);
+    CHECK(status == 0);
+    REQUIRE(write(STDOUT_FILENO, "parent after\n", 13) == 13);
+    (*capture)->Stop();
+  }
+  CHECK(ReadToEnd(copy[0]) == "from the forked child\nparent after\n");
+  close(copy[0]);
+  std::vector<std::string> expected = {"from the forked child", "parent after"};
+  CHECK(received.Of(records::OutputRecord::STDOUT) == expected);
+}
+
 TEST_CASE("ConsoleCapture reports an output.log it cannot create and changes nothing",
           "[console_capture]") {
   struct stat before, after;
