@@ -52,6 +52,7 @@ using SharedRecord = std::shared_ptr<const records::Record>;
 struct OpenRun {
   records::RunRecord run;
   ProcessInfo process;
+  bool save_code = false;  // also write files/diff.patch
 };
 struct PersistRecord {
   SharedRecord record;
