@@ -1,32 +1,27 @@
 #include "client/src/telemetry.h"
 
+#include <iterator>
+
 #include "common/protocol.h"
 
 namespace wandb::internal {
 
+namespace {
+
+// The setter of each Feature's flag, in the enum's order.
+using FlagSetter = void (records::Feature::*)(bool);
+constexpr FlagSetter kSetters[] = {
+    &records::Feature::set_finish,          &records::Feature::set_save,
+    &records::Feature::set_set_config_item, &records::Feature::set_set_step_log,
+    &records::Feature::set_set_summary,     &records::Feature::set_resumed,
+};
+static_assert(std::size(kSetters) == static_cast<size_t>(Feature::kResumed) + 1);
+
+}  // namespace
+
 records::TelemetryRecord TelemetryFor(Feature feature) {
   records::TelemetryRecord record;
-  records::Feature* f = record.mutable_feature();
-  switch (feature) {
-    case Feature::kFinish:
-      f->set_finish(true);
-      break;
-    case Feature::kSave:
-      f->set_save(true);
-      break;
-    case Feature::kSetConfigItem:
-      f->set_set_config_item(true);
-      break;
-    case Feature::kSetStepLog:
-      f->set_set_step_log(true);
-      break;
-    case Feature::kSetSummary:
-      f->set_set_summary(true);
-      break;
-    case Feature::kResumed:
-      f->set_resumed(true);
-      break;
-  }
+  (record.mutable_feature()->*kSetters[static_cast<size_t>(feature)])(true);
   return record;
 }
 
