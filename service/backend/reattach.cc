@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/ipc/history_wire.h"
 #include "common/txlog/log_reader.h"
 #include "common/value/json.h"
 #include "service/stream/log_replayer.h"
@@ -92,6 +93,20 @@ absl::Status CheckStillRunning(const StartRunRequest& request, BackendFactory& b
       " in the local store while it had no daemon; it cannot be re-attached"));
 }
 
+// The sampled history of the rows in the log.
+absl::Status SampleRows(const std::string& log_path, SampledHistory* sampled) {
+  absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader = txlog::LogReader::Open(log_path);
+  if (!reader.ok()) return reader.status();
+  std::string record;
+  history_wire::PartialHistoryView row;
+  while ((*reader)->Next(&record)) {
+    absl::StatusOr<bool> is_history = history_wire::ReadHistory(record, &row);
+    if (!is_history.ok()) return is_history.status();
+    if (*is_history) sampled->AddRow(row.items);
+  }
+  return (*reader)->status();
+}
+
 absl::Status ToItems(const std::string& json_text, auto* items) {
   absl::StatusOr<Value> value = json::Parse(json_text);
   if (!value.ok() || !value->is_map()) return absl::DataLossError("not a JSON object");
@@ -139,8 +154,14 @@ absl::StatusOr<ReattachPoint> PrepareReattach(const StartRunRequest& request,
   if (replayed.ok() && !state.run_.has_value()) {
     replayed = absl::DataLossError("the log has no run record");
   }
-  ReattachPoint point{
-      .dir = dir, .lock = *std::move(lock), .run = {}, .rows = state.rows_, .cut = **cut};
+  SampledHistory sampled;
+  if (replayed.ok()) replayed = SampleRows(dir.log_path, &sampled);
+  ReattachPoint point{.dir = dir,
+                      .lock = *std::move(lock),
+                      .run = {},
+                      .rows = state.rows_,
+                      .sampled = std::move(sampled),
+                      .cut = **cut};
   if (replayed.ok()) {
     point.run = *std::move(state.run_);
     point.run.set_starting_step(std::max(point.run.starting_step(), state.next_step_));

@@ -15,6 +15,7 @@
 #include "common/run/run_directory.h"
 #include "service/backend/backend_factory.h"
 #include "service/stream/log_cut_file.h"
+#include "service/stream/sampled_history.h"
 #include "wandb/records.pb.h"
 #include "wandb/service.pb.h"
 
@@ -27,7 +28,8 @@ struct ReattachPoint {
   // The run as its log started it, with the config and summary at the cut and the step
   // after the last row as its starting step.
   records::RunRecord run;
-  int64_t rows = 0;  // history rows in the log up to the cut
+  int64_t rows = 0;        // history rows in the log up to the cut
+  SampledHistory sampled;  // of those rows, for finish's sparklines
   LogCut cut;
 };
 

@@ -138,8 +138,9 @@ void Handler::Handle(HandlerItem& item) {
   }
 }
 
-void Handler::Reattached(int64_t rows, uint64_t seq, uint64_t skip) {
+void Handler::Reattached(int64_t rows, SampledHistory sampled, uint64_t seq, uint64_t skip) {
   rows_.store(rows);
+  sampled_ = std::move(sampled);
   skip_seq_ = seq;
   skip_entries_ = skip;
 }

@@ -38,9 +38,9 @@ class Handler {
   // False once the run has finished: the item was not taken.
   bool Submit(HandlerItem item) { return queue_.Push(std::move(item)); }
 
-  // A re-attached run: `rows` rows are in the log already, and so are the first `skip`
-  // entries of batch `seq`. Before Start().
-  void Reattached(int64_t rows, uint64_t seq, uint64_t skip);
+  // A re-attached run: `rows` rows are in the log already (`sampled`, their sampled
+  // history), and so are the first `skip` entries of batch `seq`. Before Start().
+  void Reattached(int64_t rows, SampledHistory sampled, uint64_t seq, uint64_t skip);
 
   // Safe from any thread (`wandb-cpp status` reads it while the run is live).
   int64_t rows_emitted() const { return rows_.load(std::memory_order_relaxed); }

@@ -83,7 +83,8 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
         "history rows, next step %d), log cut back to %d bytes",
         reattach->cut.whole_seq(), reattach->cut.skip, reattach->rows, run.starting_step(),
         reattach->cut.offset);
-    stream->handler_->Reattached(reattach->rows, reattach->cut.next_seq, reattach->cut.skip);
+    stream->handler_->Reattached(reattach->rows, std::move(reattach->sampled),
+                                 reattach->cut.next_seq, reattach->cut.skip);
     absl::MutexLock received(&stream->mu_);
     stream->received_seq_ = reattach->cut.whole_seq();
   } else {

@@ -118,6 +118,11 @@ TEST_CASE("PrepareReattach: cuts the log back and rebuilds the run at the cut", 
     loss |= item.key() == "loss" && item.value_json() == "4";
   }
   CHECK(loss);
+  SampledHistoryResponse sampled;
+  point->sampled.ToItems(sampled.mutable_item());
+  REQUIRE(sampled.item_size() == 1);
+  CHECK(sampled.item(0).key() == "loss");
+  CHECK(sampled.item(0).values_size() == 5);
   // Held: a second daemon cannot take the directory meanwhile.
   CHECK(absl::IsUnavailable(PrepareReattach(run.Request(), backends).status()));
 }
