@@ -1,5 +1,6 @@
 #include "client/src/run_state.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -123,8 +124,12 @@ void RunState::StartConsoleCapture() {
 
 void RunState::SendOutput(records::OutputRecord::OutputType type, absl::Time time,
                           std::vector<std::string>& lines) {
-  int64_t nanos = absl::ToUnixNanos(time);
+  int64_t chunk_nanos = absl::ToUnixNanos(time);
   for (std::string& line : lines) {
+    // Each line its own time, strictly increasing: it is how the backend knows a line sent
+    // again (a replay, a re-send to a new daemon) from the same text printed twice.
+    int64_t nanos = std::max(chunk_nanos, last_output_ns_ + 1);
+    last_output_ns_ = nanos;
     records::Record record;
     records::OutputRecord* output = record.mutable_output();
     output->set_output_type(type);

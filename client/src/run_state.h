@@ -83,6 +83,7 @@ class RunState {
   service::StartRunRequest start_request_;  // as the run started; a re-attach sends it again
   std::unique_ptr<RunStatusChecker> status_checker_;
   std::unique_ptr<ConsoleCapture> capture_;  // sends through outbox_: stopped before it
+  int64_t last_output_ns_ = 0;               // the capture's reader thread's alone
   std::string run_dir_;
   std::atomic<bool> finished_{false};
   FeatureUsage features_;

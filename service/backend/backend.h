@@ -33,14 +33,11 @@ struct BackendStatsRow {
   std::string row_json;
 };
 
-// One line of the run's console output (an OutputRecord), and where its record is in the
-// transaction log: a replay after a crash sends the line again from the same place, and the
-// backend keeps one copy.
+// One line of the run's console output (an OutputRecord). Its time is unique within the
+// run (the client makes it so), which is how a backend recognizes a line sent again.
 struct BackendConsoleLine {
-  std::string log;          // the name of the run directory the log is in
-  uint64_t log_offset = 0;  // where the line's record ends in that log
-  bool is_stderr = false;
   absl::Time timestamp;
+  bool is_stderr = false;
   std::string line;  // without its '\n'
 };
 
@@ -79,7 +76,7 @@ class Backend {
   virtual absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) = 0;
   // The system-metric samples of the run's StatsRecords (already stored ones are skipped).
   virtual absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) = 0;
-  // The run's console lines, in order (lines already stored are skipped).
+  // The run's console lines, in order (lines already stored, by time, are skipped).
   virtual absl::Status AppendConsole(absl::Span<const BackendConsoleLine> lines) = 0;
   // How far into the transaction log the backend has everything, so a later daemon can
   // replay the rest after a crash.

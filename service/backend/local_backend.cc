@@ -68,7 +68,7 @@ absl::Status LocalBackend::AppendConsole(absl::Span<const BackendConsoleLine> li
   std::vector<store::ConsoleLine> stored;
   stored.reserve(lines.size());
   for (const BackendConsoleLine& line : lines) {
-    stored.push_back({line.log, line.log_offset, line.is_stderr, line.timestamp, line.line});
+    stored.push_back({line.timestamp, line.is_stderr, line.line});
   }
   return store_->AppendConsole(run_, stored).status();
 }

@@ -85,14 +85,12 @@ CREATE TABLE file_versions (
     // Version 2: the runs' console output (output.log's lines).
     R"sql(
 CREATE TABLE console_lines (
-  id         INTEGER PRIMARY KEY,
-  run        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-  log        TEXT NOT NULL,
-  log_offset INTEGER NOT NULL,
-  stream     TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
-  timestamp  REAL NOT NULL,
-  line       TEXT NOT NULL,
-  UNIQUE (run, log, log_offset)
+  id           INTEGER PRIMARY KEY,
+  run          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  timestamp_ns INTEGER NOT NULL,
+  stream       TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
+  line         TEXT NOT NULL,
+  UNIQUE (run, timestamp_ns)
 );
 )sql",
 };
@@ -558,51 +556,48 @@ absl::StatusOr<int> LocalStore::AppendSystemMetrics(const RunKey& run,
 absl::StatusOr<int> LocalStore::AppendConsole(const RunKey& run,
                                               absl::Span<const ConsoleLine> lines) {
   int added = 0;
-  absl::Status status = WithRun(
-      run, Transaction::Mode::kImmediate, "cannot append console lines to run",
-      [&](Database& db, int64_t run_row) {
-        if (lines.empty()) return absl::OkStatus();
-        absl::StatusOr<Statement> insert = db.Prepare(
-            "INSERT OR IGNORE INTO console_lines (run, log, log_offset, stream, timestamp, line) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        if (!insert.ok()) return insert.status();
-        for (const ConsoleLine& line : lines) {
-          absl::Status status = insert->Reset();
-          if (status.ok()) {
-            status = insert->BindAll(run_row, line.log, static_cast<int64_t>(line.log_offset),
-                                     line.is_stderr ? "stderr" : "stdout", ToDb(line.timestamp),
-                                     line.line);
-          }
-          if (status.ok()) status = insert->Run();
-          if (!status.ok()) return status;
-          added += static_cast<int>(db.changes());
-        }
-        return absl::OkStatus();
-      });
+  absl::Status status =
+      WithRun(run, Transaction::Mode::kImmediate, "cannot append console lines to run",
+              [&](Database& db, int64_t run_row) {
+                if (lines.empty()) return absl::OkStatus();
+                absl::StatusOr<Statement> insert = db.Prepare(
+                    "INSERT OR IGNORE INTO console_lines (run, timestamp_ns, stream, line) "
+                    "VALUES (?1, ?2, ?3, ?4)");
+                if (!insert.ok()) return insert.status();
+                for (const ConsoleLine& line : lines) {
+                  absl::Status status = insert->Reset();
+                  if (status.ok()) {
+                    status = insert->BindAll(run_row, absl::ToUnixNanos(line.timestamp),
+                                             line.is_stderr ? "stderr" : "stdout", line.line);
+                  }
+                  if (status.ok()) status = insert->Run();
+                  if (!status.ok()) return status;
+                  added += static_cast<int>(db.changes());
+                }
+                return absl::OkStatus();
+              });
   if (!status.ok()) return status;
   return added;
 }
 
 absl::StatusOr<std::vector<ConsoleLine>> LocalStore::ConsoleLines(const RunKey& run) {
   std::vector<ConsoleLine> lines;
-  absl::Status status = WithRun(
-      run, Transaction::Mode::kDeferred, "cannot read the console of run",
-      [&](Database& db, int64_t run_row) {
-        // Stored in the order the logs were read, which is the order they were written.
-        absl::StatusOr<Statement> select = db.Prepare(
-            "SELECT log, log_offset, stream, timestamp, line FROM console_lines WHERE run = ?1 "
-            "ORDER BY id");
-        if (!select.ok()) return select.status();
-        if (absl::Status s = select->BindAll(run_row); !s.ok()) return s;
-        for (;;) {
-          absl::StatusOr<bool> more = select->Step();
-          if (!more.ok()) return more.status();
-          if (!*more) return absl::OkStatus();
-          lines.push_back({select->ColumnText(0), static_cast<uint64_t>(select->ColumnInt64(1)),
-                           select->ColumnText(2) == "stderr", FromDb(select->ColumnDouble(3)),
-                           select->ColumnText(4)});
-        }
-      });
+  absl::Status status =
+      WithRun(run, Transaction::Mode::kDeferred, "cannot read the console of run",
+              [&](Database& db, int64_t run_row) {
+                absl::StatusOr<Statement> select = db.Prepare(
+                    "SELECT timestamp_ns, stream, line FROM console_lines WHERE run = ?1 "
+                    "ORDER BY timestamp_ns");
+                if (!select.ok()) return select.status();
+                if (absl::Status s = select->BindAll(run_row); !s.ok()) return s;
+                for (;;) {
+                  absl::StatusOr<bool> more = select->Step();
+                  if (!more.ok()) return more.status();
+                  if (!*more) return absl::OkStatus();
+                  lines.push_back({absl::FromUnixNanos(select->ColumnInt64(0)),
+                                   select->ColumnText(1) == "stderr", select->ColumnText(2)});
+                }
+              });
   if (!status.ok()) return status;
   return lines;
 }

@@ -101,14 +101,13 @@ struct SystemMetricsRow {
   std::string row_json;
 };
 
-// One line of a run's console output. A line is known by where its record is in the run's
-// transaction log (a resumed run has one log per run directory), so a line replayed after a
-// daemon crash is stored once.
+// One line of a run's console output. A line is known by its time, which the client makes
+// unique within the run (nanoseconds, strictly increasing): a line sent again (a replay after
+// a daemon crash, a batch re-sent to a new daemon that rewrote the log's tail) is stored
+// once, while the same text printed twice is two lines.
 struct ConsoleLine {
-  std::string log;          // the name of the run directory the log is in
-  uint64_t log_offset = 0;  // where the line's record ends in that log
+  absl::Time timestamp;  // stored to the nanosecond
   bool is_stderr = false;
-  absl::Time timestamp;
   std::string line;  // without its '\n'
 };
 
@@ -169,10 +168,10 @@ class LocalStore {
   absl::StatusOr<int> AppendSystemMetrics(const RunKey& run,
                                           absl::Span<const SystemMetricsRow> rows);
   absl::StatusOr<std::vector<SystemMetricsRow>> SystemMetrics(const RunKey& run);
-  // Stores console lines in one transaction; a line already stored (same log and offset) is
-  // skipped. Returns how many were new.
+  // Stores console lines in one transaction; a line whose time is already stored for the run
+  // is skipped. Returns how many were new.
   absl::StatusOr<int> AppendConsole(const RunKey& run, absl::Span<const ConsoleLine> lines);
-  // The run's console lines in the order they were written.
+  // The run's console lines in the order they were written (by time).
   absl::StatusOr<std::vector<ConsoleLine>> ConsoleLines(const RunKey& run);
   // Ends the run: `state` must not be kRunning.
   absl::Status FinishRun(const RunKey& run, int exit_code, RunState state, absl::Duration runtime);

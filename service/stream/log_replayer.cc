@@ -2,7 +2,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/txlog/log_reader.h"
 #include "common/value/json.h"
 
@@ -53,7 +52,6 @@ absl::Status LogReplayer::CatchUp() {
   std::string record;
   absl::Status status;
   while (status.ok() && (*reader)->Next(&record)) {
-    record_end_ = (*reader)->good_offset();
     status = Apply(record);
     // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
     if (status.ok() && (rows_used_ >= kRowsPerSend || console_.size() >= kRowsPerSend)) {
@@ -182,20 +180,12 @@ void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
 
 void LogReplayer::AddConsoleLine(const records::OutputRecord& output) {
   BackendConsoleLine line;
-  line.log = log_name_;
-  line.log_offset = record_end_;
   line.is_stderr = output.output_type() == records::OutputRecord::STDERR;
   line.timestamp = absl::FromUnixSeconds(output.timestamp().seconds()) +
                    absl::Nanoseconds(output.timestamp().nanos());
   line.line = output.line();
   if (!line.line.empty() && line.line.back() == '\n') line.line.pop_back();
   console_.push_back(std::move(line));
-}
-
-std::string LogReplayer::LogName(const std::string& run_dir) {
-  absl::string_view dir = absl::StripSuffix(run_dir, "/");
-  size_t slash = dir.rfind('/');
-  return std::string(slash == absl::string_view::npos ? dir : dir.substr(slash + 1));
 }
 
 absl::Status LogReplayer::SendHistory() {

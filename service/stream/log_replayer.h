@@ -52,9 +52,6 @@ class LogReplayer {
   void AddHistoryRow(const history_wire::PartialHistoryView& row);
   void AddStatsRow(const records::StatsRecord& stats);
   void AddConsoleLine(const records::OutputRecord& output);
-  // The name a console line's place is given under: the run directory's (see
-  // BackendConsoleLine).
-  static std::string LogName(const std::string& run_dir);
   absl::Status SendHistory();
 
   const std::string log_path_;
@@ -71,8 +68,6 @@ class LogReplayer {
   size_t rows_used_ = 0;
   std::vector<BackendStatsRow> stats_;
   std::vector<BackendConsoleLine> console_;
-  const std::string log_name_ = LogName(run_dir_);
-  uint64_t record_end_ = 0;  // where the record being applied ends in the log
   history_wire::PartialHistoryView view_;
   std::optional<int> exit_code_;
   std::optional<int> exit_runtime_;

@@ -185,8 +185,14 @@ TEST_CASE("console capture: every writer reaches the terminal, output.log and th
   CHECK(OutputLines(log, records::OutputRecord::STDOUT) == AsRecords(out_lines));
   // STDERR is OutputType's zero value: a stream mix-up would show here.
   CHECK(OutputLines(log, records::OutputRecord::STDERR) == AsRecords(kStderrLines));
+  // Every line has a time of its own, strictly increasing: how the store knows a line sent
+  // again from the same text printed twice.
+  int64_t last_ns = 0;
   for (const records::Record& r : log.records) {
-    if (r.has_output()) CHECK(r.output().timestamp().seconds() > 0);
+    if (!r.has_output()) continue;
+    int64_t ns = r.output().timestamp().seconds() * 1'000'000'000 + r.output().timestamp().nanos();
+    CHECK(ns > last_ns);
+    last_ns = ns;
   }
 
   // The run's console log in the local store: the records' lines, each stream in order.

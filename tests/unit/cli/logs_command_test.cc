@@ -21,9 +21,9 @@ std::unique_ptr<store::LocalStore> StoreWithConsole(const std::string& dir) {
   row.key = {"team", "proj", "r1"};
   REQUIRE((*store)->UpsertRun(row).ok());
   absl::Time t = absl::FromUnixMicros(1764590400123456);  // 2025-12-01T12:00:00.123456Z
-  std::vector<store::ConsoleLine> lines = {{"run-a", 10, false, t, "epoch 1"},
-                                           {"run-a", 20, true, t, "warning: slow"},
-                                           {"run-a", 30, false, t + absl::Seconds(1), "100%"}};
+  std::vector<store::ConsoleLine> lines = {{t, false, "epoch 1"},
+                                           {t + absl::Nanoseconds(1), true, "warning: slow"},
+                                           {t + absl::Seconds(1), false, "100%"}};
   REQUIRE((*store)->AppendConsole(row.key, lines).ok());
   return *std::move(store);
 }
