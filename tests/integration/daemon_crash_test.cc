@@ -140,12 +140,19 @@ TEST_CASE("a daemon killed with kill -9 twice mid-run: the run has every row exa
 }
 
 TEST_CASE("a daemon killed while every row is pending (log with a step) loses no call") {
+  // Offline (no store), local, and local with fsync at every batch.
+  std::vector<std::string> mode =
+      GENERATE(std::vector<std::string>{"--offline"}, std::vector<std::string>{},
+               std::vector<std::string>{"--fsync"});
+  INFO("mode " << (mode.empty() ? "local" : mode[0]));
   TestEnv env;
   const long kRows = 20000;
   std::string progress = env.root_dir() + "/progress";
-  pid_t client = env.Spawn(
-      "reattach_client", {"--id", "dcrash2", "--rows", std::to_string(kRows), "--two-calls",
-                          "--pace-every", "50", "--pace-us", "10000", "--progress-file", progress});
+  std::vector<std::string> args = {
+      "--id", "dcrash2",   "--rows", std::to_string(kRows), "--two-calls", "--pace-every",
+      "50",   "--pace-us", "10000",  "--progress-file",     progress};
+  args.insert(args.end(), mode.begin(), mode.end());
+  pid_t client = env.Spawn("reattach_client", args);
   REQUIRE(Eventually([&] { return Progress(progress) >= 3000; }, std::chrono::seconds(60)));
   std::string dir = env.RunDir("dcrash2");
   REQUIRE_FALSE(dir.empty());

@@ -2,13 +2,14 @@
 // test kills its daemon, and finishes the run.
 //
 //   reattach_client --id ID --rows N [--pace-every K --pace-us U] [--progress-file PATH]
-//                   [--resend-buffer BYTES] [--two-calls]
+//                   [--resend-buffer BYTES] [--two-calls] [--offline] [--fsync]
 //
 // Every K rows it sleeps U microseconds, so the run lasts long enough to be interrupted.
 // Every 1000 rows it writes how many rows it has logged to the progress file (atomically).
 // Each row is {"i": i, "loss": ...}. With --two-calls a row is two log() calls with an
 // explicit step, {"i"} then {"loss"}, neither committing: every row stays pending in the
-// daemon until the next step arrives.
+// daemon until the next step arrives. --offline runs in offline mode (no local store);
+// --fsync with durability fsync.
 #include <unistd.h>
 
 #include <cstdio>
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
   long pace_us = 0;
   long resend_buffer = -1;
   bool two_calls = false;
+  bool offline = false;
+  bool fsync = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -54,9 +57,15 @@ int main(int argc, char** argv) {
       resend_buffer = std::atol(next().c_str());
     else if (arg == "--two-calls")
       two_calls = true;
+    else if (arg == "--offline")
+      offline = true;
+    else if (arg == "--fsync")
+      fsync = true;
   }
   wandb::Settings settings{.project = "integration", .id = id};
   if (resend_buffer >= 0) settings.resend_buffer = static_cast<size_t>(resend_buffer);
+  if (offline) settings.mode = wandb::Mode::kOffline;
+  if (fsync) settings.durability = wandb::Durability::fsync;
   wandb::Run run = wandb::init(settings);
   for (long i = 0; i < rows; ++i) {
     double loss = 1.0 / (static_cast<double>(i) + 1);
