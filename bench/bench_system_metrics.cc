@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   //    to measure; its cost per wake-up (cold caches included) then scales to the default.
   const absl::Duration interval = absl::Milliseconds(interval_ms);
   int records = 0;
-  SystemMonitor monitor(std::make_unique<SystemSampler>(SamplerOptions()),
+  SystemMonitor monitor([] { return std::make_unique<SystemSampler>(SamplerOptions()); },
                         {.sample_interval = interval, .samples_to_average = 15},
                         [&records](wandb::records::StatsRecord) { ++records; });
   monitor.Start();

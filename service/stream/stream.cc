@@ -111,12 +111,13 @@ Stream::~Stream() {
 }
 
 void Stream::StartSystemMonitor(const SystemMetricsOptions& options) {
-  SystemSampler::Options sampler;
-  sampler.pid = client_pid_;
-  sampler.nvml = Nvml::Get();
+  auto make_sampler = [pid = client_pid_] {
+    return std::make_unique<SystemSampler>(
+        SystemSampler::Options{.pid = pid, .nvml = Nvml::Get()});  // on the monitor's thread
+  };
   Handler* handler = handler_.get();
   monitor_ = std::make_unique<SystemMonitor>(
-      std::make_unique<SystemSampler>(sampler), SystemMonitor::FromRequest(options),
+      make_sampler, SystemMonitor::FromRequest(options),
       [handler](records::StatsRecord stats) { handler->Submit(SystemStats{std::move(stats)}); },
       &debug_log_);
   monitor_->Start();

@@ -28,9 +28,11 @@ SystemMonitor::Options SystemMonitor::FromRequest(const SystemMetricsOptions& re
   return options;
 }
 
-SystemMonitor::SystemMonitor(std::unique_ptr<SystemSampler> sampler, Options options, Sink sink,
-                             Logger* log)
-    : sampler_(std::move(sampler)), options_(options), sink_(std::move(sink)), log_(log) {}
+SystemMonitor::SystemMonitor(SamplerFactory make_sampler, Options options, Sink sink, Logger* log)
+    : make_sampler_(std::move(make_sampler)),
+      options_(options),
+      sink_(std::move(sink)),
+      log_(log) {}
 
 SystemMonitor::~SystemMonitor() { Stop(); }
 
@@ -54,6 +56,7 @@ std::optional<records::StatsRecord> SystemMonitor::Stop() {
 }
 
 void SystemMonitor::Loop() {
+  sampler_ = make_sampler_();  // its first readings: what the first sample is measured from
   // Deadlines, not sleeps, so samples keep their rhythm and Stop() wakes the thread at once.
   absl::Time next = absl::Now();
   for (;;) {

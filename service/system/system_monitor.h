@@ -1,7 +1,8 @@
 // A run's system-metrics thread, as wandb's stats thread: a sample every interval, and every
 // `samples_to_average` samples one averaged StatsRecord, handed to `sink` (the run's handler,
 // which persists it). Stop() ends the thread at once and returns the final record, which wandb
-// takes at finish (FLUSH_STATS).
+// takes at finish (FLUSH_STATS). The sampler is made on the thread: loading NVML can take
+// seconds on a large GPU node, and starting a run must not wait for it.
 #ifndef WANDB_SERVICE_SYSTEM_SYSTEM_MONITOR_H_
 #define WANDB_SERVICE_SYSTEM_SYSTEM_MONITOR_H_
 
@@ -37,10 +38,10 @@ class SystemMonitor {
   // A run's request: 0 means the default; other values are clamped to wandb's bounds.
   static Options FromRequest(const SystemMetricsOptions& request);
 
+  using SamplerFactory = std::function<std::unique_ptr<SystemSampler>()>;
   using Sink = std::function<void(records::StatsRecord)>;
 
-  SystemMonitor(std::unique_ptr<SystemSampler> sampler, Options options, Sink sink,
-                Logger* log = nullptr);
+  SystemMonitor(SamplerFactory make_sampler, Options options, Sink sink, Logger* log = nullptr);
   ~SystemMonitor();  // stops without a final record
   SystemMonitor(const SystemMonitor&) = delete;
   SystemMonitor& operator=(const SystemMonitor&) = delete;
@@ -57,7 +58,8 @@ class SystemMonitor {
  private:
   void Loop();
 
-  std::unique_ptr<SystemSampler> sampler_;
+  SamplerFactory make_sampler_;
+  std::unique_ptr<SystemSampler> sampler_;  // made and used by the thread; by Stop() after it
   const Options options_;
   Sink sink_;
   Logger* log_;

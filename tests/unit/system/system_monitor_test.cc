@@ -34,8 +34,8 @@ struct Collected {
   }
 };
 
-std::unique_ptr<SystemSampler> SamplerOfThisProcess() {
-  return std::make_unique<SystemSampler>(SystemSampler::Options{.pid = getpid()});
+SystemMonitor::SamplerFactory SamplerOfThisProcess() {
+  return [] { return std::make_unique<SystemSampler>(SystemSampler::Options{.pid = getpid()}); };
 }
 
 bool HasKey(const records::StatsRecord& r, const std::string& key) {
