@@ -1,5 +1,6 @@
 // A training loop that tracks itself with wandb-cpp: config, 1,000 steps of metrics, a
-// nested validation group every 100 steps, and a summary value.
+// nested validation group every 100 steps (also printed: the run's files/output.log keeps
+// the console), and a summary value. The daemon adds system metrics and wandb-metadata.json.
 //
 //   ./build/bin/train [--steps N]
 #include <cmath>
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
       best_acc = std::max(best_acc, val_acc);
       // commit=false: merged into this step's row, which the next log() call writes.
       run.log({{"val", {{"loss", loss * 1.1}, {"acc", val_acc}}}}, {.commit = false});
+      // Console output still reaches the terminal, and is kept in the run's output.log.
+      std::printf("step %d: loss %.4f, val_acc %.4f\n", step + 1, loss, val_acc);
     }
     run.log({{"loss", loss}, {"acc", acc}, {"lr", 1e-3 * (1.0 - progress)}});
   }
