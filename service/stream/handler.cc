@@ -153,6 +153,7 @@ void Handler::HandleBatch(const DecodedBatch& batch) {
     first = static_cast<size_t>(std::min<uint64_t>(skip_entries_, entries.size()));
     skip_seq_ = 0;
   }
+  bool cut_marked = false;
   for (size_t i = first; i < entries.size(); ++i) {
     const DecodedBatch::Entry& entry = entries[i];
     if (entry.is_call && !entry.status.ok()) {
@@ -178,8 +179,10 @@ void Handler::HandleBatch(const DecodedBatch& batch) {
     }
     // A row begun by this entry: everything before the entry is in the log, the row it may
     // have completed included, so a re-attach may cut the log here and take the entry again.
-    if (history_.has_pending() && (!had_pending || history_.step() != step)) {
+    // One such point per batch is enough (the client keeps the whole batch either way).
+    if (!cut_marked && history_.has_pending() && (!had_pending || history_.step() != step)) {
       out_.push_back(CleanPoint{batch.seq(), i});
+      cut_marked = true;
     }
   }
   if (!history_.has_pending()) out_.push_back(CleanPoint{batch.seq() + 1, 0});
