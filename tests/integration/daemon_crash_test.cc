@@ -177,6 +177,31 @@ TEST_CASE("a daemon killed while every row is pending (log with a step) loses no
   CHECK(rows == kRows);
 }
 
+TEST_CASE("a daemon killed while its run is idle: the run is re-attached and finishes whole") {
+  TestEnv env;
+  const long kRows = 5000;
+  std::string progress = env.root_dir() + "/progress";
+  std::string go = env.root_dir() + "/go";
+  pid_t client = env.Spawn("reattach_client", {"--id", "dcrash6", "--rows", std::to_string(kRows),
+                                               "--progress-file", progress, "--wait-file", go});
+  // Every row is in the log, and the training process logs nothing more for now.
+  REQUIRE(Eventually([&] { return Progress(progress) == kRows; }, std::chrono::seconds(60)));
+  std::string dir = env.RunDir("dcrash6");
+  KillDaemonAndWaitForReattach(env, dir, 1);
+  std::ofstream(go) << "go\n";
+  REQUIRE(WaitExit(client) == 0);
+
+  History h = ReadHistory(dir + "/run-dcrash6.wandb");
+  CheckEveryRowOnce(h, kRows);
+  CHECK(h.exits == 1);
+  CHECK(h.exit_code == 0);
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> row = store->FindRun("dcrash6");
+  REQUIRE(row.ok());
+  CHECK(row->state == store::RunState::kFinished);
+  CHECK(row->last_step == kRows - 1);
+}
+
 TEST_CASE("two training processes whose daemon was killed both go on, neither run crashed") {
   TestEnv env;
   const long kRows = 20000;

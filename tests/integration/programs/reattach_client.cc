@@ -3,13 +3,15 @@
 //
 //   reattach_client --id ID --rows N [--pace-every K --pace-us U] [--progress-file PATH]
 //                   [--resend-buffer BYTES] [--two-calls] [--offline] [--fsync]
+//                   [--wait-file PATH]
 //
 // Every K rows it sleeps U microseconds, so the run lasts long enough to be interrupted.
 // Every 1000 rows it writes how many rows it has logged to the progress file (atomically).
 // Each row is {"i": i, "loss": ...}. With --two-calls a row is two log() calls with an
 // explicit step, {"i"} then {"loss"}, neither committing: every row stays pending in the
 // daemon until the next step arrives. --offline runs in offline mode (no local store);
-// --fsync with durability fsync.
+// --fsync with durability fsync. With --wait-file it flush()es after the last row, writes
+// its progress, and finishes only once PATH exists.
 #include <unistd.h>
 
 #include <cstdio>
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   bool two_calls = false;
   bool offline = false;
   bool fsync = false;
+  std::string wait_file;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -61,6 +64,8 @@ int main(int argc, char** argv) {
       offline = true;
     else if (arg == "--fsync")
       fsync = true;
+    else if (arg == "--wait-file")
+      wait_file = next();
   }
   wandb::Settings settings{.project = "integration", .id = id};
   if (resend_buffer >= 0) settings.resend_buffer = static_cast<size_t>(resend_buffer);
@@ -76,7 +81,13 @@ int main(int argc, char** argv) {
       run.log({{"i", i}, {"loss", loss}});
     }
     if (pace_every > 0 && (i + 1) % pace_every == 0) usleep(static_cast<useconds_t>(pace_us));
-    if ((i + 1) % 1000 == 0) WriteProgress(progress, i + 1);
+    // With --wait-file, `rows` in the progress file means: all flushed.
+    if ((i + 1) % 1000 == 0 && (wait_file.empty() || i + 1 < rows)) WriteProgress(progress, i + 1);
+  }
+  if (!wait_file.empty()) {
+    if (!run.flush()) return 2;
+    WriteProgress(progress, rows);
+    while (access(wait_file.c_str(), F_OK) != 0) usleep(10000);
   }
   run.finish();
   WriteProgress(progress, rows);
