@@ -2,8 +2,8 @@
 // prints a run's console output (what console capture recorded) from the local store. RUN is
 // "id", "project/id" or "entity/project/id".
 //
-// Output: the lines as output.log has them, stdout's and stderr's interleaved in the order
-// they were written. --timestamps puts each line in the form wandb streams output.log in:
+// Output: the lines as output.log has them, each stream's in order, the two interleaved by
+// the time the capture read them. --timestamps puts each line in the form wandb streams output.log in:
 // "ERROR " for stderr, then the UTC time the line was read, ISO 8601, and a space. --json:
 // one JSON object a line, {"stream", "timestamp", "line"}. Exit codes: 0 printed (also
 // nothing, for a run without console output); 1 no such run or an ambiguous RUN; 2 usage.

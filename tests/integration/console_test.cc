@@ -12,7 +12,9 @@
 
 #include <grpcpp/grpcpp.h>
 #include <wandb/wandb.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -369,6 +371,60 @@ TEST_CASE("console capture: the daemon refuses an unknown stream and cuts an ove
   CHECK(outputs[1]->output_type() == records::OutputRecord::STDERR);
   CHECK_THAT(ReadFile(env.RunDir("console-forged") + "/logs/debug-internal.log"),
              Catch::Contains("refused a console line"));
+}
+
+TEST_CASE("console capture: a daemon killed mid-run loses no line and stores none twice") {
+  TestEnv env;
+  std::string go = env.root_dir() + "/go";
+  Client client("console_client", {"--id", "console-reattach", "--end", "pause", "--go-file", go});
+  REQUIRE(client.ReadUntil([&] { return client.out().find("ready\n") != std::string::npos; }));
+  std::string dir = env.RunDir("console-reattach");
+  REQUIRE_FALSE(dir.empty());
+  // Once the first daemon's store has the lines so far: the new daemon replays the whole log
+  // into the store again, and the client sends again what the first had not written.
+  REQUIRE(Eventually([&] {
+    absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+        store::LocalStore::Open(env.store_dir());
+    if (!store.ok()) return false;
+    absl::StatusOr<store::RunRow> row = (*store)->FindRun("console-reattach");
+    if (!row.ok()) return false;
+    absl::StatusOr<std::vector<store::ConsoleLine>> lines = (*store)->ConsoleLines(row->key);
+    return lines.ok() && std::any_of(lines->begin(), lines->end(),
+                                     [](const auto& line) { return line.line == "ready"; });
+  }));
+  std::vector<pid_t> daemons = env.DaemonPids();
+  REQUIRE(daemons.size() == 1);
+  REQUIRE(kill(daemons[0], SIGKILL) == 0);
+  REQUIRE(Eventually([&] {
+    std::vector<pid_t> now = env.DaemonPids();
+    return now.size() == 1 && now[0] != daemons[0];
+  }));
+  std::ofstream(go) << "go\n";
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  std::vector<std::string> out_lines = kStdoutLines;
+  out_lines.push_back("ready");
+  for (int i = 1; i <= 20; ++i) out_lines.push_back("after " + std::to_string(i));
+  LogContents log = FinishedLog(env, "console-reattach");
+  CHECK(OutputLines(log, records::OutputRecord::STDOUT) == AsRecords(out_lines));
+  CHECK(OutputLines(log, records::OutputRecord::STDERR) == AsRecords(kStderrLines));
+
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> row = (*store)->FindRun("console-reattach");
+  REQUIRE(row.ok());
+  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->ConsoleLines(row->key);
+  REQUIRE(stored.ok());
+  std::vector<std::string> stored_out, stored_err;
+  for (const store::ConsoleLine& line : *stored) {
+    (line.is_stderr ? stored_err : stored_out).push_back(line.line + "\n");
+  }
+  CHECK(stored_out == AsRecords(out_lines));
+  CHECK(stored_err == AsRecords(kStderrLines));
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // A training process for the console capture tests: writes to stdout and stderr in every
 // way a program does (C++ streams, stdio, write(2), child processes), then ends as told.
 //
-//   console_client --id ID [--console VALUE] [--end finish|exit|abort|segv|chained-segv|hang]
+//   console_client --id ID [--console VALUE]
+//                  [--end finish|exit|abort|segv|chained-segv|hang|pause --go-file PATH]
 //
 // finish (the default) calls finish(); exit returns from main with a line still in stdio's
 // buffer, leaving finish to the exit hook; abort and segv leave an unfinished line and
 // abort() or write through a null pointer (chained-segv: with a SIGSEGV handler of its own
 // that exits 42);
-// hang writes "ready" (and "ready err") on both streams after its lines and sleeps until killed.
+// hang writes "ready" (and "ready err") on both streams after its lines and sleeps until killed;
+// pause writes "ready", waits for the go file, writes "after 1".."after 20" and finishes.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -42,7 +44,7 @@ void Write(int fd, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string id, end = "finish";
+  std::string id, end = "finish", go_file;
   std::optional<std::string> console;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
     if (arg == "--id") id = next();
     if (arg == "--console") console = next();
     if (arg == "--end") end = next();
+    if (arg == "--go-file") go_file = next();
   }
   if (end == "chained-segv") {
     // A crash handler of the program's own, installed before the run: it still runs.
@@ -90,6 +93,15 @@ int main(int argc, char** argv) {
     if (end == "abort") std::abort();
     volatile int* nowhere = nullptr;
     *nowhere = 1;  // a real fault, raised by the kernel
+  }
+  if (end == "pause") {
+    // The test kills the daemon once it has seen "ready", then creates the go file.
+    Write(STDOUT_FILENO, "ready\n");
+    while (access(go_file.c_str(), F_OK) != 0) usleep(10000);
+    for (int i = 1; i <= 20; ++i) std::printf("after %d\n", i);
+    std::fflush(stdout);
+    run.finish();
+    return 0;
   }
   if (end == "hang") {
     // The test kills the process once it has seen these on the terminal's side.
