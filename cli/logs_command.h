@@ -3,10 +3,10 @@
 // "id", "project/id" or "entity/project/id".
 //
 // Output: the lines as output.log has them, each stream's in order, the two interleaved by
-// the time the capture read them. --timestamps puts each line in the form wandb streams output.log in:
-// "ERROR " for stderr, then the UTC time the line was read, ISO 8601, and a space. --json:
-// one JSON object a line, {"stream", "timestamp", "line"}. Exit codes: 0 printed (also
-// nothing, for a run without console output); 1 no such run or an ambiguous RUN; 2 usage.
+// the time the capture read them. --timestamps puts each line in the form wandb streams output.log
+// in: "ERROR " for stderr, then the UTC time the line was read, ISO 8601, and a space. --json: one
+// JSON object a line, {"stream", "timestamp", "line"}. Exit codes: 0 printed (also nothing, for a
+// run without console output); 1 no such run or an ambiguous RUN; 2 usage.
 #ifndef WANDB_CLI_LOGS_COMMAND_H_
 #define WANDB_CLI_LOGS_COMMAND_H_
 
