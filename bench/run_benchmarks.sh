@@ -17,7 +17,8 @@ build_dir=${1:-build}
 bin=$build_dir/bin
 repeat=${BENCH_REPEAT:-2}
 programs=(bench_log_latency bench_throughput bench_init bench_finish bench_daemon_rss
-          bench_save bench_count_history bench_system_metrics bench_recovery wandb-service)
+          bench_save bench_count_history bench_system_metrics bench_recovery bench_console
+          wandb-service)
 for p in "${programs[@]}"; do
   if [[ ! -x $bin/$p ]]; then
     echo "run_benchmarks.sh: $bin/$p is missing; build $build_dir first" >&2
@@ -60,6 +61,7 @@ run bench_daemon_rss --rate 20000 100000 1000000
 run bench_save --small 1000 --small-bytes 4096 --large 10 --large-mb 50
 run bench_system_metrics --samples 5000 --seconds 10
 run bench_recovery --reps 7
+WANDB_MODE=local run bench_console --lines 100000 --reps 3
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # best <metric> <min|max>: the best value of a metric over the repetitions
@@ -137,6 +139,18 @@ row "system metrics: one run at the default 2 s interval" sysmetrics_core_percen
     "% of a core" "%.4f" "< 1 %" "<=" 1
 row "recovery from a daemon kill -9 (rows flowing again), median" \
     daemon_kill_recovery_median_ms min "ms" "%.0f" "-"
+row "console: 100k lines by write(2), print loop, capture off" console_write_off_loop_ms min \
+    "ms" "%.0f" "-"
+row "console: 100k lines by write(2), print loop, capture on" console_write_on_loop_ms min \
+    "ms" "%.0f" "-"
+row "console: 100k lines by write(2), client CPU, capture off" console_write_off_client_cpu_ms \
+    min "ms" "%.0f" "-"
+row "console: 100k lines by write(2), client CPU, capture on" console_write_on_client_cpu_ms \
+    min "ms" "%.0f" "-"
+row "console: line latency to the terminal, p50, capture off" console_latency_off_p50_us min \
+    "µs" "%.0f" "-"
+row "console: line latency to the terminal, p50, capture on" console_latency_on_p50_us min \
+    "µs" "%.0f" "no visible latency: ≤ 1000 µs" "<=" 1000
 row "daemon peak RSS after 1,000 rows" daemon_hwm_mb_1000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 100,000 rows (tight loop)" daemon_hwm_mb_100000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 1,000,000 rows (tight loop)" daemon_hwm_mb_1000000 min "MB" "%.1f" \
