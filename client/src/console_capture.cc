@@ -208,26 +208,10 @@ absl::Status ConsoleCapture::Open(const std::string& output_log) {
 absl::Status ConsoleCapture::OpenChannel(Channel& channel) {
   channel.saved_fd = fcntl(channel.target_fd, F_DUPFD_CLOEXEC, 3);
   if (channel.saved_fd < 0) return absl::OkStatus();  // closed: nothing to capture
-  int write_fd = -1;
-  if (isatty(channel.saved_fd)) {
-    struct winsize size = {};
-    bool has_size = ioctl(channel.saved_fd, TIOCGWINSZ, &size) == 0;
-    int master = -1, slave = -1;
-    if (openpty(&master, &slave, nullptr, nullptr, has_size ? &size : nullptr) != 0) {
-      return Errno("openpty");
-    }
-    channel.read_fd = master;
-    channel.slave_fd = slave;
-    fcntl(master, F_SETFD, FD_CLOEXEC);
-    fcntl(slave, F_SETFD, FD_CLOEXEC);
-    struct termios mode;
-    if (tcgetattr(slave, &mode) == 0) {
-      cfmakeraw(&mode);  // no "\n" -> "\r\n": the bytes reach the terminal as written
-      tcsetattr(slave, TCSANOW, &mode);
-    }
-    channel.pty = true;
-    write_fd = slave;
-  } else {
+  // A terminal is captured through a pseudo-terminal; where none can be had (no /dev/ptmx in
+  // a container, say), through a pipe like anything else.
+  int write_fd = isatty(channel.saved_fd) ? OpenPty(channel) : -1;
+  if (write_fd < 0) {
     int ends[2];
     if (pipe2(ends, O_CLOEXEC) != 0) return Errno("pipe");
     fcntl(ends[1], F_SETPIPE_SZ, kPipeBytes);  // a smaller pipe still works
@@ -240,6 +224,24 @@ absl::Status ConsoleCapture::OpenChannel(Channel& channel) {
   if (replaced < 0) return Errno(absl::StrCat("dup2 onto fd ", channel.target_fd));
   channel.open = true;
   return absl::OkStatus();
+}
+
+int ConsoleCapture::OpenPty(Channel& channel) {
+  struct winsize size = {};
+  bool has_size = ioctl(channel.saved_fd, TIOCGWINSZ, &size) == 0;
+  int master = -1, slave = -1;
+  if (openpty(&master, &slave, nullptr, nullptr, has_size ? &size : nullptr) != 0) return -1;
+  fcntl(master, F_SETFD, FD_CLOEXEC);
+  fcntl(slave, F_SETFD, FD_CLOEXEC);
+  struct termios mode;
+  if (tcgetattr(slave, &mode) == 0) {
+    cfmakeraw(&mode);  // no "\n" -> "\r\n": the bytes reach the terminal as written
+    tcsetattr(slave, TCSANOW, &mode);
+  }
+  channel.read_fd = master;
+  channel.slave_fd = slave;
+  channel.pty = true;
+  return slave;
 }
 
 void ConsoleCapture::Loop() {

@@ -91,6 +91,8 @@ class ConsoleCapture {
   ConsoleCapture(Callbacks callbacks) : callbacks_(std::move(callbacks)) {}
   absl::Status Open(const std::string& output_log);
   absl::Status OpenChannel(Channel& channel);
+  // Opens a pseudo-terminal like the original terminal for `channel`: its slave, or -1.
+  int OpenPty(Channel& channel);
   void Loop();
   // Reads one chunk of `channel`; false at its end.
   bool ReadOnce(Channel& channel);
