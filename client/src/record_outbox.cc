@@ -222,7 +222,9 @@ void RecordOutbox::WriteBatch(service::PublishRequest& request) {
   bool written = !StreamDead() && stream_->Write(request);
   // Kept until the daemon says its log has it: a new daemon would need it again.
   resend_.Acknowledge(durable_seq_.load());
+  size_t bytes = batch->records().size();
   resend_.Keep(seq, std::move(*batch->mutable_records()), records);
+  batch->mutable_records()->reserve(bytes);  // the next batch is about as big: no regrowth
   if (!written) {
     debug_log_->Warning("outbox: the record stream to wandb-service broke at batch %d", seq);
     Recover();
