@@ -88,6 +88,12 @@ Handler::Handler(const records::RunRecord& run, Writer* writer, Logger* debug_lo
   }
   wandb_meta_ = Value::Map{{"cli_version", std::string(WANDB_CPP_VERSION)},
                            {"start_time", run.start_time().seconds()}};
+  records::TelemetryRecord daemon;
+  daemon.set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
+  daemon.mutable_feature()->set_service(true);
+  telemetry_.Merge(daemon);
+  telemetry_.Merge(run.telemetry());
+  wandb_meta_.set("t", telemetry_.Encoded());
   config_dirty_ = true;
 }
 
@@ -219,6 +225,10 @@ void Handler::HandleRecord(records::Record& record) {
       }
       Persist(&record);  // the sender's file saver acts on it once it is in the log
       return;
+    case records::Record::kTelemetry:
+      HandleTelemetry(record.telemetry());
+      Persist(&record);
+      return;
     case records::Record::kOutput:
       if (absl::Status s = CleanOutput(record.mutable_output()); !s.ok()) {
         ++rejected_;
@@ -241,6 +251,12 @@ void Handler::HandleRecord(records::Record& record) {
   ++rejected_;
   debug_log_->Warning("handler: refused a client record of type %d",
                       static_cast<int>(record.record_type_case()));
+}
+
+void Handler::HandleTelemetry(const records::TelemetryRecord& telemetry) {
+  if (!telemetry_.Merge(telemetry)) return;
+  wandb_meta_.set("t", telemetry_.Encoded());
+  config_dirty_ = true;
 }
 
 // `call` has passed CheckCall().
