@@ -252,10 +252,13 @@ void ConsoleCapture::Loop() {
         {channels_[1].open ? channels_[1].read_fd : -1, POLLIN, 0},
         {control_r_, POLLIN, 0},
     };
-    if (poll(fds, 3, -1) < 0) {
+    bool any_pty = channels_[0].pty || channels_[1].pty;
+    int timeout_ms = any_pty ? static_cast<int>(kWindowSizeCheck.count()) : -1;
+    if (poll(fds, 3, timeout_ms) < 0) {
       if (errno == EINTR) continue;
       return;  // cannot happen with valid fds; Stop() still restores the fds
     }
+    if (any_pty) FollowWindowSize();
     for (int i = 0; i < 2; ++i) {
       if (fds[i].revents != 0 && !ReadOnce(channels_[i])) channels_[i].open = false;
     }
@@ -270,6 +273,22 @@ void ConsoleCapture::Loop() {
     if (callbacks_.on_crash) callbacks_.on_crash();
     char ack = 'a';
     WriteAll(ack_w_, &ack, 1);
+  }
+}
+
+void ConsoleCapture::FollowWindowSize() {
+  absl::Time now = absl::Now();
+  if (now - last_size_check_ < absl::FromChrono(kWindowSizeCheck)) return;
+  last_size_check_ = now;
+  for (Channel& channel : channels_) {
+    if (!channel.pty || channel.slave_fd < 0) continue;
+    struct winsize terminal, ours;
+    if (ioctl(channel.saved_fd, TIOCGWINSZ, &terminal) != 0) continue;
+    if (ioctl(channel.slave_fd, TIOCGWINSZ, &ours) == 0 && ours.ws_row == terminal.ws_row &&
+        ours.ws_col == terminal.ws_col) {
+      continue;
+    }
+    ioctl(channel.slave_fd, TIOCSWINSZ, &terminal);
   }
 }
 

@@ -57,6 +57,9 @@ class ConsoleCapture {
   // most; a pseudo-terminal counts as drained after kPtyQuiet without data.
   static constexpr auto kDrainLimit = std::chrono::seconds(1);
   static constexpr auto kPtyQuiet = std::chrono::milliseconds(20);
+  // How often a pseudo-terminal takes the size of the terminal it stands for, so a program
+  // that asks (a progress bar) sees a resize.
+  static constexpr auto kWindowSizeCheck = std::chrono::milliseconds(250);
 
   // Creates (truncates) `output_log` and starts capturing fds 1 and 2; a fd that is closed
   // is left alone. FailedPrecondition when another capture of this process is active.
@@ -97,6 +100,8 @@ class ConsoleCapture {
   // Reads one chunk of `channel`; false at its end.
   bool ReadOnce(Channel& channel);
   void Process(Channel& channel, const char* data, size_t size);
+  // Copies the terminal's window size to the pseudo-terminals, at most every kWindowSizeCheck.
+  void FollowWindowSize();
   // Reads until nothing more arrives (see kDrainLimit, kPtyQuiet).
   void Drain();
   void FlushPartials();
@@ -110,6 +115,7 @@ class ConsoleCapture {
   int ack_r_ = -1, ack_w_ = -1;          // the reader's answer to a crash
   std::vector<char> buffer_;
   std::vector<std::string> scratch_;
+  absl::Time last_size_check_ = absl::InfinitePast();  // the reader's
   std::thread reader_;
   bool running_ = false;
   bool holds_process_ = false;  // this capture is the process's active one

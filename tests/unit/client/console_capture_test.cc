@@ -187,7 +187,7 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
 
   Received received;
   bool used_pty = false, was_tty = false, same_terminal = true;
-  struct winsize seen = {};
+  struct winsize seen = {}, seen_after_resize = {};
   std::string shown;
   {
     FdSwap swap_out(STDOUT_FILENO, slave);
@@ -203,6 +203,15 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
     const char bytes[] = "progress 1\rprogress 2\r\nplain \xC3\xA9\n";
     REQUIRE(write(STDOUT_FILENO, bytes, sizeof(bytes) - 1) == sizeof(bytes) - 1);
     shown = ReadSome(master, sizeof(bytes) - 1);
+    // The terminal is resized: the program sees the new size too, soon.
+    struct winsize resized = {};
+    resized.ws_row = 40;
+    resized.ws_col = 120;
+    REQUIRE(ioctl(slave, TIOCSWINSZ, &resized) == 0);
+    for (int tries = 0; tries < 500 && seen_after_resize.ws_col != 120; ++tries) {
+      usleep(10000);
+      ioctl(STDOUT_FILENO, TIOCGWINSZ, &seen_after_resize);
+    }
     (*capture)->Stop();
     struct stat after;
     fstat(STDOUT_FILENO, &after);
@@ -215,6 +224,8 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
   CHECK_FALSE(same_terminal);  // the program wrote to our pty, not to the terminal itself
   CHECK(seen.ws_row == 33);
   CHECK(seen.ws_col == 101);
+  CHECK(seen_after_resize.ws_row == 40);
+  CHECK(seen_after_resize.ws_col == 120);
   // Raw mode: no "\n" -> "\r\n" on the way through.
   CHECK(shown == "progress 1\rprogress 2\r\nplain \xC3\xA9\n");
   std::vector<std::string> expected = {"progress 2", "plain \xC3\xA9"};
