@@ -170,7 +170,8 @@ TEST_CASE("console capture: every writer reaches the terminal, output.log and th
   CHECK(WEXITSTATUS(status) == 0);
 
   // The terminal saw exactly what the program wrote, carriage returns and bad bytes included.
-  std::string tail = end == "exit" ? "left in the buffer\n" : "";
+  // After finish() the program's output is its own again: on the terminal only.
+  std::string tail = end == "exit" ? "left in the buffer\n" : "after finish\n";
   CHECK(client.out() == kStdoutBytes + tail);
   CHECK(client.err() == kStderrBytes);
 
@@ -182,6 +183,7 @@ TEST_CASE("console capture: every writer reaches the terminal, output.log and th
   CHECK(output_log.size() == out_lines.size() + kStderrLines.size());
   CHECK(Only(output_log, out_lines) == out_lines);
   CHECK(Only(output_log, kStderrLines) == kStderrLines);
+  CHECK(Only(output_log, {"after finish"}).empty());
 
   LogContents log = FinishedLog(env, id);
   CHECK(OutputLines(log, records::OutputRecord::STDOUT) == AsRecords(out_lines));
@@ -225,7 +227,7 @@ TEST_CASE("console capture: console off records nothing") {
   int status = WaitExit(client.pid());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(client.out() == kStdoutBytes);
+  CHECK(client.out() == kStdoutBytes + "after finish\n");
   CHECK(client.err() == kStderrBytes);
 
   std::string dir = env.RunDir("console-off");

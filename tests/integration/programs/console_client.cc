@@ -114,5 +114,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   run.finish();
+  // The capture has ended: straight to the terminal, not into output.log.
+  std::printf("after finish\n");
   return 0;
 }
