@@ -17,7 +17,7 @@ namespace wandb::service {
 // What the daemon probes about the machine and the training process.
 struct MetadataFacts {
   HostFacts host;
-  GpuInventory gpus;  // none without NVML
+  GpuInventory gpus;                         // none without NVML
   std::map<std::string, std::string> slurm;  // SLURM_* of the training process, see host_facts
 };
 

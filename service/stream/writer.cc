@@ -121,8 +121,8 @@ void Writer::Open(OpenRun& open) {
     r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
   }));
   std::string root = std::filesystem::path(dir_.wandb_dir).parent_path().string();
-  WriteFile({"wandb-metadata.json", RenderMetadata(open.run, open.process, root,
-                                                   ProbeMetadataFacts(open.process.pid()))});
+  WriteFile({"wandb-metadata.json",
+             RenderMetadata(open.run, open.process, root, ProbeMetadataFacts(open.process.pid()))});
   Persist(MakeRecord([](records::Record& r) {
     records::FilesItem* f = r.mutable_files()->add_files();
     f->set_path("wandb-metadata.json");

@@ -233,7 +233,7 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
   CHECK(Only(LinesOf(ReadBytes(dir.File("output.log"))), expected) == expected);
 }
 
-TEST_CASE("ConsoleCapture: one capture per process; Stop is idempotent", "[console_capture]") {
+TEST_CASE("ConsoleCapture: one capture per process, and Stop is idempotent", "[console_capture]") {
   TempDir dir;
   int copy[2];
   REQUIRE(pipe(copy) == 0);

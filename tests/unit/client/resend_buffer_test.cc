@@ -26,7 +26,7 @@ TEST_CASE("ResendBuffer: keeps batches until acknowledged", "[resend]") {
   CHECK(buffer.batches().size() == 1);
 }
 
-TEST_CASE("ResendBuffer: over capacity drops the oldest; a re-attach counts those it lacks",
+TEST_CASE("ResendBuffer: over capacity drops the oldest, and a re-attach counts those it lacks",
           "[resend]") {
   ResendBuffer buffer(250);
   buffer.Keep(1, Bytes(100), 1);

@@ -16,7 +16,7 @@ TEST_CASE("NVML: a missing library is NotFound, one without NVML's functions Una
   CHECK(absl::IsUnavailable(not_nvml.status()));
 }
 
-TEST_CASE("NVML: no GPUs without the library; sane readings with it", "[system]") {
+TEST_CASE("NVML: no GPUs without the library, sane readings with it", "[system]") {
   absl::StatusOr<std::unique_ptr<Nvml>> nvml = Nvml::Load(Nvml::kLibrary);
   if (!nvml.ok() || (*nvml)->device_count() == 0) {
     // This machine has no NVIDIA driver: GPU metrics are absent, not an error.

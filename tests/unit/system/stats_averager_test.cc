@@ -45,7 +45,7 @@ TEST_CASE("a StatsRecord holds the means of the samples before it, rounded to 2 
   CHECK(averager.samples() == 0);
 }
 
-TEST_CASE("averaging starts over after each record; a key never sampled keeps its value",
+TEST_CASE("averaging starts over after each record, and a key never sampled keeps its value",
           "[system]") {
   StatsAverager averager;
   averager.Add(Sample(50.0, 4, 0));
