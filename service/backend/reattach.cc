@@ -93,16 +93,22 @@ absl::Status CheckStillRunning(const StartRunRequest& request, BackendFactory& b
       " in the local store while it had no daemon; it cannot be re-attached"));
 }
 
-// The sampled history of the rows in the log.
-absl::Status SampleRows(const std::string& log_path, SampledHistory* sampled) {
+// The sampled history of the rows in the log, and the union of its telemetry.
+absl::Status SampleRows(const std::string& log_path, SampledHistory* sampled,
+                        records::TelemetryRecord* telemetry) {
   absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader = txlog::LogReader::Open(log_path);
   if (!reader.ok()) return reader.status();
   std::string record;
   history_wire::PartialHistoryView row;
+  records::Record message;
   while ((*reader)->Next(&record)) {
     absl::StatusOr<bool> is_history = history_wire::ReadHistory(record, &row);
     if (!is_history.ok()) return is_history.status();
-    if (*is_history) sampled->AddRow(row.items);
+    if (*is_history) {
+      sampled->AddRow(row.items);
+    } else if (message.ParseFromString(record) && message.has_telemetry()) {
+      telemetry->MergeFrom(message.telemetry());
+    }
   }
   return (*reader)->status();
 }
@@ -155,7 +161,8 @@ absl::StatusOr<ReattachPoint> PrepareReattach(const StartRunRequest& request,
     replayed = absl::DataLossError("the log has no run record");
   }
   SampledHistory sampled;
-  if (replayed.ok()) replayed = SampleRows(dir.log_path, &sampled);
+  records::TelemetryRecord telemetry;
+  if (replayed.ok()) replayed = SampleRows(dir.log_path, &sampled, &telemetry);
   ReattachPoint point{.dir = dir,
                       .lock = *std::move(lock),
                       .run = {},
@@ -165,6 +172,9 @@ absl::StatusOr<ReattachPoint> PrepareReattach(const StartRunRequest& request,
   if (replayed.ok()) {
     point.run = *std::move(state.run_);
     point.run.set_starting_step(std::max(point.run.starting_step(), state.next_step_));
+    // What the run used so far goes on; and it has now been re-attached (wandb's `attach`).
+    point.run.mutable_telemetry()->MergeFrom(telemetry);
+    point.run.mutable_telemetry()->mutable_feature()->set_attach(true);
     point.run.clear_config();
     point.run.clear_summary();
     replayed = ToItems(state.config_json_, point.run.mutable_config()->mutable_update());

@@ -121,6 +121,10 @@ TEST_CASE("a daemon killed with kill -9 twice mid-run: the run has every row exa
   CHECK(summary["i"] == kRows - 1);
   CHECK(summary["_step"] == kRows - 1);
   CHECK_FALSE(summary.contains("_undelivered_records"));
+  // The telemetry goes on across the re-attaches, and names them (wandb's attach, 33).
+  std::string yaml = ReadFile(dir + "/files/config.yaml");
+  CHECK(yaml.find("        - 33\n") != std::string::npos);
+  CHECK(yaml.find("        - 57\n") != std::string::npos);
 
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
   absl::StatusOr<store::RunRow> row = store->FindRun("dcrash1");

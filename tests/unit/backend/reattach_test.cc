@@ -49,6 +49,11 @@ class DeadRun {
     history->mutable_step()->set_num(step);
     Append(record);
   }
+  void Telemetry(void (records::Feature::*set)(bool)) {
+    records::Record record;
+    (record.mutable_telemetry()->mutable_feature()->*set)(true);
+    Append(record);
+  }
   void Exit() {
     records::Record record;
     record.mutable_exit()->set_exit_code(1);
@@ -93,6 +98,7 @@ TEST_CASE("PrepareReattach: cuts the log back and rebuilds the run at the cut", 
   TempDir tmp;
   DeadRun run(tmp);
   for (int step = 0; step < 5; ++step) run.Row(step);
+  run.Telemetry(&records::Feature::set_save);
   LogCut cut = run.Cut(7);
   run.Row(5);  // after the cut: the client sends it again
   run.Row(6);
@@ -106,6 +112,9 @@ TEST_CASE("PrepareReattach: cuts the log back and rebuilds the run at the cut", 
   CHECK(point->rows == 5);
   CHECK(point->run.starting_step() == 5);
   CHECK(point->run.project() == "proj");
+  // The telemetry so far goes on, with the re-attach itself.
+  CHECK(point->run.telemetry().feature().save());
+  CHECK(point->run.telemetry().feature().attach());
   CHECK(point->dir.run_dir == run.dir());
   CHECK(fs::file_size(run.log_path()) == cut.offset);
   bool lr = false;
