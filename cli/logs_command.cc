@@ -41,16 +41,11 @@ int RunLogs(const LogsOptions& options, std::ostream& out, std::ostream& err) {
     err << "wandb-cpp logs: " << message << "\n";
     return kExitFailure;
   };
-  absl::StatusOr<std::string> dir = ResolveStoreDir(options.store_dir);
-  if (!dir.ok()) return fail(dir.status().message());
-  absl::StatusOr<std::shared_ptr<store::LocalStore>> store = OpenExistingStore(*dir);
-  if (absl::IsNotFound(store.status())) {
-    return fail(absl::StrCat("no run '", options.run, "': ", store.status().message()));
-  }
-  if (!store.ok()) return fail(store.status().message());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(options.run);
-  if (!run.ok()) return fail(run.status().message());
-  absl::StatusOr<std::vector<store::ConsoleLine>> lines = (*store)->ConsoleLines(run->key);
+  absl::StatusOr<StoredRun> found = FindStoredRun(options.store_dir, options.run);
+  if (!found.ok()) return fail(found.status().message());
+  const std::shared_ptr<store::LocalStore>& store = found->store;
+  const store::RunRow& run = found->run;
+  absl::StatusOr<std::vector<store::ConsoleLine>> lines = store->ConsoleLines(run.key);
   if (!lines.ok()) return fail(lines.status().message());
 
   for (const store::ConsoleLine& line : *lines) {

@@ -55,25 +55,20 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
     err << "wandb-cpp stop: " << message << "\n";
     return kExitFailure;
   };
-  absl::StatusOr<std::string> dir = ResolveStoreDir(options.store_dir);
-  if (!dir.ok()) return fail(dir.status().message());
-  absl::StatusOr<std::shared_ptr<store::LocalStore>> store = OpenExistingStore(*dir);
-  if (absl::IsNotFound(store.status())) {
-    return fail(absl::StrCat("no run '", options.run, "': ", store.status().message()));
-  }
-  if (!store.ok()) return fail(store.status().message());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(options.run);
-  if (!run.ok()) return fail(run.status().message());
-  const std::string path = run->key.ToString();
-  if (run->state != store::RunState::kRunning) {
-    return fail(absl::StrCat("run ", path, " is not running (", Describe(*run),
+  absl::StatusOr<StoredRun> found = FindStoredRun(options.store_dir, options.run);
+  if (!found.ok()) return fail(found.status().message());
+  const std::shared_ptr<store::LocalStore>& store = found->store;
+  const store::RunRow& run = found->run;
+  const std::string path = run.key.ToString();
+  if (run.state != store::RunState::kRunning) {
+    return fail(absl::StrCat("run ", path, " is not running (", Describe(run),
                              "); only a running run can be stopped"));
   }
-  const bool already = run->stop_requested;
+  const bool already = run.stop_requested;
   if (!already) {
-    if (absl::Status s = (*store)->RequestStop(run->key); !s.ok()) return fail(s.message());
+    if (absl::Status s = store->RequestStop(run.key); !s.ok()) return fail(s.message());
   }
-  absl::StatusOr<store::RunRow> now = (*store)->GetRun(run->key);
+  absl::StatusOr<store::RunRow> now = store->GetRun(run.key);
   if (!now.ok()) return fail(now.status().message());
   absl::Time requested_at = now->stop_requested_time.value_or(absl::Now());
 
@@ -99,7 +94,7 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
   const absl::Time deadline = start + absl::Seconds(options.timeout_seconds);
   while (now->state == store::RunState::kRunning && absl::Now() < deadline) {
     absl::SleepFor(kWaitPoll);
-    now = (*store)->GetRun(run->key);
+    now = store->GetRun(run.key);
     if (!now.ok()) return fail(now.status().message());
   }
   const bool ended = now->state != store::RunState::kRunning;

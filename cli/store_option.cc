@@ -36,4 +36,17 @@ absl::StatusOr<std::shared_ptr<store::LocalStore>> OpenExistingStore(const std::
   return std::shared_ptr<store::LocalStore>(*std::move(store));
 }
 
+absl::StatusOr<StoredRun> FindStoredRun(const std::string& flag, const std::string& run) {
+  absl::StatusOr<std::string> dir = ResolveStoreDir(flag);
+  if (!dir.ok()) return dir.status();
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store = OpenExistingStore(*dir);
+  if (absl::IsNotFound(store.status())) {
+    return absl::NotFoundError(absl::StrCat("no run '", run, "': ", store.status().message()));
+  }
+  if (!store.ok()) return store.status();
+  absl::StatusOr<store::RunRow> row = (*store)->FindRun(run);
+  if (!row.ok()) return row.status();
+  return StoredRun{*std::move(store), *std::move(row)};
+}
+
 }  // namespace wandb::cli

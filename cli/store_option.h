@@ -21,6 +21,15 @@ absl::StatusOr<std::string> ResolveStoreDir(const std::string& flag);
 // run has been tracked there yet (a command that reads must not create a store).
 absl::StatusOr<std::shared_ptr<store::LocalStore>> OpenExistingStore(const std::string& dir);
 
+// A run a command names (an id or entity/project/id) in the store of --store `flag`.
+struct StoredRun {
+  std::shared_ptr<store::LocalStore> store;
+  store::RunRow run;
+};
+// The error's message is a sentence for the user: no store there ("no run 'X': ..."), no
+// such run, or an ambiguous id.
+absl::StatusOr<StoredRun> FindStoredRun(const std::string& flag, const std::string& run);
+
 }  // namespace wandb::cli
 
 #endif  // WANDB_CLI_STORE_OPTION_H_
