@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -70,6 +71,33 @@ bool WriteAll(int fd, const char* data, size_t size) {
     }
   }
   return true;
+}
+
+// Whether a process still holds the write end of `read_fd`'s pipe or pty: no hang-up yet.
+bool StillWritten(int read_fd) {
+  struct pollfd p = {read_fd, POLLIN, 0};
+  return poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) == 0;
+}
+
+// A child that inherited fd 1 or 2 may write to it after the capture ended (a background
+// helper the program started). Closing the read end would kill it with SIGPIPE (a pipe) or
+// fail its writes with EIO (a pty), where without capture its output reaches the terminal.
+// So its output goes on to the terminal, unrecorded, until the last writer closes its end.
+// The thread is detached on purpose: it outlives the run, touches nothing but its own two
+// fds, and ends by itself (or with the process).
+void ForwardUntilClosed(int from, int to) {
+  fcntl(from, F_SETFL, fcntl(from, F_GETFL) & ~O_NONBLOCK);
+  std::thread([from, to] {
+    char buffer[4096];
+    for (;;) {
+      ssize_t n = read(from, buffer, sizeof(buffer));
+      if (n > 0 && WriteAll(to, buffer, static_cast<size_t>(n))) continue;
+      if (n < 0 && errno == EINTR) continue;
+      break;  // end of file, EIO (a pty without slaves), or the terminal went away
+    }
+    close(from);
+    close(to);
+  }).detach();
 }
 
 // The handler's last resort when the reader thread does not answer (it may be the thread
@@ -394,8 +422,12 @@ void ConsoleCapture::CloseAll() {
     g_crash_target = nullptr;
   }
   for (Channel& channel : channels_) {
+    CloseFd(channel.slave_fd);  // ours: what holds the write end now is someone else's
+    if (channel.read_fd >= 0 && channel.saved_fd >= 0 && StillWritten(channel.read_fd)) {
+      ForwardUntilClosed(channel.read_fd, channel.saved_fd);
+      channel.read_fd = channel.saved_fd = -1;  // the forwarder's now
+    }
     CloseFd(channel.read_fd);
-    CloseFd(channel.slave_fd);
     CloseFd(channel.saved_fd);
   }
   CloseFd(log_fd_);

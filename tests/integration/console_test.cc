@@ -238,6 +238,22 @@ TEST_CASE("console capture: console off records nothing") {
   for (const records::Record& r : log.records) CHECK_FALSE(r.has_output());
 }
 
+TEST_CASE("console capture: a child that outlives the capture still reaches the terminal") {
+  TestEnv env;
+  Client client("console_client", {"--id", "console-outlive", "--end", "outlive"});
+  REQUIRE(client.ReadAll());
+  int status = WaitExit(client.pid());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  // Not killed by SIGPIPE: its late lines went on to the terminal, as without capture...
+  CHECK(client.out() == kStdoutBytes + "late out\nchild exited 0\n");
+  CHECK(client.err() == kStderrBytes + "late err\n");
+  // ...and were not recorded: the run had ended.
+  std::string output_log = ReadFile(env.RunDir("console-outlive") + "/files/output.log");
+  CHECK(output_log.find("cout 1\n") != std::string::npos);
+  CHECK(output_log.find("late") == std::string::npos);
+}
+
 TEST_CASE("console capture: an invalid console setting fails init with a clear error") {
   TestEnv env;
   Client client("console_client", {"--id", "console-bad", "--console", "sideways"});

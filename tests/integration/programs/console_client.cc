@@ -9,7 +9,9 @@
 // abort() or write through a null pointer (chained-segv: with a SIGSEGV handler of its own
 // that exits 42);
 // hang writes "ready" (and "ready err") on both streams after its lines and sleeps until killed;
-// pause writes "ready", waits for the go file, writes "after 1".."after 20" and finishes.
+// pause writes "ready", waits for the go file, writes "after 1".."after 20" and finishes;
+// outlive starts a child that writes after finish() (to stdout and stderr), finishes, and
+// says how the child ended ("child exited N" or "child killed by signal N").
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -108,6 +110,19 @@ int main(int argc, char** argv) {
     Write(STDOUT_FILENO, "ready\n");
     Write(STDERR_FILENO, "ready err\n");
     while (true) pause();
+  }
+  if (end == "outlive") {
+    const char* argv[] = {"/bin/sh", "-c", "sleep 0.5; echo late out; echo late err >&2", nullptr};
+    pid_t child = -1;
+    if (posix_spawn(&child, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
+      std::abort();
+    }
+    run.finish();
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (WIFEXITED(status)) std::printf("child exited %d\n", WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) std::printf("child killed by signal %d\n", WTERMSIG(status));
+    return 0;
   }
   if (end == "exit") {
     std::printf("left in the buffer\n");  // flushed by exit(), after the exit hook ran

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -28,6 +29,16 @@ namespace {
 using testing::ReadBytes;
 using testing::TempDir;
 using Line = std::pair<records::OutputRecord::OutputType, std::string>;
+
+// The threads of this process now.
+int ThreadCount() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator("/proc/self/task")) {
+    ++count;
+  }
+  return count;
+}
 
 // Puts `replacement` on fd `fd` for the length of a test, and the original back after.
 class FdSwap {
@@ -148,7 +159,9 @@ TEST_CASE("ConsoleCapture through pipes: every writer, copied unchanged and reco
     std::fprintf(stderr, "stderr \xFF bytes\n");
     std::printf("\r 50%%\r100%%\n");
     std::printf("no newline");  // left in stdio's buffer: Stop() flushes it
+    int threads = ThreadCount();
     (*capture)->Stop();
+    CHECK(ThreadCount() == threads - 1);  // the reader, and no forwarder: no child holds on
   }
   CHECK(piped);
   // The terminal's copy: byte for byte what the program wrote, per stream.
@@ -189,6 +202,7 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
   bool used_pty = false, was_tty = false, same_terminal = true;
   struct winsize seen = {}, seen_after_resize = {};
   std::string shown;
+  int threads_before = ThreadCount();
   {
     FdSwap swap_out(STDOUT_FILENO, slave);
     absl::StatusOr<std::unique_ptr<ConsoleCapture>> capture =
@@ -216,6 +230,8 @@ TEST_CASE("ConsoleCapture through a pseudo-terminal keeps isatty and the window 
     struct stat after;
     fstat(STDOUT_FILENO, &after);
     CHECK(after.st_rdev == terminal_stat.st_rdev);  // the original terminal is back
+    // Nobody else holds the pty: no forwarder is left behind for a child's late writes.
+    CHECK(ThreadCount() == threads_before);
   }
   close(slave);
   close(master);
