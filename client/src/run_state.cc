@@ -168,6 +168,7 @@ absl::Status RunState::StartOnDaemon(bool reconnect) {
   request.set_store_dir(settings_.store_dir);
   request.set_fsync_batches(settings_.durability == Durability::fsync);
   request.set_save_code(settings_.save_code);
+  request.set_disable_git(settings_.disable_git);
   switch (settings_.resume) {
     case ResumeMode::kAllow:
       request.set_resume(service::RESUME_ALLOW);

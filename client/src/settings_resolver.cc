@@ -259,6 +259,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   }
   if (absl::Status st = PickSystemMetrics(s, env, &r); !st.ok()) return st;
   r.save_code = s.save_code.has_value() ? *s.save_code : IsTrue(env("WANDB_SAVE_CODE"));
+  r.disable_git = s.disable_git.has_value() ? *s.disable_git : IsTrue(env("WANDB_DISABLE_GIT"));
   if (absl::Status st = PickConsole(s.console, env("WANDB_CONSOLE"), &r.console); !st.ok()) {
     return st;
   }

@@ -45,6 +45,7 @@ struct ResolvedSettings {
   int stats_samples_to_average = 15;
   bool console = true;  // capture stdout and stderr
   bool save_code = false;
+  bool disable_git = false;
   bool id_given = false;  // the run id came from init() or WANDB_RUN_ID, not generated
   // The compiler and C++ standard of the program that called init().
   std::string program_compiler;

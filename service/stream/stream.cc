@@ -89,7 +89,7 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
     stream->received_seq_ = reattach->cut.whole_seq();
   } else {
     std::vector<WriterItem> open;
-    open.push_back(OpenRun{run, request.process(), request.save_code()});
+    open.push_back(OpenRun{run, request.process(), request.save_code(), request.disable_git()});
     stream->writer_->Submit(&open);
   }
   stream->sender_->Start();

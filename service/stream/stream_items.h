@@ -52,7 +52,8 @@ using SharedRecord = std::shared_ptr<const records::Record>;
 struct OpenRun {
   records::RunRecord run;
   ProcessInfo process;
-  bool save_code = false;  // also write files/diff.patch
+  bool save_code = false;    // also write files/diff.patch
+  bool disable_git = false;  // probe no git facts at all
 };
 struct PersistRecord {
   SharedRecord record;

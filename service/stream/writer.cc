@@ -110,7 +110,7 @@ void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
 }
 
 void Writer::Open(OpenRun& open) {
-  GitInfo git = ProbeGit(open.process.cwd());
+  GitInfo git = open.disable_git ? GitInfo{} : ProbeGit(open.process.cwd());
   if (!git.commit.empty()) {
     open.run.mutable_git()->set_remote_url(git.remote);
     open.run.mutable_git()->set_last_commit(git.commit);

@@ -123,6 +123,14 @@ TEST_CASE("save_code saves the repository's uncommitted changes as diff.patch") 
   Run without = wandb::init({.id = "code2"});
   without.finish();
   CHECK_FALSE(std::filesystem::exists(env.RunDir("code2") + "/files/diff.patch"));
+
+  // disable_git: nothing of git at all, even with save_code.
+  Run no_git = wandb::init({.id = "code3", .save_code = true, .disable_git = true});
+  no_git.finish();
+  CHECK_FALSE(std::filesystem::exists(env.RunDir("code3") + "/files/diff.patch"));
+  nlohmann::json no_git_meta =
+      nlohmann::json::parse(ReadFile(env.RunDir("code3") + "/files/wandb-metadata.json"));
+  CHECK_FALSE(no_git_meta.contains("git"));
 }
 
 }  // namespace wandb::testing

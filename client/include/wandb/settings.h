@@ -93,6 +93,9 @@ struct Settings {
   // WANDB_SAVE_CODE: also save the uncommitted changes of the git repository the program runs
   // in, as files/diff.patch (`git diff HEAD`), as wandb's save_code does. Default false.
   std::optional<bool> save_code{};
+  // WANDB_DISABLE_GIT: record nothing of git (no remote and commit in the metadata, no
+  // diff.patch), as wandb's disable_git. Default false.
+  std::optional<bool> disable_git{};
 };
 
 }  // namespace wandb

@@ -498,6 +498,26 @@ TEST_CASE("ResolveSettings: resend_buffer", "[settings]") {
   CHECK_FALSE(ResolveError({}, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "-5"}})).empty());
 }
 
+TEST_CASE("ResolveSettings: save_code, disable_git and whether the id was given", "[settings]") {
+  ResolvedSettings defaults = MustResolve({});
+  CHECK_FALSE(defaults.save_code);
+  CHECK_FALSE(defaults.disable_git);
+  CHECK_FALSE(defaults.id_given);  // generated
+  ResolvedSettings from_env = MustResolve(
+      {},
+      FakeEnv({{"WANDB_SAVE_CODE", "true"}, {"WANDB_DISABLE_GIT", "1"}, {"WANDB_RUN_ID", "x1"}}));
+  CHECK(from_env.save_code);
+  CHECK(from_env.disable_git);
+  CHECK(from_env.id_given);
+  Settings given;
+  given.save_code = false;
+  given.disable_git = false;
+  ResolvedSettings args =
+      MustResolve(given, FakeEnv({{"WANDB_SAVE_CODE", "true"}, {"WANDB_DISABLE_GIT", "true"}}));
+  CHECK_FALSE(args.save_code);
+  CHECK_FALSE(args.disable_git);
+}
+
 TEST_CASE("ResolveSettings: console capture is on unless console is off", "[settings]") {
   CHECK(MustResolve({}).console);
   for (const char* on : {"auto", "on", "wrap", "redirect", "REDIRECT"}) {
