@@ -97,6 +97,13 @@ std::string ReplaceInvalidUtf8(absl::string_view s) {
   return out;
 }
 
+size_t Utf8CutPoint(absl::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s.size();
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
 absl::Status ValidateStep(int64_t step) {
   if (step < 0) return absl::InvalidArgumentError(absl::StrCat("step ", step, " is negative"));
   if (step > kMaxStep) {
@@ -112,9 +119,7 @@ absl::Status ValidateKey(absl::string_view key) {
     std::string why = absl::StrCat("key longer than ", kMaxKeyBytes, " bytes");
     // Quote a prefix cut at a character boundary, so the message stays valid UTF-8 (it goes into
     // proto3 strings); a key that is not UTF-8 itself is not quoted.
-    size_t cut = 32;
-    while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-    absl::string_view prefix = key.substr(0, cut);
+    absl::string_view prefix = key.substr(0, Utf8CutPoint(key, 32));
     if (!IsValidUtf8(prefix)) return absl::InvalidArgumentError(why);
     return Invalid(prefix, why);
   }

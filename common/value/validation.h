@@ -30,6 +30,9 @@ bool IsValidUtf8(absl::string_view s);
 // `s` with every byte that is not part of a valid UTF-8 sequence replaced by U+FFFD, as
 // Python's errors="replace" does: text that must be UTF-8 keeps the rest of its bytes.
 std::string ReplaceInvalidUtf8(absl::string_view s);
+// The largest length <= `max_bytes` at which `s` can be cut without splitting a UTF-8
+// sequence (`s.size()` when it is no longer than that).
+size_t Utf8CutPoint(absl::string_view s, size_t max_bytes);
 
 // A log() step: 0 <= step <= kMaxStep.
 absl::Status ValidateStep(int64_t step);

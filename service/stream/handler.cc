@@ -63,9 +63,7 @@ absl::Status CleanOutput(records::OutputRecord* output) {
   if (!validation::IsValidUtf8(*line)) *line = validation::ReplaceInvalidUtf8(*line);
   if (line->size() > validation::kMaxOutputLineBytes) {
     bool ended = line->back() == '\n';
-    size_t cut = validation::kMaxOutputLineBytes - 1;
-    while (cut > 0 && (static_cast<unsigned char>((*line)[cut]) & 0xC0) == 0x80) --cut;
-    line->resize(cut);
+    line->resize(validation::Utf8CutPoint(*line, validation::kMaxOutputLineBytes - 1));
     if (ended) line->push_back('\n');
   }
   return absl::OkStatus();

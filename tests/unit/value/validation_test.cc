@@ -106,6 +106,22 @@ TEST_CASE("ReplaceInvalidUtf8 keeps valid text and replaces each bad byte", "[va
   CHECK(ReplaceInvalidUtf8("\xFF\xE2\x82\xAC") == "\xEF\xBF\xBD\xE2\x82\xAC");
 }
 
+TEST_CASE("Utf8CutPoint never splits a code point", "[validation]") {
+  CHECK(Utf8CutPoint("short", 10) == 5);
+  CHECK(Utf8CutPoint("abcdef", 3) == 3);
+  // "a€b": the euro sign is bytes 1-3; a cut inside it moves back to before it.
+  CHECK(Utf8CutPoint("a\xE2\x82\xAC"
+                     "b",
+                     2) == 1);
+  CHECK(Utf8CutPoint("a\xE2\x82\xAC"
+                     "b",
+                     3) == 1);
+  CHECK(Utf8CutPoint("a\xE2\x82\xAC"
+                     "b",
+                     4) == 4);
+  CHECK(Utf8CutPoint("\xC3\xA9", 1) == 0);
+}
+
 TEST_CASE("ValidateKey accepts ordinary keys", "[validation]") {
   CHECK(ValidateKey("loss").ok());
   CHECK(ValidateKey("train/loss").ok());
