@@ -58,14 +58,20 @@ void RecordOutbox::Log(LogCall call) {
 }
 
 void RecordOutbox::Send(records::Record record) {
+  std::vector<records::Record> one;
+  one.push_back(std::move(record));
+  Send(std::move(one));
+}
+
+void RecordOutbox::Send(std::vector<records::Record> records) {
   {
     std::lock_guard lock(mu_);
     if (closing_) {
-      undelivered_.fetch_add(1);
+      undelivered_.fetch_add(static_cast<int64_t>(records.size()));
       return;
     }
-    pending_.emplace_back(std::move(record));
-    ++enqueued_;
+    for (records::Record& record : records) pending_.emplace_back(std::move(record));
+    enqueued_ += records.size();
   }
   wake_.notify_one();
 }

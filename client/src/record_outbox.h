@@ -69,6 +69,8 @@ class RecordOutbox {
   void Start();
   void Log(LogCall call);
   void Send(records::Record record);
+  // Several records under one lock and one wake-up (the console's lines of one chunk).
+  void Send(std::vector<records::Record> records);
 
   // Returns once everything queued before the call has been handed to gRPC; the result is
   // the sequence number of the last batch sent.

@@ -125,13 +125,14 @@ void RunState::StartConsoleCapture() {
 void RunState::SendOutput(records::OutputRecord::OutputType type, absl::Time time,
                           std::vector<std::string>& lines) {
   int64_t chunk_nanos = absl::ToUnixNanos(time);
-  for (std::string& line : lines) {
+  std::vector<records::Record> records(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string& line = lines[i];
     // Each line its own time, strictly increasing: it is how the backend knows a line sent
     // again (a replay, a re-send to a new daemon) from the same text printed twice.
     int64_t nanos = std::max(chunk_nanos, last_output_ns_ + 1);
     last_output_ns_ = nanos;
-    records::Record record;
-    records::OutputRecord* output = record.mutable_output();
+    records::OutputRecord* output = records[i].mutable_output();
     output->set_output_type(type);
     output->mutable_timestamp()->set_seconds(nanos / 1000000000);
     output->mutable_timestamp()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
@@ -143,8 +144,8 @@ void RunState::SendOutput(records::OutputRecord::OutputType type, absl::Time tim
     } else {
       output->set_line(validation::ReplaceInvalidUtf8(line));
     }
-    outbox_->Send(std::move(record));
   }
+  outbox_->Send(std::move(records));
 }
 
 bool RunState::stop_requested() const {
