@@ -24,6 +24,7 @@
 #include "service/store/local_store.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/test_env.h"
+#include "tests/support/text_lines.h"
 #include "wandb/service.grpc.pb.h"
 
 extern char** environ;
@@ -108,26 +109,6 @@ const std::string kStderrBytes = "cerr 1\nfprintf 2\nchild err 3\nwrite err 4\n"
 const std::vector<std::string> kStdoutLines = {"cout 1",  "printf 2",      "write 3",
                                                "child 4", "progress 100%", "bad \xFF bytes 5"};
 const std::vector<std::string> kStderrLines = {"cerr 1", "fprintf 2", "child err 3", "write err 4"};
-
-std::vector<std::string> LinesOf(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-    lines.push_back(text.substr(start, end - start));
-  }
-  if (start < text.size()) lines.push_back(text.substr(start) + "<no newline>");
-  return lines;
-}
-
-// The lines of `all` that are in `wanted`, in their order in `all`.
-std::vector<std::string> Only(const std::vector<std::string>& all,
-                              const std::vector<std::string>& wanted) {
-  std::vector<std::string> out;
-  for (const std::string& line : all) {
-    if (std::find(wanted.begin(), wanted.end(), line) != wanted.end()) out.push_back(line);
-  }
-  return out;
-}
 
 // The OutputRecords of one stream in the run's log, in order.
 std::vector<std::string> OutputLines(const LogContents& log,

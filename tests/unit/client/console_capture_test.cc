@@ -20,12 +20,15 @@
 #include <vector>
 
 #include "tests/support/temp_dir.h"
+#include "tests/support/text_lines.h"
 
 extern char** environ;
 
 namespace wandb::internal {
 namespace {
 
+using testing::LinesOf;
+using testing::Only;
 using testing::ReadBytes;
 using testing::TempDir;
 using Line = std::pair<records::OutputRecord::OutputType, std::string>;
@@ -101,26 +104,6 @@ std::string ReadSome(int fd, size_t size) {
     ssize_t n = read(fd, buffer, sizeof(buffer));
     if (n <= 0) break;
     out.append(buffer, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-std::vector<std::string> LinesOf(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-    lines.push_back(text.substr(start, end - start));
-  }
-  if (start < text.size()) lines.push_back(text.substr(start) + "<no newline>");
-  return lines;
-}
-
-// The lines of `all` that are in `wanted`, in their order in `all`.
-std::vector<std::string> Only(const std::vector<std::string>& all,
-                              const std::vector<std::string>& wanted) {
-  std::vector<std::string> out;
-  for (const std::string& line : all) {
-    if (std::find(wanted.begin(), wanted.end(), line) != wanted.end()) out.push_back(line);
   }
   return out;
 }
