@@ -391,13 +391,7 @@ TEST_CASE("console capture: a daemon killed mid-run loses no line and stores non
     return lines.ok() && std::any_of(lines->begin(), lines->end(),
                                      [](const auto& line) { return line.line == "ready"; });
   }));
-  std::vector<pid_t> daemons = env.DaemonPids();
-  REQUIRE(daemons.size() == 1);
-  REQUIRE(kill(daemons[0], SIGKILL) == 0);
-  REQUIRE(Eventually([&] {
-    std::vector<pid_t> now = env.DaemonPids();
-    return now.size() == 1 && now[0] != daemons[0];
-  }));
+  REQUIRE(env.KillDaemonAndAwaitNext());
   std::ofstream(go) << "go\n";
   REQUIRE(client.ReadAll());
   int status = WaitExit(client.pid());

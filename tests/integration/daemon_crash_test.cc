@@ -36,13 +36,7 @@ size_t Count(const std::string& text, const std::string& what) {
 // bring up another and re-attach its run (the `reattached`-th time).
 void KillDaemonAndWaitForReattach(const TestEnv& env, const std::string& run_dir,
                                   size_t reattached) {
-  std::vector<pid_t> daemons = env.DaemonPids();
-  REQUIRE(daemons.size() == 1);
-  REQUIRE(kill(daemons[0], SIGKILL) == 0);
-  REQUIRE(Eventually([&] {
-    std::vector<pid_t> now = env.DaemonPids();
-    return now.size() == 1 && now[0] != daemons[0];
-  }));
+  REQUIRE(env.KillDaemonAndAwaitNext());
   REQUIRE(Eventually([&] {
     return Count(ReadFile(run_dir + "/logs/debug-internal.log"), "stream: re-attached") >=
            reattached;

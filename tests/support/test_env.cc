@@ -59,6 +59,15 @@ pid_t TestEnv::Spawn(const std::string& name, const std::vector<std::string>& ar
   return pid;
 }
 
+bool TestEnv::KillDaemonAndAwaitNext() const {
+  std::vector<pid_t> daemons = DaemonPids();
+  if (daemons.size() != 1 || kill(daemons[0], SIGKILL) != 0) return false;
+  return Eventually([&] {
+    std::vector<pid_t> now = DaemonPids();
+    return now.size() == 1 && now[0] != daemons[0];
+  });
+}
+
 std::vector<pid_t> TestEnv::DaemonPids() const {
   // pid -> parent pid of every live process whose command line names this service directory.
   std::map<pid_t, pid_t> candidates;

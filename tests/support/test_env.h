@@ -37,6 +37,11 @@ class TestEnv {
   // Pids of wandb-service processes serving this environment's directory.
   std::vector<pid_t> DaemonPids() const;
 
+  // Kills the environment's one daemon with SIGKILL, then waits for another to serve it (a
+  // client starts it when it finds its daemon gone). False when there was not exactly one
+  // daemon, or no other came within 20 s.
+  bool KillDaemonAndAwaitNext() const;
+
   // The run directory of `run_id` under root_dir()/wandb, or "" if none.
   std::string RunDir(const std::string& run_id) const;
 
