@@ -161,10 +161,7 @@ void RecordOutbox::Loop() {
     progress_.notify_all();
     if (closing) break;
   }
-  for (int attempt = 0; !CloseStream() && !broken_ && attempt < kCloseAttempts; ++attempt) {
-    Recover();
-    if (loss_to_report_) ReportLoss();
-  }
+  EndStream();
   {
     std::lock_guard lock(mu_);
     last_seq_ = next_seq_ - 1;
@@ -299,13 +296,20 @@ void RecordOutbox::Recover() {
                     problem.ToString(), lost);
 }
 
-void RecordOutbox::RecoverAndClose() {
+void RecordOutbox::RecoverAndReportLoss() {
   Recover();
   if (loss_to_report_) ReportLoss();
+}
+
+void RecordOutbox::EndStream() {
   for (int attempt = 0; !CloseStream() && !broken_ && attempt < kCloseAttempts; ++attempt) {
-    Recover();
-    if (loss_to_report_) ReportLoss();
+    RecoverAndReportLoss();
   }
+}
+
+void RecordOutbox::RecoverAndClose() {
+  RecoverAndReportLoss();
+  EndStream();
   std::lock_guard lock(mu_);
   last_seq_ = next_seq_ - 1;
 }

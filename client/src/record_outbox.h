@@ -103,11 +103,16 @@ class RecordOutbox {
   void Encode(const LogCall& call, std::string* out);
   // Ends the stream; false when it did not end cleanly (the daemon may lack batches).
   bool CloseStream();
+  // Ends the stream, re-attaching and sending again (a few times) while it does not end
+  // cleanly.
+  void EndStream();
   // Cancels a stream that broke and forgets it.
   void AbandonStream();
   // Re-attaches the run to a daemon and sends every kept batch again; gives up (counting
   // what is lost) after reattach_timeout or a refusal.
   void Recover();
+  // Recover(), then the loss it found, if any, reported to the new daemon.
+  void RecoverAndReportLoss();
   // Brings the daemon up to date after Close(): re-attaches, sends again and ends the stream.
   void RecoverAndClose();
   // Sends the count of lost records as a summary record, once a daemon has the run again.
