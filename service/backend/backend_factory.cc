@@ -2,15 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/backend/local_backend.h"
-#include "service/backend/orphan_recovery.h"
 
 namespace wandb::service {
-
-BackendFactory::~BackendFactory() {
-  stopping_.store(true);  // recoveries waiting on live clients give up
-  absl::MutexLock lock(&mu_);
-  for (std::thread& t : recoveries_) t.join();
-}
 
 absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRequest& request) {
   switch (request.mode()) {
@@ -31,14 +24,16 @@ absl::StatusOr<std::shared_ptr<store::LocalStore>> BackendFactory::Store(const s
     return absl::InvalidArgumentError(
         absl::StrCat("the local store's directory must be an absolute path, not '", dir, "'"));
   }
-  absl::MutexLock lock(&mu_);
-  if (auto it = stores_.find(dir); it != stores_.end()) return it->second;
-  absl::StatusOr<std::unique_ptr<store::LocalStore>> opened = store::LocalStore::Open(dir);
-  if (!opened.ok()) return opened.status();
-  std::shared_ptr<store::LocalStore> shared = *std::move(opened);
-  stores_.emplace(dir, shared);
-  recoveries_.emplace_back(
-      [shared, log = log_, stop = &stopping_] { RecoverOrphanedRuns(shared, log, stop); });
+  std::shared_ptr<store::LocalStore> shared;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = stores_.find(dir); it != stores_.end()) return it->second;
+    absl::StatusOr<std::unique_ptr<store::LocalStore>> opened = store::LocalStore::Open(dir);
+    if (!opened.ok()) return opened.status();
+    shared = *std::move(opened);
+    stores_.emplace(dir, shared);
+  }
+  if (on_store_opened_) on_store_opened_(shared);
   return shared;
 }
 

@@ -1,20 +1,18 @@
 // Makes each run's Backend from its StartRunRequest: nothing for offline runs, the local
 // store the client named for local runs. A store is opened once and shared by every run that
-// uses it (one SQLite connection per store in the daemon).
+// uses it (one SQLite connection per store in the daemon); the daemon hears of each store it
+// opens, to complete the runs a dead daemon left in it (recovery/orphan_recovery.h).
 #ifndef WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
 #define WANDB_SERVICE_BACKEND_BACKEND_FACTORY_H_
 
-#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/util/logger.h"
 #include "service/backend/backend.h"
 #include "service/store/local_store.h"
 #include "wandb/service.pb.h"
@@ -23,20 +21,19 @@ namespace wandb::service {
 
 class BackendFactory {
  public:
-  explicit BackendFactory(Logger* log) : log_(log) {}
-  ~BackendFactory();  // waits for recoveries under way
+  // Called once for each store, when it is first opened.
+  using StoreOpenedFn = std::function<void(const std::shared_ptr<store::LocalStore>&)>;
+
+  explicit BackendFactory(StoreOpenedFn on_store_opened = nullptr)
+      : on_store_opened_(std::move(on_store_opened)) {}
 
   absl::StatusOr<std::shared_ptr<Backend>> ForRun(const StartRunRequest& request);
   // The store in `dir`, opened on first use.
   absl::StatusOr<std::shared_ptr<store::LocalStore>> Store(const std::string& dir);
 
  private:
-  Logger* log_;
+  const StoreOpenedFn on_store_opened_;
   absl::Mutex mu_;
-  // A store opened for the first time may hold runs a dead daemon left running: each store's
-  // are completed on a thread of their own, so no client waits for it.
-  std::vector<std::thread> recoveries_ ABSL_GUARDED_BY(mu_);
-  std::atomic<bool> stopping_{false};
   absl::flat_hash_map<std::string, std::shared_ptr<store::LocalStore>> stores_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -113,4 +113,16 @@ int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger*
   return recovered;
 }
 
+OrphanRecovery::~OrphanRecovery() {
+  stopping_.store(true);
+  absl::MutexLock lock(&mu_);
+  for (std::thread& t : threads_) t.join();
+}
+
+void OrphanRecovery::Start(std::shared_ptr<store::LocalStore> store) {
+  absl::MutexLock lock(&mu_);
+  threads_.emplace_back(
+      [this, store = std::move(store)] { RecoverOrphanedRuns(store, log_, &stopping_); });
+}
+
 }  // namespace wandb::service

@@ -6,9 +6,12 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-
 #include "common/util/logger.h"
 #include "service/store/local_store.h"
 
@@ -23,6 +26,23 @@ inline constexpr absl::Duration kClientPollInterval = absl::Seconds(1);
 // is gone without re-attaching it. Returns how many were completed.
 int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log,
                         const std::atomic<bool>* stop = nullptr);
+
+// The daemon's recoveries: each store it opens may hold runs a dead daemon left running, and
+// each store's are completed on a thread of its own, so no client waits for it.
+class OrphanRecovery {
+ public:
+  explicit OrphanRecovery(Logger* log) : log_(log) {}
+  ~OrphanRecovery();  // recoveries waiting on live clients give up; joins them all
+
+  // Starts completing the orphaned runs of `store`.
+  void Start(std::shared_ptr<store::LocalStore> store);
+
+ private:
+  Logger* log_;
+  std::atomic<bool> stopping_{false};
+  absl::Mutex mu_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+};
 
 }  // namespace wandb::service
 

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/ipc/file_lock.h"
 #include "common/protocol.h"
+#include "service/backend/orphan_recovery.h"
 #include "service/server/run_registry.h"
 #include "service/server/wandb_service_impl.h"
 
@@ -31,7 +32,10 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   }
   if (!lock.ok()) return lock.status();
 
-  BackendFactory backends(log_);
+  // Declared first so it outlives the factory that starts its recoveries.
+  OrphanRecovery orphans(log_);
+  BackendFactory backends(
+      [&orphans](const std::shared_ptr<store::LocalStore>& store) { orphans.Start(store); });
   RunRegistry registry(&backends, log_);
   WandbServiceImpl service(&registry, log_);
   service.set_endpoint(endpoint);

@@ -103,8 +103,7 @@ TEST_CASE("PrepareReattach: cuts the log back and rebuilds the run at the cut", 
   run.Row(5);  // after the cut: the client sends it again
   run.Row(6);
   run.Close();
-  Logger log;
-  BackendFactory backends(&log);
+  BackendFactory backends;
   absl::StatusOr<ReattachPoint> point = PrepareReattach(run.Request(), backends);
   INFO(point.status().ToString());
   REQUIRE(point.ok());
@@ -143,8 +142,7 @@ TEST_CASE("PrepareReattach: a run whose log records an exit is not revived", "[r
   LogCut cut = run.Cut(1);
   run.Exit();
   run.Close();
-  Logger log;
-  BackendFactory backends(&log);
+  BackendFactory backends;
   absl::StatusOr<ReattachPoint> point = PrepareReattach(run.Request(), backends);
   CHECK(absl::IsFailedPrecondition(point.status()));
   CHECK(fs::file_size(run.log_path()) > cut.offset);  // left as it was
@@ -155,8 +153,7 @@ TEST_CASE("PrepareReattach: refuses a directory without a cut, or not the run's"
   DeadRun run(tmp);
   run.Row(0);
   run.Close();
-  Logger log;
-  BackendFactory backends(&log);
+  BackendFactory backends;
   CHECK(absl::IsFailedPrecondition(PrepareReattach(run.Request(), backends).status()));
 
   StartRunRequest elsewhere = run.Request();
