@@ -1,5 +1,5 @@
 // `wandb-cpp sync DIR... [--store DIR]`: imports run directories into the local store by
-// replaying their transaction logs (service/backend/run_sync.h). A DIR is a run directory
+// replaying their transaction logs (service/recovery/run_sync.h). A DIR is a run directory
 // (wandb/offline-run-*/ or wandb/run-*/, holding run-<id>.wandb), or a directory whose
 // offline-run-*/ directories are each synced (e.g. ./wandb). Syncing twice stores nothing
 // twice: a run already whole in the store is reported as "already synced".
@@ -18,7 +18,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
-#include "service/backend/run_sync.h"
+#include "service/recovery/run_sync.h"
 
 namespace wandb::cli {
 

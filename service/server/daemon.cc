@@ -8,7 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/ipc/file_lock.h"
 #include "common/protocol.h"
-#include "service/backend/orphan_recovery.h"
+#include "service/recovery/orphan_recovery.h"
 #include "service/server/run_registry.h"
 #include "service/server/wandb_service_impl.h"
 

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/util/read_file.h"
-#include "service/backend/reattach.h"
-#include "service/backend/resume.h"
+#include "service/recovery/reattach.h"
+#include "service/recovery/resume.h"
 
 namespace wandb::service {
 

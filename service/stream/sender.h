@@ -15,7 +15,7 @@
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
 #include "service/backend/backend.h"
-#include "service/stream/log_replayer.h"
+#include "service/replay/log_replayer.h"
 #include "service/stream/run_files.h"
 #include "service/stream/stream_items.h"
 

@@ -13,7 +13,7 @@
 #include "common/ipc/file_lock.h"
 #include "common/run/run_directory.h"
 #include "common/util/logger.h"
-#include "service/backend/reattach.h"
+#include "service/recovery/reattach.h"
 #include "service/stream/handler.h"
 #include "service/stream/sender.h"
 #include "service/stream/writer.h"

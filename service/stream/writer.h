@@ -11,7 +11,7 @@
 #include "common/txlog/log_writer.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
-#include "service/stream/log_cut_file.h"
+#include "service/replay/log_cut_file.h"
 #include "service/stream/sender.h"
 #include "service/stream/stream_items.h"
 

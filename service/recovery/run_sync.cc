@@ -1,0 +1,352 @@
+#include "service/recovery/run_sync.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/ipc/file_lock.h"
+#include "common/ipc/history_wire.h"
+#include "common/run/run_id.h"
+#include "common/txlog/log_reader.h"
+#include "service/backend/local_backend.h"
+#include "service/files/save_policies.h"
+#include "service/replay/log_replayer.h"
+
+namespace wandb::service {
+namespace {
+namespace fs = std::filesystem;
+
+// How long a daemon may hold the run directory of a run whose log is complete: it releases
+// a finished stream on its next supervision round.
+constexpr absl::Duration kFinishedRunRelease = absl::Seconds(5);
+
+// What a first pass over the log tells, before anything is written to the store.
+struct LogFacts {
+  std::optional<records::RunRecord> run;  // the first run record
+  std::optional<int> exit_code;           // from the exit record
+  int64_t history_rows = 0;
+  std::string last_runtime_json;  // the last row's _runtime
+  uint64_t end_offset = 0;        // just past the last complete record
+  bool truncated = false;         // the log ends inside a record
+};
+
+absl::StatusOr<LogFacts> ReadLogFacts(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader = txlog::LogReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  LogFacts facts;
+  std::string record;
+  history_wire::PartialHistoryView row;
+  while ((*reader)->Next(&record)) {
+    // History, nearly every record, is read in place; only the others are parsed.
+    absl::StatusOr<bool> is_history = history_wire::ReadHistory(record, &row);
+    if (!is_history.ok()) return is_history.status();
+    if (*is_history) {
+      ++facts.history_rows;
+      for (const history_wire::ItemView& item : row.items) {
+        if (item.key == "_runtime") {
+          facts.last_runtime_json.assign(item.value_json.data(), item.value_json.size());
+        }
+      }
+      continue;
+    }
+    records::Record message;
+    if (!message.ParseFromString(record)) {
+      return absl::DataLossError(absl::StrCat(path, ": a record does not parse"));
+    }
+    if (message.has_run() && !facts.run.has_value()) facts.run = message.run();
+    if (message.has_exit()) facts.exit_code = message.exit().exit_code();
+  }
+  if (!(*reader)->status().ok()) {
+    if (!(*reader)->truncated()) return (*reader)->status();
+    facts.truncated = true;
+  }
+  facts.end_offset = (*reader)->good_offset();
+  return facts;
+}
+
+std::string OsUserName() {
+  passwd pw;
+  passwd* found = nullptr;
+  char buffer[4096];
+  if (getpwuid_r(getuid(), &pw, buffer, sizeof(buffer), &found) != 0 || found == nullptr) {
+    return "";
+  }
+  return found->pw_name;
+}
+
+bool SamePath(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  std::error_code ec_a, ec_b;
+  fs::path ca = fs::weakly_canonical(a, ec_a);
+  fs::path cb = fs::weakly_canonical(b, ec_b);
+  return !ec_a && !ec_b && ca == cb;
+}
+
+// Whether a live stream (of any daemon) holds the run directory's lock.
+bool HeldByADaemon(const std::string& run_dir) {
+  return absl::IsUnavailable(FileLock::TryAcquire(run_dir + "/logs/run.lock").status());
+}
+
+// As the daemon records a run's end: 0 is a clean finish, 255 the exit code wandb-cpp writes
+// only for a run stopped by request, anything else a failure.
+RunOutcome OutcomeOf(int exit_code) {
+  if (exit_code == 0) return RunOutcome::kFinished;
+  if (exit_code == kStoppedExitCode) return RunOutcome::kStopped;
+  return RunOutcome::kCrashed;
+}
+
+// An earlier part of a resumed run: the store gets the rows and files it lacks, and nothing
+// else; the run's description, config, summary and end stay as its later part left them.
+class EarlierPartBackend final : public DiscardingBackend {
+ public:
+  EarlierPartBackend(std::shared_ptr<store::LocalStore> store, store::RunKey key)
+      : store_(std::move(store)), key_(std::move(key)) {}
+
+  int64_t rows_added() const { return rows_added_; }
+
+  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override {
+    rows_.resize(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows_[i].step = rows[i].step;
+      rows_[i].row_json = rows[i].row_json;
+    }
+    absl::StatusOr<int> added = store_->AppendHistory(key_, rows_);
+    if (!added.ok()) return added.status();
+    rows_added_ += *added;
+    return absl::OkStatus();
+  }
+  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) override {
+    std::vector<store::SystemMetricsRow> stored;
+    for (const BackendStatsRow& row : rows) stored.push_back({row.timestamp, row.row_json});
+    return store_->AppendSystemMetrics(key_, stored).status();
+  }
+  absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override {
+    // A file the later part has is the later part's: only a missing one is added.
+    absl::StatusOr<store::FileVersion> latest = store_->LatestFile(key_, file.name);
+    if (latest.ok()) return FileUploadResult{0, /*unchanged=*/true};
+    if (!absl::IsNotFound(latest.status())) return latest.status();
+    absl::StatusOr<store::PutFileResult> put =
+        store_->PutFile(key_, file.name, file.source_path, files::PolicyFromProto(file.policy));
+    if (!put.ok()) return put.status();
+    return FileUploadResult{put->size, put->unchanged};
+  }
+
+ private:
+  std::shared_ptr<store::LocalStore> store_;
+  const store::RunKey key_;
+  std::vector<store::HistoryRow> rows_;  // reused from call to call
+  int64_t rows_added_ = 0;
+};
+
+// Stores every file under files/ with the policy save() gave it (end when it gave none), as
+// the live run's finish does.
+void StoreFiles(const std::string& files_dir, const std::vector<records::FilesRecord>& saves,
+                Backend& backend, RunSyncResult* result) {
+  files::SavePolicies policies(files_dir);
+  for (const records::FilesRecord& save : saves) {
+    for (const records::FilesItem& item : save.files()) {
+      auto tasks = policies.OnSave(item.path(), files::PolicyFromProto(item.policy()), absl::Now());
+      if (!tasks.ok()) {
+        result->warnings.push_back(
+            absl::StrCat("save('", item.path(), "') is ignored: ", tasks.status().message()));
+      }
+    }
+  }
+  for (const files::UploadTask& task : policies.FilesToUploadAtFinish()) {
+    if (absl::StrContains(task.save_name, ".wandb")) continue;
+    absl::StatusOr<FileUploadResult> stored =
+        backend.UploadFile({task.save_name, task.source_path, files::PolicyToProto(task.policy)});
+    if (!stored.ok()) {
+      ++result->files_failed;
+      result->warnings.push_back(
+          absl::StrCat("file ", task.save_name, " was not stored: ", stored.status().message()));
+    } else if (stored->unchanged) {
+      ++result->files_unchanged;
+    } else {
+      ++result->files_stored;
+      result->bytes_stored += stored->bytes;
+    }
+  }
+}
+
+// Adds what an earlier part of a resumed run has and the store lacks (see run_sync.h).
+absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::LocalStore>& store,
+                                              const store::RunRow& stored, const LogFacts& facts,
+                                              RunSyncResult result) {
+  EarlierPartBackend backend(store, result.key);
+  std::vector<records::FilesRecord> saves;
+  LogReplayer replayer(result.log_path, result.run_dir, &backend,
+                       [&saves](const records::FilesRecord& files) { saves.push_back(files); });
+  if (absl::Status s = replayer.CatchUp(); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("cannot replay ", result.log_path, " into the local store ",
+                                     store->dir(), ": ", s.message()));
+  }
+  StoreFiles(result.run_dir + "/files", saves, backend, &result);
+  result.history_rows_added = backend.rows_added();
+  result.outcome = result.history_rows_added == 0 && result.files_stored == 0
+                       ? RunSyncOutcome::kAlreadySynced
+                       : RunSyncOutcome::kEarlierPart;
+  // The run stays as its later part left it.
+  result.exit_code = stored.exit_code.value_or(kSyncNoExitCode);
+  result.state = stored.state;
+  result.runtime = stored.runtime;
+  result.log_has_exit = facts.exit_code.has_value();
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FindRunLog(const std::string& dir) {
+  std::vector<std::string> logs;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename();
+    std::error_code type_ec;
+    if (name.starts_with("run-") && name.ends_with(".wandb") && it->is_regular_file(type_ec)) {
+      logs.push_back(it->path());
+    }
+  }
+  if (ec)
+    return absl::NotFoundError(absl::StrCat("cannot read directory ", dir, ": ", ec.message()));
+  if (logs.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(dir, " is not a run directory: it holds no run-<id>.wandb"));
+  }
+  if (logs.size() > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir, " holds ", logs.size(), " transaction logs (run-*.wandb); expected one"));
+  }
+  return logs.front();
+}
+
+bool IsRunDirectory(const std::string& dir) { return FindRunLog(dir).ok(); }
+
+absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::LocalStore>& store,
+                                               const std::string& dir,
+                                               const RunSyncOptions& options) {
+  std::error_code ec;
+  fs::path canonical = fs::canonical(dir, ec);
+  if (ec) return absl::NotFoundError(absl::StrCat("cannot open ", dir, ": ", ec.message()));
+  if (!fs::is_directory(canonical, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(dir, " is not a directory"));
+  }
+  RunSyncResult result;
+  result.run_dir = canonical.string();
+  absl::StatusOr<std::string> log_path = FindRunLog(result.run_dir);
+  if (!log_path.ok()) return log_path.status();
+  result.log_path = *log_path;
+
+  absl::StatusOr<LogFacts> facts = ReadLogFacts(result.log_path);
+  if (!facts.ok()) {
+    return absl::Status(facts.status().code(),
+                        absl::StrCat("cannot read ", result.log_path, ": ",
+                                     facts.status().message(), "; nothing was synced"));
+  }
+  if (!facts->run.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(result.log_path, " has no run record (it ends before the run started); ",
+                     "nothing was synced"));
+  }
+  const records::RunRecord& run = *facts->run;
+  if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(result.log_path, ": bad run id in its run record: ", s.message()));
+  }
+  std::string entity = run.entity();
+  if (entity.empty()) entity = options.default_entity;
+  if (entity.empty()) entity = OsUserName();
+  if (entity.empty()) entity = "local";
+  result.key =
+      store::RunKey{entity, run.project().empty() ? "uncategorized" : run.project(), run.run_id()};
+  result.history_rows = facts->history_rows;
+
+  // A daemon streaming this run holds its lock; holding it ourselves also keeps a daemon's
+  // orphan recovery away from the run while we bring it up to date. A daemon lets go of a
+  // finished run's lock shortly after the finish: a log that has its exit is waited for.
+  std::optional<FileLock> lock;
+  if (fs::is_directory(result.run_dir + "/logs", ec)) {
+    const std::string lock_path = result.run_dir + "/logs/run.lock";
+    absl::StatusOr<FileLock> taken = facts->exit_code.has_value()
+                                         ? FileLock::Acquire(lock_path, kFinishedRunRelease)
+                                         : FileLock::TryAcquire(lock_path);
+    if (absl::IsUnavailable(taken.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("run ", result.key.ToString(), " is live: a wandb-service is writing ",
+                       result.run_dir, "; sync it once the run has ended"));
+    }
+    if (taken.ok()) lock = *std::move(taken);
+  }
+
+  absl::StatusOr<store::RunRow> stored = store->GetRun(result.key);
+  if (stored.ok()) {
+    if (stored->state != store::RunState::kRunning && SamePath(stored->run_dir, result.run_dir) &&
+        stored->log_offset == facts->end_offset) {
+      result.outcome = RunSyncOutcome::kAlreadySynced;
+      result.exit_code = stored->exit_code.value_or(kSyncNoExitCode);
+      result.state = stored->state;
+      result.runtime = stored->runtime;
+      result.log_has_exit = facts->exit_code.has_value();
+      return result;
+    }
+    if (stored->state == store::RunState::kRunning && !stored->run_dir.empty() &&
+        !SamePath(stored->run_dir, result.run_dir) && HeldByADaemon(stored->run_dir)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("run ", result.key.ToString(), " is live in ", stored->run_dir, "; sync ",
+                       result.run_dir, " once that run has ended"));
+    }
+    if (stored->state != store::RunState::kRunning && !SamePath(stored->run_dir, result.run_dir) &&
+        stored->last_step.has_value() && run.starting_step() <= *stored->last_step) {
+      return SyncEarlierPart(store, *stored, *facts, std::move(result));
+    }
+  } else if (!absl::IsNotFound(stored.status())) {
+    return stored.status();
+  }
+
+  // The whole log, from the start, as orphan recovery replays it: rows already stored are
+  // skipped, and config and summary are rebuilt whole.
+  LocalBackend backend(store, result.key, result.run_dir);
+  std::vector<records::FilesRecord> saves;
+  LogReplayer replayer(result.log_path, result.run_dir, &backend,
+                       [&saves](const records::FilesRecord& files) { saves.push_back(files); });
+  absl::Status replayed = replayer.CatchUp();
+  if (replayed.ok()) replayed = replayer.SendSummary();
+  if (!replayed.ok()) {
+    return absl::Status(replayed.code(),
+                        absl::StrCat("cannot replay ", result.log_path, " into the local store ",
+                                     store->dir(), ": ", replayed.message()));
+  }
+  if (facts->truncated) {
+    result.warnings.push_back(absl::StrCat("the log's last record is incomplete (cut short); ",
+                                           "synced the records before byte ", facts->end_offset));
+  }
+
+  StoreFiles(result.run_dir + "/files", saves, backend, &result);
+
+  result.log_has_exit = replayer.exit_code().has_value();
+  result.exit_code = replayer.exit_code().value_or(kSyncNoExitCode);
+  if (!result.log_has_exit) {
+    result.warnings.push_back(absl::StrCat(
+        "the log ends before the run's exit (its process or daemon died, or the copy is "
+        "incomplete): recorded as crashed with exit code ",
+        kSyncNoExitCode));
+  }
+  RunOutcome outcome = OutcomeOf(result.exit_code);
+  result.state = StoreRunState(outcome);
+  double last_runtime = 0;
+  if (replayer.exit_runtime().has_value()) {
+    result.runtime = absl::Seconds(*replayer.exit_runtime());
+  } else if (absl::SimpleAtod(facts->last_runtime_json, &last_runtime) && last_runtime >= 0) {
+    result.runtime = absl::Seconds(last_runtime);
+  }
+  if (absl::Status s = backend.FinishRun(result.exit_code, outcome, result.runtime); !s.ok()) {
+    return s;
+  }
+  return result;
+}
+
+}  // namespace wandb::service

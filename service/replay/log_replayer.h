@@ -1,0 +1,78 @@
+// Turns a run's transaction log into backend calls: the run, its config, summary and history,
+// and the files it saved. The sender runs one on the live log, reading on from where it
+// stopped each time the writer has appended. After a daemon crash a later daemon runs one over
+// the whole log (rows the backend has are skipped), and `wandb-cpp sync` does the same.
+//
+// Everything the backend gets is derived from the log alone, so a replay gives the backend
+// what the live run would have: config and summary are rebuilt from their records and from
+// the history rows, as the handler built them.
+#ifndef WANDB_SERVICE_REPLAY_LOG_REPLAYER_H_
+#define WANDB_SERVICE_REPLAY_LOG_REPLAYER_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/ipc/history_wire.h"
+#include "service/backend/backend.h"
+#include "service/state/config_state.h"
+#include "service/state/summary_state.h"
+
+namespace wandb::service {
+
+class LogReplayer {
+ public:
+  // Called for each FilesRecord read (what save() asked for).
+  using FilesFn = std::function<void(const records::FilesRecord&)>;
+
+  LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
+
+  // Sends every complete record after the last one sent. A record still being written is
+  // left for the next call. Returns the first backend or log error; the offset then stays
+  // at the last batch the backend took.
+  absl::Status CatchUp();
+  // Sends the whole summary when it changed since the last time.
+  absl::Status SendSummary();
+
+  // From the exit record, once read.
+  std::optional<int> exit_code() const { return exit_code_; }
+  std::optional<int> exit_runtime() const { return exit_runtime_; }
+
+ private:
+  static constexpr size_t kRowsPerSend = 4096;
+
+  // Sends the rows and config read so far and records `offset` as sent.
+  absl::Status Commit(uint64_t offset);
+  absl::Status Apply(const std::string& record);
+  absl::Status ApplyMessage(const records::Record& record);
+  void AddHistoryRow(const history_wire::PartialHistoryView& row);
+  void AddStatsRow(const records::StatsRecord& stats);
+  void AddConsoleLine(const records::OutputRecord& output);
+  absl::Status SendHistory();
+
+  const std::string log_path_;
+  const std::string run_dir_;
+  Backend* backend_;
+  FilesFn on_files_;
+  uint64_t offset_ = 0;  // 0: from the start
+
+  ConfigState config_;
+  bool config_dirty_ = false;
+  SummaryState summary_;
+  bool summary_dirty_ = false;
+  std::vector<BackendHistoryRow> rows_;
+  size_t rows_used_ = 0;
+  std::vector<BackendStatsRow> stats_;
+  std::vector<BackendConsoleLine> console_;
+  history_wire::PartialHistoryView view_;
+  std::optional<int> exit_code_;
+  std::optional<int> exit_runtime_;
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_REPLAY_LOG_REPLAYER_H_

@@ -1,0 +1,104 @@
+#include "service/recovery/orphan_recovery.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "common/txlog/log_writer.h"
+#include "tests/support/temp_dir.h"
+#include "wandb/records.pb.h"
+
+namespace wandb::service {
+namespace {
+
+namespace fs = std::filesystem;
+using ::wandb::testing::TempDir;
+
+// A pid that is surely not alive: a child that has exited and been reaped.
+pid_t DeadPid() {
+  pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+// A run a dead daemon left running in `store`, started by process `client_pid`.
+store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::LocalStore>& store,
+                          const std::string& id, int64_t client_pid) {
+  std::string dir = tmp.File("wandb/run-20260101_000000-" + id);
+  fs::create_directories(dir + "/files");
+  fs::create_directories(dir + "/logs");
+  std::ofstream(dir + "/files/wandb-metadata.json") << "{\"pid\": " << client_pid << "}";
+  auto writer = txlog::LogWriter::Create(dir + "/run-" + id + ".wandb");
+  REQUIRE(writer.ok());
+  records::Record record;
+  record.mutable_header();
+  REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  record.mutable_run()->set_run_id(id);
+  REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  REQUIRE((*writer)->Close().ok());
+  store::RunRow row;
+  row.key = store::RunKey{"me", "proj", id};
+  REQUIRE(store->UpsertRun(row).ok());
+  REQUIRE(store->SetLogPosition(row.key, dir, 0).ok());
+  return row.key;
+}
+
+store::RunState StateOf(const std::shared_ptr<store::LocalStore>& store, const store::RunKey& key) {
+  absl::StatusOr<store::RunRow> row = store->GetRun(key);
+  REQUIRE(row.ok());
+  return row->state;
+}
+
+}  // namespace
+
+TEST_CASE("RecoverOrphanedRuns: a run whose process is gone is completed as crashed",
+          "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  store::RunKey key = LeftRunning(tmp, shared, "gone1", DeadPid());
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 1);
+  CHECK(StateOf(shared, key) == store::RunState::kCrashed);
+}
+
+TEST_CASE("RecoverOrphanedRuns: a run whose process is alive is left to it until it is gone",
+          "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  // This test's process stands for a training process that will re-attach its run.
+  store::RunKey key = LeftRunning(tmp, shared, "alive1", getpid());
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 0);  // no stop flag: one look only
+  CHECK(StateOf(shared, key) == store::RunState::kRunning);
+
+  // With a stop flag it keeps looking until told to stop.
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    absl::SleepFor(kClientPollInterval * 1.5);
+    stop.store(true);
+  });
+  CHECK(RecoverOrphanedRuns(shared, &log, &stop) == 0);
+  stopper.join();
+  CHECK(StateOf(shared, key) == store::RunState::kRunning);
+
+  // The process goes without re-attaching: the next look completes the run.
+  std::ofstream(tmp.File("wandb/run-20260101_000000-alive1/files/wandb-metadata.json"))
+      << "{\"pid\": " << DeadPid() << "}";
+  stop.store(false);
+  CHECK(RecoverOrphanedRuns(shared, &log, &stop) == 1);
+  CHECK(StateOf(shared, key) == store::RunState::kCrashed);
+}
+
+}  // namespace wandb::service
