@@ -1,15 +1,17 @@
 // wandb::Value: the JSON-like data a run logs (history rows, config, summary).
 //
-// Both processes use this type, so it lives in common/ and is part of the public headers.
+// The public API's value type is also the vocabulary both processes share: common/ and the
+// daemon link the header-only target that holds the public headers (see docs/design.md).
+// C++17: no concepts here; constructors are chosen with enable_if.
 #ifndef WANDB_VALUE_H_
 #define WANDB_VALUE_H_
 
-#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -27,9 +29,9 @@ class Value {
   Value() noexcept = default;
   Value(std::nullptr_t) noexcept {}
   Value(bool b) noexcept : data_(b) {}
-  template <std::integral T>
-  requires(!std::same_as<T, bool>) Value(T v)
-  noexcept {
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  Value(T v) noexcept {
     if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(int64_t)) {
       // Beyond int64 a value can only be kept approximately, as Python's json would read it.
       if (v > static_cast<T>(INT64_MAX)) {
@@ -39,7 +41,7 @@ class Value {
     }
     data_ = static_cast<int64_t>(v);
   }
-  template <std::floating_point T>
+  template <typename T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
   Value(T v) noexcept : data_(static_cast<double>(v)) {}
   Value(const char* s) : data_(std::string(s)) {}
   Value(std::string s) noexcept : data_(std::move(s)) {}

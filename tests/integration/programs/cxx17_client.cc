@@ -1,0 +1,29 @@
+// A program built as C++17, as libtorch and CUDA code is: it uses the public API without
+// designated initializers, setting each option by field.
+//
+//   cxx17_client --id ID
+//
+// Logs 10 rows (the last at an explicit step), sets config and summary, and finishes.
+#include <cstdio>
+#include <string>
+
+#include <wandb/wandb.h>
+
+int main(int argc, char** argv) {
+  static_assert(__cplusplus == 201703L, "this program must be built as C++17");
+  std::string id = argc > 2 ? argv[2] : "";
+  wandb::Settings settings;
+  settings.project = "cxx17";
+  settings.id = id;
+  settings.config = {{"lr", 0.01}, {"layers", {64, 32}}};
+  wandb::Run run = wandb::init(settings);
+  for (int step = 0; step < 9; ++step) run.log({{"loss", 1.0 / (step + 1)}});
+  wandb::LogOptions at_step;
+  at_step.step = 20;
+  run.log({{"loss", 0.05}}, at_step);
+  run.config().update({{"epochs", 3}});
+  run.summary()["best"]["loss"] = 0.05;
+  run.finish();
+  std::printf("%s\n", run.dir().c_str());
+  return 0;
+}
