@@ -11,6 +11,9 @@
 #include "cli/status_command.h"
 #include "cli/stop_command.h"
 #include "cli/sync_command.h"
+#ifdef WANDB_HAVE_UI
+#include "cli/ui_command.h"
+#endif
 #include "common/protocol.h"
 
 namespace wandb::cli {
@@ -38,6 +41,10 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* sync_command = AddSyncCommand(app, &sync);
   DaemonStopOptions daemon_stop;
   CLI::App* daemon_stop_command = AddDaemonCommand(app, &daemon_stop);
+#ifdef WANDB_HAVE_UI
+  UiOptions ui;
+  CLI::App* ui_command = AddUiCommand(app, &ui);
+#endif
 
   // CLI11 parses argv from the back: hand it a reversed copy.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -59,6 +66,9 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (app.got_subcommand("dump")) return RunDump(dump, out, err);
     if (sync_command->parsed()) return RunSync(sync, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
+#ifdef WANDB_HAVE_UI
+    if (ui_command->parsed()) return RunUi(ui, out, err);
+#endif
   } catch (const std::exception& e) {
     err << "wandb-cpp: internal error: " << e.what() << "\n";
     return kExitFailure;

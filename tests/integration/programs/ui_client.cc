@@ -1,0 +1,140 @@
+// Training processes for the UI's tests (API and browser), each run made by the real client
+// and daemon.
+//
+//   ui_client --mode demo  --id ID [--project P] [--steps N] [--seed S]
+//       a small training run: train/loss, train/acc, val/loss, val/acc and lr logged, a
+//       config, tags and a group, console lines with ANSI colours, and two saved files (in
+//       $WANDB_DIR): notes-ID.txt and report-ID.html, whose script tries to reach the page
+//       that shows it and reports what it managed, for the sandbox test.
+//   ui_client --mode spike --id ID --steps N --spike-step K
+//       N steps of a smooth "loss" with one value of 1000 at step K, for full fidelity.
+//   ui_client --mode live --id ID [--ready-file PATH]
+//       logs "loss" every 20 ms until a stop request reaches it, then finishes (stopped).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include <wandb/wandb.h>
+
+namespace {
+
+// The page the sandbox test shows in the files tab. Each attempt reports to the parent
+// through postMessage (which a sandboxed frame may do) what happened.
+constexpr char kReportHtml[] = R"(<!doctype html>
+<html><body><h1>Report</h1><p id="out">running</p>
+<script>
+const result = {};
+try { result.parentTitle = parent.document.title; parent.document.body.dataset.pwned = '1'; }
+catch (e) { result.parent = 'blocked'; }
+try { result.cookie = document.cookie; } catch (e) { result.cookie = 'blocked'; }
+try { result.storage = localStorage.length; } catch (e) { result.storage = 'blocked'; }
+fetch('/api/projects', { credentials: 'include' })
+  .then((r) => r.text()).then((t) => { result.fetch = 'read ' + t.length; })
+  .catch(() => { result.fetch = 'blocked'; })
+  .finally(() => {
+    document.getElementById('out').textContent = JSON.stringify(result);
+    parent.postMessage({ sandboxProbe: result }, '*');
+  });
+</script></body></html>
+)";
+
+int Demo(const std::string& id, const std::string& project, long steps, int seed) {
+  const double lr = 0.001 * (1 + seed % 5);
+  wandb::Run run = wandb::init({.project = project,
+                                .name = "demo-" + std::to_string(seed),
+                                .tags = std::vector<std::string>{"demo", seed % 2 ? "odd" : "even"},
+                                .group = "sweep-a",
+                                .job_type = "train",
+                                .config = {{"lr", lr},
+                                           {"batch_size", 32 << (seed % 3)},
+                                           {"optimizer", seed % 2 ? "adam" : "sgd"},
+                                           {"model", {{"layers", 4 + seed % 3}, {"dropout", 0.1}}}},
+                                .id = id});
+  // The files are written where the test put the run (WANDB_DIR), so tests running at once do
+  // not share them.
+  const char* env_dir = std::getenv("WANDB_DIR");
+  const std::string dir = env_dir != nullptr ? env_dir : ".";
+  std::ofstream(dir + "/notes-" + id + ".txt") << "notes of run " << id << "\n";
+  std::ofstream(dir + "/report-" + id + ".html") << kReportHtml;
+  run.save(dir + "/notes-" + id + ".txt", {.policy = wandb::Policy::now});
+  run.save(dir + "/report-" + id + ".html", {.policy = wandb::Policy::now});
+  std::cout << "\x1b[1;32mstarting\x1b[0m training with lr=" << lr << std::endl;
+  double best = 0;
+  for (long step = 0; step < steps; ++step) {
+    const double t = static_cast<double>(step) / std::max<long>(1, steps);
+    const double noise = 0.05 * std::sin(step * 1.7 + seed);
+    const double loss = 2.0 * std::exp(-3 * t * (1 + 0.2 * seed)) + 0.1 + noise;
+    const double acc = 1 - loss / 2.5;
+    wandb::Value::Map row = {{"train/loss", loss}, {"train/acc", acc}, {"lr", lr * (1 - 0.5 * t)}};
+    if (step % 10 == 9) {
+      row.emplace_back("val/loss", loss * 1.1);
+      row.emplace_back("val/acc", acc * 0.97);
+      best = std::max(best, acc * 0.97);
+      std::cout << "step " << step << ": \x1b[33mloss\x1b[0m " << loss << " \x1b[36macc\x1b[0m "
+                << acc << std::endl;
+    }
+    run.log(std::move(row));
+  }
+  std::cerr << "\x1b[31mwarning:\x1b[0m this is a test run" << std::endl;
+  run.summary()["best_val_acc"] = best;
+  run.finish();
+  return 0;
+}
+
+int Spike(const std::string& id, long steps, long spike_step) {
+  wandb::Run run = wandb::init({.project = "fidelity", .id = id});
+  for (long step = 0; step < steps; ++step) {
+    const double loss = step == spike_step ? 1000.0 : 1.0 + 0.1 * std::sin(step * 0.001);
+    run.log({{"loss", loss}});
+  }
+  run.finish();
+  return 0;
+}
+
+int Live(const std::string& id, const std::string& ready_file) {
+  std::atomic<bool> stop{false};
+  wandb::Settings settings{.project = "live", .id = id};
+  settings.stop_poll_interval = std::chrono::milliseconds(100);
+  settings.on_stop = [&stop] { stop = true; };
+  wandb::Run run = wandb::init(settings);
+  long step = 0;
+  while (!stop) {
+    run.log({{"loss", 1.0 / (1 + step * 0.01)}});
+    std::cout << "live step " << step << std::endl;
+    if (++step == 5 && !ready_file.empty()) std::ofstream(ready_file) << "ready\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  run.finish();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode, id, project = "demo", ready_file;
+  long steps = 200, spike_step = 0;
+  int seed = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string arg = argv[i];
+    std::string value = argv[i + 1];
+    if (arg == "--mode") mode = value;
+    if (arg == "--id") id = value;
+    if (arg == "--project") project = value;
+    if (arg == "--steps") steps = std::atol(value.c_str());
+    if (arg == "--spike-step") spike_step = std::atol(value.c_str());
+    if (arg == "--seed") seed = std::atoi(value.c_str());
+    if (arg == "--ready-file") ready_file = value;
+  }
+  if (mode == "demo") return Demo(id, project, steps, seed);
+  if (mode == "spike") return Spike(id, steps, spike_step);
+  if (mode == "live") return Live(id, ready_file);
+  std::cerr << "ui_client: --mode demo|spike|live\n";
+  return 2;
+}

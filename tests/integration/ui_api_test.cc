@@ -1,0 +1,331 @@
+// `wandb-cpp ui`'s JSON API over real HTTP: a real `wandb-cpp ui` process over a store that
+// the real daemon made from real training processes (ui_client, programs/).
+#include <fcntl.h>
+#include <httplib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "nlohmann/json.hpp"
+#include "tests/support/cli_runner.h"
+#include "tests/support/test_env.h"
+#include "tests/support/ui_process.h"
+
+namespace wandb::testing {
+namespace {
+
+using nlohmann::json;
+
+// Runs a ui_client to its end; REQUIREs a clean exit.
+void RunClient(const TestEnv& env, const std::vector<std::string>& args) {
+  pid_t pid = env.Spawn("ui_client", args);
+  int status = WaitExit(pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+json GetJson(httplib::Client& http, const std::string& path, int expected_status = 200) {
+  httplib::Result result = http.Get(path.c_str());
+  REQUIRE(result);
+  INFO(path << " -> " << result->status << " " << result->body);
+  REQUIRE(result->status == expected_status);
+  return json::parse(result->body);
+}
+
+std::string EntityOf(httplib::Client& http, const std::string& project) {
+  for (const json& p : GetJson(http, "/api/projects")["projects"]) {
+    if (p["name"] == project) return p["entity"];
+  }
+  FAIL("no project " << project);
+  return "";
+}
+
+double MaxOf(const json& values) {
+  double max = -1e300;
+  for (const json& v : values) max = std::max(max, v.get<double>());
+  return max;
+}
+
+}  // namespace
+
+TEST_CASE("ui api: projects, the runs table (filter, sort, columns) and a run's overview") {
+  TestEnv env;
+  for (int seed = 0; seed < 3; ++seed) {
+    RunClient(env, {"--mode", "demo", "--id", "demo-" + std::to_string(seed), "--seed",
+                    std::to_string(seed), "--steps", "50"});
+  }
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string entity = EntityOf(http, "demo");
+  const std::string runs = "/api/projects/" + entity + "/demo/runs";
+
+  json all = GetJson(http, runs + "?columns=config.lr,summary.best_val_acc&sort=-config.lr");
+  REQUIRE(all["total"] == 3);
+  CHECK(all["runs"][0]["id"] == "demo-2");  // lr 0.003
+  CHECK(all["runs"][2]["id"] == "demo-0");  // lr 0.001
+  CHECK(all["runs"][0]["values"]["config.lr"].get<double>() == Approx(0.003));
+  CHECK(all["runs"][0]["values"]["summary.best_val_acc"].is_number());
+  CHECK(all["runs"][0]["state"] == "finished");
+  CHECK(all["runs"][0]["group"] == "sweep-a");
+  const json& columns = all["columns"];
+  CHECK(std::find(columns.begin(), columns.end(), "config.model.layers") != columns.end());
+  CHECK(std::find(columns.begin(), columns.end(), "summary.train/loss") != columns.end());
+
+  CHECK(GetJson(http, runs + "?range=config.lr:0.0015:")["total"] == 2);
+  CHECK(GetJson(http, runs + "?range=config.lr::0.0015")["total"] == 1);
+  CHECK(GetJson(http, runs + "?tag=odd")["runs"][0]["id"] == "demo-1");
+  CHECK(GetJson(http, runs + "?q=DEMO-2")["total"] == 1);
+  CHECK(GetJson(http, runs + "?state=running")["total"] == 0);
+  CHECK(GetJson(http, runs + "?state=finished,crashed&limit=2&offset=2")["runs"].size() == 1);
+  CHECK(GetJson(http, runs + "?range=oops", 400).contains("error"));
+  CHECK(GetJson(http, "/api/projects/" + entity + "/nope/runs", 404).contains("error"));
+
+  json run = GetJson(http, "/api/runs/" + entity + "/demo/demo-1");
+  CHECK(run["name"] == "demo-1");
+  CHECK(run["config"]["optimizer"] == "adam");
+  CHECK(run["config"]["model"]["dropout"].get<double>() == Approx(0.1));
+  CHECK_FALSE(run["config"].contains("_wandb"));
+  CHECK(run["summary"]["best_val_acc"].is_number());
+  CHECK(run["exit_code"] == 0);
+  CHECK(run["tags"] == json({"demo", "odd"}));
+  CHECK(run["metadata"].contains("host"));
+  CHECK(GetJson(http, "/api/runs/" + entity + "/demo/nope", 404)["error"].get<std::string>().find(
+            "no run") != std::string::npos);
+
+  json keys = GetJson(http, "/api/runs/" + entity + "/demo/demo-1/keys");
+  CHECK(keys["rows"] == 50);
+  CHECK(keys["keys"]["train/loss"] == 50);
+  CHECK(keys["keys"]["val/acc"] == 5);
+}
+
+TEST_CASE("ui api: a series is every point when it fits, and a spike survives the reduction") {
+  TestEnv env;
+  RunClient(env,
+            {"--mode", "spike", "--id", "spiky", "--steps", "100000", "--spike-step", "61733"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string series = "/api/runs/" + EntityOf(http, "fidelity") + "/fidelity/spiky/series";
+
+  json reduced = GetJson(http, series + "?key=loss&buckets=500");
+  CHECK(reduced["exact"] == false);
+  CHECK(reduced["points_in_range"] == 100000);
+  CHECK(reduced["total_points"] == 100000);
+  CHECK(reduced["buckets"]["x"].size() == 500);
+  CHECK(reduced["line"]["x"].size() <= 1500);
+  CHECK(MaxOf(reduced["line"]["y"]) == 1000);  // the one spike among 100,000 steps
+  CHECK(MaxOf(reduced["buckets"]["max"]) == 1000);
+
+  // Zoomed in, the buckets hold fewer points than pixels: the points themselves come back,
+  // with one more on each side so the line reaches the edges.
+  json zoomed = GetJson(http, series + "?key=loss&buckets=500&min=61700&max=61800");
+  CHECK(zoomed["exact"] == true);
+  CHECK(zoomed["points_in_range"] == 101);
+  CHECK(zoomed["line"]["x"].size() == 103);
+  CHECK(zoomed["line"]["x"][0] == 61699);
+  CHECK(MaxOf(zoomed["line"]["y"]) == 1000);
+
+  json smoothed = GetJson(http, series + "?key=loss&buckets=500&smoothing=0.9");
+  CHECK(smoothed["smoothed"]["y"].size() > 0);
+  CHECK(MaxOf(smoothed["smoothed"]["y"]) < 1000);  // the average damps the spike
+
+  CHECK(GetJson(http, series + "?key=loss&x=_runtime&buckets=100")["total_points"] == 100000);
+  CHECK(GetJson(http, series + "?key=nope", 404).contains("error"));
+  CHECK(GetJson(http, series + "?key=loss&x=nope", 404).contains("error"));
+  CHECK(GetJson(http, series + "?key=loss&buckets=0", 400).contains("error"));
+  CHECK(GetJson(http, series + "?key=loss&smoothing=1", 400).contains("error"));
+}
+
+TEST_CASE("ui api: history as CSV and JSON, the console, files and their downloads") {
+  TestEnv env;
+  RunClient(env, {"--mode", "demo", "--id", "files-run", "--steps", "30"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string run = "/api/runs/" + EntityOf(http, "demo") + "/demo/files-run";
+
+  httplib::Result csv = http.Get((run + "/history.csv?keys=train/loss,val/acc").c_str());
+  REQUIRE(csv);
+  REQUIRE(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type").find("text/csv") == 0);
+  CHECK(csv->body.rfind("_step,train/loss,val/acc\n0,", 0) == 0);
+  CHECK(std::count(csv->body.begin(), csv->body.end(), '\n') == 31);
+  CHECK(csv->body.find("\n9,") != std::string::npos);
+
+  json history = GetJson(http, run + "/history?from_step=10&limit=5");
+  REQUIRE(history["rows"].size() == 5);
+  CHECK(history["rows"][0]["_step"] == 10);
+  CHECK(history["next_from_step"] == 15);
+
+  json console = GetJson(http, run + "/console");
+  REQUIRE(console["lines"].size() >= 4);
+  CHECK(console["lines"][0]["text"] == "\x1b[1;32mstarting\x1b[0m training with lr=0.001");
+  json warning = GetJson(http, run + "/console?q=TEST%20RUN");
+  REQUIRE(warning["lines"].size() == 1);
+  CHECK(warning["lines"][0]["stream"] == "stderr");
+  const int64_t first_id = console["lines"][0]["id"];
+  CHECK(GetJson(http, run + "/console?after=" + std::to_string(first_id))["lines"].size() ==
+        console["lines"].size() - 1);
+
+  json files = GetJson(http, run + "/files");
+  std::map<std::string, json> by_path;
+  for (const json& f : files["files"]) by_path[f["path"]] = f;
+  REQUIRE(by_path.count("notes-files-run.txt") == 1);
+  REQUIRE(by_path.count("report-files-run.html") == 1);
+  CHECK(by_path.count("wandb-metadata.json") == 1);
+
+  httplib::Result notes = http.Get((run + "/file?path=notes-files-run.txt").c_str());
+  REQUIRE(notes);
+  REQUIRE(notes->status == 200);
+  CHECK(notes->body == "notes of run files-run\n");
+  CHECK(notes->get_header_value("Content-Disposition").find("attachment") == 0);
+  CHECK(notes->get_header_value("Content-Type") == "application/octet-stream");
+  CHECK(notes->get_header_value("Content-Security-Policy").find("sandbox") == 0);
+  httplib::Result html = http.Get((run + "/file?path=report-files-run.html&inline=1").c_str());
+  REQUIRE(html);
+  CHECK(html->get_header_value("Content-Type").find("text/html") == 0);
+  CHECK(html->get_header_value("Content-Security-Policy").find("sandbox allow-scripts;") == 0);
+
+  // A path only names a row of the store: nothing outside it can be reached.
+  for (const char* bad : {"../../store.db", "/etc/passwd", "..%2F..%2Fstore.db", "notes.txt%00"}) {
+    INFO(bad);
+    CHECK(GetJson(http, run + "/file?path=" + bad, 404).contains("error"));
+  }
+  CHECK(GetJson(http, run + "/file?path=notes-files-run.txt&version=7", 404).contains("error"));
+  CHECK(GetJson(http, run + "/file", 400).contains("error"));
+}
+
+TEST_CASE("ui api: the store is opened read-only, and no store is made where there is none") {
+  TestEnv env;
+  RunClient(env, {"--mode", "demo", "--id", "ro", "--steps", "5"});
+  {
+    UiProcess ui(env.store_dir());
+    httplib::Client http("127.0.0.1", ui.port());
+    GetJson(http, "/api/runs/" + EntityOf(http, "demo") + "/demo/ro");
+    // Every descriptor the server holds on store.db was opened read-only.
+    int store_fds = 0;
+    for (const auto& fd :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(ui.pid()) + "/fd")) {
+      std::error_code ec;
+      std::filesystem::path target = std::filesystem::read_symlink(fd.path(), ec);
+      if (ec || target.filename() != "store.db") continue;
+      ++store_fds;
+      std::string info = ReadFile("/proc/" + std::to_string(ui.pid()) + "/fdinfo/" +
+                                  fd.path().filename().string());
+      unsigned flags = std::stoul(info.substr(info.find("flags:") + 6), nullptr, 8);
+      CHECK((flags & O_ACCMODE) == O_RDONLY);
+    }
+    CHECK(store_fds > 0);
+  }
+  const std::string nowhere = env.root_dir() + "/no-store-here";
+  CommandResult result = RunCli({"ui", "--store", nowhere, "--port", "0"});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("there is no local store in " + nowhere) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(nowhere));
+}
+
+TEST_CASE("ui api: a token, when asked for, is checked on every request") {
+  TestEnv env;
+  RunClient(env, {"--mode", "demo", "--id", "tok", "--steps", "5"});
+  UiProcess ui(env.store_dir(), {"--token", "sesame"});
+  CHECK(ui.url().find("?token=sesame") != std::string::npos);
+  httplib::Client http("127.0.0.1", ui.port());
+  for (const char* path : {"/", "/api/projects", "/assets/app.js", "/api/projects?token=wrong"}) {
+    INFO(path);
+    httplib::Result r = http.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 401);
+  }
+  httplib::Result page = http.Get("/?token=sesame");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Set-Cookie").find("wandb_cpp_ui_token=sesame;") == 0);
+  CHECK(page->get_header_value("Set-Cookie").find("HttpOnly") != std::string::npos);
+  httplib::Result by_header = http.Get("/api/projects", {{"Authorization", "token sesame"}});
+  REQUIRE(by_header);
+  CHECK(by_header->status == 200);
+  httplib::Result by_cookie = http.Get("/api/projects", {{"Cookie", "wandb_cpp_ui_token=sesame"}});
+  REQUIRE(by_cookie);
+  CHECK(by_cookie->status == 200);
+  httplib::Result wrong_cookie = http.Get("/api/projects", {{"Cookie", "wandb_cpp_ui_token=x"}});
+  REQUIRE(wrong_cookie);
+  CHECK(wrong_cookie->status == 401);
+}
+
+TEST_CASE("ui api: a foreign Host is refused, and a POST needs the CSRF secret and our Origin") {
+  TestEnv env;
+  RunClient(env, {"--mode", "demo", "--id", "done", "--steps", "5"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string port = std::to_string(ui.port());
+
+  // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1.
+  httplib::Result rebound = http.Get("/api/projects", {{"Host", "evil.example:" + port}});
+  REQUIRE(rebound);
+  CHECK(rebound->status == 403);
+  httplib::Result local = http.Get("/api/projects", {{"Host", "localhost:" + port}});
+  REQUIRE(local);
+  CHECK(local->status == 200);
+
+  const std::string stop = "/api/runs/" + EntityOf(http, "demo") + "/demo/done/stop";
+  const std::string csrf = GetJson(http, "/api/session")["csrf"];
+  CHECK(csrf.size() == 64);
+  httplib::Result no_csrf = http.Post(stop.c_str());
+  REQUIRE(no_csrf);
+  CHECK(no_csrf->status == 403);
+  httplib::Result foreign = http.Post(
+      stop.c_str(), {{"X-CSRF-Token", csrf}, {"Origin", "http://evil.example"}}, "", "text/plain");
+  REQUIRE(foreign);
+  CHECK(foreign->status == 403);
+  httplib::Result finished =
+      http.Post(stop.c_str(), {{"X-CSRF-Token", csrf}, {"Origin", "http://127.0.0.1:" + port}}, "",
+                "text/plain");
+  REQUIRE(finished);
+  CHECK(finished->status == 409);  // a finished run cannot be stopped
+}
+
+TEST_CASE("ui api: live updates stream while a run logs, and Stop ends it as stopped") {
+  TestEnv env;
+  const std::string ready = env.root_dir() + "/ready";
+  pid_t client = env.Spawn("ui_client", {"--mode", "live", "--id", "alive", "--ready-file", ready});
+  struct stat st;
+  REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string run = "/api/runs/" + EntityOf(http, "live") + "/live/alive";
+  REQUIRE(Eventually([&] { return GetJson(http, run)["last_step"].is_number(); }));
+
+  // Two pulses with rising steps arrive on the event stream without asking again.
+  std::string events;
+  std::vector<int64_t> steps;
+  httplib::Client stream("127.0.0.1", ui.port());
+  stream.Get((run + "/events").c_str(), [&](const char* data, size_t length) {
+    events.append(data, length);
+    size_t at;
+    while ((at = events.find("\n\n")) != std::string::npos) {
+      std::string event = events.substr(0, at);
+      events.erase(0, at + 2);
+      if (event.rfind("event: pulse\ndata: ", 0) != 0) continue;
+      json pulse = json::parse(event.substr(event.find("data: ") + 6));
+      if (pulse["last_step"].is_number()) steps.push_back(pulse["last_step"]);
+    }
+    return steps.size() < 2;  // then stop reading
+  });
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[1] > steps[0]);
+
+  const std::string csrf = GetJson(http, "/api/session")["csrf"];
+  httplib::Result stopped =
+      http.Post((run + "/stop").c_str(), {{"X-CSRF-Token", csrf}}, "", "text/plain");
+  REQUIRE(stopped);
+  INFO(stopped->body);
+  REQUIRE(stopped->status == 200);
+  CHECK(json::parse(stopped->body)["already_requested"] == false);
+  int status = WaitExit(client, std::chrono::seconds(30));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(Eventually([&] { return GetJson(http, run)["state"] == "stopped"; }));
+}
+
+}  // namespace wandb::testing

@@ -1,0 +1,54 @@
+// The JSON API (docs/ui.md): fetch helpers and URL builders.
+
+let session = null;
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function parse(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, body?.error ?? `${response.status} ${response.statusText}`);
+  }
+  return body;
+}
+
+export async function get(path, params = {}) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) v.forEach((item) => url.searchParams.append(k, item));
+    else url.searchParams.set(k, v);
+  }
+  return parse(await fetch(url, { credentials: 'same-origin' }));
+}
+
+export async function getSession() {
+  session ??= await get('/api/session');
+  return session;
+}
+
+// A POST that changes state: it carries the CSRF secret only our own pages can read.
+export async function post(path) {
+  const { csrf } = await getSession();
+  return parse(await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': csrf },
+  }));
+}
+
+const enc = encodeURIComponent;
+export const runApi = (run) => `/api/runs/${enc(run.entity)}/${enc(run.project)}/${enc(run.id)}`;
+export const projectApi = (entity, project) => `/api/projects/${enc(entity)}/${enc(project)}`;
+export const runPage = (entity, project, id) => `/r/${enc(entity)}/${enc(project)}/${enc(id)}`;
+export const projectPage = (entity, project) => `/p/${enc(entity)}/${enc(project)}`;
