@@ -36,10 +36,11 @@ json GetJson(httplib::Client& http, const std::string& path, int expected_status
 }
 
 std::string EntityOf(httplib::Client& http, const std::string& project) {
-  for (const json& p : GetJson(http, "/api/projects")["projects"]) {
+  json projects = GetJson(http, "/api/projects");
+  for (const json& p : projects["projects"]) {
     if (p["name"] == project) return p["entity"];
   }
-  FAIL("no project " << project);
+  FAIL("no project " << project << " in " << projects.dump());
   return "";
 }
 
