@@ -366,7 +366,7 @@ void Api::Series(const Request& request, Response& response) {
   nlohmann::json json;
   absl::Status found = absl::OkStatus();
   absl::Status status = history_.With(run->row_id, [&](const RunHistory& history) {
-    absl::StatusOr<SeriesPoints> points = history.Points(key, x);
+    absl::StatusOr<RunHistory::Series> points = history.Points(key, x);
     if (!points.ok()) {
       found = points.status();
       return;
@@ -429,7 +429,8 @@ void Api::HistoryCsv(const Request& request, Response& response) {
         csv.push_back(',');
         const RunHistory::Column* column = columns[c];
         if (column == nullptr) continue;
-        if (next[c] < column->rows.size() && column->rows[next[c]] == row) {
+        const double step = static_cast<double>(steps[row]);
+        if (next[c] < column->steps.size() && column->steps[next[c]] == step) {
           AppendCsvNumber(column->values[next[c]++], &csv);
         }
       }

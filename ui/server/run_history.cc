@@ -1,7 +1,9 @@
 #include "ui/server/run_history.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
@@ -22,24 +24,85 @@ std::string MediaType(const Value::Map& map) {
   return "";
 }
 
+// The common row, a flat object of numbers ({"loss": 0.25, "_step": 3, "_runtime": 1.5}),
+// read without building a Value: the pairs, or false for anything else (a nested object, a
+// string, a list, an escaped key), which the full parser then reads.
+bool ScanFlatNumbers(absl::string_view text,
+                     std::vector<std::pair<absl::string_view, double>>* out) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto skip_space = [&] {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) ++p;
+  };
+  auto literal = [&](absl::string_view word) {
+    if (static_cast<size_t>(end - p) < word.size() || absl::string_view(p, word.size()) != word) {
+      return false;
+    }
+    p += word.size();
+    return true;
+  };
+  skip_space();
+  if (p == end || *p++ != '{') return false;
+  skip_space();
+  if (p < end && *p == '}') return true;
+  for (;;) {
+    if (p == end || *p++ != '"') return false;
+    const char* key = p;
+    while (p < end && *p != '"' && *p != '\\') ++p;
+    if (p == end || *p != '"') return false;
+    absl::string_view name(key, p - key);
+    ++p;
+    skip_space();
+    if (p == end || *p++ != ':') return false;
+    skip_space();
+    if (p == end) return false;
+    double value;
+    if (literal("NaN")) {
+      value = std::numeric_limits<double>::quiet_NaN();
+    } else if (literal("Infinity")) {
+      value = std::numeric_limits<double>::infinity();
+    } else if (literal("-Infinity")) {
+      value = -std::numeric_limits<double>::infinity();
+    } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+      auto [next, error] = std::from_chars(p, end, value);
+      if (error != std::errc()) return false;
+      p = next;
+    } else {
+      return false;  // a string, object, list, bool or null
+    }
+    out->emplace_back(name, value);
+    skip_space();
+    if (p == end) return false;
+    if (*p == '}') return true;
+    if (*p++ != ',') return false;
+    skip_space();
+  }
+}
+
 }  // namespace
 
-void RunHistory::AddValue(const std::string& key, double value) {
+void RunHistory::AddValue(absl::string_view key, int64_t step, double value) {
   auto it = columns_.find(key);
   if (it == columns_.end()) {
     if (columns_.size() >= kMaxColumns) return;
-    it = columns_.try_emplace(key).first;
+    it = columns_.try_emplace(std::string(key)).first;
     bytes_ += key.size() + sizeof(Column) + 32;
   }
-  it->second.rows.push_back(static_cast<uint32_t>(steps_.size() - 1));
+  it->second.steps.push_back(static_cast<double>(step));
   it->second.values.push_back(value);
-  bytes_ += sizeof(uint32_t) + sizeof(double);
+  bytes_ += 2 * sizeof(double);
 }
 
 void RunHistory::Append(int64_t step, absl::string_view row_json) {
   if (!steps_.empty() && step <= steps_.back()) return;
   steps_.push_back(step);
   bytes_ += sizeof(int64_t);
+  thread_local std::vector<std::pair<absl::string_view, double>> flat;
+  flat.clear();
+  if (ScanFlatNumbers(row_json, &flat)) {
+    for (const auto& [key, value] : flat) AddValue(key, step, value);
+    return;
+  }
   absl::StatusOr<Value> row = json::Parse(row_json);
   if (!row.ok() || !row->is_map()) return;
 
@@ -55,9 +118,9 @@ void RunHistory::Append(int64_t step, absl::string_view row_json) {
     for (const auto& [key, value] : *frame.map) {
       std::string name = frame.prefix.empty() ? key : absl::StrCat(frame.prefix, ".", key);
       if (value.is_number()) {
-        AddValue(name, value.as_double());
+        AddValue(name, step, value.as_double());
       } else if (value.is_bool()) {
-        AddValue(name, value.as_bool() ? 1 : 0);
+        AddValue(name, step, value.as_bool() ? 1 : 0);
       } else if (value.is_map()) {
         std::string type = MediaType(value.as_map());
         if (type.empty()) {
@@ -83,30 +146,30 @@ const RunHistory::Column* RunHistory::Find(absl::string_view key) const {
   return it == columns_.end() ? nullptr : &it->second;
 }
 
-absl::StatusOr<SeriesPoints> RunHistory::Points(absl::string_view y_key,
-                                                absl::string_view x_key) const {
+absl::StatusOr<RunHistory::Series> RunHistory::Points(absl::string_view y_key,
+                                                      absl::string_view x_key) const {
   const Column* y = Find(y_key);
   if (y == nullptr) {
     return absl::NotFoundError(absl::StrCat("the run's history has no numeric key '", y_key, "'"));
   }
-  SeriesPoints points;
+  Series series;
   if (x_key == "_step") {
-    points.x.reserve(y->rows.size());
-    for (uint32_t row : y->rows) points.x.push_back(static_cast<double>(steps_[row]));
-    points.y = y->values;
-    return points;
+    series.x = y->steps;
+    series.y = y->values;
+    return series;
   }
   const Column* x = Find(x_key);
   if (x == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("the run's history has no numeric key '", x_key, "' to use as the x axis"));
   }
-  // Both columns list rows in rising order: a merge keeps the rows that hold both.
+  // Both columns are in rising step order: a merge keeps the rows that hold both.
+  SeriesPoints& points = series.owned;
   size_t i = 0, j = 0;
-  while (i < x->rows.size() && j < y->rows.size()) {
-    if (x->rows[i] < y->rows[j]) {
+  while (i < x->steps.size() && j < y->steps.size()) {
+    if (x->steps[i] < y->steps[j]) {
       ++i;
-    } else if (y->rows[j] < x->rows[i]) {
+    } else if (y->steps[j] < x->steps[i]) {
       ++j;
     } else {
       // A NaN on the x axis has no place on it (and would break the sort below).
@@ -131,9 +194,11 @@ absl::StatusOr<SeriesPoints> RunHistory::Points(absl::string_view y_key,
       sorted.x.push_back(points.x[k]);
       sorted.y.push_back(points.y[k]);
     }
-    return sorted;
+    points = std::move(sorted);
   }
-  return points;
+  series.x = points.x;
+  series.y = points.y;
+  return series;
 }
 
 }  // namespace wandb::ui

@@ -17,16 +17,25 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "ui/server/series_reducer.h"
 
 namespace wandb::ui {
 
 class RunHistory {
  public:
-  // A key's values, with the rows (indices into steps()) they came from, in row order.
+  // A key's values with the steps of the rows they came from, in step order. The steps are
+  // kept as doubles: they are the x axis of most charts, handed out without a copy.
   struct Column {
-    std::vector<uint32_t> rows;
+    std::vector<double> steps;
     std::vector<double> values;
+  };
+
+  // The points of a series, sorted by x: views into the columns when x is "_step", else
+  // into `owned`.
+  struct Series {
+    absl::Span<const double> x, y;
+    SeriesPoints owned;
   };
 
   // Adds one stored row. Rows must come in rising step order; a row at or below last_step()
@@ -45,13 +54,14 @@ class RunHistory {
   // The points of `y_key` against `x_key` ("_step", or any numeric key such as "_runtime",
   // "_timestamp" or another metric), sorted by x; rows lacking either are left out.
   // NotFound when either key has no numeric value.
-  absl::StatusOr<SeriesPoints> Points(absl::string_view y_key, absl::string_view x_key) const;
+  // Valid while the history is neither changed nor destroyed.
+  absl::StatusOr<Series> Points(absl::string_view y_key, absl::string_view x_key) const;
 
   // Roughly the memory held, for the cache's budget.
   size_t bytes() const { return bytes_; }
 
  private:
-  void AddValue(const std::string& key, double value);
+  void AddValue(absl::string_view key, int64_t step, double value);
 
   std::vector<int64_t> steps_;
   absl::flat_hash_map<std::string, Column> columns_;

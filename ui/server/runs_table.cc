@@ -134,6 +134,9 @@ std::shared_ptr<RunEntry> RunsTable::Parse(RunInfo info) {
 
 absl::Status RunsTable::Refresh(const std::string& entity, const std::string& project,
                                 Project& cached) {
+  absl::StatusOr<StoreReader::ProjectDigest> digest = reader_->Digest(entity, project);
+  if (!digest.ok()) return digest.status();
+  if (cached.digest == *digest) return absl::OkStatus();
   absl::StatusOr<std::vector<StoreReader::RunVersion>> versions =
       reader_->RunVersions(entity, project);
   if (!versions.ok()) return versions.status();
@@ -150,7 +153,10 @@ absl::Status RunsTable::Refresh(const std::string& entity, const std::string& pr
       changed.push_back(v.row_id);
     }
   }
-  if (changed.empty() && versions->size() == cached.versions.size()) return absl::OkStatus();
+  if (changed.empty() && versions->size() == cached.versions.size()) {
+    cached.digest = *digest;
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<std::vector<RunInfo>> fresh = reader_->RunsById(changed);
   if (!fresh.ok()) return fresh.status();
@@ -171,6 +177,8 @@ absl::Status RunsTable::Refresh(const std::string& entity, const std::string& pr
   }
   cached.runs = std::move(runs);
   cached.versions = *std::move(versions);
+  // Taken before the versions were read: a write in between is seen by the next query.
+  cached.digest = *digest;
   cached.columns.assign(columns.begin(), columns.end());
   cached.tags.assign(tags.begin(), tags.end());
   return absl::OkStatus();

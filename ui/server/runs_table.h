@@ -4,7 +4,8 @@
 // Each project's runs are kept parsed in memory (config and summary flattened to "config.lr",
 // "summary.val.acc"). A query first asks the store which runs changed (their heartbeat,
 // state and stop flag: one indexed read) and re-reads only those, so a table of 10,000 runs
-// of which one is live costs one small query and a sort.
+// of which one is live costs one small query and a sort, and a table where nothing changed
+// one aggregate query (StoreReader::Digest).
 #ifndef WANDB_UI_SERVER_RUNS_TABLE_H_
 #define WANDB_UI_SERVER_RUNS_TABLE_H_
 
@@ -73,6 +74,7 @@ class RunsTable {
     absl::Mutex mu;
     std::vector<std::shared_ptr<const RunEntry>> runs ABSL_GUARDED_BY(mu);
     std::vector<StoreReader::RunVersion> versions ABSL_GUARDED_BY(mu);
+    std::optional<StoreReader::ProjectDigest> digest ABSL_GUARDED_BY(mu);
     std::vector<std::string> columns ABSL_GUARDED_BY(mu);
     std::vector<std::string> tags ABSL_GUARDED_BY(mu);
   };

@@ -200,7 +200,7 @@ absl::StatusOr<std::vector<StoreReader::RunVersion>> StoreReader::RunVersions(
         PrepareBound(db,
                      "SELECT r.id, r.heartbeat_time, r.state, r.stop_requested FROM runs r "
                      "JOIN projects p ON p.id = r.project_id WHERE p.entity = ?1 AND p.name = ?2 "
-                     "ORDER BY r.start_time, r.id",
+                     "ORDER BY r.id",
                      entity, project);
     if (!stmt.ok()) return stmt.status();
     return ForEachRow(*stmt, [&](const Statement& s) {
@@ -210,6 +210,25 @@ absl::StatusOr<std::vector<StoreReader::RunVersion>> StoreReader::RunVersions(
   });
   if (!status.ok()) return status;
   return versions;
+}
+
+absl::StatusOr<StoreReader::ProjectDigest> StoreReader::Digest(absl::string_view entity,
+                                                               absl::string_view project) {
+  ProjectDigest digest;
+  absl::Status status = WithConnection([&](Database& db) -> absl::Status {
+    absl::StatusOr<Statement> stmt = PrepareBound(
+        db,
+        "SELECT count(r.id), coalesce(sum(r.id), 0), total(r.heartbeat_time), "
+        "coalesce(sum(r.stop_requested), 0) FROM runs r JOIN projects p ON p.id = r.project_id "
+        "WHERE p.entity = ?1 AND p.name = ?2",
+        entity, project);
+    if (!stmt.ok()) return stmt.status();
+    return ForEachRow(*stmt, [&](const Statement& s) {
+      digest = {s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnDouble(2), s.ColumnInt64(3)};
+    });
+  });
+  if (!status.ok()) return status;
+  return digest;
 }
 
 absl::StatusOr<std::vector<RunInfo>> StoreReader::RunsById(const std::vector<int64_t>& row_ids) {

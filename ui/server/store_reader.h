@@ -127,6 +127,17 @@ class StoreReader {
   };
   absl::StatusOr<std::vector<RunVersion>> RunVersions(absl::string_view entity,
                                                       absl::string_view project);
+  // A digest of the project's runs that changes whenever any of them is written (every write
+  // to a run moves its heartbeat; a stop request sets its flag), or a run is added or
+  // removed: one aggregate over the project's rows, no sort, no rows sent back.
+  struct ProjectDigest {
+    int64_t runs = 0;
+    int64_t id_sum = 0;
+    double heartbeat_sum = 0;
+    int64_t stop_requests = 0;
+    friend bool operator==(const ProjectDigest&, const ProjectDigest&) = default;
+  };
+  absl::StatusOr<ProjectDigest> Digest(absl::string_view entity, absl::string_view project);
   // Runs by row id (config and summary included).
   absl::StatusOr<std::vector<RunInfo>> RunsById(const std::vector<int64_t>& row_ids);
   // NotFound naming the run when it is not in the store.

@@ -24,9 +24,9 @@ TEST_CASE("RunHistory: numbers become columns, nested keys joined with '.', medi
   CHECK(keys.count("img.path") == 0);
   CHECK(h.media_keys().at("img") == "image-file");
 
-  absl::StatusOr<SeriesPoints> loss = h.Points("loss", "_step");
+  absl::StatusOr<RunHistory::Series> loss = h.Points("loss", "_step");
   REQUIRE(loss.ok());
-  CHECK(loss->x == std::vector<double>{0, 1, 3});
+  CHECK(std::vector<double>(loss->x.begin(), loss->x.end()) == std::vector<double>{0, 1, 3});
   CHECK(loss->y[0] == 1.5);
   CHECK(std::isnan(loss->y[1]));
   CHECK(std::isinf(loss->y[2]));
@@ -52,10 +52,36 @@ TEST_CASE("RunHistory: another key as the x axis joins rows and sorts by it") {
   h.Append(2, R"({"loss": 3})");
   h.Append(3, R"({"acc": 0.5, "loss": 4})");
   h.Append(4, R"({"acc": NaN, "loss": 5})");
-  absl::StatusOr<SeriesPoints> p = h.Points("loss", "acc");
+  absl::StatusOr<RunHistory::Series> p = h.Points("loss", "acc");
   REQUIRE(p.ok());
-  CHECK(p->x == std::vector<double>{0.1, 0.5, 0.9});
-  CHECK(p->y == std::vector<double>{2, 4, 1});
+  CHECK(std::vector<double>(p->x.begin(), p->x.end()) == std::vector<double>{0.1, 0.5, 0.9});
+  CHECK(std::vector<double>(p->y.begin(), p->y.end()) == std::vector<double>{2, 4, 1});
+}
+
+}  // namespace wandb::ui
+
+namespace wandb::ui {
+
+TEST_CASE("RunHistory: flat rows of numbers and any other row give the same columns") {
+  // The first rows take the fast path, the others the full parser; both must agree.
+  RunHistory h;
+  h.Append(0, R"({"a": 1, "b": -2.5e3, "c": NaN, "d": -Infinity})");
+  h.Append(1, R"({ "a" : 2 ,"b":3})");
+  h.Append(2, R"({"a": 3, "s": "text", "b": 4})");
+  h.Append(3, R"({"a\u0062": 5, "a": 4})");
+  h.Append(4, "{}");
+  h.Append(5, R"({"a": 6,})");  // not JSON: no values
+  std::map<std::string, int64_t> keys = h.NumericKeys();
+  CHECK(keys["a"] == 4);
+  CHECK(keys["b"] == 3);
+  CHECK(keys["ab"] == 1);
+  CHECK(keys.count("s") == 0);
+  const RunHistory::Column* b = h.Find("b");
+  REQUIRE(b != nullptr);
+  CHECK(b->values == std::vector<double>{-2500, 3, 4});
+  CHECK(b->steps == std::vector<double>{0, 1, 2});
+  CHECK(std::isinf(h.Find("d")->values[0]));
+  CHECK(h.row_count() == 6);
 }
 
 }  // namespace wandb::ui

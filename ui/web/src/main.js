@@ -51,7 +51,7 @@ async function route() {
 // Links inside the app change the page without a reload.
 document.addEventListener('click', (event) => {
   const a = event.target.closest('a');
-  if (!a || a.target || a.hasAttribute('download') || event.button !== 0 ||
+  if (!a || event.defaultPrevented || a.target || a.hasAttribute('download') || event.button !== 0 ||
       event.metaKey || event.ctrlKey || event.shiftKey) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;

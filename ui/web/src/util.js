@@ -45,7 +45,8 @@ export function formatNumber(v) {
 
 export function formatDuration(seconds) {
   if (seconds === null || seconds === undefined) return '';
-  seconds = Math.max(0, Math.round(seconds));
+  if (seconds < 10) return `${Math.max(0, seconds).toFixed(1)}s`;
+  seconds = Math.round(seconds);
   const d = Math.floor(seconds / 86400), hh = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
   if (d) return `${d}d ${hh}h`;

@@ -16,6 +16,9 @@ function alpha(hex, a) {
   return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+// An axis label; a log axis leaves its minor ticks unlabelled (null).
+const tick = (v) => (v === null ? '' : formatNumber(v));
+
 export class ChartPanel {
   // runs: [{entity, project, id, label}]; options: {x, smoothing, log}
   constructor(key, runs, options) {
@@ -68,7 +71,7 @@ export class ChartPanel {
         smoothing: this.options.smoothing > 0 ? this.options.smoothing : undefined,
       }).catch((e) => ({ error: e }))));
     const tables = [];
-    const series = [{}];
+    const series = [{ label: this.options.x }];
     results.forEach((r, i) => {
       if (r.error || !r.line) return;
       const color = COLORS[i % COLORS.length];
@@ -113,8 +116,8 @@ export class ChartPanel {
       ...this.size(),
       series,
       scales: { x: { time }, y: this.options.log ? { distr: 3 } : {} },
-      axes: [{ label: this.options.x, values: time ? undefined : (u, ticks) => ticks.map(formatNumber) },
-             { values: (u, ticks) => ticks.map(formatNumber), size: 60 }],
+      axes: [{ label: this.options.x, values: time ? undefined : (u, ticks) => ticks.map(tick) },
+             { values: (u, ticks) => ticks.map(tick), size: 60 }],
       legend: { show: this.runs.length > 1 || series.length > 2 },
       cursor: { drag: { x: true, y: false }, bind: { dblclick: () => () => null } },
       hooks: {

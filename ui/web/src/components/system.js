@@ -48,7 +48,7 @@ export async function showSystem(body, run, ref) {
           width: Math.max(200, box.clientWidth || 400), height: 180,
           series: [{}, { label: key, stroke: '#1f77b4', width: 1.25, spanGaps: true }],
           scales: { x: { time: false } },
-          axes: [{ label: 'seconds', values: (u, v) => v.map(formatNumber) }, { size: 60, values: (u, v) => v.map(formatNumber) }],
+          axes: [{ label: 'seconds', values: (u, v) => v.map((t) => (t === null ? '' : formatNumber(t))) }, { size: 60, values: (u, v) => v.map((t) => (t === null ? '' : formatNumber(t))) }],
           legend: { show: false },
         }, [t, ys], box));
       }

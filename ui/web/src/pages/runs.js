@@ -115,7 +115,9 @@ export async function showRuns(main, entity, project) {
     const box = h('details', { class: 'columns' }, h('summary', {}, 'Columns'));
     const filter = h('input', { type: 'search', placeholder: 'filter columns' });
     const list = h('div', { class: 'column-list' });
+    // wandb's own summary entries (_step, _runtime, ...) are left out of the list.
     const draw = () => clear(list, data.columns
+      .filter((c) => !c.startsWith('summary._'))
       .filter((c) => c.toLowerCase().includes(filter.value.toLowerCase())).slice(0, 300)
       .map((c) => h('label', { class: 'check' },
         h('input', { type: 'checkbox', checked: state.columns.includes(c), dataset: { column: c },
