@@ -72,7 +72,7 @@ TEST_CASE("ReduceSeries: a zoomed range is reduced on its own, with a point beyo
   CHECK(wide.line.x.back() == 900);
 }
 
-TEST_CASE("ReduceSeries: NaN and infinite values are left out; an empty range is empty") {
+TEST_CASE("ReduceSeries: NaN and infinite values are left out, and an empty range is empty") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> x = {0, 1, 2, 3}, y = {1, nan, inf, 4};
