@@ -24,6 +24,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -151,6 +153,21 @@ double Percentile(std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
 }
 
+// The process's user + system CPU time, in ms: what a request costs the server, whatever else
+// the machine is doing (wall-clock latencies on a shared machine are not).
+double CpuMs(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+    if (i == 15) break;
+  }
+  return ticks * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
 long StatusKb(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -202,6 +219,9 @@ int main(int argc, char** argv) {
   std::vector<double> warm;
   for (int i = 0; i < 20; ++i) warm.push_back(TimeGet(http, table));
   Result("runs_table_10k_warm_median_ms", Median(warm), "ms");
+  double cpu = CpuMs(ui.pid);
+  for (int i = 0; i < 20; ++i) TimeGet(http, table);
+  Result("runs_table_10k_cpu_ms", (CpuMs(ui.pid) - cpu) / 20, "ms");
   warm.clear();
   const std::string filtered = table + "&range=config.lr:0.002:0.005&q=trial-1&state=finished";
   for (int i = 0; i < 20; ++i) warm.push_back(TimeGet(http, filtered));
@@ -212,6 +232,9 @@ int main(int argc, char** argv) {
   warm.clear();
   for (int i = 0; i < 20; ++i) warm.push_back(TimeGet(http, series));
   Result("series_1m_warm_median_ms", Median(warm), "ms");
+  cpu = CpuMs(ui.pid);
+  for (int i = 0; i < 20; ++i) TimeGet(http, series);
+  Result("series_1m_cpu_ms", (CpuMs(ui.pid) - cpu) / 20, "ms");
   warm.clear();
   for (int i = 0; i < 20; ++i) warm.push_back(TimeGet(http, series + "&smoothing=0.9"));
   Result("series_1m_smoothed_median_ms", Median(warm), "ms");
@@ -228,6 +251,7 @@ int main(int argc, char** argv) {
       "/api/projects/bench/sweep/runs?sort=config.lr&offset=5000&limit=50",
       "/api/runs/bench/long/million/keys",
   };
+  const double cpu_before = CpuMs(ui.pid);
   std::atomic<bool> stop{false};
   std::vector<std::vector<double>> latencies(clients);
   std::atomic<long> failures{0};
@@ -255,6 +279,7 @@ int main(int argc, char** argv) {
   Result(absl::StrCat("concurrent_", clients, "_p50_ms"), Percentile(all, 0.50), "ms");
   Result(absl::StrCat("concurrent_", clients, "_p99_ms"), Percentile(all, 0.99), "ms");
   Result("concurrent_failures", failures.load(), "requests");
+  Result("server_cpu_per_request_ms", (CpuMs(ui.pid) - cpu_before) / all.size(), "ms");
   Result("server_rss_mb", StatusKb(ui.pid, "VmRSS") / 1024.0, "MB");
   Result("server_peak_rss_mb", StatusKb(ui.pid, "VmHWM") / 1024.0, "MB");
 

@@ -195,15 +195,19 @@ absl::StatusOr<RunsPage> RunsTable::Query(const std::string& entity, const std::
   }
   RunsPage page;
   std::vector<std::shared_ptr<const RunEntry>> matching;
+  std::vector<std::shared_ptr<const RunEntry>> runs;
   {
+    // The lock covers the refresh and a copy of the list; queries filter and sort their own
+    // copy in parallel (the entries themselves are never changed, only replaced).
     absl::MutexLock lock(&cached->mu);
     if (absl::Status s = Refresh(entity, project, *cached); !s.ok()) return s;
-    const std::string text = absl::AsciiStrToLower(query.text);
-    for (const auto& run : cached->runs) {
-      if (Matches(*run, query, text)) matching.push_back(run);
-    }
+    runs = cached->runs;
     page.columns = cached->columns;
     page.tags = cached->tags;
+  }
+  const std::string text = absl::AsciiStrToLower(query.text);
+  for (const auto& run : runs) {
+    if (Matches(*run, query, text)) matching.push_back(run);
   }
   if (matching.empty()) {
     // An unknown project is an error, not an empty table.
