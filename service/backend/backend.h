@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "service/backend/run_end.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::service {
@@ -40,13 +41,6 @@ struct BackendConsoleLine {
   bool is_stderr = false;
   std::string line;  // without its '\n'
 };
-
-// How a run ended, for the backend's run state.
-enum class RunOutcome { kFinished, kCrashed, kStopped };
-
-// The exit code of a run that ended because a stop was requested, as wandb records it (the
-// KeyboardInterrupt a stop request raises in a Python program).
-inline constexpr int kStoppedExitCode = 255;
 
 // A file of the run's files/ directory to store as its next version.
 struct FileUpload {
@@ -84,7 +78,8 @@ class Backend {
   virtual absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) = 0;
   // Whether someone asked for the run to stop.
   virtual absl::StatusOr<bool> StopRequested() = 0;
-  virtual absl::Status FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) = 0;
+  // The run is over: how it ended (run_end.h) and how long it ran.
+  virtual absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) = 0;
 };
 
 // Takes everything and keeps nothing: offline mode's backend, and the base of backends that
@@ -111,7 +106,7 @@ class DiscardingBackend : public Backend {
     return FileUploadResult{};
   }
   absl::StatusOr<bool> StopRequested() override { return false; }
-  absl::Status FinishRun(int, RunOutcome, absl::Duration) override { return absl::OkStatus(); }
+  absl::Status FinishRun(const RunEnd&, absl::Duration) override { return absl::OkStatus(); }
 };
 
 // Offline mode: the transaction log is the whole record; nothing is sent anywhere, so the

@@ -86,8 +86,8 @@ absl::StatusOr<FileUploadResult> LocalBackend::UploadFile(const FileUpload& file
 
 absl::StatusOr<bool> LocalBackend::StopRequested() { return store_->StopRequested(run_); }
 
-absl::Status LocalBackend::FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) {
-  return store_->FinishRun(run_, exit_code, StoreRunState(outcome), runtime);
+absl::Status LocalBackend::FinishRun(const RunEnd& end, absl::Duration runtime) {
+  return store_->FinishRun(run_, end.exit_code, StoreRunState(end.outcome), runtime);
 }
 
 }  // namespace wandb::service

@@ -30,7 +30,7 @@ class LocalBackend final : public Backend {
   absl::Status SetLogOffset(uint64_t offset) override;
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
   absl::StatusOr<bool> StopRequested() override;
-  absl::Status FinishRun(int exit_code, RunOutcome outcome, absl::Duration runtime) override;
+  absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) override;
 
  private:
   std::shared_ptr<store::LocalStore> store_;

@@ -16,9 +16,6 @@
 namespace wandb::service {
 namespace {
 
-// The exit code recorded for a run whose log ends without one.
-constexpr int kNoExitCode = 1;
-
 absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const store::RunRow& run) {
   LocalBackend backend(store, run.key, run.run_dir);
   // The whole log, from the start: rows already stored are skipped, and config and summary
@@ -27,13 +24,13 @@ absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const stor
                        &backend, /*on_files=*/nullptr);
   absl::Status replayed = replayer.CatchUp();
   if (replayed.ok()) replayed = replayer.SendSummary();
-  int exit_code = replayer.exit_code().value_or(kNoExitCode);
-  RunOutcome outcome = exit_code == 0 ? RunOutcome::kFinished : RunOutcome::kCrashed;
+  // A stop requested before the daemon died still says how the run ended.
+  RunEnd end = DecideRunEnd(replayer.exit_code(), backend.StopRequested().value_or(false));
   absl::Duration runtime = replayer.exit_runtime().has_value()
                                ? absl::Seconds(*replayer.exit_runtime())
                                : run.heartbeat_time - run.start_time;
   // Finished even when the log could not be read whole: the run is over either way.
-  absl::Status finished = backend.FinishRun(exit_code, outcome, runtime);
+  absl::Status finished = backend.FinishRun(end, runtime);
   return replayed.ok() ? finished : replayed;
 }
 
@@ -56,8 +53,9 @@ Outcome TryRecover(const std::shared_ptr<store::LocalStore>& store, const store:
   absl::Status s;
   if (std::error_code ec; !std::filesystem::is_directory(run.run_dir, ec)) {
     // Its directory was deleted: nothing to replay, but the run is over.
-    s = store->FinishRun(run.key, kNoExitCode, store::RunState::kCrashed,
-                         run.heartbeat_time - run.start_time);
+    LocalBackend backend(store, run.key, run.run_dir);
+    s = backend.FinishRun(DecideRunEnd(std::nullopt, backend.StopRequested().value_or(false)),
+                          run.heartbeat_time - run.start_time);
   } else {
     absl::StatusOr<FileLock> lock = FileLock::TryAcquire(run.run_dir + "/logs/run.lock");
     if (!lock.ok()) return Outcome::kSkipped;  // a daemon is writing it

@@ -91,14 +91,6 @@ bool HeldByADaemon(const std::string& run_dir) {
   return absl::IsUnavailable(FileLock::TryAcquire(run_dir + "/logs/run.lock").status());
 }
 
-// As the daemon records a run's end: 0 is a clean finish, 255 the exit code wandb-cpp writes
-// only for a run stopped by request, anything else a failure.
-RunOutcome OutcomeOf(int exit_code) {
-  if (exit_code == 0) return RunOutcome::kFinished;
-  if (exit_code == kStoppedExitCode) return RunOutcome::kStopped;
-  return RunOutcome::kCrashed;
-}
-
 // An earlier part of a resumed run: the store gets the rows and files it lacks, and nothing
 // else; the run's description, config, summary and end stay as its later part left them.
 class EarlierPartBackend final : public DiscardingBackend {
@@ -192,7 +184,7 @@ absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::Local
                        ? RunSyncOutcome::kAlreadySynced
                        : RunSyncOutcome::kEarlierPart;
   // The run stays as its later part left it.
-  result.exit_code = stored.exit_code.value_or(kSyncNoExitCode);
+  result.exit_code = stored.exit_code.value_or(kCrashedExitCode);
   result.state = stored.state;
   result.runtime = stored.runtime;
   result.log_has_exit = facts.exit_code.has_value();
@@ -287,7 +279,7 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
     if (stored->state != store::RunState::kRunning && SamePath(stored->run_dir, result.run_dir) &&
         stored->log_offset == facts->end_offset) {
       result.outcome = RunSyncOutcome::kAlreadySynced;
-      result.exit_code = stored->exit_code.value_or(kSyncNoExitCode);
+      result.exit_code = stored->exit_code.value_or(kCrashedExitCode);
       result.state = stored->state;
       result.runtime = stored->runtime;
       result.log_has_exit = facts->exit_code.has_value();
@@ -328,22 +320,25 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
   StoreFiles(result.run_dir + "/files", saves, backend, &result);
 
   result.log_has_exit = replayer.exit_code().has_value();
-  result.exit_code = replayer.exit_code().value_or(kSyncNoExitCode);
+  // Whether a stop was requested is the store's flag (a run `wandb-cpp stop` asked to end);
+  // an exit code of 255 alone is a program's own.
+  RunEnd end = DecideRunEnd(replayer.exit_code(), backend.StopRequested().value_or(false));
+  result.exit_code = end.exit_code;
   if (!result.log_has_exit) {
     result.warnings.push_back(absl::StrCat(
         "the log ends before the run's exit (its process or daemon died, or the copy is "
-        "incomplete): recorded as crashed with exit code ",
-        kSyncNoExitCode));
+        "incomplete): recorded as ",
+        end.outcome == RunOutcome::kStopped ? "stopped" : "crashed", " with exit code ",
+        end.exit_code));
   }
-  RunOutcome outcome = OutcomeOf(result.exit_code);
-  result.state = StoreRunState(outcome);
+  result.state = StoreRunState(end.outcome);
   double last_runtime = 0;
   if (replayer.exit_runtime().has_value()) {
     result.runtime = absl::Seconds(*replayer.exit_runtime());
   } else if (absl::SimpleAtod(facts->last_runtime_json, &last_runtime) && last_runtime >= 0) {
     result.runtime = absl::Seconds(last_runtime);
   }
-  if (absl::Status s = backend.FinishRun(result.exit_code, outcome, result.runtime); !s.ok()) {
+  if (absl::Status s = backend.FinishRun(end, result.runtime); !s.ok()) {
     return s;
   }
   return result;

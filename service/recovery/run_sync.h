@@ -23,13 +23,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/backend/run_end.h"
 #include "service/store/local_store.h"
 
 namespace wandb::service {
-
-// The exit code recorded for a run whose log ends before its exit record (the process or
-// its daemon died), as orphan recovery and the daemon record a crashed run.
-inline constexpr int kSyncNoExitCode = 1;
 
 struct RunSyncOptions {
   // The entity of a run whose log names none; empty: the OS user's name, else "local".

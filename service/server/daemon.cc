@@ -76,7 +76,7 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   // Stop taking calls first (a grace period, since a connected client would hold Shutdown()
   // for seconds), then finish whatever runs remain so their logs are complete.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-  registry.FinishAll(kCrashedExitCode);
+  registry.FinishAll();
   server->Wait();
   unlink(endpoint.socket_path.c_str());
   log_->Info("stopped");

@@ -94,7 +94,8 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Find(const std::string& run
   return it->second.stream;
 }
 
-absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id, int exit_code,
+absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id,
+                                                      std::optional<int> exit_code,
                                                       uint64_t last_seq, absl::Duration timeout) {
   absl::StatusOr<std::shared_ptr<Stream>> stream = Find(run_id);
   if (!stream.ok()) return stream.status();
@@ -107,7 +108,7 @@ absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id,
   absl::MutexLock lock(&mu_);
   runs_.erase(run_id);
   finished_.push_back(*std::move(stream));
-  log_->Info("registry: run %s finished with exit code %d", run_id, exit_code);
+  log_->Info("registry: run %s finished (%s)", run_id, response.status().ToString());
   return response;
 }
 
@@ -129,19 +130,19 @@ int RunRegistry::ReapOrphans() {
       (*s)->debug_log().Warning("stream: client process died without finishing the run");
     }
     // Whatever reached the daemon is all there will be: do not wait for more batches.
-    Finish(id, kCrashedExitCode, /*last_seq=*/0, absl::ZeroDuration()).IgnoreError();
+    Finish(id, /*exit_code=*/std::nullopt, /*last_seq=*/0, absl::ZeroDuration()).IgnoreError();
   }
   return static_cast<int>(orphans.size());
 }
 
-void RunRegistry::FinishAll(int exit_code) {
+void RunRegistry::FinishAll() {
   std::vector<std::string> ids;
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [id, entry] : runs_) ids.push_back(id);
   }
   for (const std::string& id : ids) {
-    Finish(id, exit_code, 0, absl::ZeroDuration()).IgnoreError();
+    Finish(id, /*exit_code=*/std::nullopt, 0, absl::ZeroDuration()).IgnoreError();
   }
 }
 

@@ -17,23 +17,21 @@
 
 namespace wandb::service {
 
-// The exit code recorded for a run whose process vanished (killed, crashed) before finish.
-inline constexpr int kCrashedExitCode = 1;
-
 class RunRegistry {
  public:
   RunRegistry(BackendFactory* backends, Logger* log) : backends_(backends), log_(log) {}
 
   absl::StatusOr<std::shared_ptr<Stream>> Open(const StartRunRequest& request);
   absl::StatusOr<std::shared_ptr<Stream>> Find(const std::string& run_id);
-  // Finishes the run and forgets it.
-  absl::StatusOr<FinishRunResponse> Finish(const std::string& run_id, int exit_code,
+  // Finishes the run and forgets it. `exit_code`: the program's, nullopt when it never told
+  // one (its process died); Stream::Finish decides how the run ended.
+  absl::StatusOr<FinishRunResponse> Finish(const std::string& run_id, std::optional<int> exit_code,
                                            uint64_t last_seq, absl::Duration timeout);
 
   // Finishes, as crashed, every run whose client process is gone. Returns how many.
   int ReapOrphans();
-  // Finishes every live run with `exit_code` (daemon shutdown).
-  void FinishAll(int exit_code);
+  // Finishes every live run, as runs whose programs never told their exit (daemon shutdown).
+  void FinishAll();
   // Destroys finished streams. Called off the request path: freeing a big run's memory can
   // take a while, and FinishRun should not wait for it.
   void ReleaseFinished();

@@ -317,7 +317,7 @@ void Handler::HandleFinish(FinishRequest& finish) {
   double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
   int runtime = static_cast<int>(std::max(0.0, now - start_seconds_));
   records::Record* exit = NewRecord();
-  exit->mutable_exit()->set_exit_code(finish.exit_code);
+  exit->mutable_exit()->set_exit_code(finish.end.exit_code);
   exit->mutable_exit()->set_runtime(runtime);
   Persist(exit);
   if (finish.final_stats) {
@@ -338,7 +338,7 @@ void Handler::HandleFinish(FinishRequest& finish) {
   Persist(footer);
   RefreshFiles(/*force=*/true);
 
-  CloseLog close{finish.exit_code, {}, finish.reply, finish.deadline};
+  CloseLog close{finish.end, {}, finish.reply, finish.deadline};
   close.response.set_history_rows(rows_.load(std::memory_order_relaxed));
   summary_.ToItems(close.response.mutable_summary());
   sampled_.ToItems(close.response.mutable_sampled_history());

@@ -62,12 +62,8 @@ void Sender::Finish(SendFinish& finish) {
     finish.response.set_files_uploaded(files.files_uploaded);
     finish.response.set_bytes_uploaded(files.bytes_uploaded);
     finish.response.set_files_failed(files.files_failed);
-    RunOutcome outcome = finish.exit_code == 0 ? RunOutcome::kFinished : RunOutcome::kCrashed;
-    if (finish.exit_code == kStoppedExitCode && backend_->StopRequested().value_or(false)) {
-      outcome = RunOutcome::kStopped;
-    }
     int runtime = replayer_.exit_runtime().value_or(0);
-    Note(backend_->FinishRun(finish.exit_code, outcome, absl::Seconds(runtime)));
+    Note(backend_->FinishRun(finish.end, absl::Seconds(runtime)));
   }
   if (!finish.writer_status.ok()) {
     finish.reply->set_value(finish.writer_status);

@@ -184,7 +184,7 @@ absl::StatusOr<SampledHistoryResponse> Stream::GetSampledHistory(uint64_t after_
   return Ask<SampledHistoryQuery, SampledHistoryResponse>(after_seq, timeout);
 }
 
-absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_seq,
+absl::StatusOr<FinishRunResponse> Stream::Finish(std::optional<int> exit_code, uint64_t last_seq,
                                                  absl::Duration timeout) {
   if (finishing_.exchange(true)) {
     return absl::FailedPreconditionError(absl::StrCat("run ", run_id_, " is already finishing"));
@@ -194,18 +194,16 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(int exit_code, uint64_t last_se
     debug_log_.Warning("stream: finishing without batches after %d (expected up to %d)",
                        durable_seq(), last_seq);
   }
-  if (exit_code != kStoppedExitCode && StopRequested().value_or(false)) {
-    // Whether the program caught the SIGINT and finished with 0, or died of it (the daemon
-    // then finishes it with 1), the run ended because it was asked to: wandb records 255.
-    debug_log_.Info("stream: exit code %d recorded as %d: a stop was requested", exit_code,
-                    kStoppedExitCode);
-    exit_code = kStoppedExitCode;
-  }
-  debug_log_.Info("stream: finishing with exit code %d", exit_code);
+  // Read once: the exit record and the backend's run state both follow from this decision.
+  bool stop_requested = StopRequested().value_or(false);
+  RunEnd end = DecideRunEnd(exit_code, stop_requested);
+  debug_log_.Info("stream: finishing with exit code %d (the program's: %s%s)", end.exit_code,
+                  exit_code.has_value() ? absl::StrCat(*exit_code) : "none",
+                  stop_requested ? "; a stop was requested" : "");
   auto reply = std::make_shared<FinishPromise>();
   std::future<absl::StatusOr<FinishRunResponse>> done = reply->get_future();
   FinishRequest finish;
-  finish.exit_code = exit_code;
+  finish.end = end;
   finish.reply = reply;
   finish.deadline = absl::Now() + timeout;
   // wandb's FLUSH_STATS: the sampler stops first, and its last record goes in with the exit.

@@ -61,9 +61,11 @@ class Stream {
   const records::RunRecord& run() const { return run_; }
 
   // Handles everything up to `last_seq` (waiting at most `timeout` for it to arrive), then
-  // writes the exit, summary, final and footer records and closes the log. Only the first
-  // call finishes the run.
-  absl::StatusOr<FinishRunResponse> Finish(int exit_code, uint64_t last_seq,
+  // writes the exit, summary, final and footer records and closes the log. `exit_code`: the
+  // program's, nullopt when it never told one (its process died); with whether a stop was
+  // requested it decides how the run ended (DecideRunEnd). Only the first call finishes
+  // the run.
+  absl::StatusOr<FinishRunResponse> Finish(std::optional<int> exit_code, uint64_t last_seq,
                                            absl::Duration timeout);
 
  private:

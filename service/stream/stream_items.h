@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/backend/run_end.h"
 #include "service/stream/batch_decoder.h"
 #include "wandb/records.pb.h"
 #include "wandb/service.pb.h"
@@ -30,7 +31,7 @@ struct SampledHistoryQuery {
   std::shared_ptr<std::promise<SampledHistoryResponse>> reply;
 };
 struct FinishRequest {
-  int exit_code = 0;
+  RunEnd end;  // decided by Stream::Finish
   std::shared_ptr<FinishPromise> reply;
   absl::Time deadline = absl::InfiniteFuture();  // for the backend to have everything
   // The system-metrics thread's last record; written right after the exit record, where
@@ -80,7 +81,7 @@ struct WriteRunFile {
   std::string contents;
 };
 struct CloseLog {
-  int exit_code = 0;
+  RunEnd end;
   FinishRunResponse response;
   std::shared_ptr<FinishPromise> reply;
   absl::Time deadline = absl::InfiniteFuture();
@@ -90,7 +91,7 @@ using WriterItem = std::variant<OpenRun, PersistRecord, EncodedRecords, BatchHan
 
 // --- into the sender ----------------------------------------------------------------------
 struct SendFinish {
-  int exit_code = 0;
+  RunEnd end;
   FinishRunResponse response;
   std::shared_ptr<FinishPromise> reply;
   absl::Status writer_status;

@@ -171,8 +171,8 @@ void Writer::Close(CloseLog& close, std::vector<SenderItem>* to_send) {
     log_.reset();
   }
   PublishDurable();
-  to_send->push_back(SendFinish{close.exit_code, std::move(close.response), close.reply,
-                                first_error_, close.deadline});
+  to_send->push_back(
+      SendFinish{close.end, std::move(close.response), close.reply, first_error_, close.deadline});
   queue_.Close();
 }
 

@@ -1,7 +1,10 @@
 // A stop requested from outside (the store's stop flag, which `wandb-cpp stop` sets) reaches
 // a running training process by each of its three paths, and the run ends as stopped with
-// every row it logged.
+// every row it logged: when the program finishes the run, when it dies of the stop's SIGINT,
+// and when its daemon died and the run goes on with the next one.
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -12,17 +15,44 @@
 namespace wandb::testing {
 namespace {
 
-void RequestStop(const TestEnv& env, const std::string& id) {
+// The run reaches the store shortly after init (the sender replays the log; by then the log
+// has a cut point, so the run can be re-attached).
+store::RunKey AwaitInStore(const TestEnv& env, const std::string& id) {
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
   absl::StatusOr<store::RunRow> run;
-  // The run reaches the store shortly after init (the sender replays the log).
   REQUIRE(Eventually([&] {
     run = (*store)->FindRun(id);
     return run.ok();
   }));
-  REQUIRE((*store)->RequestStop(run->key).ok());
+  return run->key;
+}
+
+void RequestStop(const TestEnv& env, const std::string& id) {
+  store::RunKey key = AwaitInStore(env, id);
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  REQUIRE((*store)->RequestStop(key).ok());
+}
+
+std::unique_ptr<store::LocalStore> OpenStore(const TestEnv& env) {
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  return *std::move(store);
+}
+
+// The run `id` once it has ended.
+store::RunRow EndedRun(const TestEnv& env, const std::string& id) {
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> run;
+  REQUIRE(Eventually([&] {
+    run = store->FindRun(id);
+    return run.ok() && run->state != store::RunState::kRunning;
+  }));
+  return *run;
 }
 
 }  // namespace
@@ -62,6 +92,46 @@ TEST_CASE("a stop request reaches the training process, and the run ends as stop
   CHECK(history == rows);
   REQUIRE(exit != nullptr);
   CHECK(exit->exit_code() == 255);
+}
+
+TEST_CASE("a training process that dies of the stop's SIGINT ends its run as stopped") {
+  TestEnv env;
+  std::string ready = env.root_dir() + "/ready";
+  pid_t client = env.Spawn("stop_client", {"--id", "stopdie", "--how", "die", "--rows-file",
+                                           env.root_dir() + "/rows", "--ready-file", ready});
+  struct stat st;
+  REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
+  RequestStop(env, "stopdie");
+  int status = WaitExit(client, std::chrono::seconds(60));
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGINT);
+  // The daemon finishes the run of a process that died (without an exit code of its own).
+  store::RunRow run = EndedRun(env, "stopdie");
+  CHECK(run.state == store::RunState::kStopped);
+  CHECK(run.exit_code == 255);
+  CHECK(run.last_step >= 9);
+}
+
+TEST_CASE("a stop requested after the daemon died reaches the run through the next daemon") {
+  TestEnv env;
+  std::string ready = env.root_dir() + "/ready";
+  std::string rows_file = env.root_dir() + "/rows";
+  pid_t client = env.Spawn("stop_client", {"--id", "stopnext", "--how", "flag", "--rows-file",
+                                           rows_file, "--ready-file", ready});
+  struct stat st;
+  REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
+  AwaitInStore(env, "stopnext");
+  // The client starts the next daemon and re-attaches the run to it; the stop reaches the
+  // program from there.
+  REQUIRE(env.KillDaemonAndAwaitNext());
+  RequestStop(env, "stopnext");
+  REQUIRE(WaitExit(client, std::chrono::seconds(60)) == 0);
+  long rows = -1;
+  std::ifstream(rows_file) >> rows;
+  store::RunRow run = EndedRun(env, "stopnext");
+  CHECK(run.state == store::RunState::kStopped);
+  CHECK(run.exit_code == 255);
+  CHECK(run.last_step == rows - 1);  // every row logged is kept
 }
 
 }  // namespace wandb::testing

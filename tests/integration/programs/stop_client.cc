@@ -1,11 +1,11 @@
 // A training loop that runs until someone stops it, for the stop-request tests.
 //
-//   stop_client --id ID --how callback|flag|sigint --rows-file PATH [--ready-file PATH]
+//   stop_client --id ID --how callback|flag|sigint|die --rows-file PATH [--ready-file PATH]
 //
 // It logs rows (with a short pause each) until a stop request reaches it: through the on_stop
 // callback, by polling run.stop_requested(), or as the SIGINT the run sends by default, which
 // it catches as a program handling Ctrl-C would. Then it finishes the run and writes how many
-// rows it logged to --rows-file.
+// rows it logged to --rows-file. With `die` it does not catch the SIGINT, and dies of it.
 #include <signal.h>
 #include <unistd.h>
 

@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "common/txlog/log_writer.h"
+#include "service/backend/run_end.h"
 #include "tests/support/temp_dir.h"
 #include "wandb/records.pb.h"
 
@@ -30,8 +31,10 @@ pid_t DeadPid() {
 }
 
 // A run a dead daemon left running in `store`, started by process `client_pid`.
+// `exit_code`: the exit record the log ends with, none when the daemon died before it.
 store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::LocalStore>& store,
-                          const std::string& id, int64_t client_pid) {
+                          const std::string& id, int64_t client_pid,
+                          std::optional<int> exit_code = std::nullopt) {
   std::string dir = tmp.File("wandb/run-20260101_000000-" + id);
   fs::create_directories(dir + "/files");
   fs::create_directories(dir + "/logs");
@@ -43,12 +46,23 @@ store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::Local
   REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
   record.mutable_run()->set_run_id(id);
   REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  if (exit_code.has_value()) {
+    record.Clear();
+    record.mutable_exit()->set_exit_code(*exit_code);
+    REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  }
   REQUIRE((*writer)->Close().ok());
   store::RunRow row;
   row.key = store::RunKey{"me", "proj", id};
   REQUIRE(store->UpsertRun(row).ok());
   REQUIRE(store->SetLogPosition(row.key, dir, 0).ok());
   return row.key;
+}
+
+store::RunRow RowOf(const std::shared_ptr<store::LocalStore>& store, const store::RunKey& key) {
+  absl::StatusOr<store::RunRow> row = store->GetRun(key);
+  REQUIRE(row.ok());
+  return *row;
 }
 
 store::RunState StateOf(const std::shared_ptr<store::LocalStore>& store, const store::RunKey& key) {
@@ -99,6 +113,43 @@ TEST_CASE("RecoverOrphanedRuns: a run whose process is alive is left to it until
   stop.store(false);
   CHECK(RecoverOrphanedRuns(shared, &log, &stop) == 1);
   CHECK(StateOf(shared, key) == store::RunState::kCrashed);
+}
+
+TEST_CASE("RecoverOrphanedRuns: the exit its log records decides how the run ended", "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  store::RunKey finished = LeftRunning(tmp, shared, "exit0", DeadPid(), 0);
+  store::RunKey failed = LeftRunning(tmp, shared, "exit3", DeadPid(), 3);
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 2);
+  CHECK(RowOf(shared, finished).state == store::RunState::kFinished);
+  CHECK(RowOf(shared, finished).exit_code == 0);
+  CHECK(RowOf(shared, failed).state == store::RunState::kCrashed);
+  CHECK(RowOf(shared, failed).exit_code == 3);
+}
+
+TEST_CASE("RecoverOrphanedRuns: a run asked to stop before its daemon died ends as stopped",
+          "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  // The program died of the stop's SIGINT with its daemon (no exit record), or its daemon
+  // wrote the exit (255) and died before the store heard of it.
+  store::RunKey no_exit = LeftRunning(tmp, shared, "stopdead", DeadPid());
+  store::RunKey with_exit = LeftRunning(tmp, shared, "stop255", DeadPid(), kStoppedExitCode);
+  REQUIRE(shared->RequestStop(no_exit).ok());
+  REQUIRE(shared->RequestStop(with_exit).ok());
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 2);
+  for (const store::RunKey& key : {no_exit, with_exit}) {
+    INFO(key.ToString());
+    store::RunRow row = RowOf(shared, key);
+    CHECK(row.state == store::RunState::kStopped);
+    CHECK(row.exit_code == kStoppedExitCode);
+  }
 }
 
 }  // namespace wandb::service

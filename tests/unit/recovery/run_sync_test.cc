@@ -174,7 +174,7 @@ TEST_CASE("sync of a log that grew since resumes the run and adds only what is n
   }
   RunSyncResult first = MustSync(store, dir);
   CHECK(first.state == store::RunState::kCrashed);  // no exit record yet
-  CHECK(first.exit_code == kSyncNoExitCode);
+  CHECK(first.exit_code == kCrashedExitCode);
   CHECK_FALSE(first.log_has_exit);
   CHECK(first.runtime == absl::Seconds(4.5));  // the last row's _runtime
   REQUIRE(first.warnings.size() == 1);
@@ -257,15 +257,50 @@ TEST_CASE("the parts of a resumed run sync in any order, the later part's state 
   }
 }
 
-TEST_CASE("sync maps exit code 255 to a stopped run") {
+TEST_CASE("sync records a run as stopped when a stop was requested, whatever its exit") {
   TempDir tmp;
-  RunDir run(tmp, "stopped1");
-  run.Run("team", "proj");
-  run.Row(0);
-  run.Exit(255);
-  run.Close();
   auto store = OpenStore(tmp);
-  CHECK(MustSync(store, run.dir()).state == store::RunState::kStopped);
+  // The store's stop flag says a stop was requested (`wandb-cpp stop` set it before the run's
+  // daemon died, or before a copy of the run was synced).
+  auto stop_requested_for = [&](const std::string& id) {
+    store::RunRow row;
+    row.key = store::RunKey{"team", "proj", id};
+    REQUIRE(store->UpsertRun(row).ok());
+    REQUIRE(store->RequestStop(row.key).ok());
+  };
+
+  SECTION("the log's exit is 255, as the daemon writes it for a stopped run") {
+    RunDir run(tmp, "stopped1");
+    run.Run("team", "proj");
+    run.Row(0);
+    run.Exit(255);
+    run.Close();
+    stop_requested_for("stopped1");
+    RunSyncResult result = MustSync(store, run.dir());
+    CHECK(result.state == store::RunState::kStopped);
+    CHECK(result.exit_code == kStoppedExitCode);
+  }
+  SECTION("the log ends before its exit (the process and its daemon died)") {
+    RunDir run(tmp, "stopped2");
+    run.Run("team", "proj");
+    run.Row(0);
+    run.Close();
+    stop_requested_for("stopped2");
+    RunSyncResult result = MustSync(store, run.dir());
+    CHECK(result.state == store::RunState::kStopped);
+    CHECK(result.exit_code == kStoppedExitCode);
+    CHECK_FALSE(result.log_has_exit);
+  }
+  SECTION("no stop was requested: a program's own exit code 255 is a crash") {
+    RunDir run(tmp, "exit255");
+    run.Run("team", "proj");
+    run.Row(0);
+    run.Exit(255);
+    run.Close();
+    RunSyncResult result = MustSync(store, run.dir());
+    CHECK(result.state == store::RunState::kCrashed);
+    CHECK(result.exit_code == 255);
+  }
 }
 
 TEST_CASE("sync changes nothing for what it cannot sync") {
