@@ -43,8 +43,8 @@ CLI::App* AddStopCommand(CLI::App& app, StopOptions* options) {
                    "seconds --wait waits for the run to end (default 60)")
       ->check(CLI::PositiveNumber);
   command->footer(
-      "The training process sees the request at its next poll of the daemon (every 2 s by "
-      "default) and finishes the run as stopped. Exit codes: 0 requested (also when it had been "
+      "The training process sees the request within about 0.35 s (by default) and finishes "
+      "the run as stopped. Exit codes: 0 requested (also when it had been "
       "already); 1 no such run, an ambiguous RUN, a run that is not running, or a run still "
       "running when --wait gives up; 2 bad arguments.");
   return command;
@@ -82,7 +82,7 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
           << FormatLocalTime(requested_at) << "\n";
     } else {
       out << "requested a stop of run " << path
-          << "; its training process sees it at its next poll (every 2 s by default)\n";
+          << "; its training process sees it within about 0.35 s\n";
     }
   }
   if (!options.wait) {

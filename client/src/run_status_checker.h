@@ -23,7 +23,7 @@ namespace wandb::internal {
 class RunStatusChecker {
  public:
   struct Options {
-    std::chrono::milliseconds interval{2000};
+    std::chrono::milliseconds interval{250};
     std::function<void()> on_stop;  // runs on the checker's thread
     bool interrupt = true;          // SIGINT when there is no on_stop
   };

@@ -35,7 +35,7 @@ struct ResolvedSettings {
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds finish_timeout{std::chrono::seconds(60)};
-  std::chrono::milliseconds stop_poll_interval{std::chrono::seconds(2)};
+  std::chrono::milliseconds stop_poll_interval{250};
   std::function<void()> on_stop;
   bool interrupt_on_stop = true;
   Durability durability = Durability::os;

@@ -3,8 +3,13 @@
 // whole record, for a later sync); the local store is the default; the W&B HTTP API is the
 // next implementation of this interface.
 //
-// Calls come from the run's sender thread (and uploads from the upload pool's threads), never
-// from the handler: a backend may be slow, and may fail, without holding up the client.
+// Threads. A live run's backend is called from its sender's thread only, and UploadFile also
+// from the upload pool's threads, at the same time; never from a gRPC thread or the handler.
+// So a call may block (a network round trip, a retry) and may fail without holding up the
+// client or another run. The stop question is no exception: the sender asks StopRequested()
+// every stop_poll_interval() and publishes the answer, which the client's StopStatus call
+// reads (Sender::stop_requested()). Outside a live run (orphan recovery, re-attach, `sync`)
+// one thread at a time uses a backend.
 #ifndef WANDB_SERVICE_BACKEND_BACKEND_H_
 #define WANDB_SERVICE_BACKEND_BACKEND_H_
 
@@ -76,8 +81,13 @@ class Backend {
   // replay the rest after a crash.
   virtual absl::Status SetLogOffset(uint64_t offset) = 0;
   virtual absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) = 0;
-  // Whether someone asked for the run to stop.
+  // Whether someone asked for the run to stop. The answer takes as long as it takes (an HTTP
+  // request): the sender asks, never the client's call.
   virtual absl::StatusOr<bool> StopRequested() = 0;
+  // How often the sender asks StopRequested() while the run is live: what the answer costs
+  // the backend decides. A stop reaches the training loop within this plus the client's
+  // stop_poll_interval.
+  virtual absl::Duration stop_poll_interval() const = 0;
   // The run is over: how it ended (run_end.h) and how long it ran.
   virtual absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) = 0;
 };
@@ -106,6 +116,8 @@ class DiscardingBackend : public Backend {
     return FileUploadResult{};
   }
   absl::StatusOr<bool> StopRequested() override { return false; }
+  // Nobody can ask it to stop: never asked.
+  absl::Duration stop_poll_interval() const override { return absl::InfiniteDuration(); }
   absl::Status FinishRun(const RunEnd&, absl::Duration) override { return absl::OkStatus(); }
 };
 

@@ -160,9 +160,8 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   if (grpc::Status s = CheckVersion(query->protocol_version()); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(query->run_id());
   if (!stream.ok()) return ToGrpc(stream.status());
-  absl::StatusOr<bool> stop = (*stream)->StopRequested();
-  if (!stop.ok()) return ToGrpc(stop.status());
-  response->set_run_should_stop(*stop);
+  // The sender's latest answer: this call never waits for the backend.
+  response->set_run_should_stop((*stream)->stop_requested());
   response->set_backend_problem((*stream)->backend_problem());
   return grpc::Status::OK;
 }
@@ -257,8 +256,7 @@ grpc::Status WandbServiceImpl::DaemonStatus(grpc::ServerContext* context,
         }
       }
     }
-    absl::StatusOr<bool> stop = stream.StopRequested();
-    run->set_state(stop.ok() && *stop ? "stopping" : "running");
+    run->set_state(stream.stop_requested() ? "stopping" : "running");
   }
   return grpc::Status::OK;
 }

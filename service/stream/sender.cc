@@ -24,7 +24,9 @@ void Sender::Start() {
 
 void Sender::Loop() {
   std::vector<SenderItem> items;
-  while (queue_.PopAll(&items)) {
+  // The first answer at once: a resumed or re-attached run may have been asked to stop.
+  PollStop();
+  while (queue_.PopAllFor(&items, next_stop_poll_ - absl::Now())) {
     for (SenderItem& item : items) {
       if (auto* finish = std::get_if<SendFinish>(&item)) {
         Finish(*finish);
@@ -33,8 +35,16 @@ void Sender::Loop() {
       }
     }
     // Any number of LogAdvanced notes mean one thing: read on to the end of the log.
-    CatchUp();
+    if (!items.empty()) CatchUp();
+    if (absl::Now() >= next_stop_poll_) PollStop();
   }
+}
+
+void Sender::PollStop() {
+  absl::StatusOr<bool> stop = backend_->StopRequested();
+  Note(stop.status());  // a failure leaves the last answer standing
+  if (stop.ok()) stop_requested_.store(*stop, std::memory_order_release);
+  next_stop_poll_ = absl::Now() + backend_->stop_poll_interval();
 }
 
 std::string Sender::problem() const {

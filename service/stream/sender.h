@@ -3,9 +3,14 @@
 // from the transaction log itself (a LogReplayer), not from records held in memory: a
 // backend that falls behind costs no memory, and what it has not confirmed can be replayed
 // by a later daemon after a crash.
+//
+// It is the only thread that calls the backend (besides the upload pool's): it also asks the
+// backend every stop_poll_interval() whether a stop was requested, as wandb's sender asks
+// W&B, and publishes the answer for the gRPC threads (stop_requested()).
 #ifndef WANDB_SERVICE_STREAM_SENDER_H_
 #define WANDB_SERVICE_STREAM_SENDER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,12 +38,16 @@ class Sender {
   void Start();
   void Submit(std::vector<SenderItem>* items) { queue_.PushAll(items); }
   bool wants_data() const { return backend_->wants_data(); }
-  Backend& backend() { return *backend_; }
+  // The backend's latest answer to whether a stop was requested (false before its first).
+  // Any thread; never calls the backend.
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
 
  private:
   void Loop();
+  // Asks the backend whether a stop was requested, and publishes the answer.
+  void PollStop();
   void CatchUp();
   void Finish(SendFinish& finish);
   void Note(const absl::Status& status);
@@ -51,6 +60,8 @@ class Sender {
   WorkQueue<SenderItem> queue_;
   std::thread thread_;
   absl::Time last_summary_ = absl::InfinitePast();
+  absl::Time next_stop_poll_ = absl::InfinitePast();
+  std::atomic<bool> stop_requested_{false};
   absl::Status last_error_;  // the sender thread's own
   mutable absl::Mutex problem_mu_;
   std::string problem_ ABSL_GUARDED_BY(problem_mu_);

@@ -195,7 +195,7 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(std::optional<int> exit_code, u
                        durable_seq(), last_seq);
   }
   // Read once: the exit record and the backend's run state both follow from this decision.
-  bool stop_requested = StopRequested().value_or(false);
+  bool stop_requested = this->stop_requested();
   RunEnd end = DecideRunEnd(exit_code, stop_requested);
   debug_log_.Info("stream: finishing with exit code %d (the program's: %s%s)", end.exit_code,
                   exit_code.has_value() ? absl::StrCat(*exit_code) : "none",

@@ -55,7 +55,8 @@ class Stream {
   absl::StatusOr<GetSummaryResponse> GetSummary(uint64_t after_seq, absl::Duration timeout);
   absl::StatusOr<SampledHistoryResponse> GetSampledHistory(uint64_t after_seq,
                                                            absl::Duration timeout);
-  absl::StatusOr<bool> StopRequested() { return sender_->backend().StopRequested(); }
+  // Whether a stop was requested, as the sender last heard from the backend; never waits.
+  bool stop_requested() const { return sender_->stop_requested(); }
   std::string backend_problem() const { return sender_->problem(); }
   // The run as it started (for a resumed run, with what it resumed from).
   const records::RunRecord& run() const { return run_; }

@@ -60,7 +60,7 @@ struct Settings {
   // How long finish() waits for the daemon to write everything (WANDB_FINISH_TIMEOUT, s).
   std::optional<std::chrono::milliseconds> finish_timeout{};
   // How often the run asks the daemon whether someone requested a stop (`wandb-cpp stop`);
-  // WANDB_CPP_STOP_POLL_INTERVAL in seconds; default 2 s.
+  // WANDB_CPP_STOP_POLL_INTERVAL in seconds; default 0.25 s (the daemon answers from memory).
   std::optional<std::chrono::milliseconds> stop_poll_interval{};
   // Called once, on a background thread, when a stop is requested. Keep it short: set a flag
   // the training loop reads, for instance.

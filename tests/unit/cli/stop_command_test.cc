@@ -44,8 +44,8 @@ TEST_CASE("stop sets the stop flag of a running run, once") {
   std::ostringstream out, err;
   CHECK(RunStop({.run = "r1", .store_dir = dir.path()}, out, err) == kExitOk);
   CHECK(out.str() ==
-        "requested a stop of run team/proj/r1; its training process sees it at its "
-        "next poll (every 2 s by default)\n");
+        "requested a stop of run team/proj/r1; its training process sees it within about "
+        "0.35 s\n");
   CHECK(err.str().empty());
   CHECK(*store->StopRequested(key));
 

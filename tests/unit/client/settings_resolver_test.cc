@@ -470,11 +470,11 @@ TEST_CASE("ResolveSettings: resume values, as wandb reads them", "[settings]") {
 
 TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
   ResolvedSettings defaults = MustResolve({});
-  CHECK(defaults.stop_poll_interval == std::chrono::seconds(2));
+  CHECK(defaults.stop_poll_interval == std::chrono::milliseconds(250));
   CHECK(defaults.durability == Durability::os);
   CHECK(defaults.interrupt_on_stop);
-  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_STOP_POLL_INTERVAL", "0.25"}})).stop_poll_interval ==
-        std::chrono::milliseconds(250));
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_STOP_POLL_INTERVAL", "1.5"}})).stop_poll_interval ==
+        std::chrono::milliseconds(1500));
   CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_DURABILITY", "FSYNC"}})).durability ==
         Durability::fsync);
   Settings zero;
