@@ -7,10 +7,12 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/ipc/file_lock.h"
 #include "nlohmann/json.hpp"
 #include "service/backend/local_backend.h"
+#include "service/recovery/store_run_files.h"
 #include "service/replay/log_replayer.h"
 
 namespace wandb::service {
@@ -20,10 +22,18 @@ absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const stor
   LocalBackend backend(store, run.key, run.run_dir);
   // The whole log, from the start: rows already stored are skipped, and config and summary
   // are rebuilt whole rather than patched from the middle.
+  std::vector<records::FilesRecord> saves;
   LogReplayer replayer(absl::StrCat(run.run_dir, "/run-", run.key.id, ".wandb"), run.run_dir,
-                       &backend, /*on_files=*/nullptr);
+                       &backend,
+                       [&saves](const records::FilesRecord& files) { saves.push_back(files); });
   absl::Status replayed = replayer.CatchUp();
   if (replayed.ok()) replayed = replayer.SendSummary();
+  // Every file the log's save() calls and files/ name, as the run's finish would have stored
+  // them: the dead daemon may have stored some, or none.
+  StoredRunFiles files = StoreRunFiles(run.run_dir + "/files", saves, backend);
+  if (replayed.ok() && files.failed > 0) {
+    replayed = absl::DataLossError(absl::StrJoin(files.warnings, "; "));
+  }
   // A stop requested before the daemon died still says how the run ended.
   RunEnd end = DecideRunEnd(replayer.exit_code(), backend.StopRequested().value_or(false));
   absl::Duration runtime = replayer.exit_runtime().has_value()

@@ -14,6 +14,7 @@
 #include "common/txlog/log_reader.h"
 #include "service/backend/local_backend.h"
 #include "service/files/save_policies.h"
+#include "service/recovery/store_run_files.h"
 #include "service/replay/log_replayer.h"
 
 namespace wandb::service {
@@ -134,35 +135,14 @@ class EarlierPartBackend final : public DiscardingBackend {
   int64_t rows_added_ = 0;
 };
 
-// Stores every file under files/ with the policy save() gave it (end when it gave none), as
-// the live run's finish does.
 void StoreFiles(const std::string& files_dir, const std::vector<records::FilesRecord>& saves,
                 Backend& backend, RunSyncResult* result) {
-  files::SavePolicies policies(files_dir);
-  for (const records::FilesRecord& save : saves) {
-    for (const records::FilesItem& item : save.files()) {
-      auto tasks = policies.OnSave(item.path(), files::PolicyFromProto(item.policy()), absl::Now());
-      if (!tasks.ok()) {
-        result->warnings.push_back(
-            absl::StrCat("save('", item.path(), "') is ignored: ", tasks.status().message()));
-      }
-    }
-  }
-  for (const files::UploadTask& task : policies.FilesToUploadAtFinish()) {
-    if (absl::StrContains(task.save_name, ".wandb")) continue;
-    absl::StatusOr<FileUploadResult> stored =
-        backend.UploadFile({task.save_name, task.source_path, files::PolicyToProto(task.policy)});
-    if (!stored.ok()) {
-      ++result->files_failed;
-      result->warnings.push_back(
-          absl::StrCat("file ", task.save_name, " was not stored: ", stored.status().message()));
-    } else if (stored->unchanged) {
-      ++result->files_unchanged;
-    } else {
-      ++result->files_stored;
-      result->bytes_stored += stored->bytes;
-    }
-  }
+  StoredRunFiles files = StoreRunFiles(files_dir, saves, backend);
+  result->files_stored += files.stored;
+  result->files_unchanged += files.unchanged;
+  result->files_failed += files.failed;
+  result->bytes_stored += files.bytes;
+  for (std::string& warning : files.warnings) result->warnings.push_back(std::move(warning));
 }
 
 // Adds what an earlier part of a resumed run has and the store lacks (see run_sync.h).

@@ -32,9 +32,11 @@ pid_t DeadPid() {
 
 // A run a dead daemon left running in `store`, started by process `client_pid`.
 // `exit_code`: the exit record the log ends with, none when the daemon died before it.
+// `saved`: files under files/ the log's save() calls name (policy now).
 store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::LocalStore>& store,
                           const std::string& id, int64_t client_pid,
-                          std::optional<int> exit_code = std::nullopt) {
+                          std::optional<int> exit_code = std::nullopt,
+                          const std::vector<std::string>& saved = {}) {
   std::string dir = tmp.File("wandb/run-20260101_000000-" + id);
   fs::create_directories(dir + "/files");
   fs::create_directories(dir + "/logs");
@@ -46,6 +48,13 @@ store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::Local
   REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
   record.mutable_run()->set_run_id(id);
   REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  for (const std::string& name : saved) {
+    record.Clear();
+    records::FilesItem* item = record.mutable_files()->add_files();
+    item->set_path(name);
+    item->set_policy(records::FilesItem::NOW);
+    REQUIRE((*writer)->Append(record.SerializeAsString()).ok());
+  }
   if (exit_code.has_value()) {
     record.Clear();
     record.mutable_exit()->set_exit_code(*exit_code);
@@ -150,6 +159,32 @@ TEST_CASE("RecoverOrphanedRuns: a run asked to stop before its daemon died ends 
     CHECK(row.state == store::RunState::kStopped);
     CHECK(row.exit_code == kStoppedExitCode);
   }
+}
+
+TEST_CASE("RecoverOrphanedRuns: stores every file the log and files/ name, as finish would",
+          "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  // The training process and its daemon died during or just after save("model.bin"): the
+  // daemon had stored none of the run's files.
+  std::string files = tmp.File("wandb/run-20260101_000000-files1/files");
+  fs::create_directories(files);
+  std::ofstream(files + "/model.bin") << std::string(1 << 20, 'w');
+  std::ofstream(files + "/config.yaml") << "lr:\n  value: 0.1\n";
+  std::ofstream(files + "/wandb-summary.json") << "{\"loss\": 0.5}";
+  store::RunKey key = LeftRunning(tmp, shared, "files1", DeadPid(), std::nullopt, {"model.bin"});
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 1);
+  CHECK(StateOf(shared, key) == store::RunState::kCrashed);
+  for (const char* name :
+       {"model.bin", "config.yaml", "wandb-summary.json", "wandb-metadata.json"}) {
+    INFO(name);
+    absl::StatusOr<store::FileVersion> stored = shared->LatestFile(key, name);
+    CHECK(stored.ok());
+  }
+  CHECK(shared->LatestFile(key, "model.bin")->size == 1 << 20);
 }
 
 }  // namespace wandb::service
