@@ -89,12 +89,22 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
     stream->received_seq_ = reattach->cut.whole_seq();
   } else {
     std::vector<WriterItem> open;
-    open.push_back(OpenRun{run, request.process(), request.save_code(), request.disable_git()});
+    open.push_back(OpenRun{run});
     stream->writer_->Submit(&open);
   }
   stream->sender_->Start();
   stream->writer_->Start();
   stream->handler_->Start();
+  if (!reattach) {
+    // After OpenRun: what it finds follows the run's opening records in the log.
+    stream->probe_ = std::make_unique<MetadataProbe>(
+        MetadataProbe::Options{.run = run,
+                               .process = request.process(),
+                               .root_dir = std::filesystem::path(dir.wandb_dir).parent_path(),
+                               .save_code = request.save_code(),
+                               .disable_git = request.disable_git()},
+        stream->writer_.get());
+  }
   if (!request.system_metrics().disabled()) stream->StartSystemMonitor(request.system_metrics());
   return stream;
 }
@@ -104,6 +114,7 @@ Stream::Stream(std::string run_id, RunDirectory dir, int64_t client_pid)
 
 Stream::~Stream() {
   monitor_.reset();  // the handler's one producer besides Publish(): stopped first
+  probe_.reset();    // the writer's one producer besides the handler
   handler_.reset();
   writer_.reset();
   sender_.reset();
@@ -206,6 +217,8 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(std::optional<int> exit_code, u
   finish.end = end;
   finish.reply = reply;
   finish.deadline = absl::Now() + timeout;
+  // The probe's files go in before the exit record.
+  if (probe_ != nullptr) probe_->Wait();
   // wandb's FLUSH_STATS: the sampler stops first, and its last record goes in with the exit.
   if (monitor_ != nullptr) finish.final_stats = monitor_->Stop();
   if (!handler_->Submit(std::move(finish))) {

@@ -15,6 +15,7 @@
 #include "common/util/logger.h"
 #include "service/recovery/reattach.h"
 #include "service/stream/handler.h"
+#include "service/stream/metadata_probe.h"
 #include "service/stream/sender.h"
 #include "service/stream/writer.h"
 #include "service/system/system_monitor.h"
@@ -87,6 +88,7 @@ class Stream {
   std::unique_ptr<Sender> sender_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<Handler> handler_;
+  std::unique_ptr<MetadataProbe> probe_;    // null for a re-attached run
   std::unique_ptr<SystemMonitor> monitor_;  // null when system metrics are off
   std::optional<FileLock> lock_;  // the run directory's, for as long as the stream writes it
   records::RunRecord run_;

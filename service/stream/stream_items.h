@@ -48,13 +48,10 @@ using HandlerItem =
 // --- into the writer ----------------------------------------------------------------------
 using SharedRecord = std::shared_ptr<const records::Record>;
 
-// The first item: the writer completes the RunRecord (git facts) and writes the run's
-// opening records and wandb-metadata.json.
+// The first item: the run's opening records (header, run, telemetry). What the daemon probes
+// about the program comes later, from the MetadataProbe.
 struct OpenRun {
   records::RunRecord run;
-  ProcessInfo process;
-  bool save_code = false;    // also write files/diff.patch
-  bool disable_git = false;  // probe no git facts at all
 };
 struct PersistRecord {
   SharedRecord record;

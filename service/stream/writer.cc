@@ -5,9 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/ipc/record_batch_codec.h"
-#include "nlohmann/json.hpp"
-#include "service/stream/run_metadata.h"
-#include "service/system/host_facts.h"
 
 namespace wandb::service {
 namespace {
@@ -110,35 +107,10 @@ void Writer::Handle(WriterItem& item, std::vector<SenderItem>* to_send) {
 }
 
 void Writer::Open(OpenRun& open) {
-  GitInfo git = open.disable_git ? GitInfo{} : ProbeGit(open.process.cwd());
-  if (!git.commit.empty()) {
-    open.run.mutable_git()->set_remote_url(git.remote);
-    open.run.mutable_git()->set_last_commit(git.commit);
-  }
   Persist(MakeRecord([](records::Record& r) { r.mutable_header(); }));
   Persist(MakeRecord([&](records::Record& r) { *r.mutable_run() = open.run; }));
   Persist(MakeRecord([](records::Record& r) {
     r.mutable_telemetry()->set_cli_version(absl::StrCat("wandb-cpp ", WANDB_CPP_VERSION));
-  }));
-  std::string root = std::filesystem::path(dir_.wandb_dir).parent_path().string();
-  WriteFile({"wandb-metadata.json",
-             RenderMetadata(open.run, open.process, root, ProbeMetadataFacts(open.process.pid()))});
-  Persist(MakeRecord([](records::Record& r) {
-    records::FilesItem* f = r.mutable_files()->add_files();
-    f->set_path("wandb-metadata.json");
-    f->set_policy(records::FilesItem::NOW);
-  }));
-  if (open.save_code && !git.commit.empty()) SaveDiff(open.process.cwd());
-}
-
-void Writer::SaveDiff(const std::string& repo_dir) {
-  std::string diff = GitDiffHead(repo_dir);
-  if (diff.empty()) return;  // nothing uncommitted
-  WriteFile({"diff.patch", std::move(diff)});
-  Persist(MakeRecord([](records::Record& r) {
-    records::FilesItem* f = r.mutable_files()->add_files();
-    f->set_path("diff.patch");
-    f->set_policy(records::FilesItem::NOW);
   }));
 }
 

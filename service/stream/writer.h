@@ -1,5 +1,7 @@
 // The stream's write-ahead stage: appends every persisted record to the transaction log
-// before the sender sees it, and writes the run directory's files.
+// before the sender sees it, and writes the run directory's files. It only writes: what is
+// probed or computed reaches it ready to write (the handler's records, the MetadataProbe's
+// files), so nothing delays a batch on its way into the log.
 #ifndef WANDB_SERVICE_STREAM_WRITER_H_
 #define WANDB_SERVICE_STREAM_WRITER_H_
 
@@ -45,8 +47,6 @@ class Writer {
   void Loop();
   void Handle(WriterItem& item, std::vector<SenderItem>* to_send);
   void Open(OpenRun& open);
-  // files/diff.patch (`git diff HEAD` in the program's repository), for save_code.
-  void SaveDiff(const std::string& repo_dir);
   void Persist(const SharedRecord& record);
   void Persist(const EncodedRecords& records);
   void WriteFile(const WriteRunFile& file);

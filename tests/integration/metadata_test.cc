@@ -133,4 +133,53 @@ TEST_CASE("save_code saves the repository's uncommitted changes as diff.patch") 
   CHECK_FALSE(no_git_meta.contains("git"));
 }
 
+TEST_CASE("a slow git holds up no row: the writer only writes") {
+  TestEnv env;
+  std::string repo = env.root_dir() + "/repo";
+  std::filesystem::create_directories(repo);
+  REQUIRE(Sh("cd " + repo + " && git init -q && echo 'int a = 1;' > train.cc && git add . && " +
+             "git -c user.name=t -c user.email=t@example.com commit -qm first && " +
+             "echo 'int a = 2;' > train.cc"));
+  // The daemon finds `git` on the PATH it inherits from the process that starts it: this one
+  // waits for the test's word before it does anything.
+  std::string bin = env.root_dir() + "/bin";
+  std::string release = env.root_dir() + "/release";
+  std::filesystem::create_directories(bin);
+  std::ofstream(bin + "/git") << "#!/bin/sh\nwhile [ ! -e " << release
+                              << " ]; do sleep 0.01; done\nexec /usr/bin/git \"$@\"\n";
+  std::filesystem::permissions(bin + "/git", std::filesystem::perms::owner_all);
+  std::string path = getenv("PATH");
+  setenv("PATH", (bin + ":" + path).c_str(), 1);
+  ScopedCwd in_repo(repo);
+  Run run = wandb::init({.id = "slowgit", .save_code = true});
+  setenv("PATH", path.c_str(), 1);
+
+  run.log({{"loss", 1.0}});
+  REQUIRE(run.flush());  // the row is in the log while git still waits
+  LogContents early = ReadLog(env.RunDir("slowgit") + "/run-slowgit.wandb");
+  int rows = 0;
+  bool metadata_named = false;
+  for (const records::Record& r : early.records) {
+    rows += r.has_history();
+    if (r.has_files()) metadata_named = true;
+  }
+  CHECK(rows == 1);
+  CHECK_FALSE(metadata_named);  // the probe has not handed anything to the writer yet
+
+  std::ofstream(release) << "go\n";
+  run.finish();
+  // What the probe found is in the run all the same: git in a RunRecord and the metadata,
+  // and diff.patch.
+  nlohmann::json meta =
+      nlohmann::json::parse(ReadFile(env.RunDir("slowgit") + "/files/wandb-metadata.json"));
+  CHECK(meta["git"]["commit"].get<std::string>().size() == 40);
+  CHECK(ReadFile(env.RunDir("slowgit") + "/files/diff.patch").find("+int a = 2;") !=
+        std::string::npos);
+  std::string commit;
+  for (const records::Record& r : ReadLog(env.RunDir("slowgit") + "/run-slowgit.wandb").records) {
+    if (r.has_run() && !r.run().git().last_commit().empty()) commit = r.run().git().last_commit();
+  }
+  CHECK(commit == meta["git"]["commit"].get<std::string>());
+}
+
 }  // namespace wandb::testing
