@@ -25,7 +25,7 @@ absl::StatusOr<fs::path> Target(const std::string& name, const fs::path& root) {
   return root / relative;
 }
 
-absl::StatusOr<std::string> StoreDir(const RestoreOptions& options, const RunState* active) {
+absl::StatusOr<std::string> StoreDir(const RestoreOptions& options, const ClientRun* active) {
   if (options.store_dir.has_value()) return fs::absolute(*options.store_dir).string();
   if (active != nullptr && !active->disabled()) return active->settings().store_dir;
   return DefaultStoreDir();
@@ -50,7 +50,7 @@ absl::Status CopyInto(const std::string& from, const fs::path& to) {
 }  // namespace
 
 absl::StatusOr<std::string> Restore(const std::string& name, const RestoreOptions& options,
-                                    const RunState* active) {
+                                    const ClientRun* active) {
   bool has_run = active != nullptr && !active->disabled();
   if (!options.run_path.has_value() && !has_run) {
     return absl::FailedPreconditionError(

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "client/src/run_state.h"
+#include "client/src/client_run.h"
 #include "wandb/wandb.h"
 
 namespace wandb::internal {
@@ -14,7 +14,7 @@ namespace wandb::internal {
 // `active` is the process's current run, or nullptr. InvalidArgument for a name that leaves
 // the root; NotFound for a run or file the store does not have.
 absl::StatusOr<std::string> Restore(const std::string& name, const RestoreOptions& options,
-                                    const RunState* active);
+                                    const ClientRun* active);
 
 }  // namespace wandb::internal
 

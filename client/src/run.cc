@@ -4,9 +4,9 @@
 
 #include <stdexcept>
 
+#include "client/src/client_run.h"
 #include "client/src/restore.h"
 #include "client/src/run_registry.h"
-#include "client/src/run_state.h"
 #include "client/src/settings_resolver.h"
 #include "common/protocol.h"
 #include "common/value/validation.h"
@@ -35,30 +35,31 @@ Run internal::InitRun(Settings settings, CallerBuild caller) {
   if (!resolved.ok()) throw Error(std::string(resolved.status().message()));
   resolved->program_compiler = caller.compiler;
   resolved->program_cplusplus = caller.cplusplus;
-  if (resolved->mode == Mode::kDisabled) return Run(internal::RunState::Disabled(*resolved));
+  if (resolved->mode == Mode::kDisabled)
+    return internal::RunAccess::Handle(internal::ClientRun::Disabled(*resolved));
 
   internal::RunRegistry& registry = internal::RunRegistry::Get();
-  if (std::shared_ptr<internal::RunState> current = registry.Current()) {
+  if (std::shared_ptr<internal::ClientRun> current = registry.Current()) {
     if (!resolved->reinit) {
       internal::Console(resolved->silent)
           .Warning("wandb::init() while run " + current->settings().run_id +
                    " is in progress returns that run; pass .reinit = true to start another");
-      return Run(current);
+      return internal::RunAccess::Handle(current);
     }
     registry.Remove(current.get());
     current->Finish(0);
   }
-  absl::StatusOr<std::shared_ptr<internal::RunState>> run =
-      internal::RunState::Start(*std::move(resolved));
+  absl::StatusOr<std::shared_ptr<internal::ClientRun>> run =
+      internal::ClientRun::Start(*std::move(resolved));
   if (!run.ok()) {
     throw Error("wandb::init: cannot start the run: " + std::string(run.status().message()));
   }
   registry.Add(*run);
-  return Run(*run);
+  return internal::RunAccess::Handle(*std::move(run));
 }
 
 std::string restore(const std::string& name, const RestoreOptions& options) {
-  std::shared_ptr<internal::RunState> active = internal::RunRegistry::Get().Current();
+  std::shared_ptr<internal::ClientRun> active = internal::RunRegistry::Get().Current();
   absl::StatusOr<std::string> path = internal::Restore(name, options, active.get());
   ThrowIfError(path.status());
   return *std::move(path);
@@ -66,7 +67,7 @@ std::string restore(const std::string& name, const RestoreOptions& options) {
 
 const char* version() { return kVersion; }
 
-internal::RunState& Run::state() const {
+internal::ClientRun& Run::state() const {
   if (state_ == nullptr) throw Error("this wandb::Run was not made by wandb::init()");
   return *state_;
 }
@@ -86,7 +87,7 @@ Summary Run::summary() const {
 }
 
 void Run::finish(int exit_code) {
-  internal::RunState& s = state();
+  internal::ClientRun& s = state();
   internal::RunRegistry::Get().Remove(&s);
   s.Finish(exit_code, /*called=*/true);
 }

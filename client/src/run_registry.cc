@@ -11,7 +11,7 @@ RunRegistry& RunRegistry::Get() {
   return *registry;
 }
 
-void RunRegistry::Add(std::shared_ptr<RunState> run) {
+void RunRegistry::Add(std::shared_ptr<ClientRun> run) {
   std::lock_guard lock(mu_);
   runs_.push_back(std::move(run));
   if (!exit_hook_installed_) {
@@ -21,18 +21,18 @@ void RunRegistry::Add(std::shared_ptr<RunState> run) {
   }
 }
 
-void RunRegistry::Remove(const RunState* run) {
+void RunRegistry::Remove(const ClientRun* run) {
   std::lock_guard lock(mu_);
   std::erase_if(runs_, [run](const auto& r) { return r.get() == run; });
 }
 
-std::shared_ptr<RunState> RunRegistry::Current() {
+std::shared_ptr<ClientRun> RunRegistry::Current() {
   std::lock_guard lock(mu_);
   return runs_.empty() ? nullptr : runs_.back();
 }
 
 void RunRegistry::FinishAll(int exit_code) {
-  std::vector<std::shared_ptr<RunState>> runs;
+  std::vector<std::shared_ptr<ClientRun>> runs;
   {
     std::lock_guard lock(mu_);
     runs.swap(runs_);

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "client/src/run_state.h"
+#include "client/src/client_run.h"
 
 namespace wandb::internal {
 
@@ -15,16 +15,16 @@ class RunRegistry {
  public:
   static RunRegistry& Get();
 
-  void Add(std::shared_ptr<RunState> run);
-  void Remove(const RunState* run);
+  void Add(std::shared_ptr<ClientRun> run);
+  void Remove(const ClientRun* run);
   // The most recent live run, or null.
-  std::shared_ptr<RunState> Current();
+  std::shared_ptr<ClientRun> Current();
   void FinishAll(int exit_code);
 
  private:
   RunRegistry() = default;
   std::mutex mu_;
-  std::vector<std::shared_ptr<RunState>> runs_;
+  std::vector<std::shared_ptr<ClientRun>> runs_;
   bool exit_hook_installed_ = false;
 };
 

@@ -9,7 +9,7 @@
 namespace wandb::internal {
 
 RunStatusChecker::RunStatusChecker(ConnectionFn connection, std::string run_id, Options options,
-                                   Console* console, Logger* debug_log)
+                                   const Console* console, Logger* debug_log)
     : connection_(std::move(connection)),
       run_id_(std::move(run_id)),
       options_(std::move(options)),

@@ -31,8 +31,8 @@ class RunStatusChecker {
   // `connection` gives the daemon's current connection (a new one after a re-attach).
   using ConnectionFn = std::function<std::shared_ptr<ServiceConnection>()>;
 
-  RunStatusChecker(ConnectionFn connection, std::string run_id, Options options, Console* console,
-                   Logger* debug_log);
+  RunStatusChecker(ConnectionFn connection, std::string run_id, Options options,
+                   const Console* console, Logger* debug_log);
   ~RunStatusChecker();  // Stop()
 
   void Start();
@@ -48,7 +48,7 @@ class RunStatusChecker {
   ConnectionFn connection_;
   const std::string run_id_;
   Options options_;
-  Console* console_;
+  const Console* console_;
   Logger* debug_log_;
   std::atomic<bool> stop_requested_{false};
   std::string last_problem_;  // the backend problem last reported; the thread's own

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "common/util/human_readable.h"
 #include "nlohmann/json.hpp"
 #include "service/store/local_store.h"
 #include "tests/support/cli_runner.h"
@@ -266,7 +267,7 @@ TEST_CASE(
   REQUIRE(summary.contains("_undelivered_records"));
   int64_t lost = summary["_undelivered_records"];
   CHECK(lost > 0);
-  CHECK(result.err.find(std::to_string(lost) + " records of run dcrash3 could not be delivered") !=
+  CHECK(result.err.find(CountOf(lost, "record") + " of run dcrash3 could not be delivered") !=
         std::string::npos);
   // What was not lost is there once, in order: i only grows, and steps follow each other.
   LogContents log = ReadLog(dir + "/run-dcrash3.wandb");

@@ -12,8 +12,9 @@
 namespace wandb {
 
 namespace internal {
-class RunState;
-}
+class ClientRun;
+struct RunAccess;  // the library's own way to make a Run
+}  // namespace internal
 
 struct LogOptions {
   // The history step this data belongs to. Lower than the current step: the data is dropped
@@ -49,8 +50,8 @@ class Config {
 
  private:
   friend class Run;
-  explicit Config(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
-  std::shared_ptr<internal::RunState> state_;
+  explicit Config(std::shared_ptr<internal::ClientRun> state) : state_(std::move(state)) {}
+  std::shared_ptr<internal::ClientRun> state_;
 };
 
 // A writable path into the summary: run.summary()["val"]["acc"] = 0.9;
@@ -62,9 +63,9 @@ class SummaryItem {
 
  private:
   friend class Summary;
-  SummaryItem(std::shared_ptr<internal::RunState> state, std::vector<std::string> path)
+  SummaryItem(std::shared_ptr<internal::ClientRun> state, std::vector<std::string> path)
       : state_(std::move(state)), path_(std::move(path)) {}
-  std::shared_ptr<internal::RunState> state_;
+  std::shared_ptr<internal::ClientRun> state_;
   std::vector<std::string> path_{};
 };
 
@@ -79,16 +80,15 @@ class Summary {
 
  private:
   friend class Run;
-  explicit Summary(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
-  std::shared_ptr<internal::RunState> state_;
+  explicit Summary(std::shared_ptr<internal::ClientRun> state) : state_(std::move(state)) {}
+  std::shared_ptr<internal::ClientRun> state_;
 };
 
 // A handle to a run; copies share the run. Thread-safe: many threads may log to one run.
 class Run {
  public:
-  // A handle to no run: every call throws wandb::Error.
+  // A handle to no run: every call throws wandb::Error. wandb::init() makes real ones.
   Run() = default;
-  explicit Run(std::shared_ptr<internal::RunState> state) : state_(std::move(state)) {}
 
   // Queues a row for the daemon and returns: it never waits on disk, network or the daemon.
   // Throws std::invalid_argument for an invalid key or value (naming it), wandb::Error after
@@ -130,8 +130,10 @@ class Run {
   bool stop_requested() const;
 
  private:
-  internal::RunState& state() const;
-  std::shared_ptr<internal::RunState> state_;
+  friend struct internal::RunAccess;
+  explicit Run(std::shared_ptr<internal::ClientRun> state) : state_(std::move(state)) {}
+  internal::ClientRun& state() const;
+  std::shared_ptr<internal::ClientRun> state_;
 };
 
 }  // namespace wandb

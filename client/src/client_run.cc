@@ -1,0 +1,355 @@
+#include "client/src/client_run.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <time.h>
+
+#include "absl/strings/str_cat.h"
+#include "client/src/process_info.h"
+#include "client/src/run_banner.h"
+#include "client/src/save_glob.h"
+#include "client/src/start_request.h"
+#include "common/protocol.h"
+#include "common/value/json.h"
+#include "common/value/validation.h"
+
+namespace wandb::internal {
+namespace {
+
+constexpr auto kQueryTimeout = std::chrono::seconds(10);
+
+// The row's time, taken in log(): clock_gettime is the cheapest wall clock.
+double WallSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// A summary path: a valid top-level key, then non-empty UTF-8 nested keys.
+absl::Status ValidatePath(const std::vector<std::string>& path) {
+  if (path.empty()) return absl::InvalidArgumentError("empty summary path");
+  if (absl::Status s = validation::ValidateKey(path[0]); !s.ok()) return s;
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i].empty() || !validation::IsValidUtf8(path[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key '", path[0], "': nested key ", i, " is empty or not valid UTF-8"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void SetPath(records::SummaryItem* item, const std::vector<std::string>& path) {
+  if (path.size() == 1) {
+    item->set_key(path[0]);
+  } else {
+    for (const std::string& k : path) item->add_nested_key(k);
+  }
+}
+
+records::FilesItem::PolicyType PolicyFor(Policy policy) {
+  switch (policy) {
+    case Policy::now:
+      return records::FilesItem::NOW;
+    case Policy::end:
+      return records::FilesItem::END;
+    case Policy::live:
+      break;
+  }
+  return records::FilesItem::LIVE;
+}
+
+}  // namespace
+
+const std::string ClientRun::kNoDir;
+
+ClientRun::ClientRun(ResolvedSettings settings)
+    : settings_(std::move(settings)), console_(settings_.silent), config_(settings_.config) {}
+
+// The registry finishes runs before this; a run reached here unfinished was never started.
+// Members go in reverse order: the capture and the status checker, which use the outbox,
+// before the link that owns it; the debug log last.
+ClientRun::~ClientRun() = default;
+
+std::shared_ptr<ClientRun> ClientRun::Disabled(ResolvedSettings settings) {
+  return std::shared_ptr<ClientRun>(new ClientRun(std::move(settings)));
+}
+
+absl::StatusOr<std::shared_ptr<ClientRun>> ClientRun::Start(ResolvedSettings settings) {
+  std::shared_ptr<ClientRun> run(new ClientRun(std::move(settings)));
+  if (absl::Status s = run->StartOnDaemon(); !s.ok()) return s;
+  run->StartConsoleCapture();
+  run->StartStatusChecker();
+  return run;
+}
+
+absl::Status ClientRun::StartOnDaemon() {
+  DaemonLink::Options options;
+  options.run_id = settings_.run_id;
+  options.timeout = settings_.init_timeout;
+  options.resend_buffer = settings_.resend_buffer;
+  link_ = std::make_unique<DaemonLink>(std::move(options), &console_, &debug_log_);
+  absl::StatusOr<service::StartRunResponse> started =
+      link_->Start(BuildStartRequest(settings_, CurrentProcessInfo(), absl::Now()));
+  if (!started.ok()) return started.status();
+  if (started->run().resumed()) {
+    config_.Adopt(started->run().config());
+    NoteFeature(Feature::kResumed);
+  }
+  WriteResumeFile();
+  for (const std::string& line : StartBanner(settings_, *started)) console_.Info(line);
+  for (const std::string& warning : settings_.warnings) console_.Warning(warning);
+  return absl::OkStatus();
+}
+
+void ClientRun::WriteResumeFile() const {
+  if (settings_.resume_file.empty()) return;
+  std::ofstream(settings_.resume_file, std::ios::trunc)
+      << "{\"run_id\": \"" << settings_.run_id << "\"}";
+}
+
+void ClientRun::StartStatusChecker() {
+  RunStatusChecker::Options options;
+  options.interval = settings_.stop_poll_interval;
+  options.on_stop = settings_.on_stop;
+  options.interrupt = settings_.interrupt_on_stop;
+  status_checker_ =
+      std::make_unique<RunStatusChecker>([this] { return outbox().connection(); }, settings_.run_id,
+                                         std::move(options), &console_, &debug_log_);
+  status_checker_->Start();
+}
+
+void ClientRun::StartConsoleCapture() {
+  if (!settings_.console) return;
+  ConsoleCapture::Callbacks callbacks;
+  callbacks.on_lines = [this](records::OutputRecord::OutputType type, absl::Time time,
+                              std::vector<std::string>& lines) { SendOutput(type, time, lines); };
+  // A crash: hand the last lines to gRPC before the process dies; the daemon then finishes
+  // the run as crashed with them.
+  callbacks.on_crash = [this] { outbox().Flush(); };
+  absl::StatusOr<std::unique_ptr<ConsoleCapture>> capture =
+      ConsoleCapture::Start(dir() + "/files/output.log", std::move(callbacks));
+  if (!capture.ok()) {
+    // The run goes on without output.log; only its console is not recorded.
+    debug_log_.Warning("console capture off: %s", capture.status().ToString());
+    console_.Warning(
+        absl::StrCat("run ", settings_.run_id,
+                     ": stdout and stderr are not recorded: ", capture.status().message()));
+    return;
+  }
+  capture_ = *std::move(capture);
+}
+
+void ClientRun::SendOutput(records::OutputRecord::OutputType type, absl::Time time,
+                           std::vector<std::string>& lines) {
+  int64_t chunk_nanos = absl::ToUnixNanos(time);
+  std::vector<records::Record> records(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string& line = lines[i];
+    // Each line its own time, strictly increasing: it is how the backend knows a line sent
+    // again (a replay, a re-send to a new daemon) from the same text printed twice.
+    int64_t nanos = std::max(chunk_nanos, last_output_ns_ + 1);
+    last_output_ns_ = nanos;
+    records::OutputRecord* output = records[i].mutable_output();
+    output->set_output_type(type);
+    output->mutable_timestamp()->set_seconds(nanos / 1000000000);
+    output->mutable_timestamp()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+    // A finished line ends with '\n', as wandb's records do. Protobuf strings must be UTF-8
+    // (the daemon could not parse the batch otherwise); output.log keeps the raw bytes.
+    line.push_back('\n');
+    if (validation::IsValidUtf8(line)) {
+      output->set_line(std::move(line));
+    } else {
+      output->set_line(validation::ReplaceInvalidUtf8(line));
+    }
+  }
+  outbox().Send(std::move(records));
+}
+
+bool ClientRun::stop_requested() const {
+  return status_checker_ != nullptr && status_checker_->stop_requested();
+}
+
+void ClientRun::NoteFeature(Feature feature) {
+  if (!features_.NoteFirst(feature)) return;
+  records::Record record;
+  *record.mutable_telemetry() = TelemetryFor(feature);
+  outbox().Send(std::move(record));
+}
+
+absl::Status ClientRun::CheckLive(const char* what) const {
+  if (!finished_.load()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " on run ", settings_.run_id, " after finish()"));
+}
+
+absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("log()"); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateEntries(data); !s.ok()) return s;
+  if (options.step.has_value()) {
+    if (absl::Status s = validation::ValidateStep(*options.step); !s.ok()) return s;
+  }
+  // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
+  // nor a commit.
+  bool flush = options.commit.value_or(!options.step.has_value());
+  if (options.step.has_value()) NoteFeature(Feature::kSetStepLog);
+  outbox().Log(LogCall{std::move(data), options.step, flush, WallSeconds()});
+  return absl::OkStatus();
+}
+
+absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_change) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("config update"); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateEntries(values); !s.ok()) return s;
+  absl::StatusOr<records::ConfigRecord> update = config_.Update(values, allow_val_change);
+  if (!update.ok()) return update.status();
+  records::Record record;
+  *record.mutable_config() = *std::move(update);
+  outbox().Send(std::move(record));
+  NoteFeature(Feature::kSetConfigItem);
+  return absl::OkStatus();
+}
+
+absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value value) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
+  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
+  records::Record record;
+  records::SummaryItem* item = record.mutable_summary()->add_update();
+  SetPath(item, path);
+  item->set_value_json(json::Encode(value));
+  outbox().Send(std::move(record));
+  NoteFeature(Feature::kSetSummary);
+  return absl::OkStatus();
+}
+
+absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
+  if (disabled()) return absl::OkStatus();
+  if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
+  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
+  records::Record record;
+  SetPath(record.mutable_summary()->add_remove(), path);
+  outbox().Send(std::move(record));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value::Map> ClientRun::GetSummary() {
+  if (disabled()) return Value::Map();
+  if (absl::Status s = CheckLive("summary read"); !s.ok()) return s;
+  service::RunQuery query;
+  query.set_protocol_version(kProtocolVersion);
+  query.set_run_id(settings_.run_id);
+  query.set_after_seq(outbox().Flush());
+  service::GetSummaryResponse response;
+  grpc::Status s = link_->Call([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
+    return connection.stub().GetSummary(&context, query, &response);
+  });
+  if (!s.ok()) {
+    debug_log_.Warning("summary read failed: %s", s.error_message());
+    console_.Warning(absl::StrCat("could not read the summary of run ", settings_.run_id, ": ",
+                                  s.error_message()));
+    return FromGrpc(s);
+  }
+  Value result = Value(Value::Map());
+  for (const records::SummaryItem& item : response.item()) {
+    absl::StatusOr<Value> v = json::Parse(item.value_json());
+    if (v.ok()) result.set(item.key(), *std::move(v));
+  }
+  return result.as_map();
+}
+
+absl::StatusOr<bool> ClientRun::Flush() {
+  if (disabled()) return true;
+  if (absl::Status s = CheckLive("flush()"); !s.ok()) return s;
+  service::RunQuery query;
+  query.set_protocol_version(kProtocolVersion);
+  query.set_run_id(settings_.run_id);
+  query.set_after_seq(outbox().Flush());
+  service::FlushRunResponse response;
+  grpc::Status s = link_->Call([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+    return connection.stub().FlushRun(&context, query, &response);
+  });
+  if (!s.ok()) {
+    // Never thrown into the training loop: the data is still queued, and finish() retries.
+    debug_log_.Warning("flush failed: %s", s.error_message());
+    console_.Warning(
+        absl::StrCat("run ", settings_.run_id,
+                     ": could not confirm that the log has everything: ", s.error_message()));
+    return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob,
+                                                         const SaveOptions& options) {
+  if (disabled()) return std::vector<std::string>();
+  if (absl::Status s = CheckLive("save()"); !s.ok()) return s;
+  std::error_code ec;
+  absl::StatusOr<SaveLinks> links = LinkForSave(
+      glob, options.base_path, std::filesystem::current_path(ec).string(), dir() + "/files");
+  if (!links.ok()) return links.status();
+  if (links->warning.has_value()) console_.Warning(*links->warning);
+  records::Record record;
+  records::FilesItem* item = record.mutable_files()->add_files();
+  item->set_path(links->files_glob);
+  item->set_policy(PolicyFor(options.policy));
+  outbox().Send(std::move(record));
+  NoteFeature(Feature::kSave);
+  return links->linked;
+}
+
+void ClientRun::Finish(int exit_code, bool called) {
+  if (finished_.exchange(true) || disabled()) return;
+  if (called) NoteFeature(Feature::kFinish);
+  // First, so the program's last lines are sent before the outbox closes.
+  if (capture_ != nullptr) capture_->Stop();
+  if (status_checker_ != nullptr) status_checker_->Stop();
+  outbox().Close();
+  service::FinishRunRequest request;
+  request.set_protocol_version(kProtocolVersion);
+  request.set_run_id(settings_.run_id);
+  request.set_exit_code(exit_code);
+  service::FinishRunResponse response;
+  // A daemon that died since: once more, after the outbox re-attached the run and sent
+  // again what the new daemon lacks (the last batch may then be a later one).
+  grpc::Status status = link_->Call([&](ServiceConnection& connection) {
+    request.set_last_seq(outbox().Close());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
+    return connection.stub().FinishRun(&context, request, &response);
+  });
+  debug_log_.Info("finish(%d): %s after %d batches, %d re-attachments", exit_code,
+                  status.ok() ? "done" : status.error_message(), request.last_seq(),
+                  outbox().reattachments());
+  if (status.ok() && exit_code == 0 && !settings_.resume_file.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(settings_.resume_file, ec);
+  }
+  PrintFinish(status, response);
+}
+
+void ClientRun::PrintFinish(const grpc::Status& status,
+                            const service::FinishRunResponse& response) {
+  if (int64_t lost = outbox().undelivered(); lost > 0) {
+    console_.Warning(UndeliveredWarning(settings_.run_id, lost, outbox().reattachments() > 0));
+  }
+  if (!status.ok()) {
+    console_.Warning(absl::StrCat("wandb-service could not finish run ", settings_.run_id, ": ",
+                                  status.error_message(), " (data so far is in ", dir(), ")"));
+    return;
+  }
+  console_.Footer(response);
+  for (const std::string& line : FinishLines(settings_, dir(), response)) console_.Info(line);
+  if (response.files_failed() > 0) {
+    console_.Warning(FilesFailedWarning(settings_.run_id, dir(), response.files_failed()));
+  }
+}
+
+}  // namespace wandb::internal
