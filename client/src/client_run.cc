@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include <time.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "client/src/process_info.h"
@@ -65,7 +66,10 @@ records::FilesItem::PolicyType PolicyFor(Policy policy) {
 const std::string ClientRun::kNoDir;
 
 ClientRun::ClientRun(ResolvedSettings settings)
-    : settings_(std::move(settings)), console_(settings_.silent), config_(settings_.config) {}
+    : settings_(std::move(settings)),
+      owner_pid_(getpid()),
+      console_(settings_.silent),
+      config_(settings_.config) {}
 
 // The registry finishes runs before this; a run reached here unfinished was never started.
 // Members go in reverse order: the capture and the status checker, which use the outbox,
@@ -178,6 +182,19 @@ void ClientRun::NoteFeature(Feature feature) {
   outbox().Send(std::move(record));
 }
 
+bool ClientRun::IgnoredInChild(const char* what) const {
+  if (generation_ == ForkGeneration::Current()) return false;
+  static std::atomic<uint64_t> warned{0};
+  if (warned.exchange(ForkGeneration::Current()) != ForkGeneration::Current()) {
+    console_.Warning(absl::StrCat(what, " ignored: run ", settings_.run_id,
+                                  " belongs to the process that started it (pid ", owner_pid_,
+                                  "), not to this one (pid ", getpid(),
+                                  ", forked from it); call wandb::init() in the parent, or "
+                                  "exec() a new program to log a run of its own"));
+  }
+  return true;
+}
+
 absl::Status ClientRun::CheckLive(const char* what) const {
   if (!finished_.load()) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -185,7 +202,7 @@ absl::Status ClientRun::CheckLive(const char* what) const {
 }
 
 absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
-  if (disabled()) return absl::OkStatus();
+  if (disabled() || IgnoredInChild("log()")) return absl::OkStatus();
   if (absl::Status s = CheckLive("log()"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(data); !s.ok()) return s;
   if (options.step.has_value()) {
@@ -200,7 +217,7 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
 }
 
 absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_change) {
-  if (disabled()) return absl::OkStatus();
+  if (disabled() || IgnoredInChild("config update")) return absl::OkStatus();
   if (absl::Status s = CheckLive("config update"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(values); !s.ok()) return s;
   absl::StatusOr<records::ConfigRecord> update = config_.Update(values, allow_val_change);
@@ -213,7 +230,7 @@ absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_ch
 }
 
 absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value value) {
-  if (disabled()) return absl::OkStatus();
+  if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
   if (absl::Status s = ValidatePath(path); !s.ok()) return s;
   if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
@@ -227,7 +244,7 @@ absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value v
 }
 
 absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
-  if (disabled()) return absl::OkStatus();
+  if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
   if (absl::Status s = ValidatePath(path); !s.ok()) return s;
   records::Record record;
@@ -237,7 +254,7 @@ absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
 }
 
 absl::StatusOr<Value::Map> ClientRun::GetSummary() {
-  if (disabled()) return Value::Map();
+  if (disabled() || IgnoredInChild("summary read")) return Value::Map();
   if (absl::Status s = CheckLive("summary read"); !s.ok()) return s;
   service::RunQuery query;
   query.set_protocol_version(kProtocolVersion);
@@ -265,6 +282,7 @@ absl::StatusOr<Value::Map> ClientRun::GetSummary() {
 
 absl::StatusOr<bool> ClientRun::Flush() {
   if (disabled()) return true;
+  if (IgnoredInChild("flush()")) return false;
   if (absl::Status s = CheckLive("flush()"); !s.ok()) return s;
   service::RunQuery query;
   query.set_protocol_version(kProtocolVersion);
@@ -289,7 +307,7 @@ absl::StatusOr<bool> ClientRun::Flush() {
 
 absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob,
                                                          const SaveOptions& options) {
-  if (disabled()) return std::vector<std::string>();
+  if (disabled() || IgnoredInChild("save()")) return std::vector<std::string>();
   if (absl::Status s = CheckLive("save()"); !s.ok()) return s;
   std::error_code ec;
   absl::StatusOr<SaveLinks> links = LinkForSave(
@@ -306,7 +324,7 @@ absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob
 }
 
 void ClientRun::Finish(int exit_code, bool called) {
-  if (finished_.exchange(true) || disabled()) return;
+  if (IgnoredInChild("finish()") || finished_.exchange(true) || disabled()) return;
   if (called) NoteFeature(Feature::kFinish);
   // First, so the program's last lines are sent before the outbox closes.
   if (capture_ != nullptr) capture_->Stop();

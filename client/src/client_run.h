@@ -15,6 +15,7 @@
 #include "client/src/console.h"
 #include "client/src/console_capture.h"
 #include "client/src/daemon_link.h"
+#include "client/src/fork_generation.h"
 #include "client/src/run_config.h"
 #include "client/src/run_status_checker.h"
 #include "client/src/settings_resolver.h"
@@ -72,11 +73,16 @@ class ClientRun {
   // finish()'s warnings, footer and final lines.
   void PrintFinish(const grpc::Status& status, const service::FinishRunResponse& response);
   absl::Status CheckLive(const char* what) const;
+  // True, with a warning (once per process), in a process forked from the one that started
+  // the run: the call is ignored there, as wandb ignores it (the run is not the child's).
+  bool IgnoredInChild(const char* what) const;
   // Sends the feature's telemetry the first time it is used.
   void NoteFeature(Feature feature);
   RecordOutbox& outbox() { return link_->outbox(); }
 
   const ResolvedSettings settings_;
+  const uint64_t generation_ = ForkGeneration::Current();  // see fork_generation.h
+  const int owner_pid_;
   const Console console_;
   Logger debug_log_;
   RunConfig config_;

@@ -1,7 +1,11 @@
 #include "client/src/run_registry.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdlib>
+
+#include "client/src/fork_generation.h"
 
 namespace wandb::internal {
 
@@ -13,12 +17,33 @@ RunRegistry& RunRegistry::Get() {
 
 void RunRegistry::Add(std::shared_ptr<ClientRun> run) {
   std::lock_guard lock(mu_);
+  std::erase_if(known_, [](const auto& r) { return r.expired(); });
+  known_.push_back(run);
   runs_.push_back(std::move(run));
-  if (!exit_hook_installed_) {
+  if (!hooks_installed_) {
     // Registered after gRPC's own statics exist, so it runs before they are destroyed.
     std::atexit([] { RunRegistry::Get().FinishAll(0); });
-    exit_hook_installed_ = true;
+    pthread_atfork(&BeforeFork, &AfterForkInParent, &AfterForkInChild);
+    hooks_installed_ = true;
   }
+}
+
+void RunRegistry::BeforeFork() { Get().mu_.lock(); }
+
+void RunRegistry::AfterForkInParent() { Get().mu_.unlock(); }
+
+void RunRegistry::AfterForkInChild() {
+  RunRegistry& registry = Get();
+  ForkGeneration::EnterChild();
+  // Never released: destroying a run here would join threads that exist only in the parent
+  // and close the parent's gRPC channel.
+  auto* inherited = new std::vector<std::shared_ptr<ClientRun>>();
+  for (const std::weak_ptr<ClientRun>& run : registry.known_) {
+    if (std::shared_ptr<ClientRun> alive = run.lock()) inherited->push_back(std::move(alive));
+  }
+  registry.known_.clear();
+  registry.runs_.clear();
+  registry.mu_.unlock();
 }
 
 void RunRegistry::Remove(const ClientRun* run) {

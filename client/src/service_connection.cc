@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "client/src/fork_generation.h"
 #include "client/src/service_launcher.h"
 #include "common/ipc/file_lock.h"
 #include "common/protocol.h"
@@ -84,6 +85,16 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect(
 }
 
 absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Shared(bool reconnect) {
+  if (ForkGeneration::Current() != 0) {
+    // gRPC's polling engine (an epoll set) and threads are the parent's: a channel made here
+    // could steal the parent's events. gRPC 1.51 supports fork() only with
+    // GRPC_ENABLE_FORK_SUPPORT and no call in flight, which a live run always has.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this process (pid ", getpid(),
+        ") was forked from one that uses wandb, and gRPC, "
+        "which libwandb talks to wandb-service with, cannot be used after fork(); start runs in "
+        "the parent, or exec() a new program in the child"));
+  }
   absl::StatusOr<ServiceEndpoint> endpoint = ServiceEndpoint::Resolve();
   if (!endpoint.ok()) return endpoint.status();
   static absl::Mutex mu(absl::kConstInit);
