@@ -33,12 +33,12 @@ int64_t OneStop(const std::string& store_dir, std::optional<std::chrono::millise
   if (!store.ok()) std::exit(1);
   absl::StatusOr<wandb::store::RunRow> row;
   do {  // the run reaches the store once the daemon's sender has read its log
-    row = (*store)->FindRun(run.id());
+    row = (*store)->runs().Find(run.id());
   } while (!row.ok() && (std::this_thread::sleep_for(std::chrono::milliseconds(5)), true));
   // Requests land at a varying point of the poll cycles, as a person's would.
   std::this_thread::sleep_for(std::chrono::milliseconds(37 * rep % period.count()));
   int64_t requested = bench::NowNs();
-  if (!(*store)->RequestStop(row->key).ok()) std::exit(1);
+  if (!(*store)->runs().RequestStop(row->key).ok()) std::exit(1);
   while (stopped_at.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   run.finish();
   return stopped_at.load() - requested;

@@ -66,22 +66,22 @@ void MakeStore(const std::string& dir, int runs, long steps) {
         R"("seed": %d, "model": {"width": %d, "depth": %d}})",
         lr, 16 << (i % 4), i % 3 ? "adam" : "sgd", 2 + i % 6, 0.05 * (i % 5), i, 64 << (i % 3),
         4 + i % 4);
-    Check(store.value()->UpsertRun(run).status(), "upsert");
-    Check(store.value()->SetSummary(
+    Check(store.value()->runs().Upsert(run).status(), "upsert");
+    Check(store.value()->runs().ReplaceSummary(
               run.key, absl::StrFormat(R"({"loss": %g, "acc": %g, "val": {"loss": %g, "acc": %g}, )"
                                        R"("epoch": %d, "_step": %d, "_runtime": %g})",
                                        1.0 / (i + 1), (i % 1000) / 1000.0, 1.1 / (i + 1),
                                        (i % 997) / 1000.0, i % 50, 1000 + i, 60.0 + i % 600)),
           "summary");
-    Check(store.value()->FinishRun(run.key, 0, wandb::store::RunState::kFinished,
-                                   absl::Seconds(60 + i % 600)),
+    Check(store.value()->runs().Finish(run.key, 0, wandb::store::RunState::kFinished,
+                                       absl::Seconds(60 + i % 600)),
           "finish");
   }
   std::cerr << "bench_ui: made " << runs << " runs in " << Ms(Clock::now() - start) << " ms\n";
 
   wandb::store::RunRow long_run;
   long_run.key = {"bench", "long", "million"};
-  Check(store.value()->UpsertRun(long_run).status(), "upsert long");
+  Check(store.value()->runs().Upsert(long_run).status(), "upsert long");
   std::vector<wandb::store::HistoryRow> batch;
   for (long step = 0; step < steps; ++step) {
     const double loss = step == steps * 617 / 1000 ? 1000.0 : 1.0 + 0.1 * std::sin(step * 1e-3);
@@ -89,12 +89,12 @@ void MakeStore(const std::string& dir, int runs, long steps) {
                                            R"("_timestamp": %.3f})",
                                            loss, step, step * 1e-3, 1.7e9 + step * 1e-3)});
     if (batch.size() == 10000 || step + 1 == steps) {
-      Check(store.value()->AppendHistory(long_run.key, batch).status(), "history");
+      Check(store.value()->series().AppendHistory(long_run.key, batch).status(), "history");
       batch.clear();
     }
   }
-  Check(store.value()->FinishRun(long_run.key, 0, wandb::store::RunState::kFinished,
-                                 absl::Seconds(1000)),
+  Check(store.value()->runs().Finish(long_run.key, 0, wandb::store::RunState::kFinished,
+                                     absl::Seconds(1000)),
         "finish long");
 }
 

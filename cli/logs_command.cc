@@ -45,7 +45,7 @@ int RunLogs(const LogsOptions& options, std::ostream& out, std::ostream& err) {
   if (!found.ok()) return fail(found.status().message());
   const std::shared_ptr<store::LocalStore>& store = found->store;
   const store::RunRow& run = found->run;
-  absl::StatusOr<std::vector<store::ConsoleLine>> lines = store->ConsoleLines(run.key);
+  absl::StatusOr<std::vector<store::ConsoleLine>> lines = store->series().Console(run.key);
   if (!lines.ok()) return fail(lines.status().message());
 
   for (const store::ConsoleLine& line : *lines) {

@@ -93,7 +93,7 @@ int RunRuns(const RunsOptions& options, std::ostream& out, std::ostream& err) {
     err << "wandb-cpp runs: " << store.status().message() << "\n";
     return kExitFailure;
   }
-  absl::StatusOr<std::vector<store::RunRow>> runs = (*store)->ListRuns(options.project);
+  absl::StatusOr<std::vector<store::RunRow>> runs = (*store)->runs().List(options.project);
   if (!runs.ok()) {
     err << "wandb-cpp runs: " << runs.status().message() << "\n";
     return kExitFailure;

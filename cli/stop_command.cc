@@ -66,9 +66,9 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
   }
   const bool already = run.stop_requested;
   if (!already) {
-    if (absl::Status s = store->RequestStop(run.key); !s.ok()) return fail(s.message());
+    if (absl::Status s = store->runs().RequestStop(run.key); !s.ok()) return fail(s.message());
   }
-  absl::StatusOr<store::RunRow> now = store->GetRun(run.key);
+  absl::StatusOr<store::RunRow> now = store->runs().Get(run.key);
   if (!now.ok()) return fail(now.status().message());
   absl::Time requested_at = now->stop_requested_time.value_or(absl::Now());
 
@@ -94,7 +94,7 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
   const absl::Time deadline = start + absl::Seconds(options.timeout_seconds);
   while (now->state == store::RunState::kRunning && absl::Now() < deadline) {
     absl::SleepFor(kWaitPoll);
-    now = store->GetRun(run.key);
+    now = store->runs().Get(run.key);
     if (!now.ok()) return fail(now.status().message());
   }
   const bool ended = now->state != store::RunState::kRunning;

@@ -44,7 +44,7 @@ absl::StatusOr<StoredRun> FindStoredRun(const std::string& flag, const std::stri
     return absl::NotFoundError(absl::StrCat("no run '", run, "': ", store.status().message()));
   }
   if (!store.ok()) return store.status();
-  absl::StatusOr<store::RunRow> row = (*store)->FindRun(run);
+  absl::StatusOr<store::RunRow> row = (*store)->runs().Find(run);
   if (!row.ok()) return row.status();
   return StoredRun{*std::move(store), *std::move(row)};
 }

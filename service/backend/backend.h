@@ -22,30 +22,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "service/backend/run_end.h"
+#include "service/store/series_rows.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::service {
-
-// One history row as the backend stores it: the row's items as a JSON object.
-struct BackendHistoryRow {
-  int64_t step = 0;
-  std::string row_json;
-};
-
-// One sample of the run's system metrics: its items as a JSON object under wandb's
-// "system." names.
-struct BackendStatsRow {
-  absl::Time timestamp;
-  std::string row_json;
-};
-
-// One line of the run's console output (an OutputRecord). Its time is unique within the
-// run (the client makes it so), which is how a backend recognizes a line sent again.
-struct BackendConsoleLine {
-  absl::Time timestamp;
-  bool is_stderr = false;
-  std::string line;  // without its '\n'
-};
 
 // A file of the run's files/ directory to store as its next version.
 struct FileUpload {
@@ -59,6 +39,8 @@ struct FileUploadResult {
   bool unchanged = false;  // the same content as the stored latest version: nothing added
 };
 
+// The rows of a run's series (history, system metrics, console) are the store's row types
+// (service/store/series_rows.h), handed from the log replayer to every backend as they are.
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -68,15 +50,15 @@ class Backend {
 
   // Creates the run, or updates its description (a resumed run).
   virtual absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) = 0;
-  // The whole config and the whole summary, as JSON objects.
-  virtual absl::Status UpdateConfig(absl::string_view config_json) = 0;
-  virtual absl::Status SetSummary(absl::string_view summary_json) = 0;
+  // Replace the run's whole config / whole summary with this JSON object.
+  virtual absl::Status ReplaceConfig(absl::string_view config_json) = 0;
+  virtual absl::Status ReplaceSummary(absl::string_view summary_json) = 0;
   // Rows already stored (a replay after a crash) are skipped.
-  virtual absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) = 0;
+  virtual absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) = 0;
   // The system-metric samples of the run's StatsRecords (already stored ones are skipped).
-  virtual absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) = 0;
+  virtual absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) = 0;
   // The run's console lines, in order (lines already stored, by time, are skipped).
-  virtual absl::Status AppendConsole(absl::Span<const BackendConsoleLine> lines) = 0;
+  virtual absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) = 0;
   // How far into the transaction log the backend has everything, so a later daemon can
   // replay the rest after a crash.
   virtual absl::Status SetLogOffset(uint64_t offset) = 0;
@@ -100,15 +82,15 @@ class DiscardingBackend : public Backend {
   absl::Status UpsertRun(const records::RunRecord&, absl::string_view) override {
     return absl::OkStatus();
   }
-  absl::Status UpdateConfig(absl::string_view) override { return absl::OkStatus(); }
-  absl::Status SetSummary(absl::string_view) override { return absl::OkStatus(); }
-  absl::Status AppendHistory(absl::Span<const BackendHistoryRow>) override {
+  absl::Status ReplaceConfig(absl::string_view) override { return absl::OkStatus(); }
+  absl::Status ReplaceSummary(absl::string_view) override { return absl::OkStatus(); }
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow>) override {
     return absl::OkStatus();
   }
-  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow>) override {
+  absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow>) override {
     return absl::OkStatus();
   }
-  absl::Status AppendConsole(absl::Span<const BackendConsoleLine>) override {
+  absl::Status AppendConsole(absl::Span<const store::ConsoleLine>) override {
     return absl::OkStatus();
   }
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }

@@ -4,7 +4,7 @@
 #define WANDB_SERVICE_BACKEND_LOCAL_BACKEND_H_
 
 #include <memory>
-#include <vector>
+#include <string>
 
 #include "service/backend/backend.h"
 #include "service/store/local_store.h"
@@ -22,11 +22,11 @@ class LocalBackend final : public Backend {
 
   bool wants_data() const override { return true; }
   absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) override;
-  absl::Status UpdateConfig(absl::string_view config_json) override;
-  absl::Status SetSummary(absl::string_view summary_json) override;
-  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override;
-  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) override;
-  absl::Status AppendConsole(absl::Span<const BackendConsoleLine> lines) override;
+  absl::Status ReplaceConfig(absl::string_view config_json) override;
+  absl::Status ReplaceSummary(absl::string_view summary_json) override;
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override;
+  absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override;
+  absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
   absl::Status SetLogOffset(uint64_t offset) override;
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
   absl::StatusOr<bool> StopRequested() override;
@@ -39,7 +39,6 @@ class LocalBackend final : public Backend {
   std::shared_ptr<store::LocalStore> store_;
   const store::RunKey run_;
   std::string run_dir_;
-  std::vector<store::HistoryRow> rows_;  // reused from call to call
 };
 
 }  // namespace wandb::service

@@ -81,7 +81,7 @@ Outcome TryRecover(const std::shared_ptr<store::LocalStore>& store, const store:
 
 int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger* log,
                         const std::atomic<bool>* stop) {
-  absl::StatusOr<std::vector<store::RunRow>> runs = store->ListRuns();
+  absl::StatusOr<std::vector<store::RunRow>> runs = store->runs().List();
   if (!runs.ok()) {
     log->Warning("recovery: cannot list the runs of %s: %s", store->dir(),
                  runs.status().ToString());
@@ -111,7 +111,7 @@ int RecoverOrphanedRuns(const std::shared_ptr<store::LocalStore>& store, Logger*
   while (!waiting.empty() && stop != nullptr && !stop->load()) {
     absl::SleepFor(kClientPollInterval);
     std::erase_if(waiting, [&](const store::RunRow& run) {
-      absl::StatusOr<store::RunRow> now = store->GetRun(run.key);
+      absl::StatusOr<store::RunRow> now = store->runs().Get(run.key);
       if (!now.ok() || now->state != store::RunState::kRunning) return true;
       Outcome outcome = TryRecover(store, *now, log);
       recovered += outcome == Outcome::kCompleted;

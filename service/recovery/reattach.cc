@@ -22,16 +22,16 @@ class ReplayState final : public DiscardingBackend {
     if (!run_.has_value()) run_ = run;
     return absl::OkStatus();
   }
-  absl::Status UpdateConfig(absl::string_view config_json) override {
+  absl::Status ReplaceConfig(absl::string_view config_json) override {
     config_json_ = std::string(config_json);
     return absl::OkStatus();
   }
-  absl::Status SetSummary(absl::string_view summary_json) override {
+  absl::Status ReplaceSummary(absl::string_view summary_json) override {
     summary_json_ = std::string(summary_json);
     return absl::OkStatus();
   }
-  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override {
-    for (const BackendHistoryRow& row : rows) next_step_ = std::max(next_step_, row.step + 1);
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override {
+    for (const store::HistoryRow& row : rows) next_step_ = std::max(next_step_, row.step + 1);
     rows_ += static_cast<int64_t>(rows.size());
     return absl::OkStatus();
   }
@@ -84,7 +84,7 @@ absl::Status CheckStillRunning(const StartRunRequest& request, BackendFactory& b
   if (request.mode() != MODE_LOCAL) return absl::OkStatus();
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store = backends.Store(request.store_dir());
   if (!store.ok()) return store.status();
-  absl::StatusOr<store::RunRow> row = (*store)->GetRun(RunKeyOf(request));
+  absl::StatusOr<store::RunRow> row = (*store)->runs().Get(RunKeyOf(request));
   if (absl::IsNotFound(row.status())) return absl::OkStatus();  // not sent to the store yet
   if (!row.ok()) return row.status();
   if (row->state == store::RunState::kRunning) return absl::OkStatus();

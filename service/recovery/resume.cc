@@ -14,16 +14,16 @@ namespace fs = std::filesystem;
 // Takes what a replay of an earlier run directory's log gives a backend, and keeps the end.
 class SnapshotBackend final : public DiscardingBackend {
  public:
-  absl::Status UpdateConfig(absl::string_view config_json) override {
+  absl::Status ReplaceConfig(absl::string_view config_json) override {
     point.config_json = std::string(config_json);
     return absl::OkStatus();
   }
-  absl::Status SetSummary(absl::string_view summary_json) override {
+  absl::Status ReplaceSummary(absl::string_view summary_json) override {
     point.summary_json = std::string(summary_json);
     return absl::OkStatus();
   }
-  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override {
-    for (const BackendHistoryRow& row : rows) {
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override {
+    for (const store::HistoryRow& row : rows) {
       point.starting_step = std::max(point.starting_step, row.step + 1);
     }
     return absl::OkStatus();
@@ -67,7 +67,7 @@ absl::StatusOr<std::optional<ResumePoint>> FromStore(const StartRunRequest& requ
                                                      BackendFactory& backends) {
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store = backends.Store(request.store_dir());
   if (!store.ok()) return store.status();
-  absl::StatusOr<store::RunRow> run = (*store)->GetRun(RunKeyOf(request));
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Get(RunKeyOf(request));
   if (absl::IsNotFound(run.status())) return std::optional<ResumePoint>();
   if (!run.ok()) return run.status();
   ResumePoint point;

@@ -101,29 +101,22 @@ class EarlierPartBackend final : public DiscardingBackend {
 
   int64_t rows_added() const { return rows_added_; }
 
-  absl::Status AppendHistory(absl::Span<const BackendHistoryRow> rows) override {
-    rows_.resize(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) {
-      rows_[i].step = rows[i].step;
-      rows_[i].row_json = rows[i].row_json;
-    }
-    absl::StatusOr<int> added = store_->AppendHistory(key_, rows_);
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override {
+    absl::StatusOr<int> added = store_->series().AppendHistory(key_, rows);
     if (!added.ok()) return added.status();
     rows_added_ += *added;
     return absl::OkStatus();
   }
-  absl::Status AppendSystemMetrics(absl::Span<const BackendStatsRow> rows) override {
-    std::vector<store::SystemMetricsRow> stored;
-    for (const BackendStatsRow& row : rows) stored.push_back({row.timestamp, row.row_json});
-    return store_->AppendSystemMetrics(key_, stored).status();
+  absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override {
+    return store_->series().AppendSystemMetrics(key_, rows).status();
   }
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override {
     // A file the later part has is the later part's: only a missing one is added.
-    absl::StatusOr<store::FileVersion> latest = store_->LatestFile(key_, file.name);
+    absl::StatusOr<store::FileVersion> latest = store_->files().Latest(key_, file.name);
     if (latest.ok()) return FileUploadResult{0, /*unchanged=*/true};
     if (!absl::IsNotFound(latest.status())) return latest.status();
     absl::StatusOr<store::PutFileResult> put =
-        store_->PutFile(key_, file.name, file.source_path, files::PolicyFromProto(file.policy));
+        store_->files().Put(key_, file.name, file.source_path, files::PolicyFromProto(file.policy));
     if (!put.ok()) return put.status();
     return FileUploadResult{put->size, put->unchanged};
   }
@@ -131,7 +124,6 @@ class EarlierPartBackend final : public DiscardingBackend {
  private:
   std::shared_ptr<store::LocalStore> store_;
   const store::RunKey key_;
-  std::vector<store::HistoryRow> rows_;  // reused from call to call
   int64_t rows_added_ = 0;
 };
 
@@ -254,7 +246,7 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
     if (taken.ok()) lock = *std::move(taken);
   }
 
-  absl::StatusOr<store::RunRow> stored = store->GetRun(result.key);
+  absl::StatusOr<store::RunRow> stored = store->runs().Get(result.key);
   if (stored.ok()) {
     if (stored->state != store::RunState::kRunning && SamePath(stored->run_dir, result.run_dir) &&
         stored->log_offset == facts->end_offset) {

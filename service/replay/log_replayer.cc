@@ -76,7 +76,7 @@ absl::Status LogReplayer::Commit(uint64_t offset) {
     if (status.ok()) stats_.clear();
   }
   if (status.ok() && config_dirty_) {
-    status = backend_->UpdateConfig(json::Encode(config_.values()));
+    status = backend_->ReplaceConfig(json::Encode(config_.values()));
     if (status.ok()) config_dirty_ = false;
   }
   if (status.ok() && !console_.empty()) {
@@ -94,7 +94,7 @@ absl::Status LogReplayer::Commit(uint64_t offset) {
 absl::Status LogReplayer::SendSummary() {
   if (!summary_dirty_) return absl::OkStatus();
   summary_dirty_ = false;
-  return backend_->SetSummary(summary_.ToJson());
+  return backend_->ReplaceSummary(summary_.ToJson());
 }
 
 absl::Status LogReplayer::Apply(const std::string& record) {
@@ -148,7 +148,7 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
 
 void LogReplayer::AddHistoryRow(const history_wire::PartialHistoryView& row) {
   if (rows_used_ == rows_.size()) rows_.emplace_back();
-  BackendHistoryRow& out = rows_[rows_used_++];
+  store::HistoryRow& out = rows_[rows_used_++];
   out.step = row.step.value_or(0);
   RowJson(row, &out.row_json);
   summary_.SetRow(row.items);
@@ -156,7 +156,7 @@ void LogReplayer::AddHistoryRow(const history_wire::PartialHistoryView& row) {
 }
 
 void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
-  BackendStatsRow row;
+  store::SystemMetricsRow row;
   row.timestamp = absl::FromUnixSeconds(stats.timestamp().seconds()) +
                   absl::Nanoseconds(stats.timestamp().nanos());
   row.row_json.push_back('{');
@@ -179,7 +179,7 @@ void LogReplayer::AddStatsRow(const records::StatsRecord& stats) {
 }
 
 void LogReplayer::AddConsoleLine(const records::OutputRecord& output) {
-  BackendConsoleLine line;
+  store::ConsoleLine line;
   line.is_stderr = output.output_type() == records::OutputRecord::STDERR;
   line.timestamp = absl::FromUnixSeconds(output.timestamp().seconds()) +
                    absl::Nanoseconds(output.timestamp().nanos());

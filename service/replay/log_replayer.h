@@ -64,10 +64,10 @@ class LogReplayer {
   bool config_dirty_ = false;
   SummaryState summary_;
   bool summary_dirty_ = false;
-  std::vector<BackendHistoryRow> rows_;
+  std::vector<store::HistoryRow> rows_;
   size_t rows_used_ = 0;
-  std::vector<BackendStatsRow> stats_;
-  std::vector<BackendConsoleLine> console_;
+  std::vector<store::SystemMetricsRow> stats_;
+  std::vector<store::ConsoleLine> console_;
   history_wire::PartialHistoryView view_;
   std::optional<int> exit_code_;
   std::optional<int> exit_runtime_;

@@ -201,9 +201,9 @@ grpc::Status WandbServiceImpl::RestoreFile(grpc::ServerContext*, const RestoreFi
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
       registry_->backends().Store(request->store_dir());
   if (!store.ok()) return ToGrpc(store.status());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(request->run_path());
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(request->run_path());
   if (!run.ok()) return ToGrpc(run.status());
-  absl::StatusOr<store::FileVersion> file = (*store)->LatestFile(run->key, request->name());
+  absl::StatusOr<store::FileVersion> file = (*store)->files().Latest(run->key, request->name());
   if (!file.ok()) return ToGrpc(file.status());
   response->set_blob_path(file->blob_path);
   response->set_md5(file->md5);

@@ -46,6 +46,13 @@ absl::Status StatusFor(sqlite3* db, int rc, absl::string_view what) {
 
 }  // namespace
 
+struct Database::CacheEntry {
+  Statement stmt;
+  bool in_use = false;
+};
+
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
 absl::StatusOr<Database> Database::Open(const std::string& path) {
   sqlite3* db = nullptr;
   // NOMUTEX: the caller serializes use of the connection; SQLite's own mutex would be a
@@ -64,13 +71,17 @@ absl::StatusOr<Database> Database::Open(const std::string& path) {
 }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    cache_.clear();
     sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }
@@ -78,6 +89,7 @@ Database& Database::operator=(Database&& other) noexcept {
 Database::~Database() {
   // close_v2 defers the close until every statement is finalized, so the order in which a
   // Database and its Statements go does not matter.
+  cache_.clear();
   sqlite3_close_v2(db_);
 }
 
@@ -96,6 +108,31 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
     return absl::InvalidArgumentError(absl::StrCat("no SQL statement in '", sql, "'"));
   }
   return Statement(stmt);
+}
+
+absl::StatusOr<CachedStatement> Database::Borrow(absl::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second->in_use) {
+    it->second->in_use = true;
+    return CachedStatement(&it->second->stmt, &it->second->in_use);
+  }
+  if (it != cache_.end()) {  // borrowed already: a copy of the caller's own
+    absl::StatusOr<Statement> copy = Prepare(sql);
+    if (!copy.ok()) return copy.status();
+    return CachedStatement(std::make_unique<Statement>(*std::move(copy)));
+  }
+  // PERSISTENT: SQLite's hint that the statement is kept and reused.
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, absl::StrCat("cannot prepare '", sql, "'"));
+  if (stmt == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("no SQL statement in '", sql, "'"));
+  }
+  auto entry = std::make_unique<CacheEntry>(CacheEntry{Statement(stmt), /*in_use=*/true});
+  CacheEntry* borrowed = entry.get();
+  cache_.emplace(std::string(sql), std::move(entry));
+  return CachedStatement(&borrowed->stmt, &borrowed->in_use);
 }
 
 absl::Status Database::SetBusyTimeout(int milliseconds) {
@@ -189,6 +226,23 @@ absl::Status Statement::ClearBindings() {
                      absl::StrCat("cannot clear bindings of '", sql(), "'"));
   }
   return absl::OkStatus();
+}
+
+void Statement::Release() {
+  // A reset reports the last step's error again, which its caller has had already.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+CachedStatement::CachedStatement(CachedStatement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      in_use_(std::exchange(other.in_use_, nullptr)),
+      owned_(std::move(other.owned_)) {}
+
+CachedStatement::~CachedStatement() {
+  if (stmt_ == nullptr) return;  // moved from
+  stmt_->Release();
+  if (in_use_ != nullptr) *in_use_ = false;
 }
 
 int Statement::column_count() const { return sqlite3_column_count(stmt_); }

@@ -1,19 +1,23 @@
 // A thin RAII layer over SQLite's C API: a connection (Database), a prepared statement
-// (Statement) and a transaction that rolls back unless committed (Transaction). Every failure
-// is an absl::Status carrying SQLite's message and what was being done; nothing throws.
+// (Statement), a statement borrowed from the connection's cache (CachedStatement) and a
+// transaction that rolls back unless committed (Transaction). Every failure is an
+// absl::Status carrying SQLite's message and what was being done; nothing throws.
 //
 // None of these types lock anything: a Database and its statements belong to one thread at a
-// time (the connection is opened with SQLITE_OPEN_NOMUTEX; LocalStore guards it with a mutex).
+// time (the connection is opened with SQLITE_OPEN_NOMUTEX; the store's Connection guards it
+// with a mutex).
 #ifndef WANDB_SERVICE_STORE_SQLITE_H_
 #define WANDB_SERVICE_STORE_SQLITE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -21,6 +25,7 @@ struct sqlite3_stmt;
 namespace wandb::store {
 
 class Statement;
+class CachedStatement;
 
 class Database {
  public:
@@ -35,7 +40,19 @@ class Database {
 
   // Runs one or more statements that return no rows (rows they do return are ignored).
   absl::Status Exec(absl::string_view sql);
+  // A statement of the caller's own, finalized when it goes.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
+
+  // The statement for `sql`, prepared the first time this connection sees `sql` and kept
+  // while the connection lives, with `args` bound to parameters 1, 2, ... Step it through the
+  // handle; when the handle goes the statement is reset, so no read is left open (an open read
+  // pins the write-ahead log, which then cannot be checkpointed). A statement borrowed twice
+  // at once (a query run inside the loop over its own rows) gets a second, uncached copy.
+  template <typename... Args>
+  absl::StatusOr<CachedStatement> Query(absl::string_view sql, const Args&... args);
+  // Query, stepped to completion: for statements that return no rows.
+  template <typename... Args>
+  absl::Status Run(absl::string_view sql, const Args&... args);
 
   // How long a statement waits for another connection's lock before failing with Unavailable.
   absl::Status SetBusyTimeout(int milliseconds);
@@ -50,9 +67,17 @@ class Database {
   absl::Status Error(int rc, absl::string_view what) const;
 
  private:
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // A prepared statement kept for the connection's life, and whether a handle holds it.
+  struct CacheEntry;
+
+  Database(sqlite3* db, std::string path);
+  absl::StatusOr<CachedStatement> Borrow(absl::string_view sql);
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  // By SQL text. Entries are boxed so a handle's pointer survives the map growing. Declared
+  // last: the statements are finalized before the connection closes.
+  absl::flat_hash_map<std::string, std::unique_ptr<CacheEntry>> cache_;
 };
 
 class Statement {
@@ -112,9 +137,38 @@ class Statement {
 
  private:
   friend class Database;
+  friend class CachedStatement;
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
   absl::Status BindResult(int rc, int index);
+  // Makes the statement ready for its next borrower: reset, every binding cleared.
+  void Release();
   sqlite3_stmt* stmt_ = nullptr;
+};
+
+// A statement borrowed from its connection's cache (Database::Query), given back reset when
+// the handle goes. Use it like a pointer to the Statement.
+class CachedStatement {
+ public:
+  CachedStatement(CachedStatement&& other) noexcept;
+  CachedStatement& operator=(CachedStatement&&) = delete;
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  ~CachedStatement();
+
+  Statement& operator*() const { return *stmt_; }
+  Statement* operator->() const { return stmt_; }
+
+ private:
+  friend class Database;
+  // Borrowed from the cache: `in_use` is the entry's flag, cleared on release.
+  CachedStatement(Statement* stmt, bool* in_use) : stmt_(stmt), in_use_(in_use) {}
+  // A copy of its own, for a statement that was already borrowed.
+  explicit CachedStatement(std::unique_ptr<Statement> owned)
+      : stmt_(owned.get()), owned_(std::move(owned)) {}
+
+  Statement* stmt_;
+  bool* in_use_ = nullptr;
+  std::unique_ptr<Statement> owned_;
 };
 
 class Transaction {
@@ -143,6 +197,24 @@ class Transaction {
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_;
 };
+
+template <typename... Args>
+absl::StatusOr<CachedStatement> Database::Query(absl::string_view sql, const Args&... args) {
+  absl::StatusOr<CachedStatement> stmt = Borrow(sql);
+  if (!stmt.ok()) return stmt;
+  if constexpr (sizeof...(Args) > 0) {
+    absl::Status status = (*stmt)->BindAll(args...);
+    if (!status.ok()) return status;
+  }
+  return stmt;
+}
+
+template <typename... Args>
+absl::Status Database::Run(absl::string_view sql, const Args&... args) {
+  absl::StatusOr<CachedStatement> stmt = Query(sql, args...);
+  if (!stmt.ok()) return stmt.status();
+  return (*stmt)->Run();
+}
 
 }  // namespace wandb::store
 

@@ -34,7 +34,7 @@ std::unique_ptr<store::LocalStore> OpenStore(const TestEnv& env) {
 }
 
 store::RunRow MustFindRun(store::LocalStore& store, const std::string& ref) {
-  absl::StatusOr<store::RunRow> run = store.FindRun(ref);
+  absl::StatusOr<store::RunRow> run = store.runs().Find(ref);
   INFO(run.status().ToString());
   REQUIRE(run.ok());
   return *run;
@@ -228,7 +228,7 @@ TEST_CASE("stop requests a stop of a running run, once, and refuses what it cann
   struct stat st;
   REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
-  REQUIRE(Eventually([&] { return store->FindRun("stoprun1").ok(); }));
+  REQUIRE(Eventually([&] { return store->runs().Find("stoprun1").ok(); }));
   store::RunKey key = MustFindRun(*store, "stoprun1").key;
   CHECK(key == store::RunKey{UserName(), "integration", "stoprun1"});
 
@@ -238,7 +238,7 @@ TEST_CASE("stop requests a stop of a running run, once, and refuses what it cann
   json answer = ParseJson(stop.out);
   CHECK(answer["run"] == key.ToString());
   CHECK(answer["already_requested"] == false);
-  absl::StatusOr<bool> requested = store->StopRequested(key);
+  absl::StatusOr<bool> requested = store->runs().StopRequested(key);
   REQUIRE(requested.ok());
   CHECK(*requested);
 
@@ -254,7 +254,7 @@ TEST_CASE("stop requests a stop of a running run, once, and refuses what it cann
   kill(client, SIGKILL);
   WaitExit(client);
   REQUIRE(Eventually([&] {
-    absl::StatusOr<store::RunRow> run = store->GetRun(key);
+    absl::StatusOr<store::RunRow> run = store->runs().Get(key);
     return run.ok() && run->state != store::RunState::kRunning;
   }));
   CommandResult ended = RunCli({"stop", "stoprun1"});
@@ -271,7 +271,7 @@ TEST_CASE("stop requests a stop of a running run, once, and refuses what it cann
   for (const char* project : {"amb1", "amb2"}) {
     store::RunRow row;
     row.key = store::RunKey{"team", project, "twin"};
-    REQUIRE(store->UpsertRun(row).ok());
+    REQUIRE(store->runs().Upsert(row).ok());
   }
   CommandResult ambiguous = RunCli({"stop", "twin"});
   CHECK(ambiguous.exit_code == 1);
@@ -292,7 +292,7 @@ TEST_CASE("stop --wait returns once the training process has ended the run as st
   struct stat st;
   REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
-  REQUIRE(Eventually([&] { return store->FindRun("stopwait").ok(); }));
+  REQUIRE(Eventually([&] { return store->runs().Find("stopwait").ok(); }));
 
   CommandResult stop = RunCli({"stop", "stopwait", "--wait", "--timeout", "60"});
   INFO(stop.out << stop.err);
@@ -333,17 +333,17 @@ TEST_CASE("sync imports an offline run, and syncing it again stores nothing twic
   CHECK(row.config_json == R"({"lr": 0.1})");
   CHECK_THAT(row.summary_json, Catch::Contains(R"("best": 0.5)"));
   CHECK_THAT(row.summary_json, Catch::Contains(R"("i": 99)"));
-  auto history = store->HistoryRows(row.key);
+  auto history = store->series().History(row.key);
   REQUIRE(history.ok());
   CHECK(history->size() == 100);
-  auto files = store->ListFiles(row.key);
+  auto files = store->files().List(row.key);
   REQUIRE(files.ok());
   std::vector<std::string> names;
   for (const store::FileVersion& f : *files) names.push_back(f.path);
   CHECK_THAT(names, Catch::VectorContains(std::string("notes.txt")));
   CHECK_THAT(names, Catch::VectorContains(std::string("config.yaml")));
   CHECK_THAT(names, Catch::VectorContains(std::string("wandb-summary.json")));
-  auto notes = store->LatestFile(row.key, "notes.txt");
+  auto notes = store->files().Latest(row.key, "notes.txt");
   REQUIRE(notes.ok());
   CHECK(ReadFile(notes->blob_path) == "offline notes");
   const absl::Time end_time = row.end_time.value_or(absl::InfinitePast());
@@ -361,10 +361,10 @@ TEST_CASE("sync imports an offline run, and syncing it again stores nothing twic
   CHECK(lines[0]["run"] == key);
   CHECK(lines[0]["rows"] == 100);
 
-  history = store->HistoryRows(row.key);
+  history = store->series().History(row.key);
   REQUIRE(history.ok());
   CHECK(history->size() == 100);
-  auto versions = store->FileVersions(row.key, "notes.txt");
+  auto versions = store->files().Versions(row.key, "notes.txt");
   REQUIRE(versions.ok());
   CHECK(versions->size() == 1);
   store::RunRow after = MustFindRun(*store, "offsync1");

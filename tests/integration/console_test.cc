@@ -184,9 +184,9 @@ TEST_CASE("console capture: every writer reaches the terminal, output.log and th
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> row = (*store)->FindRun(id);
+  absl::StatusOr<store::RunRow> row = (*store)->runs().Find(id);
   REQUIRE(row.ok());
-  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->ConsoleLines(row->key);
+  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->series().Console(row->key);
   REQUIRE(stored.ok());
   std::vector<std::string> stored_out, stored_err;
   for (const store::ConsoleLine& line : *stored) {
@@ -385,9 +385,9 @@ TEST_CASE("console capture: a daemon killed mid-run loses no line and stores non
     absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
         store::LocalStore::Open(env.store_dir());
     if (!store.ok()) return false;
-    absl::StatusOr<store::RunRow> row = (*store)->FindRun("console-reattach");
+    absl::StatusOr<store::RunRow> row = (*store)->runs().Find("console-reattach");
     if (!row.ok()) return false;
-    absl::StatusOr<std::vector<store::ConsoleLine>> lines = (*store)->ConsoleLines(row->key);
+    absl::StatusOr<std::vector<store::ConsoleLine>> lines = (*store)->series().Console(row->key);
     return lines.ok() && std::any_of(lines->begin(), lines->end(),
                                      [](const auto& line) { return line.line == "ready"; });
   }));
@@ -408,9 +408,9 @@ TEST_CASE("console capture: a daemon killed mid-run loses no line and stores non
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> row = (*store)->FindRun("console-reattach");
+  absl::StatusOr<store::RunRow> row = (*store)->runs().Find("console-reattach");
   REQUIRE(row.ok());
-  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->ConsoleLines(row->key);
+  absl::StatusOr<std::vector<store::ConsoleLine>> stored = (*store)->series().Console(row->key);
   REQUIRE(stored.ok());
   std::vector<std::string> stored_out, stored_err;
   for (const store::ConsoleLine& line : *stored) {

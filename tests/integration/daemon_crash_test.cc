@@ -122,11 +122,11 @@ TEST_CASE("a daemon killed with kill -9 twice mid-run: the run has every row exa
   CHECK(yaml.find("        - 57\n") != std::string::npos);
 
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
-  absl::StatusOr<store::RunRow> row = store->FindRun("dcrash1");
+  absl::StatusOr<store::RunRow> row = store->runs().Find("dcrash1");
   REQUIRE(row.ok());
   CHECK(row->state == store::RunState::kFinished);
   CHECK(row->last_step == kRows - 1);
-  absl::StatusOr<std::vector<store::HistoryRow>> stored = store->HistoryRows(row->key);
+  absl::StatusOr<std::vector<store::HistoryRow>> stored = store->series().History(row->key);
   REQUIRE(stored.ok());
   REQUIRE(stored->size() == static_cast<size_t>(kRows));
   int64_t wrong = -1;
@@ -195,7 +195,7 @@ TEST_CASE("a daemon killed while its run is idle: the run is re-attached and fin
   CHECK(h.exits == 1);
   CHECK(h.exit_code == 0);
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
-  absl::StatusOr<store::RunRow> row = store->FindRun("dcrash6");
+  absl::StatusOr<store::RunRow> row = store->runs().Find("dcrash6");
   REQUIRE(row.ok());
   CHECK(row->state == store::RunState::kFinished);
   CHECK(row->last_step == kRows - 1);
@@ -228,7 +228,7 @@ TEST_CASE("two training processes whose daemon was killed both go on, neither ru
     History h = ReadHistory(env.RunDir(id) + "/run-" + id + ".wandb");
     CheckEveryRowOnce(h, kRows);
     CHECK(h.exits == 1);
-    absl::StatusOr<store::RunRow> row = store->FindRun(id);
+    absl::StatusOr<store::RunRow> row = store->runs().Find(id);
     REQUIRE(row.ok());
     CHECK(row->state == store::RunState::kFinished);
     CHECK(row->last_step == kRows - 1);

@@ -16,7 +16,7 @@ namespace {
 store::RunRow MustFindRun(const std::string& store_dir, const std::string& id) {
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store = store::LocalStore::Open(store_dir);
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(id);
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
   INFO(run.status().ToString());
   REQUIRE(run.ok());
   return *run;
@@ -55,7 +55,7 @@ TEST_CASE("a run in the default mode is tracked in the local store, whole") {
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->HistoryRows(row.key);
+  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->series().History(row.key);
   REQUIRE(history.ok());
   REQUIRE(history->size() == 1000);
   for (int i = 0; i < 1000; ++i) CHECK((*history)[i].step == i);
@@ -140,7 +140,7 @@ TEST_CASE(
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->HistoryRows(row.key);
+  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->series().History(row.key);
   REQUIRE(history.ok());
   CHECK(history->size() == 3000);
   CHECK((*store)->IntegrityCheck().ok());

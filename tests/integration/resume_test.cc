@@ -60,13 +60,13 @@ TEST_CASE("resume='allow' continues a stored run: steps, config, summary and run
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun("resumed1");
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find("resumed1");
   REQUIRE(run.ok());
   CHECK(run->last_step == 6);
   CHECK(run->state == store::RunState::kFinished);
   CHECK_THAT(run->summary_json, Catch::Contains(R"("best": 0.9)"));
   CHECK_THAT(run->config_json, Catch::Contains(R"("layers": 2)"));
-  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->HistoryRows(run->key);
+  absl::StatusOr<std::vector<store::HistoryRow>> history = (*store)->series().History(run->key);
   REQUIRE(history.ok());
   CHECK(history->size() == 7);
 }

@@ -33,9 +33,10 @@ std::unique_ptr<store::LocalStore> OpenStore(const TestEnv& env) {
 std::vector<std::string> Versions(const TestEnv& env, const std::string& id,
                                   const std::string& path) {
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
-  absl::StatusOr<store::RunRow> run = store->FindRun(id);
+  absl::StatusOr<store::RunRow> run = store->runs().Find(id);
   if (!run.ok()) return {};
-  absl::StatusOr<std::vector<store::FileVersion>> versions = store->FileVersions(run->key, path);
+  absl::StatusOr<std::vector<store::FileVersion>> versions =
+      store->files().Versions(run->key, path);
   REQUIRE(versions.ok());
   std::vector<std::string> contents;
   for (const store::FileVersion& v : *versions) contents.push_back(ReadFile(v.blob_path));
@@ -154,13 +155,13 @@ TEST_CASE("two processes saving into the same store at once both land whole") {
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
   CHECK(store->IntegrityCheck().ok());
   for (const char* id : {"savea", "saveb"}) {
-    absl::StatusOr<store::RunRow> run = store->FindRun(id);
+    absl::StatusOr<store::RunRow> run = store->runs().Find(id);
     REQUIRE(run.ok());
     CHECK(run->state == store::RunState::kFinished);
     CHECK(run->last_step == 1999);
     for (int f = 0; f < 20; ++f) {
       std::string name = std::string("out-") + id + "-" + std::to_string(f) + ".bin";
-      absl::StatusOr<store::FileVersion> file = store->LatestFile(run->key, name);
+      absl::StatusOr<store::FileVersion> file = store->files().Latest(run->key, name);
       REQUIRE(file.ok());
       CHECK(file->size == 100000 + static_cast<int64_t>(std::string(id).size()));
       CHECK(store->blobs().Verify(file->md5).ok());

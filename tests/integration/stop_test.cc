@@ -23,7 +23,7 @@ store::RunKey AwaitInStore(const TestEnv& env, const std::string& id) {
   REQUIRE(store.ok());
   absl::StatusOr<store::RunRow> run;
   REQUIRE(Eventually([&] {
-    run = (*store)->FindRun(id);
+    run = (*store)->runs().Find(id);
     return run.ok();
   }));
   return run->key;
@@ -34,7 +34,7 @@ void RequestStop(const TestEnv& env, const std::string& id) {
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  REQUIRE((*store)->RequestStop(key).ok());
+  REQUIRE((*store)->runs().RequestStop(key).ok());
 }
 
 std::unique_ptr<store::LocalStore> OpenStore(const TestEnv& env) {
@@ -49,7 +49,7 @@ store::RunRow EndedRun(const TestEnv& env, const std::string& id) {
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
   absl::StatusOr<store::RunRow> run;
   REQUIRE(Eventually([&] {
-    run = store->FindRun(id);
+    run = store->runs().Find(id);
     return run.ok() && run->state != store::RunState::kRunning;
   }));
   return *run;
@@ -77,7 +77,7 @@ TEST_CASE("a stop request reaches the training process, and the run ends as stop
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(id);
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
   REQUIRE(run.ok());
   CHECK(run->state == store::RunState::kStopped);
   CHECK(run->exit_code == 255);

@@ -33,9 +33,10 @@ std::vector<store::SystemMetricsRow> StoredMetrics(const TestEnv& env, const std
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
       store::LocalStore::Open(env.store_dir());
   REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> run = (*store)->FindRun(id);
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
   REQUIRE(run.ok());
-  absl::StatusOr<std::vector<store::SystemMetricsRow>> rows = (*store)->SystemMetrics(run->key);
+  absl::StatusOr<std::vector<store::SystemMetricsRow>> rows =
+      (*store)->series().SystemMetrics(run->key);
   REQUIRE(rows.ok());
   return *rows;
 }

@@ -566,7 +566,7 @@ void Api::Stop(const Request& request, Response& response) {
     absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
         store::LocalStore::Open(reader_->dir());
     if (!store.ok()) return SendError(response, store.status());
-    absl::Status status = (*store)->RequestStop({run->entity, run->project, run->id});
+    absl::Status status = (*store)->runs().RequestStop({run->entity, run->project, run->id});
     if (!status.ok()) return SendError(response, status);
   }
   SendJson(response,

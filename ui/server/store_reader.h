@@ -2,7 +2,7 @@
 //
 // It opens store.db with SQLite's read-only mode (a `file:...?mode=ro` URI), so nothing the
 // UI does can change the store: the one write it makes, a stop request, goes through
-// LocalStore::RequestStop (StopRequester). WAL lets these readers run while the daemon
+// Runs::RequestStop (StopRequester). WAL lets these readers run while the daemon
 // writes; each query is one read transaction, a consistent snapshot.
 //
 // Thread-safety: a small pool of connections, one per concurrent query; HTTP worker threads

@@ -19,12 +19,12 @@ std::unique_ptr<store::LocalStore> StoreWithConsole(const std::string& dir) {
   REQUIRE(store.ok());
   store::RunRow row;
   row.key = {"team", "proj", "r1"};
-  REQUIRE((*store)->UpsertRun(row).ok());
+  REQUIRE((*store)->runs().Upsert(row).ok());
   absl::Time t = absl::FromUnixMicros(1764590400123456);  // 2025-12-01T12:00:00.123456Z
   std::vector<store::ConsoleLine> lines = {{t, false, "epoch 1"},
                                            {t + absl::Nanoseconds(1), true, "warning: slow"},
                                            {t + absl::Seconds(1), false, "100%"}};
-  REQUIRE((*store)->AppendConsole(row.key, lines).ok());
+  REQUIRE((*store)->series().AppendConsole(row.key, lines).ok());
   return *std::move(store);
 }
 
@@ -67,7 +67,7 @@ TEST_CASE("logs: an unknown run fails, a run without console output prints nothi
   auto store = StoreWithConsole(dir.path());
   store::RunRow quiet;
   quiet.key = {"team", "proj", "quiet"};
-  REQUIRE(store->UpsertRun(quiet).ok());
+  REQUIRE(store->runs().Upsert(quiet).ok());
   CHECK(Logs({.run = "quiet", .store_dir = dir.path()}) == std::make_pair(kExitOk, std::string()));
   std::string err;
   CHECK(Logs({.run = "nope", .store_dir = dir.path()}, &err).first == kExitFailure);

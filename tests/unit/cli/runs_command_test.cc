@@ -64,8 +64,8 @@ TEST_CASE("runs reads the store it is pointed at, and never makes one") {
   {
     auto store = store::LocalStore::Open(store_dir);
     REQUIRE(store.ok());
-    REQUIRE((*store)->UpsertRun(Row("p", "a", store::RunState::kRunning, std::nullopt)).ok());
-    REQUIRE((*store)->UpsertRun(Row("q", "b", store::RunState::kRunning, std::nullopt)).ok());
+    REQUIRE((*store)->runs().Upsert(Row("p", "a", store::RunState::kRunning, std::nullopt)).ok());
+    REQUIRE((*store)->runs().Upsert(Row("q", "b", store::RunState::kRunning, std::nullopt)).ok());
   }
   std::ostringstream json, json_err;
   CHECK(RunRuns({.project = "q", .store_dir = store_dir, .json = true}, json, json_err) == 0);

@@ -19,7 +19,7 @@ std::unique_ptr<store::LocalStore> StoreWith(const std::string& dir,
   for (const store::RunKey& key : runs) {
     store::RunRow row;
     row.key = key;
-    REQUIRE((*store)->UpsertRun(row).ok());
+    REQUIRE((*store)->runs().Upsert(row).ok());
   }
   return *std::move(store);
 }
@@ -47,7 +47,7 @@ TEST_CASE("stop sets the stop flag of a running run, once") {
         "requested a stop of run team/proj/r1; its training process sees it within about "
         "0.35 s\n");
   CHECK(err.str().empty());
-  CHECK(*store->StopRequested(key));
+  CHECK(*store->runs().StopRequested(key));
 
   std::ostringstream again, again_err;
   CHECK(RunStop({.run = "proj/r1", .store_dir = dir.path(), .json = true}, again, again_err) == 0);
@@ -61,7 +61,8 @@ TEST_CASE("stop refuses a finished run, an unknown run, an ambiguous id and a mi
   TempDir dir;
   auto store =
       StoreWith(dir.path(), {{"team", "a", "done"}, {"team", "a", "twin"}, {"team", "b", "twin"}});
-  REQUIRE(store->FinishRun({"team", "a", "done"}, 0, store::RunState::kFinished, absl::Seconds(3))
+  REQUIRE(store->runs()
+              .Finish({"team", "a", "done"}, 0, store::RunState::kFinished, absl::Seconds(3))
               .ok());
   auto run_stop = [&](const std::string& ref, const std::string& store_dir) {
     std::ostringstream out, err;

@@ -63,19 +63,19 @@ store::RunKey LeftRunning(const TempDir& tmp, const std::shared_ptr<store::Local
   REQUIRE((*writer)->Close().ok());
   store::RunRow row;
   row.key = store::RunKey{"me", "proj", id};
-  REQUIRE(store->UpsertRun(row).ok());
-  REQUIRE(store->SetLogPosition(row.key, dir, 0).ok());
+  REQUIRE(store->runs().Upsert(row).ok());
+  REQUIRE(store->runs().SetLogPosition(row.key, dir, 0).ok());
   return row.key;
 }
 
 store::RunRow RowOf(const std::shared_ptr<store::LocalStore>& store, const store::RunKey& key) {
-  absl::StatusOr<store::RunRow> row = store->GetRun(key);
+  absl::StatusOr<store::RunRow> row = store->runs().Get(key);
   REQUIRE(row.ok());
   return *row;
 }
 
 store::RunState StateOf(const std::shared_ptr<store::LocalStore>& store, const store::RunKey& key) {
-  absl::StatusOr<store::RunRow> row = store->GetRun(key);
+  absl::StatusOr<store::RunRow> row = store->runs().Get(key);
   REQUIRE(row.ok());
   return row->state;
 }
@@ -149,8 +149,8 @@ TEST_CASE("RecoverOrphanedRuns: a run asked to stop before its daemon died ends 
   // wrote the exit (255) and died before the store heard of it.
   store::RunKey no_exit = LeftRunning(tmp, shared, "stopdead", DeadPid());
   store::RunKey with_exit = LeftRunning(tmp, shared, "stop255", DeadPid(), kStoppedExitCode);
-  REQUIRE(shared->RequestStop(no_exit).ok());
-  REQUIRE(shared->RequestStop(with_exit).ok());
+  REQUIRE(shared->runs().RequestStop(no_exit).ok());
+  REQUIRE(shared->runs().RequestStop(with_exit).ok());
   Logger log;
   CHECK(RecoverOrphanedRuns(shared, &log) == 2);
   for (const store::RunKey& key : {no_exit, with_exit}) {
@@ -181,10 +181,10 @@ TEST_CASE("RecoverOrphanedRuns: stores every file the log and files/ name, as fi
   for (const char* name :
        {"model.bin", "config.yaml", "wandb-summary.json", "wandb-metadata.json"}) {
     INFO(name);
-    absl::StatusOr<store::FileVersion> stored = shared->LatestFile(key, name);
+    absl::StatusOr<store::FileVersion> stored = shared->files().Latest(key, name);
     CHECK(stored.ok());
   }
-  CHECK(shared->LatestFile(key, "model.bin")->size == 1 << 20);
+  CHECK(shared->files().Latest(key, "model.bin")->size == 1 << 20);
 }
 
 }  // namespace wandb::service

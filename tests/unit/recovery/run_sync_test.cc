@@ -131,7 +131,7 @@ TEST_CASE("sync replays a run's log into the store, stores its files and finishe
   CHECK(result.log_has_exit);
   CHECK(result.warnings.empty());
 
-  auto row = store->GetRun(result.key);
+  auto row = store->runs().Get(result.key);
   REQUIRE(row.ok());
   CHECK(row->name == "synced");
   CHECK(row->state == store::RunState::kFinished);
@@ -140,24 +140,24 @@ TEST_CASE("sync replays a run's log into the store, stores its files and finishe
   CHECK(row->config_json == R"({"lr": 0.1})");
   CHECK(row->start_time == absl::FromUnixSeconds(1'700'000'000));
   CHECK(row->log_offset == fs::file_size(run.log_path()));
-  auto ckpt = store->LatestFile(result.key, "ckpt.bin");
+  auto ckpt = store->files().Latest(result.key, "ckpt.bin");
   REQUIRE(ckpt.ok());
   CHECK(ckpt->policy == store::FilePolicy::kLive);  // as save() asked
-  auto notes = store->LatestFile(result.key, "sub/notes.txt");
+  auto notes = store->files().Latest(result.key, "sub/notes.txt");
   REQUIRE(notes.ok());
   CHECK(notes->policy == store::FilePolicy::kEnd);
-  CHECK(absl::IsNotFound(store->LatestFile(result.key, "copy.wandb").status()));
+  CHECK(absl::IsNotFound(store->files().Latest(result.key, "copy.wandb").status()));
 
   // Again: nothing to do, nothing written.
   RunSyncResult again = MustSync(store, run.dir());
   CHECK(again.outcome == RunSyncOutcome::kAlreadySynced);
   CHECK(again.exit_code == 0);
   CHECK(again.state == store::RunState::kFinished);
-  auto after = store->GetRun(result.key);
+  auto after = store->runs().Get(result.key);
   REQUIRE(after.ok());
   CHECK(after->end_time == row->end_time);
-  CHECK(store->HistoryRows(result.key)->size() == 10);
-  CHECK(store->FileVersions(result.key, "ckpt.bin")->size() == 1);
+  CHECK(store->series().History(result.key)->size() == 10);
+  CHECK(store->files().Versions(result.key, "ckpt.bin")->size() == 1);
 }
 
 TEST_CASE("sync of a log that grew since resumes the run and adds only what is new") {
@@ -196,8 +196,8 @@ TEST_CASE("sync of a log that grew since resumes the run and adds only what is n
   CHECK(second.files_unchanged == 1);
   CHECK(second.state == store::RunState::kCrashed);
   CHECK(second.exit_code == 3);
-  CHECK(store->HistoryRows(second.key)->size() == 8);
-  CHECK(store->FileVersions(second.key, "a.txt")->size() == 1);
+  CHECK(store->series().History(second.key)->size() == 8);
+  CHECK(store->files().Versions(second.key, "a.txt")->size() == 1);
 }
 
 TEST_CASE("the parts of a resumed run sync in any order, the later part's state winning") {
@@ -219,17 +219,17 @@ TEST_CASE("the parts of a resumed run sync in any order, the later part's state 
   const store::RunKey key{"team", "proj", "parts1"};
 
   auto check_run = [&] {
-    auto row = store->GetRun(key);
+    auto row = store->runs().Get(key);
     REQUIRE(row.ok());
     CHECK(row->state == store::RunState::kFinished);
     CHECK(row->exit_code == 0);
     CHECK(row->last_step == 9);
     CHECK(row->run_dir == fs::canonical(second.dir()).string());
-    CHECK(store->HistoryRows(key)->size() == 10);
-    auto a = store->LatestFile(key, "a.txt");
+    CHECK(store->series().History(key)->size() == 10);
+    auto a = store->files().Latest(key, "a.txt");
     REQUIRE(a.ok());
     CHECK(store::testing::ReadBytes(a->blob_path) == "two");
-    CHECK(store->LatestFile(key, "b.txt").ok());
+    CHECK(store->files().Latest(key, "b.txt").ok());
   };
 
   SECTION("in order") {
@@ -239,7 +239,7 @@ TEST_CASE("the parts of a resumed run sync in any order, the later part's state 
     RunSyncResult again = MustSync(store, first.dir());
     CHECK(again.outcome == RunSyncOutcome::kAlreadySynced);
     CHECK(again.state == store::RunState::kFinished);
-    CHECK(store->FileVersions(key, "a.txt")->size() == 2);
+    CHECK(store->files().Versions(key, "a.txt")->size() == 2);
   }
   SECTION("later part first") {
     CHECK(MustSync(store, second.dir()).outcome == RunSyncOutcome::kSynced);
@@ -251,7 +251,7 @@ TEST_CASE("the parts of a resumed run sync in any order, the later part's state 
     CHECK(earlier.state == store::RunState::kFinished);
     CHECK(earlier.exit_code == 0);
     check_run();
-    CHECK(store->FileVersions(key, "a.txt")->size() == 1);
+    CHECK(store->files().Versions(key, "a.txt")->size() == 1);
     CHECK(MustSync(store, first.dir()).outcome == RunSyncOutcome::kAlreadySynced);
     CHECK(MustSync(store, second.dir()).outcome == RunSyncOutcome::kAlreadySynced);
   }
@@ -265,8 +265,8 @@ TEST_CASE("sync records a run as stopped when a stop was requested, whatever its
   auto stop_requested_for = [&](const std::string& id) {
     store::RunRow row;
     row.key = store::RunKey{"team", "proj", id};
-    REQUIRE(store->UpsertRun(row).ok());
-    REQUIRE(store->RequestStop(row.key).ok());
+    REQUIRE(store->runs().Upsert(row).ok());
+    REQUIRE(store->runs().RequestStop(row.key).ok());
   };
 
   SECTION("the log's exit is 255, as the daemon writes it for a stopped run") {
@@ -356,7 +356,7 @@ TEST_CASE("sync changes nothing for what it cannot sync") {
     std::ofstream(run.dir() + "/run-other.wandb") << "";
     CHECK(absl::IsInvalidArgument(SyncRunDirectory(store, run.dir()).status()));
   }
-  auto runs = store->ListRuns();
+  auto runs = store->runs().List();
   REQUIRE(runs.ok());
   CHECK(runs->empty());
 }

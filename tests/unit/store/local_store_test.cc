@@ -54,13 +54,13 @@ RunRow MakeRun(const std::string& entity, const std::string& project, const std:
 }
 
 void Upsert(LocalStore& store, const RunRow& run) {
-  absl::StatusOr<UpsertOutcome> outcome = store.UpsertRun(run);
+  absl::StatusOr<UpsertOutcome> outcome = store.runs().Upsert(run);
   INFO(outcome.status().ToString());
   REQUIRE(outcome.ok());
 }
 
 RunRow Get(LocalStore& store, const RunKey& key) {
-  absl::StatusOr<RunRow> run = store.GetRun(key);
+  absl::StatusOr<RunRow> run = store.runs().Get(key);
   INFO(run.status().ToString());
   REQUIRE(run.ok());
   return *std::move(run);
@@ -118,7 +118,7 @@ TEST_CASE("store/LocalStore: Open creates a private directory with store.db and 
   CHECK((st.st_mode & 0077) == 0);
   CHECK(std::filesystem::is_directory(dir + "/blobs/md5"));
   CHECK(std::filesystem::is_directory(dir + "/blobs/tmp"));
-  CHECK(store->SchemaVersion().value_or(-1) == LocalStore::kSchemaVersion);
+  CHECK(store->SchemaVersion().value_or(-1) == kSchemaVersion);
   CHECK(store->IntegrityCheck().ok());
 
   // The pragmas that are stored in the file.
@@ -185,7 +185,7 @@ TEST_CASE("store/LocalStore: UpsertRun creates a run and updates its descriptive
   TempDir tmp;
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
   RunRow run = MakeRun("alice", "mnist", "abc123");
-  CHECK(store->UpsertRun(run).value_or(UpsertOutcome::kUpdated) == UpsertOutcome::kCreated);
+  CHECK(store->runs().Upsert(run).value_or(UpsertOutcome::kUpdated) == UpsertOutcome::kCreated);
 
   RunRow got = Get(*store, run.key);
   CHECK(got.key == run.key);
@@ -205,9 +205,9 @@ TEST_CASE("store/LocalStore: UpsertRun creates a run and updates its descriptive
   CHECK_FALSE(got.last_step.has_value());
   CHECK_FALSE(got.stop_requested);
 
-  REQUIRE(store->UpdateConfig(run.key, R"({"lr": 0.01, "epochs": 3})").ok());
-  REQUIRE(store->SetSummary(run.key, R"({"acc": NaN})").ok());
-  REQUIRE(store->AppendHistory(run.key, Rows(0, 2)).ok());
+  REQUIRE(store->runs().ReplaceConfig(run.key, R"({"lr": 0.01, "epochs": 3})").ok());
+  REQUIRE(store->runs().ReplaceSummary(run.key, R"({"acc": NaN})").ok());
+  REQUIRE(store->series().AppendHistory(run.key, Rows(0, 2)).ok());
 
   // An update changes the descriptive fields and keeps config, summary, history, start.
   RunRow changed = run;
@@ -216,7 +216,7 @@ TEST_CASE("store/LocalStore: UpsertRun creates a run and updates its descriptive
   changed.tags = {"final"};
   changed.config_json = R"({"ignored": true})";
   changed.start_time = absl::FromUnixSeconds(1);
-  CHECK(store->UpsertRun(changed).value_or(UpsertOutcome::kCreated) == UpsertOutcome::kUpdated);
+  CHECK(store->runs().Upsert(changed).value_or(UpsertOutcome::kCreated) == UpsertOutcome::kUpdated);
   got = Get(*store, run.key);
   CHECK(got.name == "renamed");
   CHECK(got.notes.empty());
@@ -225,7 +225,7 @@ TEST_CASE("store/LocalStore: UpsertRun creates a run and updates its descriptive
   CHECK(got.summary_json == R"({"acc": NaN})");
   CHECK(got.start_time == absl::FromUnixSeconds(1795723221));
   CHECK(got.last_step == std::optional<int64_t>(2));
-  CHECK(store->HistoryRows(run.key)->size() == 3);
+  CHECK(store->series().History(run.key)->size() == 3);
 }
 
 TEST_CASE("store/LocalStore: a run without a start time starts now", "[store][local_store]") {
@@ -249,7 +249,7 @@ TEST_CASE("store/LocalStore: FinishRun records the end, and a later upsert resum
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
   RunRow run = MakeRun("alice", "mnist", "abc123");
   Upsert(*store, run);
-  REQUIRE(store->FinishRun(run.key, 0, RunState::kFinished, absl::Seconds(12.5)).ok());
+  REQUIRE(store->runs().Finish(run.key, 0, RunState::kFinished, absl::Seconds(12.5)).ok());
   RunRow got = Get(*store, run.key);
   CHECK(got.state == RunState::kFinished);
   CHECK(got.exit_code == std::optional<int>(0));
@@ -257,12 +257,12 @@ TEST_CASE("store/LocalStore: FinishRun records the end, and a later upsert resum
   REQUIRE(got.end_time.has_value());
   CHECK(*got.end_time == got.heartbeat_time);
 
-  REQUIRE(store->FinishRun(run.key, 255, RunState::kStopped, absl::Seconds(3)).ok());
+  REQUIRE(store->runs().Finish(run.key, 255, RunState::kStopped, absl::Seconds(3)).ok());
   got = Get(*store, run.key);
   CHECK(got.state == RunState::kStopped);
   CHECK(got.exit_code == std::optional<int>(255));
 
-  absl::Status running = store->FinishRun(run.key, 0, RunState::kRunning, absl::Seconds(1));
+  absl::Status running = store->runs().Finish(run.key, 0, RunState::kRunning, absl::Seconds(1));
   CHECK(running.code() == absl::StatusCode::kInvalidArgument);
 
   Upsert(*store, run);  // resume
@@ -279,18 +279,18 @@ TEST_CASE("store/LocalStore: writes to an unknown run fail with NotFound naming 
   RunKey ghost{"alice", "mnist", "ghost"};
   std::string expected = "run alice/mnist/ghost is not in the local store " + tmp.path();
   std::vector<absl::Status> failures = {
-      store->UpdateConfig(ghost, "{}"),
-      store->SetSummary(ghost, "{}"),
-      store->AppendHistory(ghost, Rows(0, 0)).status(),
-      store->FinishRun(ghost, 1, RunState::kCrashed, absl::Seconds(1)),
-      store->RequestStop(ghost),
-      store->StopRequested(ghost).status(),
-      store->ClearStop(ghost),
-      store->GetRun(ghost).status(),
-      store->HistoryRows(ghost).status(),
-      store->PutFileBytes(ghost, "a.txt", "x", FilePolicy::kNow).status(),
-      store->LatestFile(ghost, "a.txt").status(),
-      store->ListFiles(ghost).status(),
+      store->runs().ReplaceConfig(ghost, "{}"),
+      store->runs().ReplaceSummary(ghost, "{}"),
+      store->series().AppendHistory(ghost, Rows(0, 0)).status(),
+      store->runs().Finish(ghost, 1, RunState::kCrashed, absl::Seconds(1)),
+      store->runs().RequestStop(ghost),
+      store->runs().StopRequested(ghost).status(),
+      store->runs().ClearStop(ghost),
+      store->runs().Get(ghost).status(),
+      store->series().History(ghost).status(),
+      store->files().PutBytes(ghost, "a.txt", "x", FilePolicy::kNow).status(),
+      store->files().Latest(ghost, "a.txt").status(),
+      store->files().List(ghost).status(),
   };
   for (const absl::Status& status : failures) {
     INFO(status.ToString());
@@ -309,12 +309,12 @@ TEST_CASE("store/LocalStore: run keys must have three non-empty parts without '/
         RunKey{"e", "p", "a/b"}, RunKey{"e\n", "p", "r"}}) {
     RunRow run;
     run.key = key;
-    absl::StatusOr<UpsertOutcome> outcome = store->UpsertRun(run);
+    absl::StatusOr<UpsertOutcome> outcome = store->runs().Upsert(run);
     INFO(outcome.status().ToString());
     CHECK(outcome.status().code() == absl::StatusCode::kInvalidArgument);
-    CHECK(store->GetRun(key).status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(store->runs().Get(key).status().code() == absl::StatusCode::kInvalidArgument);
   }
-  CHECK(store->ListRuns()->empty());
+  CHECK(store->runs().List()->empty());
 }
 
 TEST_CASE("store/LocalStore: history is idempotent on (run, step): a re-sent row is ignored",
@@ -324,16 +324,16 @@ TEST_CASE("store/LocalStore: history is idempotent on (run, step): a re-sent row
   RunRow run = MakeRun("alice", "mnist", "abc123");
   Upsert(*store, run);
 
-  CHECK(store->AppendHistory(run.key, Rows(0, 4)).value_or(-1) == 5);
+  CHECK(store->series().AppendHistory(run.key, Rows(0, 4)).value_or(-1) == 5);
   // After a daemon crash the sender re-sends from the log: overlapping steps 3 and 4.
-  CHECK(store->AppendHistory(run.key, Rows(3, 7)).value_or(-1) == 3);
-  CHECK(store->AppendHistory(run.key, Rows(0, 7)).value_or(-1) == 0);
+  CHECK(store->series().AppendHistory(run.key, Rows(3, 7)).value_or(-1) == 3);
+  CHECK(store->series().AppendHistory(run.key, Rows(0, 7)).value_or(-1) == 0);
   // A different row for a stored step does not replace the first one.
   std::vector<HistoryRow> clash = {{2, R"({"_step": 2, "loss": 99})"}};
-  CHECK(store->AppendHistory(run.key, clash).value_or(-1) == 0);
-  CHECK(store->AppendHistory(run.key, {}).value_or(-1) == 0);
+  CHECK(store->series().AppendHistory(run.key, clash).value_or(-1) == 0);
+  CHECK(store->series().AppendHistory(run.key, {}).value_or(-1) == 0);
 
-  absl::StatusOr<std::vector<HistoryRow>> rows = store->HistoryRows(run.key);
+  absl::StatusOr<std::vector<HistoryRow>> rows = store->series().History(run.key);
   REQUIRE(rows.ok());
   CHECK(Steps(*rows) == std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
   CHECK((*rows)[2].row_json == R"({"_step": 2, "loss": 0.5})");
@@ -341,9 +341,9 @@ TEST_CASE("store/LocalStore: history is idempotent on (run, step): a re-sent row
 
   // Steps out of order still land in step order; last_step is the highest.
   std::vector<HistoryRow> late = {{20, "{}"}, {10, "{}"}};
-  CHECK(store->AppendHistory(run.key, late).value_or(-1) == 2);
+  CHECK(store->series().AppendHistory(run.key, late).value_or(-1) == 2);
   CHECK(Get(*store, run.key).last_step == std::optional<int64_t>(20));
-  CHECK(Steps(*store->HistoryRows(run.key)).back() == 20);
+  CHECK(Steps(*store->series().History(run.key)).back() == 20);
 }
 
 TEST_CASE("store/LocalStore: a batch with a bad row stores nothing", "[store][local_store]") {
@@ -353,11 +353,11 @@ TEST_CASE("store/LocalStore: a batch with a bad row stores nothing", "[store][lo
   Upsert(*store, run);
   std::vector<HistoryRow> rows = Rows(0, 3);
   rows.push_back(HistoryRow{-1, "{}"});
-  absl::StatusOr<int> added = store->AppendHistory(run.key, rows);
+  absl::StatusOr<int> added = store->series().AppendHistory(run.key, rows);
   CHECK(added.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(std::string(added.status().message()) ==
         "history step -1 for run alice/mnist/abc123 is negative");
-  CHECK(store->HistoryRows(run.key)->empty());
+  CHECK(store->series().History(run.key)->empty());
   CHECK_FALSE(Get(*store, run.key).last_step.has_value());
 }
 
@@ -368,10 +368,10 @@ TEST_CASE("store/LocalStore: histories of different runs are kept apart", "[stor
   RunRow b = MakeRun("alice", "mnist", "bbb");
   Upsert(*store, a);
   Upsert(*store, b);
-  REQUIRE(store->AppendHistory(a.key, Rows(0, 9)).ok());
-  REQUIRE(store->AppendHistory(b.key, Rows(0, 2)).ok());
-  CHECK(store->HistoryRows(a.key)->size() == 10);
-  CHECK(store->HistoryRows(b.key)->size() == 3);
+  REQUIRE(store->series().AppendHistory(a.key, Rows(0, 9)).ok());
+  REQUIRE(store->series().AppendHistory(b.key, Rows(0, 2)).ok());
+  CHECK(store->series().History(a.key)->size() == 10);
+  CHECK(store->series().History(b.key)->size() == 3);
 }
 
 TEST_CASE("store/LocalStore: file versions: same content adds nothing, new content adds version 2",
@@ -382,7 +382,7 @@ TEST_CASE("store/LocalStore: file versions: same content adds nothing, new conte
   Upsert(*store, run);
 
   absl::StatusOr<PutFileResult> v1 =
-      store->PutFileBytes(run.key, "ckpt/model.pt", "hello", FilePolicy::kLive);
+      store->files().PutBytes(run.key, "ckpt/model.pt", "hello", FilePolicy::kLive);
   REQUIRE(v1.ok());
   CHECK(v1->version == 1);
   CHECK(v1->md5 == kMd5Hello);
@@ -392,7 +392,7 @@ TEST_CASE("store/LocalStore: file versions: same content adds nothing, new conte
 
   WriteBytes(tmp.File("model.pt"), "hello");
   absl::StatusOr<PutFileResult> same =
-      store->PutFile(run.key, "ckpt/model.pt", tmp.File("model.pt"), FilePolicy::kLive);
+      store->files().Put(run.key, "ckpt/model.pt", tmp.File("model.pt"), FilePolicy::kLive);
   REQUIRE(same.ok());
   CHECK(same->version == 1);
   CHECK(same->unchanged);
@@ -400,7 +400,7 @@ TEST_CASE("store/LocalStore: file versions: same content adds nothing, new conte
 
   WriteBytes(tmp.File("model.pt"), "hello, world");
   absl::StatusOr<PutFileResult> v2 =
-      store->PutFile(run.key, "ckpt/model.pt", tmp.File("model.pt"), FilePolicy::kEnd);
+      store->files().Put(run.key, "ckpt/model.pt", tmp.File("model.pt"), FilePolicy::kEnd);
   REQUIRE(v2.ok());
   CHECK(v2->version == 2);
   CHECK_FALSE(v2->unchanged);
@@ -408,12 +408,12 @@ TEST_CASE("store/LocalStore: file versions: same content adds nothing, new conte
 
   // Going back to the first content is a new version, stored with the old blob.
   absl::StatusOr<PutFileResult> v3 =
-      store->PutFileBytes(run.key, "ckpt/model.pt", "hello", FilePolicy::kNow);
+      store->files().PutBytes(run.key, "ckpt/model.pt", "hello", FilePolicy::kNow);
   REQUIRE(v3.ok());
   CHECK(v3->version == 3);
   CHECK_FALSE(v3->stored_new_blob);
 
-  absl::StatusOr<FileVersion> latest = store->LatestFile(run.key, "ckpt/model.pt");
+  absl::StatusOr<FileVersion> latest = store->files().Latest(run.key, "ckpt/model.pt");
   REQUIRE(latest.ok());
   CHECK(latest->path == "ckpt/model.pt");
   CHECK(latest->version == 3);
@@ -423,7 +423,8 @@ TEST_CASE("store/LocalStore: file versions: same content adds nothing, new conte
   CHECK(latest->blob_path == tmp.File("store/blobs/md5/5d/41402abc4b2a76b9719d911017c592"));
   CHECK(ReadBytes(latest->blob_path) == "hello");
 
-  absl::StatusOr<std::vector<FileVersion>> versions = store->FileVersions(run.key, "ckpt/model.pt");
+  absl::StatusOr<std::vector<FileVersion>> versions =
+      store->files().Versions(run.key, "ckpt/model.pt");
   REQUIRE(versions.ok());
   REQUIRE(versions->size() == 3);
   CHECK((*versions)[1].version == 2);
@@ -441,17 +442,17 @@ TEST_CASE("store/LocalStore: ListFiles gives the latest version of each file, by
   RunRow other = MakeRun("alice", "mnist", "other");
   Upsert(*store, run);
   Upsert(*store, other);
-  REQUIRE(store->PutFileBytes(run.key, "z.txt", "1", FilePolicy::kNow).ok());
-  REQUIRE(store->PutFileBytes(run.key, "a/b.txt", "1", FilePolicy::kLive).ok());
-  REQUIRE(store->PutFileBytes(run.key, "z.txt", "2", FilePolicy::kNow).ok());
+  REQUIRE(store->files().PutBytes(run.key, "z.txt", "1", FilePolicy::kNow).ok());
+  REQUIRE(store->files().PutBytes(run.key, "a/b.txt", "1", FilePolicy::kLive).ok());
+  REQUIRE(store->files().PutBytes(run.key, "z.txt", "2", FilePolicy::kNow).ok());
   // The same content in another run is a new file there but no new blob.
   absl::StatusOr<PutFileResult> shared =
-      store->PutFileBytes(other.key, "z.txt", "2", FilePolicy::kEnd);
+      store->files().PutBytes(other.key, "z.txt", "2", FilePolicy::kEnd);
   REQUIRE(shared.ok());
   CHECK(shared->version == 1);
   CHECK_FALSE(shared->stored_new_blob);
 
-  absl::StatusOr<std::vector<FileVersion>> files = store->ListFiles(run.key);
+  absl::StatusOr<std::vector<FileVersion>> files = store->files().List(run.key);
   REQUIRE(files.ok());
   REQUIRE(files->size() == 2);
   CHECK((*files)[0].path == "a/b.txt");
@@ -459,7 +460,7 @@ TEST_CASE("store/LocalStore: ListFiles gives the latest version of each file, by
   CHECK((*files)[1].path == "z.txt");
   CHECK((*files)[1].version == 2);
   CHECK(ReadBytes((*files)[1].blob_path) == "2");
-  CHECK(store->ListFiles(other.key)->size() == 1);
+  CHECK(store->files().List(other.key)->size() == 1);
 }
 
 TEST_CASE("store/LocalStore: missing files and bad file paths are clear errors",
@@ -469,22 +470,24 @@ TEST_CASE("store/LocalStore: missing files and bad file paths are clear errors",
   RunRow run = MakeRun("alice", "mnist", "abc123");
   Upsert(*store, run);
 
-  absl::StatusOr<FileVersion> none = store->LatestFile(run.key, "weights.h5");
+  absl::StatusOr<FileVersion> none = store->files().Latest(run.key, "weights.h5");
   CHECK(none.status().code() == absl::StatusCode::kNotFound);
   CHECK(std::string(none.status().message()) ==
         "file weights.h5 is not in run alice/mnist/abc123 of the local store");
-  CHECK(store->FileVersions(run.key, "weights.h5")->empty());
-  CHECK(store->ListFiles(run.key)->empty());
+  CHECK(store->files().Versions(run.key, "weights.h5")->empty());
+  CHECK(store->files().List(run.key)->empty());
 
   for (const char* bad : {"", "/etc/passwd", "../up.txt", "a/../../b", "a//b", "./a", "a/"}) {
     INFO(bad);
-    absl::StatusOr<PutFileResult> put = store->PutFileBytes(run.key, bad, "x", FilePolicy::kNow);
+    absl::StatusOr<PutFileResult> put =
+        store->files().PutBytes(run.key, bad, "x", FilePolicy::kNow);
     CHECK(put.status().code() == absl::StatusCode::kInvalidArgument);
-    CHECK(store->LatestFile(run.key, bad).status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(store->files().Latest(run.key, bad).status().code() ==
+          absl::StatusCode::kInvalidArgument);
   }
 
   absl::StatusOr<PutFileResult> missing =
-      store->PutFile(run.key, "a.txt", tmp.File("nope.txt"), FilePolicy::kNow);
+      store->files().Put(run.key, "a.txt", tmp.File("nope.txt"), FilePolicy::kNow);
   CHECK(missing.status().code() == absl::StatusCode::kNotFound);
   CHECK(std::string(missing.status().message()) ==
         "cannot store file a.txt of run alice/mnist/abc123: cannot open " + tmp.File("nope.txt") +
@@ -500,29 +503,29 @@ TEST_CASE("store/LocalStore: FindRun by id, project/id and entity/project/id",
   Upsert(*store, MakeRun("alice", "mnist", "shared"));
   Upsert(*store, MakeRun("bob", "cifar", "shared"));
 
-  absl::StatusOr<RunRow> by_id = store->FindRun("abc123");
+  absl::StatusOr<RunRow> by_id = store->runs().Find("abc123");
   REQUIRE(by_id.ok());
   CHECK(by_id->key == RunKey{"alice", "mnist", "abc123"});
-  CHECK(store->FindRun("mnist/abc123")->key == RunKey{"alice", "mnist", "abc123"});
-  CHECK(store->FindRun("alice/mnist/abc123")->key == RunKey{"alice", "mnist", "abc123"});
-  CHECK(store->FindRun("bob/cifar/shared")->key == RunKey{"bob", "cifar", "shared"});
-  CHECK(store->FindRun("cifar/shared")->key == RunKey{"bob", "cifar", "shared"});
+  CHECK(store->runs().Find("mnist/abc123")->key == RunKey{"alice", "mnist", "abc123"});
+  CHECK(store->runs().Find("alice/mnist/abc123")->key == RunKey{"alice", "mnist", "abc123"});
+  CHECK(store->runs().Find("bob/cifar/shared")->key == RunKey{"bob", "cifar", "shared"});
+  CHECK(store->runs().Find("cifar/shared")->key == RunKey{"bob", "cifar", "shared"});
 
-  absl::StatusOr<RunRow> ambiguous = store->FindRun("shared");
+  absl::StatusOr<RunRow> ambiguous = store->runs().Find("shared");
   CHECK(ambiguous.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(std::string(ambiguous.status().message()) ==
         "run reference 'shared' is ambiguous: 2 runs match (alice/mnist/shared, "
         "bob/cifar/shared); use entity/project/id");
 
-  absl::StatusOr<RunRow> missing = store->FindRun("nosuch");
+  absl::StatusOr<RunRow> missing = store->runs().Find("nosuch");
   CHECK(missing.status().code() == absl::StatusCode::kNotFound);
   CHECK(std::string(missing.status().message()) ==
         "no run 'nosuch' in the local store " + tmp.path());
-  CHECK(store->FindRun("alice/cifar/shared").status().code() == absl::StatusCode::kNotFound);
+  CHECK(store->runs().Find("alice/cifar/shared").status().code() == absl::StatusCode::kNotFound);
 
   for (const char* bad : {"", "/abc", "a//b", "a/b/c/d", "abc/"}) {
     INFO(bad);
-    CHECK(store->FindRun(bad).status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(store->runs().Find(bad).status().code() == absl::StatusCode::kInvalidArgument);
   }
 }
 
@@ -537,9 +540,9 @@ TEST_CASE("store/LocalStore: ListRuns gives state, exit code, start and duration
   RunRow other = MakeRun("bob", "mnist", "other");
   RunRow cifar = MakeRun("alice", "cifar", "c");
   for (const RunRow& run : {late, early, other, cifar}) Upsert(*store, run);
-  REQUIRE(store->FinishRun(early.key, 1, RunState::kCrashed, absl::Seconds(42)).ok());
+  REQUIRE(store->runs().Finish(early.key, 1, RunState::kCrashed, absl::Seconds(42)).ok());
 
-  absl::StatusOr<std::vector<RunRow>> all = store->ListRuns();
+  absl::StatusOr<std::vector<RunRow>> all = store->runs().List();
   REQUIRE(all.ok());
   REQUIRE(all->size() == 4);
   CHECK((*all)[0].key.id == "early");
@@ -550,10 +553,10 @@ TEST_CASE("store/LocalStore: ListRuns gives state, exit code, start and duration
   CHECK((*all)[3].state == RunState::kRunning);
   CHECK((*all)[3].runtime >= absl::ZeroDuration());
 
-  CHECK(store->ListRuns("mnist")->size() == 3);
-  CHECK(store->ListRuns("alice/mnist")->size() == 2);
-  CHECK(store->ListRuns("bob/cifar")->empty());
-  CHECK(store->ListRuns("a/b/c").status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(store->runs().List("mnist")->size() == 3);
+  CHECK(store->runs().List("alice/mnist")->size() == 2);
+  CHECK(store->runs().List("bob/cifar")->empty());
+  CHECK(store->runs().List("a/b/c").status().code() == absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("store/LocalStore: a stop request round-trips and a resumed run forgets it",
@@ -562,35 +565,35 @@ TEST_CASE("store/LocalStore: a stop request round-trips and a resumed run forget
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
   RunRow run = MakeRun("alice", "mnist", "abc123");
   Upsert(*store, run);
-  CHECK(store->StopRequested(run.key).value_or(true) == false);
+  CHECK(store->runs().StopRequested(run.key).value_or(true) == false);
 
   absl::Time before = absl::Now();
-  REQUIRE(store->RequestStop(run.key).ok());
-  CHECK(store->StopRequested(run.key).value_or(false));
+  REQUIRE(store->runs().RequestStop(run.key).ok());
+  CHECK(store->runs().StopRequested(run.key).value_or(false));
   RunRow got = Get(*store, run.key);
   CHECK(got.stop_requested);
   REQUIRE(got.stop_requested_time.has_value());
   CHECK(*got.stop_requested_time >= before - absl::Milliseconds(1));
   absl::Time first_request = *got.stop_requested_time;
-  REQUIRE(store->RequestStop(run.key).ok());  // again: keeps the first time
+  REQUIRE(store->runs().RequestStop(run.key).ok());  // again: keeps the first time
   CHECK(Get(*store, run.key).stop_requested_time == first_request);
 
   // A re-sent RunRecord of the live run keeps the request.
   Upsert(*store, run);
-  CHECK(store->StopRequested(run.key).value_or(false));
+  CHECK(store->runs().StopRequested(run.key).value_or(false));
 
-  REQUIRE(store->ClearStop(run.key).ok());
-  CHECK(store->StopRequested(run.key).value_or(true) == false);
+  REQUIRE(store->runs().ClearStop(run.key).ok());
+  CHECK(store->runs().StopRequested(run.key).value_or(true) == false);
   CHECK_FALSE(Get(*store, run.key).stop_requested_time.has_value());
 
-  REQUIRE(store->RequestStop(run.key).ok());
-  REQUIRE(store->FinishRun(run.key, 255, RunState::kStopped, absl::Seconds(5)).ok());
-  absl::Status again = store->RequestStop(run.key);
+  REQUIRE(store->runs().RequestStop(run.key).ok());
+  REQUIRE(store->runs().Finish(run.key, 255, RunState::kStopped, absl::Seconds(5)).ok());
+  absl::Status again = store->runs().RequestStop(run.key);
   CHECK(again.code() == absl::StatusCode::kFailedPrecondition);
   CHECK(std::string(again.message()) ==
         "cannot request a stop of run alice/mnist/abc123: it is not running (stopped)");
   Upsert(*store, run);  // resumed
-  CHECK(store->StopRequested(run.key).value_or(true) == false);
+  CHECK(store->runs().StopRequested(run.key).value_or(true) == false);
 }
 
 TEST_CASE("store/LocalStore: threads writing different runs through one store",
@@ -604,16 +607,17 @@ TEST_CASE("store/LocalStore: threads writing different runs through one store",
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       RunRow run = MakeRun("alice", "mnist", "run" + std::to_string(t));
-      absl::Status status = store->UpsertRun(run).status();
+      absl::Status status = store->runs().Upsert(run).status();
       for (int b = 0; b < kBatches && status.ok(); ++b) {
-        status = store->AppendHistory(run.key, Rows(b * 10, b * 10 + 9)).status();
-        if (status.ok()) status = store->SetSummary(run.key, absl::StrCat(R"({"b": )", b, "}"));
+        status = store->series().AppendHistory(run.key, Rows(b * 10, b * 10 + 9)).status();
+        if (status.ok())
+          status = store->runs().ReplaceSummary(run.key, absl::StrCat(R"({"b": )", b, "}"));
         if (status.ok()) {
-          status =
-              store->PutFileBytes(run.key, "out.txt", absl::StrCat(t, "-", b), FilePolicy::kLive)
-                  .status();
+          status = store->files()
+                       .PutBytes(run.key, "out.txt", absl::StrCat(t, "-", b), FilePolicy::kLive)
+                       .status();
         }
-        if (status.ok()) status = store->StopRequested(run.key).status();
+        if (status.ok()) status = store->runs().StopRequested(run.key).status();
       }
       results[t] = status;
     });
@@ -623,9 +627,9 @@ TEST_CASE("store/LocalStore: threads writing different runs through one store",
     INFO(results[t].ToString());
     REQUIRE(results[t].ok());
     RunKey key{"alice", "mnist", "run" + std::to_string(t)};
-    CHECK(store->HistoryRows(key)->size() == kBatches * 10);
+    CHECK(store->series().History(key)->size() == kBatches * 10);
     CHECK(Get(*store, key).summary_json == absl::StrCat(R"({"b": )", kBatches - 1, "}"));
-    CHECK(store->LatestFile(key, "out.txt")->version == kBatches);
+    CHECK(store->files().Latest(key, "out.txt")->version == kBatches);
   }
   CHECK(store->IntegrityCheck().ok());
 }
@@ -639,14 +643,14 @@ TEST_CASE("store/LocalStore: everything written is there after reopening, from a
     absl::StatusOr<std::unique_ptr<LocalStore>> store = LocalStore::Open(dir);
     if (!store.ok()) return 1;
     RunRow run = MakeRun("alice", "mnist", "abc123");
-    if (!(*store)->UpsertRun(run).ok()) return 2;
-    if (!(*store)->UpdateConfig(run.key, R"({"lr": 0.1})").ok()) return 3;
-    if (!(*store)->AppendHistory(run.key, Rows(0, 99)).ok()) return 4;
-    if (!(*store)->SetSummary(run.key, R"({"loss": 0.5})").ok()) return 5;
-    if (!(*store)->PutFileBytes(run.key, "config.yaml", "hello", FilePolicy::kNow).ok()) {
+    if (!(*store)->runs().Upsert(run).ok()) return 2;
+    if (!(*store)->runs().ReplaceConfig(run.key, R"({"lr": 0.1})").ok()) return 3;
+    if (!(*store)->series().AppendHistory(run.key, Rows(0, 99)).ok()) return 4;
+    if (!(*store)->runs().ReplaceSummary(run.key, R"({"loss": 0.5})").ok()) return 5;
+    if (!(*store)->files().PutBytes(run.key, "config.yaml", "hello", FilePolicy::kNow).ok()) {
       return 6;
     }
-    if (!(*store)->FinishRun(run.key, 0, RunState::kFinished, absl::Seconds(9)).ok()) return 7;
+    if (!(*store)->runs().Finish(run.key, 0, RunState::kFinished, absl::Seconds(9)).ok()) return 7;
     return 0;
   });
   REQUIRE(code == 0);
@@ -661,8 +665,8 @@ TEST_CASE("store/LocalStore: everything written is there after reopening, from a
     CHECK(got.exit_code == std::optional<int>(0));
     CHECK(got.runtime == absl::Seconds(9));
     CHECK(got.last_step == std::optional<int64_t>(99));
-    CHECK(store->HistoryRows(got.key)->size() == 100);
-    absl::StatusOr<FileVersion> file = store->LatestFile(got.key, "config.yaml");
+    CHECK(store->series().History(got.key)->size() == 100);
+    absl::StatusOr<FileVersion> file = store->files().Latest(got.key, "config.yaml");
     REQUIRE(file.ok());
     CHECK(ReadBytes(file->blob_path) == "hello");
     CHECK(store->blobs().Verify(file->md5).ok());
@@ -675,7 +679,7 @@ TEST_CASE("store/LocalStore: another process opens and reads while a write trans
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
   RunRow run = MakeRun("alice", "mnist", "abc123");
   Upsert(*store, run);
-  REQUIRE(store->AppendHistory(run.key, Rows(0, 9)).ok());
+  REQUIRE(store->series().AppendHistory(run.key, Rows(0, 9)).ok());
 
   // A second connection holds the write lock with an uncommitted row, as the daemon does in
   // the middle of a batch.
@@ -688,17 +692,17 @@ TEST_CASE("store/LocalStore: another process opens and reads while a write trans
   int code = RunInChild([&] {
     absl::StatusOr<std::unique_ptr<LocalStore>> reader = LocalStore::Open(tmp.path());
     if (!reader.ok()) return 1;
-    absl::StatusOr<RunRow> found = (*reader)->FindRun("abc123");
+    absl::StatusOr<RunRow> found = (*reader)->runs().Find("abc123");
     if (!found.ok() || found->last_step != std::optional<int64_t>(9)) return 2;
-    absl::StatusOr<std::vector<HistoryRow>> rows = (*reader)->HistoryRows(found->key);
+    absl::StatusOr<std::vector<HistoryRow>> rows = (*reader)->series().History(found->key);
     if (!rows.ok() || rows->size() != 10) return 3;  // the uncommitted row is not seen
-    absl::StatusOr<std::vector<RunRow>> runs = (*reader)->ListRuns();
+    absl::StatusOr<std::vector<RunRow>> runs = (*reader)->runs().List();
     if (!runs.ok() || runs->size() != 1) return 4;
     return 0;
   });
   CHECK(code == 0);
   REQUIRE(txn->Commit().ok());
-  CHECK(store->HistoryRows(run.key)->size() == 11);
+  CHECK(store->series().History(run.key)->size() == 11);
 }
 
 TEST_CASE("store/LocalStore: a reader process sees only whole batches while this one writes",
@@ -727,7 +731,7 @@ TEST_CASE("store/LocalStore: a reader process sees only whole batches while this
         char byte;
         writer_done = read(done[0], &byte, 1) == 0;
       }
-      absl::StatusOr<std::vector<HistoryRow>> rows = (*mine)->HistoryRows(run.key);
+      absl::StatusOr<std::vector<HistoryRow>> rows = (*mine)->series().History(run.key);
       if (!rows.ok()) _exit(2);
       if (rows->size() % kBatch != 0) _exit(3);  // half a batch
       for (size_t i = 0; i < rows->size(); ++i) {
@@ -739,7 +743,7 @@ TEST_CASE("store/LocalStore: a reader process sees only whole batches while this
   }
   close(done[0]);
   for (int b = 0; b < kBatches; ++b) {
-    REQUIRE(store->AppendHistory(run.key, Rows(b * kBatch, b * kBatch + kBatch - 1)).ok());
+    REQUIRE(store->series().AppendHistory(run.key, Rows(b * kBatch, b * kBatch + kBatch - 1)).ok());
   }
   close(done[1]);
   int status = 0;
@@ -766,19 +770,19 @@ TEST_CASE("store/LocalStore: after a writer is killed with SIGKILL the store hol
     absl::StatusOr<std::unique_ptr<LocalStore>> store = LocalStore::Open(dir);
     if (!store.ok()) _exit(1);
     RunRow run = MakeRun("alice", "mnist", "abc123");
-    if (!(*store)->UpsertRun(run).ok()) _exit(2);
+    if (!(*store)->runs().Upsert(run).ok()) _exit(2);
     std::string big(200000, 'x');
     for (int64_t batch = 0;; ++batch) {
       std::vector<HistoryRow> rows;
       for (int64_t step = batch * kBatch; step < (batch + 1) * kBatch; ++step) {
         rows.push_back(HistoryRow{step, row_json(step)});
       }
-      if (!(*store)->AppendHistory(run.key, rows).ok()) _exit(3);
+      if (!(*store)->series().AppendHistory(run.key, rows).ok()) _exit(3);
       std::string last = absl::StrCat(R"({"last": )", (batch + 1) * kBatch - 1, "}");
-      if (!(*store)->SetSummary(run.key, last).ok()) _exit(4);
+      if (!(*store)->runs().ReplaceSummary(run.key, last).ok()) _exit(4);
       // A file that changes every batch: a new blob and a new version each time.
       big.replace(0, 20, absl::StrCat(batch, "                    ").substr(0, 20));
-      if (!(*store)->PutFileBytes(run.key, "ckpt.bin", big, FilePolicy::kLive).ok()) _exit(5);
+      if (!(*store)->files().PutBytes(run.key, "ckpt.bin", big, FilePolicy::kLive).ok()) _exit(5);
       if (batch < 30) (void)!write(progress[1], "b", 1);  // the parent waits for 30 batches
     }
   }
@@ -803,7 +807,7 @@ TEST_CASE("store/LocalStore: after a writer is killed with SIGKILL the store hol
 
   RunKey key{"alice", "mnist", "abc123"};
   RunRow run = Get(*store, key);
-  absl::StatusOr<std::vector<HistoryRow>> rows = store->HistoryRows(key);
+  absl::StatusOr<std::vector<HistoryRow>> rows = store->series().History(key);
   REQUIRE(rows.ok());
   REQUIRE(rows->size() >= 30 * kBatch);
   CHECK(rows->size() % kBatch == 0);  // whole batches
@@ -817,7 +821,7 @@ TEST_CASE("store/LocalStore: after a writer is killed with SIGKILL the store hol
   CHECK((run.summary_json == absl::StrCat(R"({"last": )", last_step, "}") ||
          run.summary_json == absl::StrCat(R"({"last": )", last_step - kBatch, "}")));
 
-  absl::StatusOr<std::vector<FileVersion>> versions = store->FileVersions(key, "ckpt.bin");
+  absl::StatusOr<std::vector<FileVersion>> versions = store->files().Versions(key, "ckpt.bin");
   REQUIRE(versions.ok());
   REQUIRE(versions->size() >= 30);
   for (size_t i = 0; i < versions->size(); ++i) {
@@ -830,7 +834,7 @@ TEST_CASE("store/LocalStore: after a writer is killed with SIGKILL the store hol
 
   // The store keeps working where the writer stopped.
   std::vector<HistoryRow> next = {{last_step + 1, row_json(last_step + 1)}};
-  CHECK(store->AppendHistory(key, next).value_or(0) == 1);
+  CHECK(store->series().AppendHistory(key, next).value_or(0) == 1);
 }
 
 }  // namespace
@@ -846,15 +850,15 @@ TEST_CASE("store/LocalStore: system metric samples are stored once each, in time
   Upsert(*store, run);
   std::vector<SystemMetricsRow> rows = {{absl::FromUnixSeconds(200), R"({"system.cpu": 20.5})"},
                                         {absl::FromUnixSeconds(100), R"({"system.cpu": 10.0})"}};
-  CHECK(store->AppendSystemMetrics(run.key, rows).value_or(-1) == 2);
+  CHECK(store->series().AppendSystemMetrics(run.key, rows).value_or(-1) == 2);
   // A replay sends the same samples again: nothing is stored twice.
-  CHECK(store->AppendSystemMetrics(run.key, rows).value_or(-1) == 0);
-  absl::StatusOr<std::vector<SystemMetricsRow>> stored = store->SystemMetrics(run.key);
+  CHECK(store->series().AppendSystemMetrics(run.key, rows).value_or(-1) == 0);
+  absl::StatusOr<std::vector<SystemMetricsRow>> stored = store->series().SystemMetrics(run.key);
   REQUIRE(stored.ok());
   REQUIRE(stored->size() == 2);
   CHECK((*stored)[0].timestamp == absl::FromUnixSeconds(100));
   CHECK((*stored)[1].row_json == R"({"system.cpu": 20.5})");
-  CHECK_FALSE(store->AppendSystemMetrics(RunKey{"a", "b", "missing"}, rows).ok());
+  CHECK_FALSE(store->series().AppendSystemMetrics(RunKey{"a", "b", "missing"}, rows).ok());
 }
 
 TEST_CASE("store/LocalStore: console lines are stored once each, in the order written",
@@ -868,16 +872,16 @@ TEST_CASE("store/LocalStore: console lines are stored once each, in the order wr
   std::vector<ConsoleLine> first = {{t, false, "epoch 1"},
                                     {t + ns, true, "warning: slow"},
                                     {t + 2 * ns, false, "epoch 1"}};  // the same text again
-  CHECK(store->AppendConsole(run.key, first).value_or(-1) == 3);
+  CHECK(store->series().AppendConsole(run.key, first).value_or(-1) == 3);
   // A replay sends lines again, new ones after them: each is stored once.
   std::vector<ConsoleLine> replay = {{t + 2 * ns, false, "epoch 1"},
                                      {t + absl::Seconds(1), false, "epoch 2"}};
-  CHECK(store->AppendConsole(run.key, replay).value_or(-1) == 1);
+  CHECK(store->series().AppendConsole(run.key, replay).value_or(-1) == 1);
   // Lines stored out of order (a session recovered late) are read back in time order.
   std::vector<ConsoleLine> earlier = {{t - absl::Seconds(5), false, "before"}};
-  CHECK(store->AppendConsole(run.key, earlier).value_or(-1) == 1);
+  CHECK(store->series().AppendConsole(run.key, earlier).value_or(-1) == 1);
 
-  absl::StatusOr<std::vector<ConsoleLine>> stored = store->ConsoleLines(run.key);
+  absl::StatusOr<std::vector<ConsoleLine>> stored = store->series().Console(run.key);
   REQUIRE(stored.ok());
   std::vector<std::string> lines;
   for (const ConsoleLine& line : *stored) lines.push_back(line.line);
@@ -887,7 +891,7 @@ TEST_CASE("store/LocalStore: console lines are stored once each, in the order wr
   CHECK_FALSE((*stored)[1].is_stderr);
   // Times come back to the nanosecond.
   CHECK((*stored)[3].timestamp == t + 2 * ns);
-  CHECK_FALSE(store->AppendConsole(RunKey{"a", "b", "missing"}, first).ok());
+  CHECK_FALSE(store->series().AppendConsole(RunKey{"a", "b", "missing"}, first).ok());
 }
 
 TEST_CASE("store/LocalStore: a version 1 store gains the console table when opened",
@@ -907,7 +911,7 @@ TEST_CASE("store/LocalStore: a version 1 store gains the console table when open
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
   CHECK(store->SchemaVersion().value_or(-1) == 2);
   std::vector<ConsoleLine> lines = {{absl::FromUnixSeconds(1), false, "hello"}};
-  CHECK(store->AppendConsole(run.key, lines).value_or(-1) == 1);
+  CHECK(store->series().AppendConsole(run.key, lines).value_or(-1) == 1);
   CHECK(store->IntegrityCheck().ok());
 }
 

@@ -1,6 +1,7 @@
 #include "service/store/sqlite.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -192,6 +193,72 @@ TEST_CASE("store/sqlite: databases and statements move", "[store][sqlite]") {
   CHECK(moved.sql() == "SELECT k FROM t");
   moved_db = OpenDb(tmp.File("other.db"));  // the first connection closes once `moved` goes
   CHECK(moved_db.path() == tmp.File("other.db"));
+}
+
+TEST_CASE("store/sqlite: Query prepares a statement once per connection and binds its arguments",
+          "[store][sqlite]") {
+  TempDir tmp;
+  Database db = OpenDb(tmp.File("t.db"));
+  REQUIRE(db.Exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)").ok());
+  const Statement* first = nullptr;
+  for (int k = 0; k < 3; ++k) {
+    absl::StatusOr<CachedStatement> insert =
+        db.Query("INSERT INTO t VALUES (?1, ?2)", k, "v" + std::to_string(k));
+    REQUIRE(insert.ok());
+    if (first == nullptr) first = &**insert;
+    CHECK(&**insert == first);  // the same prepared statement each time
+    REQUIRE((*insert)->Run().ok());
+  }
+  REQUIRE(db.Run("INSERT INTO t VALUES (?1, ?2)", 7, "seven").ok());
+  CHECK(CountRows(db, "t") == 4);
+
+  // Bindings do not outlive the handle: the next borrower starts from NULLs.
+  REQUIRE(db.Run("INSERT INTO t (k, v) VALUES (?1, ?2)", 8, std::nullopt).ok());
+  absl::StatusOr<CachedStatement> select = db.Query("SELECT count(*) FROM t WHERE v IS ?1");
+  REQUIRE(select.ok());
+  REQUIRE(*(*select)->Step());
+  CHECK((*select)->ColumnInt64(0) == 1);
+
+  absl::Status bad = db.Run("INSERT INTO missing VALUES (?1)", 1);
+  CHECK_THAT(std::string(bad.message()), Catch::Contains("no such table: missing"));
+}
+
+TEST_CASE("store/sqlite: a query run inside the loop over its own rows gets its own copy",
+          "[store][sqlite]") {
+  TempDir tmp;
+  Database db = OpenDb(tmp.File("t.db"));
+  REQUIRE(db.Exec("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2), (3)").ok());
+  constexpr absl::string_view kSql = "SELECT k FROM t WHERE k >= ?1 ORDER BY k";
+  absl::StatusOr<CachedStatement> outer = db.Query(kSql, 1);
+  REQUIRE(outer.ok());
+  int pairs = 0;
+  while (*(*outer)->Step()) {
+    absl::StatusOr<CachedStatement> inner = db.Query(kSql, (*outer)->ColumnInt64(0));
+    REQUIRE(inner.ok());
+    CHECK(&**inner != &**outer);
+    while (*(*inner)->Step()) ++pairs;
+  }
+  CHECK(pairs == 3 + 2 + 1);
+}
+
+TEST_CASE("store/sqlite: a cached read given back half-read holds no snapshot of the WAL",
+          "[store][sqlite]") {
+  TempDir tmp;
+  std::string path = tmp.File("t.db");
+  Database db = OpenDb(path);
+  REQUIRE(db.Exec("PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER)").ok());
+  REQUIRE(db.Exec("INSERT INTO t VALUES (1), (2)").ok());
+  {
+    absl::StatusOr<CachedStatement> select = db.Query("SELECT k FROM t");
+    REQUIRE(select.ok());
+    REQUIRE(*(*select)->Step());  // one row read, one left: the read is still open here
+  }
+  // Another connection can now checkpoint the whole log and truncate it: no reader is left.
+  Database other = OpenDb(path);
+  Statement checkpoint = PrepareOk(other, "PRAGMA wal_checkpoint(TRUNCATE)");
+  REQUIRE(*checkpoint.Step());
+  CHECK(checkpoint.ColumnInt64(0) == 0);  // not busy
+  CHECK(std::filesystem::file_size(path + "-wal") == 0);
 }
 
 }  // namespace
