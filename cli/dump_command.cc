@@ -14,8 +14,28 @@ void AddDumpCommand(CLI::App& app, DumpOptions* options) {
       ->check(CLI::ExistingFile);
 }
 
+namespace {
+
+// Says on stderr, where it happens, what the reader skipped.
+class ErrReporter final : public txlog::LogReader::Reporter {
+ public:
+  explicit ErrReporter(std::ostream& err) : err_(err) {}
+  void Corruption(uint64_t bytes, const absl::Status& reason) override {
+    err_ << "wandb-cpp dump: " << reason.message() << "\n";
+    bytes_ += bytes;
+  }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  std::ostream& err_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace
+
 int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
-  auto reader = txlog::LogReader::Open(options.path);
+  ErrReporter reporter(err);
+  auto reader = txlog::LogReader::Open(options.path, &reporter);
   if (!reader.ok()) {
     err << "wandb-cpp dump: " << reader.status().message() << "\n";
     return 1;
@@ -40,13 +60,17 @@ int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err) {
     out << line << "\n";
     ++count;
   }
+  if (reporter.bytes() > 0) {
+    err << "wandb-cpp dump: " << reporter.bytes() << " corrupt bytes skipped; printed the " << count
+        << " intact records\n";
+  }
   if (!(*reader)->status().ok()) {
     err << "wandb-cpp dump: stopped after " << count
         << " records: " << (*reader)->status().message() << "\n";
-    // A truncated tail is what a live or killed run looks like; only corruption fails.
-    return (*reader)->truncated() ? 0 : 1;
+    // A truncated tail is what a live or killed run looks like; only a failed read fails.
+    if (!(*reader)->truncated()) return 1;
   }
-  return 0;
+  return reporter.bytes() > 0 ? 1 : 0;
 }
 
 }  // namespace wandb::cli

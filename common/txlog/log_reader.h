@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,22 +14,38 @@
 namespace wandb::txlog {
 
 // Reads a log front to back one block at a time, so memory is one block plus the record.
+// In two layers, as LevelDB's reader: ReadChunk() finds chunks (framing, checksums, padding)
+// and Next() assembles their fragments into records. Corrupt bytes are skipped: the rest of
+// their block is dropped, reading resumes at the next block boundary, and what was dropped
+// goes to the Reporter. (A reader following a live log reports a dropped block as far as it
+// was written when dropped; what is written to that block later is skipped unreported.)
 class LogReader {
  public:
+  class Reporter {
+   public:
+    virtual ~Reporter() = default;
+    // `bytes` bytes of the log were skipped; `reason` (DataLoss) says where and why.
+    virtual void Corruption(uint64_t bytes, const absl::Status& reason) = 0;
+  };
+
   // Opens `path` and checks its file header: DataLoss when the file is shorter than the header,
-  // InvalidArgument when the ident, magic or version is not wandb's.
-  static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path);
-  // The same, reading from `offset` on: a good_offset() an earlier reader returned. This is
-  // how a log still being written is followed: read to the end, reopen there later.
-  static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path, uint64_t offset);
+  // InvalidArgument when the ident, magic or version is not wandb's. `reporter` (may be null,
+  // not owned) hears of every corruption skipped.
+  static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path,
+                                                         Reporter* reporter = nullptr);
+  // The same, reading from `offset` on: a good_offset() an earlier reader returned.
+  static absl::StatusOr<std::unique_ptr<LogReader>> Open(const std::string& path, uint64_t offset,
+                                                         Reporter* reporter = nullptr);
 
   LogReader(const LogReader&) = delete;
   LogReader& operator=(const LogReader&) = delete;
   ~LogReader();
 
-  // Reads the next record into *record. Returns false at the end or on a problem, and from then
-  // on; status() then says which: OK for a clean end (end of file, or a zeroed tail, at a record
-  // boundary), DataLoss for corruption or for a truncated tail, naming the byte offset.
+  // Reads the next record into *record. Returns false at the end of what the file holds or on
+  // a failed read; status() then says which: OK for a clean end (end of file, or a zeroed
+  // tail, at a record boundary), DataLoss for a record cut off at the end (truncated()),
+  // another code for a failed read (final). After an end, Next() reads on from the first byte
+  // it has not returned: a log still being written is followed by one reader.
   bool Next(std::string* record);
 
   absl::Status status() const { return status_; }
@@ -38,25 +55,45 @@ class LogReader {
   // True when the reader stopped at an incomplete record at the end of the file, which is what a
   // crash or a log still being written leaves, as opposed to corruption.
   bool truncated() const { return truncated_; }
+  // Bytes skipped as corrupt so far.
+  uint64_t dropped_bytes() const { return dropped_bytes_; }
 
  private:
-  LogReader(std::string path, int fd);
-  absl::Status ReadBlock();
-  absl::StatusOr<bool> RestIsZero();
-  bool Finish(std::string* record, absl::Status status, bool truncated);
-  bool Corrupt(std::string* record, uint64_t offset, std::string_view problem);
-  // `incomplete`: the file ends inside the record (or chunk) that starts at `incomplete_offset`.
-  bool EndOfFile(std::string* record, bool incomplete, uint64_t incomplete_offset);
+  // What ReadChunk() found. The first four are ChunkType's values.
+  enum Found : int {
+    kFoundFull = 1,
+    kFoundFirst = 2,
+    kFoundMiddle = 3,
+    kFoundLast = 4,
+    kFoundEnd,      // the end of the file, at a chunk boundary
+    kFoundPartial,  // the end of the file, inside the chunk at *offset
+    kFoundSkipped,  // corrupt bytes were skipped (and reported)
+    kFoundError,    // a read failed: status_
+  };
+
+  LogReader(std::string path, int fd, Reporter* reporter);
+  Found ReadChunk(std::string_view* payload, uint64_t* offset);
+  Found ZeroHeader(uint64_t offset);
+  bool NextBlock();
+  bool ReadBlockAt(uint64_t offset);
+  void DropBlock(uint64_t offset, std::string_view problem);
+  void Report(uint64_t offset, uint64_t bytes, std::string_view problem);
+  bool AtEnd(std::string* record, std::optional<uint64_t> incomplete);
+  uint64_t position() const { return block_start_ + pos_; }
 
   const std::string path_;
   int fd_;
+  Reporter* reporter_;
   std::string block_;         // the current block, kBlockSize bytes or fewer at the end of file
   uint64_t block_start_ = 0;  // file offset of block_
-  size_t pos_ = 0;            // read position in block_
-  bool done_ = false;
+  size_t pos_ = 0;            // read position in block_; kBlockSize when the rest is dropped
+  std::optional<uint64_t> zeros_from_;  // start of a run of zeroed blocks being crossed
+  std::optional<uint64_t> resume_at_;   // set at an end: where the next Next() starts
+  bool failed_ = false;
   absl::Status status_;
   uint64_t good_offset_;
   bool truncated_ = false;
+  uint64_t dropped_bytes_ = 0;
 };
 
 }  // namespace wandb::txlog

@@ -28,6 +28,10 @@ absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const stor
                        [&saves](const records::FilesRecord& files) { saves.push_back(files); });
   absl::Status replayed = replayer.CatchUp();
   if (replayed.ok()) replayed = replayer.SendSummary();
+  // The intact records around a corrupt block are stored; the loss is still reported.
+  if (replayed.ok() && !replayer.corruption().empty()) {
+    replayed = absl::DataLossError(replayer.corruption().Summary());
+  }
   // Every file the log's save() calls and files/ name, as the run's finish would have stored
   // them: the dead daemon may have stored some, or none.
   StoredRunFiles files = StoreRunFiles(run.run_dir + "/files", saves, backend);

@@ -35,6 +35,7 @@ struct LogFacts {
   bool truncated = false;         // the log ends inside a record
 };
 
+// Corrupt bytes are skipped (the replay skips the same bytes and says so).
 absl::StatusOr<LogFacts> ReadLogFacts(const std::string& path) {
   absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader = txlog::LogReader::Open(path);
   if (!reader.ok()) return reader.status();
@@ -137,6 +138,12 @@ void StoreFiles(const std::string& files_dir, const std::vector<records::FilesRe
   for (std::string& warning : files.warnings) result->warnings.push_back(std::move(warning));
 }
 
+void WarnOfCorruption(const LogReplayer& replayer, RunSyncResult* result) {
+  if (replayer.corruption().empty()) return;
+  result->warnings.push_back(absl::StrCat("the log is damaged: ", replayer.corruption().Summary(),
+                                          "; synced every intact record"));
+}
+
 // Adds what an earlier part of a resumed run has and the store lacks (see run_sync.h).
 absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::LocalStore>& store,
                                               const store::RunRow& stored, const LogFacts& facts,
@@ -150,6 +157,7 @@ absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::Local
                         absl::StrCat("cannot replay ", result.log_path, " into the local store ",
                                      store->dir(), ": ", s.message()));
   }
+  WarnOfCorruption(replayer, &result);
   StoreFiles(result.run_dir + "/files", saves, backend, &result);
   result.history_rows_added = backend.rows_added();
   result.outcome = result.history_rows_added == 0 && result.files_stored == 0
@@ -284,6 +292,7 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
                         absl::StrCat("cannot replay ", result.log_path, " into the local store ",
                                      store->dir(), ": ", replayed.message()));
   }
+  WarnOfCorruption(replayer, &result);
   if (facts->truncated) {
     result.warnings.push_back(absl::StrCat("the log's last record is incomplete (cut short); ",
                                            "synced the records before byte ", facts->end_offset));

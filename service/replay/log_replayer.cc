@@ -2,7 +2,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/txlog/log_reader.h"
 #include "common/value/json.h"
 
 namespace wandb::service {
@@ -46,24 +45,26 @@ LogReplayer::LogReplayer(std::string log_path, std::string run_dir, Backend* bac
       on_files_(std::move(on_files)) {}
 
 absl::Status LogReplayer::CatchUp() {
-  absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader =
-      txlog::LogReader::Open(log_path_, offset_);
-  if (!reader.ok()) return reader.status();
+  if (reader_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader =
+        txlog::LogReader::Open(log_path_, offset_, &corruption_);
+    if (!reader.ok()) return reader.status();
+    reader_ = *std::move(reader);
+  }
   std::string record;
   absl::Status status;
-  while (status.ok() && (*reader)->Next(&record)) {
+  while (status.ok() && reader_->Next(&record)) {
     status = Apply(record);
     // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
     if (status.ok() && (rows_used_ >= kRowsPerSend || console_.size() >= kRowsPerSend)) {
-      status = Commit((*reader)->good_offset());
+      status = Commit(reader_->good_offset());
     }
   }
   // A record cut off at the end is one the writer is still writing: the next call reads it.
-  if (status.ok() && !(*reader)->status().ok() && !(*reader)->truncated()) {
-    status = (*reader)->status();
-  }
-  if (status.ok()) status = Commit((*reader)->good_offset());
-  rows_used_ = 0;  // after a failure the records are read again from offset_
+  if (status.ok() && !reader_->status().ok() && !reader_->truncated()) status = reader_->status();
+  if (status.ok()) status = Commit(reader_->good_offset());
+  if (!status.ok()) reader_.reset();  // what was read and not sent is read again from offset_
+  rows_used_ = 0;
   stats_.clear();
   console_.clear();
   return status;

@@ -18,6 +18,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/ipc/history_wire.h"
+#include "common/txlog/corruption_tally.h"
+#include "common/txlog/log_reader.h"
 #include "service/backend/backend.h"
 #include "service/state/config_state.h"
 #include "service/state/summary_state.h"
@@ -32,8 +34,9 @@ class LogReplayer {
   LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
 
   // Sends every complete record after the last one sent. A record still being written is
-  // left for the next call. Returns the first backend or log error; the offset then stays
-  // at the last batch the backend took.
+  // left for the next call, which reads on with the same reader. Corrupt bytes are skipped
+  // (see corruption()). Returns the first backend or read error; the offset then stays at the
+  // last batch the backend took, and the next call reads again from there.
   absl::Status CatchUp();
   // Sends the whole summary when it changed since the last time.
   absl::Status SendSummary();
@@ -41,6 +44,8 @@ class LogReplayer {
   // From the exit record, once read.
   std::optional<int> exit_code() const { return exit_code_; }
   std::optional<int> exit_runtime() const { return exit_runtime_; }
+  // What the log's reader skipped as corrupt so far.
+  const txlog::CorruptionTally& corruption() const { return corruption_; }
 
  private:
   static constexpr size_t kRowsPerSend = 4096;
@@ -59,6 +64,9 @@ class LogReplayer {
   Backend* backend_;
   FilesFn on_files_;
   uint64_t offset_ = 0;  // 0: from the start
+  // Open across calls, so that following the live log costs no open(2) per pass.
+  std::unique_ptr<txlog::LogReader> reader_;
+  txlog::CorruptionTally corruption_;
 
   ConfigState config_;
   bool config_dirty_ = false;

@@ -55,6 +55,8 @@ std::string Sender::problem() const {
 void Sender::CatchUp() {
   absl::Status status = replayer_.CatchUp();
   Note(status);
+  // The log's own corruption (a damaged disk) is skipped by the reader; say so once per place.
+  if (!replayer_.corruption().empty()) Note(absl::DataLossError(replayer_.corruption().Summary()));
   absl::MutexLock lock(&problem_mu_);
   problem_ = status.ok() ? "" : std::string(status.message());
   absl::Time now = absl::Now();

@@ -138,7 +138,7 @@ LogContents ReadLog(const std::string& path) {
     if (!record.ParseFromString(payload)) break;
     contents.records.push_back(std::move(record));
   }
-  contents.clean_end = (*reader)->status().ok();
+  contents.clean_end = (*reader)->status().ok() && (*reader)->dropped_bytes() == 0;
   return contents;
 }
 

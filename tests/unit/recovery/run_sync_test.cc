@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/str_join.h"
 #include "common/ipc/file_lock.h"
 #include "common/txlog/log_writer.h"
 #include "tests/unit/store/store_test_support.h"
@@ -325,20 +326,6 @@ TEST_CASE("sync changes nothing for what it cannot sync") {
     CHECK(absl::IsFailedPrecondition(result.status()));
     CHECK_THAT(std::string(result.status().message()), Catch::Contains("has no run record"));
   }
-  SECTION("a corrupt log") {
-    RunDir run(tmp, "corrupt");
-    run.Run("team", "proj");
-    for (int i = 0; i < 100; ++i) run.Row(i);
-    run.Close();
-    {
-      std::fstream log(run.log_path(), std::ios::in | std::ios::out | std::ios::binary);
-      log.seekp(200);
-      log.write("\xff\xff\xff\xff", 4);
-    }
-    auto result = SyncRunDirectory(store, run.dir());
-    CHECK_FALSE(result.ok());
-    CHECK_THAT(std::string(result.status().message()), Catch::Contains("nothing was synced"));
-  }
   SECTION("a run a daemon is writing") {
     RunDir run(tmp, "live1");
     run.Run("team", "proj");
@@ -359,6 +346,34 @@ TEST_CASE("sync changes nothing for what it cannot sync") {
   auto runs = store->runs().List();
   REQUIRE(runs.ok());
   CHECK(runs->empty());
+}
+
+TEST_CASE("sync keeps every intact record around a corrupt block, and says what it dropped") {
+  TempDir tmp;
+  auto store = OpenStore(tmp);
+  RunDir run(tmp, "corrupt");
+  run.Run("team", "proj");
+  for (int i = 0; i < 3000; ++i) run.Row(i);
+  run.Exit(0);
+  run.Close();
+  {
+    std::fstream log(run.log_path(), std::ios::in | std::ios::out | std::ios::binary);
+    log.seekp(32768 + 200);  // in block 1
+    log.write("\xff\xff\xff\xff", 4);
+  }
+  RunSyncResult result = MustSync(store, run.dir());
+  CHECK(result.outcome == RunSyncOutcome::kSynced);
+  CHECK(result.state == store::RunState::kFinished);  // the exit, after the damage, was read
+  CHECK(result.history_rows < 3000);
+  CHECK(result.history_rows > 3000 - 32768 / 20);  // one block of rows at most is lost
+  std::string warnings = absl::StrJoin(result.warnings, "\n");
+  CHECK_THAT(warnings, Catch::Contains("the log is damaged: skipped "));
+  CHECK_THAT(warnings, Catch::Contains("synced every intact record"));
+  auto history = store->series().History(result.key);
+  REQUIRE(history.ok());
+  CHECK(static_cast<int64_t>(history->size()) == result.history_rows);
+  CHECK(history->front().step == 0);
+  CHECK(history->back().step == 2999);
 }
 
 }  // namespace wandb::service

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
+#include "common/txlog/corruption_tally.h"
 #include "common/txlog/log_writer.h"
 #include "tests/unit/txlog/txlog_test_support.h"
 
@@ -64,20 +66,35 @@ struct ReadResult {
   absl::Status status;
   uint64_t good_offset = 0;
   bool truncated = false;
+  CorruptionTally corruption;
+  // All the reasons reported, in order.
+  std::string reasons() const { return absl::StrJoin(corruption.reasons(), "\n"); }
 };
 
 ReadResult ReadAll(const std::string& path) {
-  auto reader = LogReader::Open(path);
-  REQUIRE(reader.ok());
   ReadResult result;
+  auto reader = LogReader::Open(path, &result.corruption);
+  REQUIRE(reader.ok());
   std::string r;
   while ((*reader)->Next(&r)) result.records.push_back(r);
   CHECK(r.empty());
-  CHECK_FALSE((*reader)->Next(&r));  // stays finished
+  CHECK_FALSE((*reader)->Next(&r));  // the file has not grown: still at its end
   result.status = (*reader)->status();
   result.good_offset = (*reader)->good_offset();
   result.truncated = (*reader)->truncated();
+  CHECK((*reader)->dropped_bytes() == result.corruption.bytes());
   return result;
+}
+
+// Where each record's first chunk starts, given the log's size after each record.
+std::vector<uint64_t> Starts(const std::vector<uint64_t>& ends) {
+  std::vector<uint64_t> starts;
+  uint64_t at = kHeader;
+  for (uint64_t end : ends) {
+    starts.push_back(kBlock - at % kBlock < kHeader ? (at / kBlock + 1) * kBlock : at);
+    at = end;
+  }
+  return starts;
 }
 
 std::string Message(const absl::Status& s) { return std::string(s.message()); }
@@ -197,97 +214,140 @@ TEST_CASE("LogReader: a file cut inside the last record", "[txlog]") {
   }
 }
 
-TEST_CASE("LogReader: a corrupt payload byte stops the reader before that record", "[txlog]") {
+TEST_CASE(
+    "LogReader: a corrupt chunk drops the rest of its block, and every record after the "
+    "block boundary is read",
+    "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
-  const std::vector<std::string> records = {Pattern(100, 1), Pattern(200, 2), Pattern(300, 3),
-                                            Pattern(400, 4)};
+  std::mt19937 rng(12);
+  std::vector<std::string> records;
+  for (unsigned i = 0; i < 150; ++i) records.push_back(Pattern(rng() % 20000, i));
   const std::vector<uint64_t> ends = WriteLog(path, records);
-  std::string bytes = ReadBytes(path);
-  bytes[ends[1] + 7 + 150] ^= 0x01;  // inside record 2's payload
-  WriteBytes(path, bytes);
-  const ReadResult r = ReadAll(path);
-  CHECK(r.records == std::vector<std::string>{records[0], records[1]});
-  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-  CHECK_THAT(Message(r.status), Catch::Contains("offset " + std::to_string(ends[1])));
-  CHECK_THAT(Message(r.status), Catch::Contains("checksum"));
-  CHECK_THAT(Message(r.status), Catch::Contains(path));
-  CHECK(r.good_offset == ends[1]);
-  CHECK_FALSE(r.truncated);
+  const std::vector<uint64_t> starts = Starts(ends);
+  const std::string clean = ReadBytes(path);
+
+  for (size_t hit = 3; hit + 3 < records.size(); hit += 11) {
+    if (records[hit].empty() || kBlock - starts[hit] % kBlock == kHeader) continue;
+    INFO("the first payload byte of record " << hit << " at " << starts[hit] << " flipped");
+    std::string bytes = clean;
+    bytes[starts[hit] + kHeader] ^= 0x40;
+    WriteBytes(path, bytes);
+    const uint64_t next_block = (starts[hit] / kBlock + 1) * kBlock;
+    std::vector<std::string> intact;
+    uint64_t last_end = 0;  // of the last intact record
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (ends[i] <= starts[hit] || starts[i] >= next_block) {
+        intact.push_back(records[i]);
+        last_end = ends[i];
+      }
+    }
+    const ReadResult r = ReadAll(path);
+    CHECK(r.records == intact);
+    CHECK(r.records.size() < records.size());
+    CHECK(r.status.ok());
+    CHECK_FALSE(r.truncated);
+    CHECK(r.good_offset == last_end);
+    REQUIRE_FALSE(r.corruption.empty());
+    CHECK_THAT(r.reasons(), Catch::Contains("offset " + std::to_string(starts[hit]) +
+                                            ": chunk checksum mismatch"));
+    CHECK_THAT(r.reasons(), Catch::Contains(path));
+    // What was dropped is exactly what lies between the records read, padding aside.
+    uint64_t kept = kHeader;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (ends[i] <= starts[hit] || starts[i] >= next_block) kept += ends[i] - starts[i];
+    }
+    CHECK(r.corruption.bytes() <= clean.size() - kept);
+    CHECK(r.corruption.bytes() + 6 * (clean.size() / kBlock) >= clean.size() - kept);
+  }
 }
 
-TEST_CASE("LogReader: corruption in a MIDDLE chunk names that chunk", "[txlog]") {
+TEST_CASE("LogReader: corruption in a MIDDLE chunk loses that record only", "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
   const std::vector<std::string> records = {Pattern(10, 1), Pattern(100000, 2), Pattern(5, 3)};
-  const std::vector<uint64_t> ends = WriteLog(path, records);
+  WriteLog(path, records);
   std::string bytes = ReadBytes(path);
   bytes[2 * kBlock + 7 + 1000] ^= 0x80;  // the second MIDDLE chunk starts at 65536
   WriteBytes(path, bytes);
   const ReadResult r = ReadAll(path);
-  CHECK(r.records == std::vector<std::string>{records[0]});
-  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-  CHECK_THAT(Message(r.status), Catch::Contains("offset 65536"));
-  CHECK(r.good_offset == ends[0]);
+  CHECK(r.records == std::vector<std::string>{records[0], records[2]});
+  CHECK(r.status.ok());
+  REQUIRE(r.corruption.reasons().size() == 3);
+  CHECK_THAT(r.corruption.reasons()[0], Catch::Contains("offset 65536: chunk checksum"));
+  CHECK_THAT(r.corruption.reasons()[1], Catch::Contains("offset 24: the start of a record"));
+  CHECK_THAT(r.corruption.reasons()[2],
+             Catch::Contains("offset 98304: LAST chunk without a FIRST chunk"));
+  // Everything of record 1 went: its FIRST and MIDDLE chunks, the corrupt block, its LAST.
+  CHECK(r.corruption.bytes() == 100000 + 4 * 7);
 }
 
-TEST_CASE("LogReader: chunks out of order or of unknown type are corruption", "[txlog]") {
+TEST_CASE("LogReader: chunks out of order or of unknown type are skipped and reported", "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
   const std::string ok = Chunk(kFull, "ok");  // at offset 7, ends at 16
   struct Case {
     const char* name;
     std::string chunks;
+    std::vector<std::string> records;
     const char* expected;
   };
   std::string zero_type = Chunk(0, "x");
   const Case cases[] = {
-      {"MIDDLE alone", Chunk(kMiddle, "m"), "MIDDLE chunk without a FIRST"},
-      {"LAST alone", Chunk(kLast, "l"), "LAST chunk without a FIRST"},
-      {"FULL inside", Chunk(kFirst, "f") + Chunk(kFull, "x"), "FULL chunk inside the record"},
-      {"FIRST inside", Chunk(kFirst, "f") + Chunk(kFirst, "x"), "FIRST chunk inside the record"},
-      {"type 5", Chunk(5, "x"), "unknown chunk type 5"},
-      {"type 0", zero_type, "unknown chunk type 0"},
-      {"bad crc", Chunk(kFull, "abc").replace(0, 1, "\x55"), "checksum"},
+      {"MIDDLE alone", Chunk(kMiddle, "m"), {"ok", "after"}, "MIDDLE chunk without a FIRST"},
+      {"LAST alone", Chunk(kLast, "l"), {"ok", "after"}, "LAST chunk without a FIRST"},
+      {"FULL inside",
+       Chunk(kFirst, "f") + Chunk(kFull, "x"),
+       {"ok", "x", "after"},
+       "FULL chunk inside the record"},
+      {"FIRST inside",
+       Chunk(kFirst, "f") + Chunk(kFirst, "x"),
+       {"ok", "after"},
+       "FIRST chunk inside the record"},
+      {"type 5", Chunk(5, "x"), {"ok", "after"}, "unknown chunk type 5"},
+      {"type 0", zero_type, {"ok", "after"}, "unknown chunk type 0"},
+      // A bad checksum leaves the chunk's length in doubt: the rest of the block goes.
+      {"bad crc", Chunk(kFull, "abc").replace(0, 1, "\x55"), {"ok"}, "checksum"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
     WriteBytes(path, kFileHeader + ok + c.chunks + Chunk(kFull, "after"));
     const ReadResult r = ReadAll(path);
-    CHECK(r.records == std::vector<std::string>{"ok"});
-    CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-    CHECK_THAT(Message(r.status), Catch::Contains(c.expected));
-    CHECK_THAT(Message(r.status), Catch::Contains("offset 16"));
-    CHECK(r.good_offset == 16);
+    CHECK(r.records == c.records);
+    CHECK(r.status.ok());
+    CHECK_THAT(r.reasons(), Catch::Contains(c.expected));
+    CHECK_THAT(r.reasons(), Catch::Contains("offset 16"));
     CHECK_FALSE(r.truncated);
   }
 }
 
-TEST_CASE("LogReader: a chunk longer than its block is corruption, not truncation", "[txlog]") {
+TEST_CASE("LogReader: a chunk longer than its block drops the block", "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
   // Claims 32755 payload bytes from offset 7: one more than block 0 holds.
   std::string bytes = kFileHeader + Chunk(kFull, Pattern(kBlock - 14, 1));
   bytes[7 + 4] = static_cast<char>((kBlock - 13) & 0xff);
   bytes[7 + 5] = static_cast<char>((kBlock - 13) >> 8);
-  bytes += std::string(kBlock, 'x');
+  bytes += std::string(kBlock, 'x') + Chunk(kFull, "next");
   WriteBytes(path, bytes);
   const ReadResult r = ReadAll(path);
-  CHECK(r.records.empty());
-  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-  CHECK_THAT(Message(r.status), Catch::Contains("overruns"));
+  CHECK(r.records == std::vector<std::string>{"next"});
+  CHECK(r.status.ok());
+  CHECK_THAT(r.reasons(), Catch::Contains("overruns"));
+  CHECK(r.corruption.bytes() == 2 * kBlock - 7);
   CHECK_FALSE(r.truncated);
 }
 
-TEST_CASE("LogReader: non-zero padding is corruption", "[txlog]") {
+TEST_CASE("LogReader: non-zero padding is reported and loses nothing", "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
   const std::string a = Pattern(kBlock - 3 - 14, 1);
   WriteBytes(path, kFileHeader + Chunk(kFull, a) + std::string("\0\1\0", 3) + Chunk(kFull, "b"));
   const ReadResult r = ReadAll(path);
-  CHECK(r.records == std::vector<std::string>{a});
-  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-  CHECK_THAT(Message(r.status), Catch::Contains("padding"));
+  CHECK(r.records == std::vector<std::string>{a, "b"});
+  CHECK(r.status.ok());
+  CHECK_THAT(r.reasons(), Catch::Contains("padding"));
+  CHECK(r.corruption.bytes() == 3);
 }
 
 TEST_CASE("LogReader: a zeroed tail is a clean end", "[txlog]") {
@@ -318,16 +378,81 @@ TEST_CASE("LogReader: a zeroed tail inside a record is a truncated record", "[tx
   CHECK_THAT(Message(r.status), Catch::Contains("offset " + std::to_string(kBlock - 100)));
 }
 
-TEST_CASE("LogReader: a zero chunk header followed by data is corruption", "[txlog]") {
+TEST_CASE("LogReader: zeroed bytes followed by data are reported", "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("run.wandb");
   const std::string log = kFileHeader + Chunk(kFull, "one");
-  WriteBytes(path, log + std::string(kBlock, '\0') + Chunk(kFull, "two"));
-  const ReadResult r = ReadAll(path);
-  CHECK(r.records == std::vector<std::string>{"one"});
-  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
-  CHECK_THAT(Message(r.status), Catch::Contains("offset " + std::to_string(log.size())));
-  CHECK_FALSE(r.truncated);
+
+  SECTION("data in the middle of a block: that block is dropped") {
+    WriteBytes(path, log + std::string(kBlock, '\0') + Chunk(kFull, "two") +
+                         std::string(kBlock - 17 - 10, 'y') + Chunk(kFull, "three"));
+    const ReadResult r = ReadAll(path);
+    CHECK(r.records == std::vector<std::string>{"one", "three"});
+    CHECK_THAT(r.reasons(), Catch::Contains("offset " + std::to_string(log.size()) +
+                                            ": zeroed bytes between chunks"));
+    CHECK_THAT(r.reasons(), Catch::Contains("zero chunk header followed by data"));
+    CHECK(r.corruption.bytes() == 2 * kBlock - log.size());
+  }
+  SECTION("data at a block boundary: nothing after the zeros is lost") {
+    WriteBytes(path, log + std::string(2 * kBlock - log.size(), '\0') + Chunk(kFull, "two"));
+    const ReadResult r = ReadAll(path);
+    CHECK(r.records == std::vector<std::string>{"one", "two"});
+    CHECK_THAT(r.reasons(), Catch::Contains("zeroed bytes between chunks"));
+    CHECK(r.corruption.bytes() == 2 * kBlock - log.size());
+  }
+}
+
+TEST_CASE("LogReader: one reader follows a log as it grows, byte by byte", "[txlog]") {
+  TempDir dir;
+  const std::string full_path = dir.File("full.wandb");
+  std::vector<std::string> records;
+  for (unsigned i = 0; i < 30; ++i) records.push_back(Pattern((i * 7919) % 40000, i));
+  WriteLog(full_path, records);
+  const std::string bytes = ReadBytes(full_path);
+
+  const std::string path = dir.File("growing.wandb");
+  WriteBytes(path, std::string_view(bytes).substr(0, kHeader));
+  CorruptionTally corruption;
+  auto reader = LogReader::Open(path, &corruption);
+  REQUIRE(reader.ok());
+  std::vector<std::string> read;
+  std::string r;
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  for (size_t at = kHeader; at < bytes.size();) {
+    const size_t n = std::min<size_t>(bytes.size() - at, 1 + (at * 31) % 9000);
+    out.write(bytes.data() + at, static_cast<std::streamsize>(n));
+    out.flush();
+    at += n;
+    while ((*reader)->Next(&r)) read.push_back(r);
+    CHECK(((*reader)->status().ok() || (*reader)->truncated()));
+  }
+  CHECK(read == records);
+  CHECK((*reader)->status().ok());
+  CHECK((*reader)->good_offset() == bytes.size());
+  CHECK(corruption.empty());
+}
+
+TEST_CASE("LogReader: a corrupt block in a log still being written is skipped once", "[txlog]") {
+  TempDir dir;
+  const std::string path = dir.File("run.wandb");
+  WriteBytes(path, kFileHeader + Chunk(kFull, "one") + Chunk(kFull, "bad").replace(0, 1, "?"));
+  CorruptionTally corruption;
+  auto reader = LogReader::Open(path, &corruption);
+  REQUIRE(reader.ok());
+  std::string r;
+  REQUIRE((*reader)->Next(&r));
+  CHECK(r == "one");
+  CHECK_FALSE((*reader)->Next(&r));
+  CHECK(corruption.count() == 1);
+  // The writer goes on in the corrupt block and then in the next one.
+  std::ofstream(path, std::ios::binary | std::ios::app)
+      << Chunk(kFull, "lost") << std::string(kBlock - 38, 'z') << Chunk(kFull, "two");
+  REQUIRE(std::filesystem::file_size(path) == kBlock + 10);
+  REQUIRE((*reader)->Next(&r));
+  CHECK(r == "two");
+  // Reported as far as the block was written when it was dropped.
+  CHECK(corruption.count() == 1);
+  CHECK(corruption.bytes() == 10);
 }
 
 TEST_CASE("LogReader: Open rejects a bad or short header", "[txlog]") {

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/txlog/log_reader.h"
+#include "tests/support/faulty_file.h"
 #include "tests/unit/txlog/txlog_test_support.h"
 
 namespace wandb::txlog {
@@ -231,10 +233,14 @@ TEST_CASE("LogWriter: buffers until Flush, and the buffer stays bounded", "[txlo
   REQUIRE(writer.Flush().ok());
   CHECK(std::filesystem::file_size(path) == 7 + 7 + 3);
 
+  // Written once 64 KiB are held, after whole records, so the file ends at a record boundary.
+  REQUIRE(writer.Append(Pattern(40000, 13)).ok());
+  CHECK(std::filesystem::file_size(path) == 7 + 7 + 3);
   REQUIRE(writer.Append(Pattern(1 << 20, 14)).ok());
-  const uint64_t on_disk = std::filesystem::file_size(path);
-  CHECK(on_disk < writer.size());
-  CHECK(writer.size() - on_disk <= 64 * 1024 + kBlock);
+  CHECK(writer.held() == 0);
+  CHECK(std::filesystem::file_size(path) == writer.size());
+  REQUIRE(writer.Append("d").ok());
+  CHECK(writer.held() == 8);
   REQUIRE(writer.Sync().ok());
   CHECK(std::filesystem::file_size(path) == writer.size());
   REQUIRE(writer.Close().ok());
@@ -253,30 +259,129 @@ TEST_CASE("LogWriter: the destructor flushes", "[txlog]") {
   CHECK(ReadAll(path) == std::vector<std::string>{"kept"});
 }
 
-TEST_CASE("LogWriter: a failed write is reported with the path and sticks", "[txlog]") {
+TEST_CASE("LogWriter: a write cut short by a file size limit is taken back and retried",
+          "[txlog]") {
   TempDir dir;
   const std::string path = dir.File("full.wandb");
   auto created = LogWriter::Create(path);
   REQUIRE(created.ok());
   LogWriter& writer = **created;
+  const std::vector<std::string> records = {Pattern(100, 1), Pattern(100000, 15), Pattern(5, 2)};
 
-  // Make writes past 40000 bytes fail (EFBIG) instead of filling a disk.
+  // Writes past 40000 bytes fail (EFBIG) after a short write, as on a disk that fills up.
   rlimit old_limit{};
   REQUIRE(getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
   auto old_handler = signal(SIGXFSZ, SIG_IGN);
   rlimit limit = old_limit;
   limit.rlim_cur = 40000;
   REQUIRE(setrlimit(RLIMIT_FSIZE, &limit) == 0);
-  const absl::Status appended = writer.Append(Pattern(100000, 15));
-  const absl::Status flushed = appended.ok() ? writer.Flush() : appended;
+  absl::Status appended;
+  for (const std::string& r : records) appended.Update(writer.Append(r));
+  const absl::Status flushed = writer.Flush();
   REQUIRE(setrlimit(RLIMIT_FSIZE, &old_limit) == 0);
   signal(SIGXFSZ, old_handler);
 
+  CHECK(appended.ok());  // every record is held
   REQUIRE_FALSE(flushed.ok());
   CHECK_THAT(std::string(flushed.message()), Catch::Contains(path));
-  CHECK(writer.Append("more").code() == flushed.code());
-  CHECK(writer.Flush().code() == flushed.code());
-  CHECK(writer.Close().code() == flushed.code());
+  CHECK(writer.write_error() == flushed);
+  CHECK(std::filesystem::file_size(path) == 40000);  // the short write's bytes
+  CHECK(writer.written() == 7);
+  CHECK(writer.held() == writer.size() - 7);
+
+  REQUIRE(writer.Flush().ok());  // the limit is gone: the same bytes, at the same place
+  CHECK(writer.write_error().ok());
+  REQUIRE(writer.Close().ok());
+  CHECK(ReadBytes(path) == ReferenceLog(records));
+}
+
+TEST_CASE(
+    "LogWriter: after ENOSPC or EIO the records are held and written once the file "
+    "takes them again",
+    "[txlog]") {
+  const int error = GENERATE(ENOSPC, EIO);
+  const size_t partial = GENERATE(size_t{0}, size_t{1}, size_t{9}, size_t{50000});
+  INFO("errno " << error << ", " << partial << " bytes written before the failure");
+  TempDir dir;
+  const std::string path = dir.File("faulty.wandb");
+  auto faults = std::make_shared<wandb::testing::FileFaults>();
+  auto created = LogWriter::Create(wandb::testing::FaultyFile::Create(path, faults), path);
+  REQUIRE(created.ok());
+  LogWriter& writer = **created;
+
+  std::vector<std::string> records;
+  for (unsigned i = 0; i < 10; ++i) records.push_back(Pattern(3000 + 1000 * i, i));
+  for (size_t i = 0; i < 4; ++i) REQUIRE(writer.Append(records[i]).ok());
+  REQUIRE(writer.Flush().ok());
+  const uint64_t before = writer.written();
+
+  faults->error = error;
+  faults->partial = partial;
+  for (size_t i = 4; i < records.size(); ++i) REQUIRE(writer.Append(records[i]).ok());
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const absl::Status flushed = writer.Flush();
+    CHECK(flushed.code() == absl::ErrnoToStatusCode(error));
+    CHECK(writer.write_error() == flushed);
+  }
+  CHECK(writer.written() == before);  // nothing before the failure is lost or redone
+  CHECK(writer.held() == writer.size() - before);
+  CHECK(faults->failed_appends == 3);
+
+  faults->error = 0;
+  REQUIRE(writer.Flush().ok());
+  CHECK(writer.write_error().ok());
+  CHECK(writer.held() == 0);
+  REQUIRE(writer.Close().ok());
+  CHECK(ReadBytes(path) == ReferenceLog(records));
+}
+
+TEST_CASE("LogWriter: what it holds after failed writes is bounded", "[txlog]") {
+  TempDir dir;
+  const std::string path = dir.File("bounded.wandb");
+  auto faults = std::make_shared<wandb::testing::FileFaults>();
+  auto created = LogWriter::Create(wandb::testing::FaultyFile::Create(path, faults), path);
+  REQUIRE(created.ok());
+  LogWriter& writer = **created;
+  writer.set_max_held(200000);
+  faults->error = ENOSPC;
+
+  std::vector<std::string> taken;
+  absl::Status appended;
+  for (unsigned i = 0; appended.ok(); ++i) {
+    std::string record = Pattern(30000, i);
+    appended = writer.Append(record);
+    if (appended.ok()) taken.push_back(std::move(record));
+  }
+  CHECK(appended.code() == absl::StatusCode::kResourceExhausted);
+  CHECK_THAT(std::string(appended.message()), Catch::Contains("No space left on device"));
+  CHECK(writer.held() <= 200000);
+  CHECK(taken.size() >= 5);
+
+  faults->error = 0;
+  REQUIRE(writer.Flush().ok());
+  REQUIRE(writer.Append("after").ok());
+  taken.push_back("after");
+  REQUIRE(writer.Close().ok());
+  CHECK(ReadAll(path) == taken);
+}
+
+TEST_CASE("LogWriter: a close that cannot write leaves the log ending at its last whole write",
+          "[txlog]") {
+  TempDir dir;
+  const std::string path = dir.File("closed.wandb");
+  auto faults = std::make_shared<wandb::testing::FileFaults>();
+  auto created = LogWriter::Create(wandb::testing::FaultyFile::Create(path, faults), path);
+  REQUIRE(created.ok());
+  REQUIRE((*created)->Append("kept").ok());
+  REQUIRE((*created)->Flush().ok());
+  faults->error = EIO;
+  faults->partial = 5;
+  REQUIRE((*created)->Append("lost").ok());
+  const absl::Status closed = (*created)->Close();
+  CHECK(closed.code() == absl::ErrnoToStatusCode(EIO));
+  CHECK_THAT(std::string(closed.message()), Catch::Contains("could not be written"));
+  CHECK(ReadAll(path) == std::vector<std::string>{"kept"});
+  CHECK(std::filesystem::file_size(path) == 7 + 7 + 4);
 }
 
 TEST_CASE("LogWriter: a log cut back and appended to reads back whole, framed as one writer's",
