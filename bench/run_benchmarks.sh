@@ -50,7 +50,7 @@ run() {  # run <program> [args...]: every RESULT line it prints is kept
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-run bench_log_latency --calls 200000 --warmup 20000
+run bench_log_latency --calls 200000 --warmup 20000 --paced-calls 50000 --rate 10000
 run bench_throughput --processes 1 --rows 500000
 run bench_throughput --processes 8 --rows 100000
 WANDB_MODE=local run bench_throughput --processes 1 --rows 500000
@@ -107,6 +107,9 @@ echo "|---|---|---|---|"
 row "log() 10 scalars, median" log_median_us min "µs" "%.2f" "≤ 1 µs" "<=" 1
 row "log() 10 scalars, p99" log_p99_us min "µs" "%.2f" "≤ 10 µs" "<=" 10
 row "log() 10 scalars, max" log_max_us min "µs" "%.0f" "-"
+row "log() 10 scalars paced at 10k rows/s, median" log_paced_median_us min "µs" "%.2f" "-"
+row "log() 10 scalars paced at 10k rows/s, p99" log_paced_p99_us min "µs" "%.2f" "≤ 5 µs" "<=" 5
+row "log() 10 scalars paced at 10k rows/s, max" log_paced_max_us min "µs" "%.0f" "-"
 row "rows/s end to end, 1 process (500k rows)" rows_per_s_1proc max "rows/s" "%.0f" \
     "≥ 250,000 rows/s" ">=" 250000
 row "rows read back from the log, 1 process" rows_verified_1proc max "rows" "%.0f" \

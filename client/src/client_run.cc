@@ -93,6 +93,7 @@ absl::Status ClientRun::StartOnDaemon() {
   options.run_id = settings_.run_id;
   options.timeout = settings_.init_timeout;
   options.resend_buffer = settings_.resend_buffer;
+  options.queue_limit = settings_.queue_limit;
   link_ = std::make_unique<DaemonLink>(std::move(options), &console_, &debug_log_);
   absl::StatusOr<service::StartRunResponse> started =
       link_->Start(BuildStartRequest(settings_, CurrentProcessInfo(), absl::Now()));
@@ -343,9 +344,11 @@ void ClientRun::Finish(int exit_code, bool called) {
     context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
     return connection.stub().FinishRun(&context, request, &response);
   });
-  debug_log_.Info("finish(%d): %s after %d batches, %d re-attachments", exit_code,
-                  status.ok() ? "done" : status.error_message(), request.last_seq(),
-                  outbox().reattachments());
+  debug_log_.Info(
+      "finish(%d): %s after %d batches, %d re-attachments; log() waited %d times "
+      "for room in the queue",
+      exit_code, status.ok() ? "done" : status.error_message(), request.last_seq(),
+      outbox().reattachments(), outbox().queue_waits());
   if (status.ok() && exit_code == 0 && !settings_.resume_file.empty()) {
     std::error_code ec;
     std::filesystem::remove(settings_.resume_file, ec);
@@ -355,6 +358,11 @@ void ClientRun::Finish(int exit_code, bool called) {
 
 void ClientRun::PrintFinish(const grpc::Status& status,
                             const service::FinishRunResponse& response) {
+  if (int64_t waits = outbox().queue_waits(); waits > 0) {
+    console_.Info(QueueWaitNote(waits,
+                                std::chrono::duration<double>(outbox().queue_wait_time()).count(),
+                                settings_.queue_limit));
+  }
   if (int64_t lost = outbox().undelivered(); lost > 0) {
     console_.Warning(UndeliveredWarning(settings_.run_id, lost, outbox().reattachments() > 0));
   }

@@ -25,6 +25,7 @@ class DaemonLink {
     // How long starting the run, and each re-attach, keeps trying.
     std::chrono::milliseconds timeout{std::chrono::seconds(30)};
     size_t resend_buffer = size_t{64} << 20;
+    size_t queue_limit = size_t{4} << 20;
   };
 
   // `console` and `debug_log` must outlive the link.

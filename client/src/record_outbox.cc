@@ -1,6 +1,7 @@
 #include "client/src/record_outbox.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/ipc/history_wire.h"
@@ -40,21 +41,47 @@ void RecordOutbox::Start() {
   thread_ = std::thread([this] { Loop(); });
 }
 
-void RecordOutbox::Log(LogCall call) {
+void RecordOutbox::Log(const LogCall& call) {
   bool wake;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (closing_) {
       undelivered_.fetch_add(1);
       return;
     }
-    pending_.emplace_back(std::move(call));
+    size_t before = pending_.size();
+    AppendLogCall(call, &pending_);
+    queued_bytes_ += pending_.size() - before;
     ++enqueued_;
     // Waking the thread costs a system call, so log() does it only once per full batch;
     // otherwise the thread picks rows up on its next poll.
-    wake = pending_.size() == kWakeThreshold;
+    wake = ++pending_entries_ == kWakeThreshold;
+    if (queued_bytes_ > options_.queue_limit) AwaitRoom(lock);
   }
   if (wake) wake_.notify_one();
+}
+
+void RecordOutbox::AwaitRoom(std::unique_lock<std::mutex>& lock) {
+  auto start = std::chrono::steady_clock::now();
+  ++room_waiters_;
+  wake_.notify_one();  // drain now, not at the next poll
+  room_.wait(lock, [&] { return queued_bytes_ <= options_.queue_limit || closing_; });
+  --room_waiters_;
+  queue_waits_.fetch_add(1);
+  queue_wait_ns_.fetch_add(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+}
+
+void RecordOutbox::Release(size_t bytes) {
+  if (bytes == 0) return;
+  bool waiting;
+  {
+    std::lock_guard lock(mu_);
+    queued_bytes_ -= bytes;
+    waiting = room_waiters_ > 0;
+  }
+  if (waiting) room_.notify_all();
 }
 
 void RecordOutbox::Send(records::Record record) {
@@ -64,13 +91,19 @@ void RecordOutbox::Send(records::Record record) {
 }
 
 void RecordOutbox::Send(std::vector<records::Record> records) {
+  // Counted against the limit but never waiting for room: records come from the run's own
+  // threads too (the console capture, which the outbox thread's warnings may feed), and are
+  // few beside rows.
   {
     std::lock_guard lock(mu_);
     if (closing_) {
       undelivered_.fetch_add(static_cast<int64_t>(records.size()));
       return;
     }
-    for (records::Record& record : records) pending_.emplace_back(std::move(record));
+    size_t before = pending_.size();
+    for (const records::Record& record : records) AppendRecordEntry(record, &pending_);
+    queued_bytes_ += pending_.size() - before;
+    pending_entries_ += records.size();
     enqueued_ += records.size();
   }
   wake_.notify_one();
@@ -92,6 +125,7 @@ uint64_t RecordOutbox::Close() {
     closing_ = true;
   }
   wake_.notify_one();
+  room_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mu_);
   return last_seq_;
@@ -122,7 +156,6 @@ bool RecordOutbox::Reconnect(const std::shared_ptr<ServiceConnection>& seen) {
 
 void RecordOutbox::Loop() {
   if (!OpenStream()) Recover();
-  std::vector<Item> items;
   while (true) {
     uint64_t target;
     uint64_t reconnects;
@@ -131,10 +164,12 @@ void RecordOutbox::Loop() {
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, kPollInterval, [&] {
-        return pending_.size() >= kWakeThreshold || flush_requested_ || closing_ ||
-               reconnects_asked_ > reconnects_done_;
+        return pending_entries_ >= kWakeThreshold || flush_requested_ || closing_ ||
+               room_waiters_ > 0 || reconnects_asked_ > reconnects_done_;
       });
-      items.swap(pending_);
+      taken_.clear();  // keeps its capacity: the queue's memory is reused, round after round
+      taken_.swap(pending_);
+      pending_entries_ = 0;
       target = enqueued_;
       reconnects = reconnects_asked_;
       failed = reconnect_from_;
@@ -148,8 +183,7 @@ void RecordOutbox::Loop() {
       WaitStreamEnd(kStreamEndWait);
     }
     if (!broken_ && StreamDead()) Recover();
-    SendItems(items);
-    items.clear();
+    SendQueued(taken_);
     if (loss_to_report_) ReportLoss();
     {
       std::lock_guard lock(mu_);
@@ -195,21 +229,28 @@ bool RecordOutbox::OpenStream() {
   return true;
 }
 
-void RecordOutbox::SendItems(std::vector<Item>& items) {
+void RecordOutbox::SendQueued(absl::string_view queue) {
   service::PublishRequest request;
   service::RecordBatch* batch = request.mutable_batch();
-  for (Item& item : items) {
-    if (auto* call = std::get_if<LogCall>(&item)) {
-      Encode(*call, batch->mutable_records());
+  OutboxQueueReader reader(queue);
+  size_t released = 0;  // bytes of `queue` given back to Log()'s limit
+  OutboxQueueReader::Kind kind;
+  absl::string_view record;
+  while (reader.Next(&kind, &call_, &record)) {
+    if (kind == OutboxQueueReader::Kind::kLogCall) {
+      Encode(call_, batch->mutable_records());
     } else {
-      AppendRecord(std::get<records::Record>(item), batch->mutable_records());
+      batch->mutable_records()->append(record.data(), record.size());
     }
     batch->set_record_count(batch->record_count() + 1);
     if (batch->record_count() >= kMaxBatchRecords || batch->records().size() >= kMaxBatchBytes) {
+      size_t consumed = reader.consumed(queue);
+      Release(consumed - std::exchange(released, consumed));
       WriteBatch(request);
       batch->Clear();
     }
   }
+  Release(queue.size() - released);
   if (batch->record_count() > 0) WriteBatch(request);
 }
 
@@ -227,6 +268,7 @@ void RecordOutbox::WriteBatch(service::PublishRequest& request) {
   resend_.Acknowledge(durable_seq_.load());
   size_t bytes = batch->records().size();
   resend_.Keep(seq, std::move(*batch->mutable_records()), records);
+  *batch->mutable_records() = resend_.TakeSpare();
   batch->mutable_records()->reserve(bytes);  // the next batch is about as big: no regrowth
   if (!written) {
     debug_log_->Warning("outbox: the record stream to wandb-service broke at batch %d", seq);

@@ -2,6 +2,11 @@
 // encodes queued rows to records, packs them into numbered batches and streams them to the
 // daemon. The training thread never waits on the daemon, the disk or the encoder.
 //
+// The queue between log() and the thread holds rows and records as bytes (OutboxQueue) and is
+// bounded (Options::queue_limit): past it, log() waits for the thread to drain it rather than
+// let it grow (a burst of millions of rows would otherwise hold them all in memory); the
+// waits are counted.
+//
 // The outbox also survives the daemon: it keeps the batches the daemon has not acknowledged
 // as in its log (a ResendBuffer), and when the stream breaks it re-attaches the run to a new
 // daemon (on its own thread, while log() goes on queueing) and sends them again.
@@ -18,10 +23,10 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/src/outbox_queue.h"
 #include "client/src/resend_buffer.h"
 #include "client/src/service_connection.h"
 #include "common/util/logger.h"
@@ -29,14 +34,6 @@
 #include "wandb/value.h"
 
 namespace wandb::internal {
-
-// One log() call, as the user gave it; encoded on the outbox thread.
-struct LogCall {
-  Value::Map data;
-  std::optional<int64_t> step;
-  bool flush = true;
-  double timestamp = 0;  // seconds since the epoch, taken in log()
-};
 
 class RecordOutbox {
  public:
@@ -55,6 +52,9 @@ class RecordOutbox {
   };
   struct Options {
     size_t resend_buffer = 64 << 20;
+    // Bytes of rows and records queued for the thread, those it is encoding included, beyond
+    // which log() waits.
+    size_t queue_limit = 4 << 20;
     // Re-attaches the run to a daemon, starting one when none answers. Empty: the outbox
     // gives up on a broken stream.
     std::function<absl::StatusOr<Attachment>()> reattach;
@@ -67,7 +67,8 @@ class RecordOutbox {
   ~RecordOutbox();  // Close()s
 
   void Start();
-  void Log(LogCall call);
+  // Copies the call into the queue; the caller keeps (and frees) the map.
+  void Log(const LogCall& call);
   void Send(records::Record record);
   // Several records under one lock and one wake-up (the console's lines of one chunk).
   void Send(std::vector<records::Record> records);
@@ -91,13 +92,21 @@ class RecordOutbox {
   int64_t undelivered() const { return undelivered_.load(); }
   // How many times the run was re-attached to a new daemon.
   int reattachments() const { return reattachments_.load(); }
+  // How many log() calls waited for the queue to drain, and for how long in all.
+  int64_t queue_waits() const { return queue_waits_.load(); }
+  std::chrono::nanoseconds queue_wait_time() const {
+    return std::chrono::nanoseconds(queue_wait_ns_.load());
+  }
 
  private:
-  using Item = std::variant<LogCall, records::Record>;
-
+  // Waits, with `lock` on mu_, until the queue is within its limit (or the outbox closes).
+  void AwaitRoom(std::unique_lock<std::mutex>& lock);
+  // The thread has encoded and freed items of `bytes`: callers waiting for room may go on.
+  void Release(size_t bytes);
   void Loop();
   bool OpenStream();
-  void SendItems(std::vector<Item>& items);
+  // Encodes the entries of `queue` into batches and sends them.
+  void SendQueued(absl::string_view queue);
   void WriteBatch(service::PublishRequest& request);
   // Appends the call as a length-prefixed partial-history record to a batch's bytes.
   void Encode(const LogCall& call, std::string* out);
@@ -130,7 +139,11 @@ class RecordOutbox {
   std::mutex mu_;
   std::condition_variable wake_;      // the thread: work is waiting
   std::condition_variable progress_;  // Flush(), Reconnect(): a round was sent
-  std::vector<Item> pending_;         // guarded by mu_
+  std::condition_variable room_;      // log(), Send(): the queue has room again
+  std::string pending_;               // OutboxQueue entries; guarded by mu_
+  size_t pending_entries_ = 0;        // guarded by mu_
+  size_t queued_bytes_ = 0;           // of pending_ and the entries being sent; guarded by mu_
+  int room_waiters_ = 0;              // guarded by mu_
   uint64_t enqueued_ = 0;             // items ever queued; guarded by mu_
   uint64_t sent_ = 0;                 // items ever sent (or given up on); guarded by mu_
   uint64_t last_seq_ = 0;             // guarded by mu_
@@ -153,12 +166,16 @@ class RecordOutbox {
   bool loss_to_report_ = false;
   uint64_t next_seq_ = 1;
   ResendBuffer resend_;
+  std::string taken_;       // the entries of the round being sent; capacity kept
+  LogCall call_;            // the call being encoded; its map's capacity kept
   std::string items_;       // scratch for Encode(), reused from row to row
   std::string value_json_;  // likewise
 
   std::atomic<int64_t> undelivered_{0};
   std::atomic<uint64_t> durable_seq_{0};  // the daemon's latest acknowledgement
   std::atomic<int> reattachments_{0};
+  std::atomic<int64_t> queue_waits_{0};
+  std::atomic<int64_t> queue_wait_ns_{0};
 };
 
 }  // namespace wandb::internal

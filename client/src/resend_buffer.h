@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace wandb::internal {
 
@@ -34,6 +35,11 @@ class ResendBuffer {
   // acknowledgement (what can no longer be delivered when the run cannot be re-attached).
   int64_t Abandon();
 
+  // An empty string with the capacity of a batch let go of, when there is one: the next batch
+  // is built in it, so that batch after batch reuses memory already faulted in rather than
+  // allocating (and the allocator mapping and unmapping) a megabyte or two each time.
+  std::string TakeSpare();
+
   const std::deque<Batch>& batches() const { return batches_; }
   size_t bytes() const { return bytes_; }
 
@@ -47,6 +53,10 @@ class ResendBuffer {
   std::deque<Batch> batches_;
   size_t bytes_ = 0;
   std::deque<Dropped> dropped_;  // batches dropped for room, not yet acknowledged
+  std::vector<std::string> spares_;
+
+  // Keeps the bytes of a batch let go of for TakeSpare(), a few at most.
+  void Recycle(std::string records);
 };
 
 }  // namespace wandb::internal

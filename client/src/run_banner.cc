@@ -1,6 +1,7 @@
 #include "client/src/run_banner.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "client/src/record_outbox.h"
 #include "common/protocol.h"
 #include "common/util/human_readable.h"
@@ -57,6 +58,14 @@ std::string UndeliveredWarning(const std::string& run_id, int64_t lost, bool dae
   }
   return absl::StrCat(CountOf(lost, "record"), " of run ", run_id,
                       " could not be delivered to wandb-service", why);
+}
+
+std::string QueueWaitNote(int64_t waits, double seconds, size_t queue_limit) {
+  return absl::StrCat("log() waited ", CountOf(waits, "time"), " (",
+                      absl::StrFormat("%.3f", seconds), " s in all) for its queue of ",
+                      ByteSize(static_cast<int64_t>(queue_limit)),
+                      " to drain: rows came faster than wandb-service ",
+                      "took them (queue_limit, WANDB_CPP_QUEUE_LIMIT, sets the queue's size)");
 }
 
 }  // namespace wandb::internal

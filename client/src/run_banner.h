@@ -27,6 +27,9 @@ std::string FilesFailedWarning(const std::string& run_id, const std::string& run
 // finish()'s warning for records that never reached a daemon; `daemon_died` when they were
 // lost as the run moved to a new one.
 std::string UndeliveredWarning(const std::string& run_id, int64_t lost, bool daemon_died);
+// finish()'s note when log() had to wait for its full queue to drain: `waits` calls, `seconds`
+// in all, with a queue of `queue_limit` bytes.
+std::string QueueWaitNote(int64_t waits, double seconds, size_t queue_limit);
 
 }  // namespace wandb::internal
 

@@ -102,6 +102,25 @@ absl::Status PickTimeout(const std::optional<std::chrono::milliseconds>& arg, co
   return absl::OkStatus();
 }
 
+// A size in bytes: the init() argument, else the environment variable `name`, else `*out`
+// as it is. `example` is shown in the error for a value that is not a number.
+absl::Status PickBytes(const std::optional<size_t>& arg, const EnvLookup& env, const char* name,
+                       uint64_t example, size_t* out) {
+  if (arg.has_value()) {
+    *out = *arg;
+    return absl::OkStatus();
+  }
+  const char* text = env(name);
+  if (text == nullptr || *text == '\0') return absl::OkStatus();
+  uint64_t bytes = 0;
+  if (!absl::SimpleAtoi(text, &bytes)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, "='", text, "' is not a number of bytes (e.g. ", example, ")"));
+  }
+  *out = static_cast<size_t>(bytes);
+  return absl::OkStatus();
+}
+
 // The run id that wandb-resume.json names, or "" (no file, or not one of ours).
 std::string ResumeFileRunId(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
@@ -247,15 +266,15 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     }
     r.durability = v == "fsync" ? Durability::fsync : Durability::os;
   }
-  if (s.resend_buffer.has_value()) {
-    r.resend_buffer = *s.resend_buffer;
-  } else if (const char* b = env("WANDB_CPP_RESEND_BUFFER"); b != nullptr && *b != '\0') {
-    uint64_t bytes = 0;
-    if (!absl::SimpleAtoi(b, &bytes)) {
-      return absl::InvalidArgumentError(absl::StrCat("WANDB_CPP_RESEND_BUFFER='", b,
-                                                     "' is not a number of bytes (e.g. 67108864)"));
-    }
-    r.resend_buffer = static_cast<size_t>(bytes);
+  if (absl::Status st =
+          PickBytes(s.resend_buffer, env, "WANDB_CPP_RESEND_BUFFER", 67108864, &r.resend_buffer);
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st =
+          PickBytes(s.queue_limit, env, "WANDB_CPP_QUEUE_LIMIT", 4194304, &r.queue_limit);
+      !st.ok()) {
+    return st;
   }
   if (absl::Status st = PickSystemMetrics(s, env, &r); !st.ok()) return st;
   r.save_code = s.save_code.has_value() ? *s.save_code : IsTrue(env("WANDB_SAVE_CODE"));

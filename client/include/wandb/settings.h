@@ -76,6 +76,12 @@ struct Settings {
   // (WANDB_CPP_RESEND_BUFFER; default 64 MiB), and sends it again. Beyond it, what is lost
   // is counted: a warning at finish() and the summary key _undelivered_records.
   std::optional<size_t> resend_buffer{};
+  // log() copies each row into a queue that a background thread drains; the queue holds at
+  // most this many bytes (WANDB_CPP_QUEUE_LIMIT; default 4 MiB, about 20,000 rows of 10
+  // numbers). A burst that fills it makes log() wait until the thread has sent some on,
+  // instead of growing the process's memory; finish() reports how often that happened. At a
+  // training loop's pace (10,000 rows/s) the queue stays nearly empty and log() never waits.
+  std::optional<size_t> queue_limit{};
   // System metrics, as wandb's: the daemon samples the machine's CPU, memory, disk and
   // network, this process's memory, threads and CPU, and each NVIDIA GPU every
   // stats_sample_interval (WANDB__STATS_SAMPLE_RATE_SECONDS; default 2 s, at least 0.5 s),

@@ -70,4 +70,17 @@ TEST_CASE("ResendBuffer: Abandon counts everything not acknowledged", "[resend]"
   CHECK(buffer.Abandon() == 0);
 }
 
+TEST_CASE("ResendBuffer: the bytes of batches let go of are handed back for reuse", "[resend]") {
+  ResendBuffer buffer(1000);
+  CHECK(buffer.TakeSpare().capacity() < 100);  // nothing let go of yet
+  buffer.Keep(1, Bytes(500), 1);
+  buffer.Keep(2, Bytes(500), 1);
+  buffer.Acknowledge(2);
+  std::string spare = buffer.TakeSpare();
+  CHECK(spare.empty());
+  CHECK(spare.capacity() >= 500);
+  CHECK(buffer.TakeSpare().capacity() >= 500);
+  CHECK(buffer.TakeSpare().capacity() < 100);  // two were kept, and both are taken
+}
+
 }  // namespace wandb::internal

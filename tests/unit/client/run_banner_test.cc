@@ -91,6 +91,10 @@ TEST_CASE("finish()'s warnings count in words", "[banner]") {
                  Catch::Contains("_undelivered_records"));
   CHECK(FilesFailedWarning("r1", "/p/run", 1) ==
         "1 file of run r1 could not be stored; see /p/run/logs/debug-internal.log");
+  CHECK_THAT(QueueWaitNote(3, 0.25, size_t{32} << 20),
+             Catch::StartsWith("log() waited 3 times (0.250 s in all) for its queue of 32.0 MiB "
+                               "to drain") &&
+                 Catch::Contains("WANDB_CPP_QUEUE_LIMIT"));
 }
 
 }  // namespace wandb::internal

@@ -498,6 +498,16 @@ TEST_CASE("ResolveSettings: resend_buffer", "[settings]") {
   CHECK_FALSE(ResolveError({}, FakeEnv({{"WANDB_CPP_RESEND_BUFFER", "-5"}})).empty());
 }
 
+TEST_CASE("ResolveSettings: queue_limit", "[settings]") {
+  CHECK(MustResolve({}).queue_limit == size_t{4} << 20);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_QUEUE_LIMIT", "65536"}})).queue_limit == 65536);
+  Settings given;
+  given.queue_limit = 4096;
+  CHECK(MustResolve(given, FakeEnv({{"WANDB_CPP_QUEUE_LIMIT", "65536"}})).queue_limit == 4096);
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CPP_QUEUE_LIMIT", "1 GB"}})) ==
+        "WANDB_CPP_QUEUE_LIMIT='1 GB' is not a number of bytes (e.g. 4194304)");
+}
+
 TEST_CASE("ResolveSettings: save_code, disable_git and whether the id was given", "[settings]") {
   ResolvedSettings defaults = MustResolve({});
   CHECK_FALSE(defaults.save_code);
