@@ -61,6 +61,15 @@ void RunStatusChecker::Poll() {
                                      last_problem_, " (the run's log has everything)"));
     }
   }
+  if (response.log_problem() != last_log_problem_) {
+    if (!response.log_problem().empty()) {
+      console_->Warning(absl::StrCat(
+          "run ", run_id_, ": the daemon cannot write the run's log: ", response.log_problem()));
+    } else {
+      console_->Info(absl::StrCat("run ", run_id_, ": the run's log is written again"));
+    }
+    last_log_problem_ = response.log_problem();
+  }
   if (response.run_should_stop() && !stop_requested_.exchange(true)) OnStopRequested();
 }
 

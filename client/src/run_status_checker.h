@@ -51,7 +51,8 @@ class RunStatusChecker {
   const Console* console_;
   Logger* debug_log_;
   std::atomic<bool> stop_requested_{false};
-  std::string last_problem_;  // the backend problem last reported; the thread's own
+  std::string last_problem_;      // the backend problem last reported; the thread's own
+  std::string last_log_problem_;  // the log problem last reported; the thread's own
 
   std::mutex mu_;
   std::condition_variable wake_;

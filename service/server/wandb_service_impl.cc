@@ -163,6 +163,7 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   // The sender's latest answer: this call never waits for the backend.
   response->set_run_should_stop((*stream)->stop_requested());
   response->set_backend_problem((*stream)->backend_problem());
+  response->set_log_problem((*stream)->log_problem());
   return grpc::Status::OK;
 }
 

@@ -26,7 +26,7 @@ void Sender::Loop() {
   std::vector<SenderItem> items;
   // The first answer at once: a resumed or re-attached run may have been asked to stop.
   PollStop();
-  while (queue_.PopAllFor(&items, next_stop_poll_ - absl::Now())) {
+  while (queue_.PopAllFor(&items, std::min(next_stop_poll_, next_retry_) - absl::Now())) {
     for (SenderItem& item : items) {
       if (auto* finish = std::get_if<SendFinish>(&item)) {
         Finish(*finish);
@@ -35,7 +35,7 @@ void Sender::Loop() {
       }
     }
     // Any number of LogAdvanced notes mean one thing: read on to the end of the log.
-    if (!items.empty()) CatchUp();
+    if (!items.empty() || absl::Now() >= next_retry_) CatchUp();
     if (absl::Now() >= next_stop_poll_) PollStop();
   }
 }
@@ -55,6 +55,7 @@ std::string Sender::problem() const {
 void Sender::CatchUp() {
   absl::Status status = replayer_.CatchUp();
   Note(status);
+  next_retry_ = status.ok() ? absl::InfiniteFuture() : absl::Now() + kRetryInterval;
   // The log's own corruption (a damaged disk) is skipped by the reader; say so once per place.
   if (!replayer_.corruption().empty()) Note(absl::DataLossError(replayer_.corruption().Summary()));
   absl::MutexLock lock(&problem_mu_);
@@ -68,14 +69,29 @@ void Sender::CatchUp() {
 
 void Sender::Finish(SendFinish& finish) {
   if (backend_->wants_data()) {
-    Note(replayer_.CatchUp());
+    // A backend that fails now may recover (space freed under the store): until the deadline.
+    absl::Status caught = replayer_.CatchUp();
+    while (!caught.ok() && absl::Now() + kRetryInterval < finish.deadline) {
+      Note(caught);
+      absl::SleepFor(kRetryInterval);
+      caught = replayer_.CatchUp();
+    }
+    Note(caught);
     Note(replayer_.SendSummary());
     FilesSummary files = files_->Finish(finish.deadline);
     finish.response.set_files_uploaded(files.files_uploaded);
     finish.response.set_bytes_uploaded(files.bytes_uploaded);
     finish.response.set_files_failed(files.files_failed);
     int runtime = replayer_.exit_runtime().value_or(0);
-    Note(backend_->FinishRun(finish.end, absl::Seconds(runtime)));
+    // The run's recorded end claims no more than its log holds: an exit record the log could
+    // not take (a disk that stayed full) makes it a run that ended without one. A backend
+    // that never took the whole log is not told the run ended: the run stays running there,
+    // and a later daemon's orphan recovery completes it from the log.
+    RunEnd end = finish.end;
+    if (!replayer_.exit_code().has_value()) {
+      end = DecideRunEnd(std::nullopt, end.outcome == RunOutcome::kStopped);
+    }
+    if (caught.ok()) Note(backend_->FinishRun(end, absl::Seconds(runtime)));
   }
   if (!finish.writer_status.ok()) {
     finish.reply->set_value(finish.writer_status);

@@ -30,6 +30,9 @@ class Sender {
  public:
   // How often the summary is sent while the run is live.
   static constexpr absl::Duration kSummaryInterval = absl::Seconds(1);
+  // How soon a backend that failed (a full disk under the store) is given the log again,
+  // even when nothing new was written.
+  static constexpr absl::Duration kRetryInterval = absl::Milliseconds(250);
 
   Sender(std::shared_ptr<Backend> backend, const std::string& log_path, const std::string& run_dir,
          const std::string& files_dir, Logger* log);
@@ -61,6 +64,7 @@ class Sender {
   std::thread thread_;
   absl::Time last_summary_ = absl::InfinitePast();
   absl::Time next_stop_poll_ = absl::InfinitePast();
+  absl::Time next_retry_ = absl::InfiniteFuture();  // while the last CatchUp() failed
   std::atomic<bool> stop_requested_{false};
   absl::Status last_error_;  // the sender thread's own
   mutable absl::Mutex problem_mu_;

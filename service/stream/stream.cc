@@ -138,7 +138,7 @@ void Stream::Publish(RecordBatch batch) {
   uint64_t seq = batch.seq();
   uint64_t received = ReceivedSeq();
   if (received >= kMaxBatchesInFlight &&
-      !writer_->WaitDurable(received - kMaxBatchesInFlight + 1, absl::Seconds(10))) {
+      !writer_->WaitTaken(received - kMaxBatchesInFlight + 1, absl::Seconds(10))) {
     debug_log_.Warning("stream: the writer is 10 s behind batch %d; taking more anyway", received);
   }
   // Read and checked here, on the receiving thread, in parallel with the handler.

@@ -59,6 +59,7 @@ class Stream {
   // Whether a stop was requested, as the sender last heard from the backend; never waits.
   bool stop_requested() const { return sender_->stop_requested(); }
   std::string backend_problem() const { return sender_->problem(); }
+  std::string log_problem() const { return writer_->problem(); }
   // The run as it started (for a resumed run, with what it resumed from).
   const records::RunRecord& run() const { return run_; }
 

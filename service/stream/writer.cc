@@ -33,20 +33,89 @@ void Writer::Start() {
 void Writer::Loop() {
   std::vector<WriterItem> items;
   std::vector<SenderItem> to_send;
-  while (queue_.PopAll(&items)) {
-    // The sender reads the log back (offline runs have nothing to send). It is told once the
-    // pass's bytes are flushed below.
-    if (sender_->wants_data()) to_send.emplace_back(LogAdvanced{});
-    for (WriterItem& item : items) Handle(item, &to_send);
-    // One write(2) per wake-up, not per record: the OS gets every batch at once.
-    if (log_ != nullptr) {
-      absl::Status written = fsync_batches_ ? log_->Sync() : log_->Flush();
-      NoteError(written);
-      if (written.ok()) WriteCut();  // never a cut beyond what the log holds
+  for (;;) {
+    if (!Blocked()) {
+      // While the log is failing, wake up to retry even when nothing arrives.
+      const bool open = stalled_since_.has_value() ? queue_.PopAllFor(&items, kRetryInterval)
+                                                   : queue_.PopAll(&items);
+      if (!open && backlog_.empty()) return;
+      for (WriterItem& item : items) backlog_.push_back(std::move(item));
+    } else {
+      absl::SleepFor(kRetryInterval);
     }
+    // The sender reads the log back (offline runs have nothing to send). It is told once the
+    // pass's bytes are written below.
+    if (sender_->wants_data()) to_send.emplace_back(LogAdvanced{});
+    HandleBacklog(&to_send);
+    // One write(2) per wake-up, not per record: the OS gets every batch at once.
+    if (log_ != nullptr && WriteOut()) WriteCut();  // never a cut beyond what the log holds
     PublishDurable();
     if (!to_send.empty()) sender_->Submit(&to_send);
   }
+}
+
+void Writer::HandleBacklog(std::vector<SenderItem>* to_send) {
+  // Past the deadline of a finish that waits behind a full disk, everything is handled: what
+  // the log cannot take is then reported lost rather than waited for.
+  const bool overdue = CloseOverdue();
+  while (!backlog_.empty() && (overdue || !Blocked())) {
+    WriterItem item = std::move(backlog_.front());
+    backlog_.pop_front();
+    Handle(item, to_send);
+  }
+}
+
+bool Writer::Blocked() const {
+  return log_ != nullptr && !log_->write_error().ok() && log_->held() >= kHoldBytes;
+}
+
+bool Writer::CloseOverdue() const {
+  const absl::Time now = absl::Now();
+  for (const WriterItem& item : backlog_) {
+    if (const auto* close = std::get_if<CloseLog>(&item)) {
+      return now >= std::min(close->deadline, *stalled_since_ + kMaxCloseWait);
+    }
+  }
+  return false;
+}
+
+bool Writer::WriteOut() {
+  absl::Status written = fsync_batches_ ? log_->Sync() : log_->Flush();
+  for (auto it = unwritten_files_.begin(); written.ok() && it != unwritten_files_.end();) {
+    written = WriteFileAtomically(dir_.files_dir + "/" + it->first, it->second);
+    if (written.ok()) it = unwritten_files_.erase(it);
+  }
+  if (written.ok()) {
+    NoteResumed();
+    return true;
+  }
+  NoteStall(written);
+  return false;
+}
+
+void Writer::NoteStall(const absl::Status& status) {
+  const std::string problem =
+      absl::StrCat(status.message(), "; holding ", log_->held(), " bytes of records, retrying");
+  if (!stalled_since_.has_value()) {
+    stalled_since_ = absl::Now();
+    debug_log_->Error("writer: the run's log cannot be written: %s", problem);
+  }
+  absl::MutexLock lock(&problem_mu_);
+  problem_ = problem;
+}
+
+void Writer::NoteResumed() {
+  if (!stalled_since_.has_value()) return;
+  debug_log_->Warning("writer: the run's log is written again after %s; nothing was lost",
+                      absl::FormatDuration(absl::Now() - *stalled_since_));
+  stalled_since_.reset();
+  absl::MutexLock lock(&problem_mu_);
+  problem_.clear();
+}
+
+std::string Writer::problem() const {
+  absl::MutexLock lock(&problem_mu_);
+  return problem_;
 }
 
 uint64_t Writer::durable_seq() const {
@@ -61,9 +130,19 @@ bool Writer::WaitDurable(uint64_t seq, absl::Duration timeout) {
   return durable_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
 }
 
+bool Writer::WaitTaken(uint64_t seq, absl::Duration timeout) {
+  absl::MutexLock lock(&durable_mu_);
+  auto reached = [this, seq]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(durable_mu_) { return taken_seq_ >= seq; };
+  return durable_mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
 void Writer::PublishDurable() {
   absl::MutexLock lock(&durable_mu_);
-  durable_seq_ = pending_seq_;
+  taken_seq_ = pending_seq_;
+  // A batch is durable once its records are written, not while the log holds them.
+  const bool all_written = log_ != nullptr ? log_->held() == 0 : !lost_at_close_;
+  if (all_written) durable_seq_ = pending_seq_;
   resumable_seq_ = written_cut_.whole_seq();
 }
 
@@ -83,7 +162,9 @@ uint64_t Writer::resumable_seq() const {
 void Writer::WriteCut() {
   if (cut_file_ == nullptr || !cut_.has_value() || *cut_ == written_cut_) return;
   absl::Status s = cut_file_->Write(*cut_, fsync_batches_);
-  NoteError(s);
+  // The cut only lags (a re-attach would need more resent) until it can be written again.
+  if (!s.ok() && !cut_failing_) debug_log_->Warning("writer: %s", s.ToString());
+  cut_failing_ = !s.ok();
   if (s.ok()) written_cut_ = *cut_;
 }
 
@@ -132,15 +213,28 @@ void Writer::Persist(const EncodedRecords& records) {
 }
 
 void Writer::WriteFile(const WriteRunFile& file) {
-  NoteError(WriteFileAtomically(dir_.files_dir + "/" + file.name, file.contents));
+  // After a failure the file is written again with the log (its latest contents win).
+  if (!stalled_since_.has_value() &&
+      WriteFileAtomically(dir_.files_dir + "/" + file.name, file.contents).ok()) {
+    unwritten_files_.erase(file.name);
+    return;
+  }
+  unwritten_files_[file.name] = file.contents;
 }
 
 void Writer::Close(CloseLog& close, std::vector<SenderItem>* to_send) {
   if (log_ != nullptr) {
+    // A full disk may yet clear: the finish waits for its deadline (kMaxCloseWait at most).
+    const absl::Time give_up = std::min(close.deadline, absl::Now() + kMaxCloseWait);
+    while (!WriteOut() && absl::Now() + kRetryInterval < give_up) absl::SleepFor(kRetryInterval);
     // Handing the bytes to the OS is the default durability, as in wandb: an fsync here cost
     // finish() ~30 ms per 40 MB of log. (A durability setting that fsyncs is planned.)
+    lost_at_close_ = log_->held() > 0;
     NoteError(log_->Close());
     log_.reset();
+  }
+  for (const auto& [name, contents] : unwritten_files_) {
+    NoteError(absl::DataLossError(absl::StrCat("cannot write ", dir_.files_dir, "/", name)));
   }
   PublishDurable();
   to_send->push_back(
@@ -150,8 +244,8 @@ void Writer::Close(CloseLog& close, std::vector<SenderItem>* to_send) {
 
 void Writer::NoteError(const absl::Status& status) {
   if (status.ok()) return;
-  // Report the first failure (a full disk repeats itself); keep going so later records still
-  // have their chance once space returns.
+  // What is lost for good (a write that failed is retried and is no error yet): the first
+  // such failure is the finish's answer.
   if (first_error_.ok()) {
     first_error_ = status;
     debug_log_->Error("writer: %s", status.ToString());
