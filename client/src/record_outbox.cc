@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
@@ -44,7 +46,7 @@ void RecordOutbox::Start() {
 void RecordOutbox::Log(const LogCall& call) {
   bool wake;
   {
-    std::unique_lock lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (closing_) {
       undelivered_.fetch_add(1);
       return;
@@ -56,16 +58,16 @@ void RecordOutbox::Log(const LogCall& call) {
     // Waking the thread costs a system call, so log() does it only once per full batch;
     // otherwise the thread picks rows up on its next poll.
     wake = ++pending_entries_ == kWakeThreshold;
-    if (queued_bytes_ > options_.queue_limit) AwaitRoom(lock);
+    if (queued_bytes_ > options_.queue_limit) AwaitRoom();
   }
-  if (wake) wake_.notify_one();
+  if (wake) wake_.Signal();
 }
 
-void RecordOutbox::AwaitRoom(std::unique_lock<std::mutex>& lock) {
+void RecordOutbox::AwaitRoom() {
   auto start = std::chrono::steady_clock::now();
   ++room_waiters_;
-  wake_.notify_one();  // drain now, not at the next poll
-  room_.wait(lock, [&] { return queued_bytes_ <= options_.queue_limit || closing_; });
+  wake_.Signal();  // drain now, not at the next poll
+  while (queued_bytes_ > options_.queue_limit && !closing_) room_.Wait(&mu_);
   --room_waiters_;
   queue_waits_.fetch_add(1);
   queue_wait_ns_.fetch_add(
@@ -77,11 +79,11 @@ void RecordOutbox::Release(size_t bytes) {
   if (bytes == 0) return;
   bool waiting;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     queued_bytes_ -= bytes;
     waiting = room_waiters_ > 0;
   }
-  if (waiting) room_.notify_all();
+  if (waiting) room_.SignalAll();
 }
 
 void RecordOutbox::Send(records::Record record) {
@@ -95,7 +97,7 @@ void RecordOutbox::Send(std::vector<records::Record> records) {
   // threads too (the console capture, which the outbox thread's warnings may feed), and are
   // few beside rows.
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (closing_) {
       undelivered_.fetch_add(static_cast<int64_t>(records.size()));
       return;
@@ -106,46 +108,49 @@ void RecordOutbox::Send(std::vector<records::Record> records) {
     pending_entries_ += records.size();
     enqueued_ += records.size();
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 uint64_t RecordOutbox::Flush() {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (!thread_.joinable()) return last_seq_;
   uint64_t target = enqueued_;
   flush_requested_ = true;
-  wake_.notify_one();
-  progress_.wait(lock, [&] { return sent_ >= target || closed_; });
+  wake_.Signal();
+  while (sent_ < target && !closed_) progress_.Wait(&mu_);
   return last_seq_;
 }
 
 uint64_t RecordOutbox::Close() {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     closing_ = true;
   }
-  wake_.notify_one();
-  room_.notify_all();
+  wake_.Signal();
+  room_.SignalAll();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return last_seq_;
 }
 
 std::shared_ptr<ServiceConnection> RecordOutbox::connection() const {
-  std::lock_guard lock(conn_mu_);
+  absl::MutexLock lock(&conn_mu_);
   return connection_;
 }
 
 bool RecordOutbox::Reconnect(const std::shared_ptr<ServiceConnection>& seen) {
   {
-    std::unique_lock lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (thread_.joinable() && !closed_) {
       uint64_t ticket = ++reconnects_asked_;
       reconnect_from_ = seen;
-      wake_.notify_one();
+      wake_.Signal();
       // The thread looks at its stream in its next round, and re-attaches if it broke.
-      progress_.wait_for(lock, options_.reattach_timeout + std::chrono::seconds(5),
-                         [&] { return reconnects_done_ >= ticket || closed_; });
+      absl::Time deadline =
+          absl::Now() + absl::FromChrono(options_.reattach_timeout + std::chrono::seconds(5));
+      while (reconnects_done_ < ticket && !closed_) {
+        if (progress_.WaitWithDeadline(&mu_, deadline)) break;
+      }
       return connection() != seen;
     }
   }
@@ -159,19 +164,22 @@ void RecordOutbox::Loop() {
   while (true) {
     uint64_t target;
     uint64_t reconnects;
+    uint64_t reconnects_done;
     std::shared_ptr<ServiceConnection> failed;  // the connection a Reconnect() saw fail
     bool closing;
     {
-      std::unique_lock lock(mu_);
-      wake_.wait_for(lock, kPollInterval, [&] {
-        return pending_entries_ >= kWakeThreshold || flush_requested_ || closing_ ||
-               room_waiters_ > 0 || reconnects_asked_ > reconnects_done_;
-      });
+      absl::MutexLock lock(&mu_);
+      absl::Time deadline = absl::Now() + absl::FromChrono(kPollInterval);
+      while (pending_entries_ < kWakeThreshold && !flush_requested_ && !closing_ &&
+             room_waiters_ == 0 && reconnects_asked_ == reconnects_done_) {
+        if (wake_.WaitWithDeadline(&mu_, deadline)) break;
+      }
       taken_.clear();  // keeps its capacity: the queue's memory is reused, round after round
       taken_.swap(pending_);
       pending_entries_ = 0;
       target = enqueued_;
       reconnects = reconnects_asked_;
+      reconnects_done = reconnects_done_;
       failed = reconnect_from_;
       closing = closing_;
       flush_requested_ = false;
@@ -179,29 +187,29 @@ void RecordOutbox::Loop() {
     // A daemon that died ends the stream at once: re-attach without waiting for the next
     // batch, so that queries and the stop poll find the run again soon. A call that found the
     // daemon gone may have got there first: the stream's end follows within moments.
-    if (!broken_ && reconnects > reconnects_done_ && failed == connection()) {
+    if (!broken_ && reconnects > reconnects_done && failed == connection()) {
       WaitStreamEnd(kStreamEndWait);
     }
     if (!broken_ && StreamDead()) Recover();
     SendQueued(taken_);
     if (loss_to_report_) ReportLoss();
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       sent_ = target;
       last_seq_ = next_seq_ - 1;
       reconnects_done_ = reconnects;
       if (reconnects_done_ == reconnects_asked_) reconnect_from_.reset();
     }
-    progress_.notify_all();
+    progress_.SignalAll();
     if (closing) break;
   }
   EndStream();
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     last_seq_ = next_seq_ - 1;
     closed_ = true;
   }
-  progress_.notify_all();
+  progress_.SignalAll();
 }
 
 bool RecordOutbox::OpenStream() {
@@ -293,7 +301,7 @@ void RecordOutbox::Recover() {
     absl::StatusOr<Attachment> attached = options_.reattach();
     if (attached.ok()) {
       {
-        std::lock_guard lock(conn_mu_);
+        absl::MutexLock lock(&conn_mu_);
         connection_ = attached->connection;
       }
       durable_seq_.store(std::max(durable_seq_.load(), attached->durable_seq));
@@ -352,7 +360,7 @@ void RecordOutbox::EndStream() {
 void RecordOutbox::RecoverAndClose() {
   RecoverAndReportLoss();
   EndStream();
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   last_seq_ = next_seq_ - 1;
 }
 

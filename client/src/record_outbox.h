@@ -15,17 +15,17 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "client/src/outbox_queue.h"
 #include "client/src/resend_buffer.h"
 #include "client/src/service_connection.h"
@@ -99,8 +99,8 @@ class RecordOutbox {
   }
 
  private:
-  // Waits, with `lock` on mu_, until the queue is within its limit (or the outbox closes).
-  void AwaitRoom(std::unique_lock<std::mutex>& lock);
+  // Waits until the queue is within its limit (or the outbox closes).
+  void AwaitRoom() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The thread has encoded and freed items of `bytes`: callers waiting for room may go on.
   void Release(size_t bytes);
   void Loop();
@@ -130,30 +130,31 @@ class RecordOutbox {
   // Waits until the stream has ended, at most `timeout`.
   void WaitStreamEnd(std::chrono::milliseconds timeout);
 
-  std::shared_ptr<ServiceConnection> connection_;  // guarded by conn_mu_; set by the thread
-  mutable std::mutex conn_mu_;
+  mutable absl::Mutex conn_mu_;
+  std::shared_ptr<ServiceConnection> connection_ ABSL_GUARDED_BY(conn_mu_);  // set by the thread
   const std::string run_id_;
   const Options options_;
   Logger* debug_log_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;      // the thread: work is waiting
-  std::condition_variable progress_;  // Flush(), Reconnect(): a round was sent
-  std::condition_variable room_;      // log(), Send(): the queue has room again
-  std::string pending_;               // OutboxQueue entries; guarded by mu_
-  size_t pending_entries_ = 0;        // guarded by mu_
-  size_t queued_bytes_ = 0;           // of pending_ and the entries being sent; guarded by mu_
-  int room_waiters_ = 0;              // guarded by mu_
-  uint64_t enqueued_ = 0;             // items ever queued; guarded by mu_
-  uint64_t sent_ = 0;                 // items ever sent (or given up on); guarded by mu_
-  uint64_t last_seq_ = 0;             // guarded by mu_
-  bool flush_requested_ = false;      // guarded by mu_
-  bool closing_ = false;              // guarded by mu_
-  bool closed_ = false;               // guarded by mu_: the thread has ended
+  // Lock order: mu_ before conn_mu_.
+  absl::Mutex mu_;
+  absl::CondVar wake_;                        // the thread: work is waiting
+  absl::CondVar progress_;                    // Flush(), Reconnect(): a round was sent
+  absl::CondVar room_;                        // log(): the queue has room again
+  std::string pending_ ABSL_GUARDED_BY(mu_);  // OutboxQueue entries
+  size_t pending_entries_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of pending_ and the entries being sent
+  int room_waiters_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t enqueued_ ABSL_GUARDED_BY(mu_) = 0;  // items ever queued
+  uint64_t sent_ ABSL_GUARDED_BY(mu_) = 0;      // items ever sent (or given up on)
+  uint64_t last_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  bool flush_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;  // the thread has ended
   // Reconnect(): the connection it saw fail, and how many requests were served.
-  std::shared_ptr<ServiceConnection> reconnect_from_;  // guarded by mu_
-  uint64_t reconnects_asked_ = 0;                      // guarded by mu_
-  uint64_t reconnects_done_ = 0;                       // guarded by mu_
+  std::shared_ptr<ServiceConnection> reconnect_from_ ABSL_GUARDED_BY(mu_);
+  uint64_t reconnects_asked_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t reconnects_done_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;
 
   // Owned by the outbox thread (by the caller of RecoverAndClose() after it).

@@ -33,6 +33,9 @@ class RunRegistry {
   static void AfterForkInParent();
   static void AfterForkInChild();
 
+  // A std::mutex, where the rest of the client uses absl::Mutex: the fork handlers hold it
+  // across fork() and the child unlocks its copy, and an absl::Mutex's copy may still list
+  // the parent's waiting threads, which the child does not have. Guards the three below.
   std::mutex mu_;
   std::vector<std::shared_ptr<ClientRun>> runs_;
   // Every run object of this process that may still exist (finished ones too, while a Run

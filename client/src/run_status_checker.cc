@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/protocol.h"
 
 namespace wandb::internal {
@@ -24,20 +26,24 @@ void RunStatusChecker::Start() {
 
 void RunStatusChecker::Stop() {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
 void RunStatusChecker::Loop() {
-  std::unique_lock lock(mu_);
-  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
-    lock.unlock();
-    Poll();
-    lock.lock();
+  while (!WaitInterval()) Poll();
+}
+
+bool RunStatusChecker::WaitInterval() {
+  absl::MutexLock lock(&mu_);
+  absl::Time deadline = absl::Now() + absl::FromChrono(options_.interval);
+  while (!stopping_) {
+    if (wake_.WaitWithDeadline(&mu_, deadline)) break;
   }
+  return stopping_;
 }
 
 void RunStatusChecker::Poll() {

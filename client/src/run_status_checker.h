@@ -7,13 +7,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "client/src/console.h"
 #include "client/src/service_connection.h"
 #include "common/util/logger.h"
@@ -42,6 +42,8 @@ class RunStatusChecker {
 
  private:
   void Loop();
+  // Waits one interval, or until Stop(); true once stopping.
+  bool WaitInterval();
   void Poll();
   void OnStopRequested();
 
@@ -54,9 +56,9 @@ class RunStatusChecker {
   std::string last_problem_;      // the backend problem last reported; the thread's own
   std::string last_log_problem_;  // the log problem last reported; the thread's own
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar wake_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

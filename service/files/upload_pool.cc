@@ -141,8 +141,12 @@ std::optional<UploadPool::Job> UploadPool::PopRunnableLocked(absl::Time now) {
 }
 
 bool UploadPool::HasStartableLocked() const {
-  return std::any_of(queue_.begin(), queue_.end(),
-                     [this](const Job& job) { return !busy_.contains(job.task.save_name); });
+  // A loop, not std::any_of with a lambda: the thread-safety analysis cannot see that the
+  // lambda runs under mu_.
+  for (const Job& job : queue_) {
+    if (!busy_.contains(job.task.save_name)) return true;
+  }
+  return false;
 }
 
 bool UploadPool::WorkOrStopLocked() const { return stopping_ || HasStartableLocked(); }
