@@ -71,12 +71,19 @@ absl::Status CleanOutput(records::OutputRecord* output) {
 
 }  // namespace
 
-Handler::Handler(const records::RunRecord& run, Writer* writer, Logger* debug_log)
-    : start_seconds_(static_cast<double>(run.start_time().seconds()) +
-                     run.start_time().nanos() / 1e9),
-      writer_(writer),
-      debug_log_(debug_log),
-      history_(run.starting_step()) {
+Handler::Handler(Options options)
+    : start_seconds_(static_cast<double>(options.run.start_time().seconds()) +
+                     options.run.start_time().nanos() / 1e9),
+      writer_(options.writer),
+      debug_log_(options.debug_log),
+      history_(options.run.starting_step()) {
+  const records::RunRecord& run = options.run;
+  if (options.resumed.has_value()) {
+    rows_.store(options.resumed->rows);
+    sampled_ = std::move(options.resumed->sampled);
+    skip_seq_ = options.resumed->seq;
+    skip_entries_ = options.resumed->skip;
+  }
   if (absl::Status s = config_.Apply(run.config()); !s.ok()) {
     debug_log_->Warning("handler: initial config: %s", s.ToString());
   }
@@ -140,13 +147,6 @@ void Handler::Handle(HandlerItem& item) {
   } else {
     HandleFinish(std::get<FinishRequest>(item));
   }
-}
-
-void Handler::Reattached(int64_t rows, SampledHistory sampled, uint64_t seq, uint64_t skip) {
-  rows_.store(rows);
-  sampled_ = std::move(sampled);
-  skip_seq_ = seq;
-  skip_entries_ = skip;
 }
 
 void Handler::HandleBatch(const DecodedBatch& batch) {

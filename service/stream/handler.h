@@ -31,16 +31,27 @@ class Handler {
   // How often wandb-summary.json and config.yaml are rewritten while the run is live.
   static constexpr absl::Duration kFileRefreshInterval = absl::Seconds(1);
 
-  Handler(const records::RunRecord& run, Writer* writer, Logger* debug_log);
+  // A re-attached run: `rows` rows are in the log already (`sampled`, their sampled history),
+  // and so are the first `skip` entries of batch `seq`.
+  struct Resumed {
+    int64_t rows = 0;
+    SampledHistory sampled;
+    uint64_t seq = 0;
+    uint64_t skip = 0;
+  };
+  struct Options {
+    records::RunRecord run;
+    Writer* writer = nullptr;     // must outlive the handler
+    Logger* debug_log = nullptr;  // likewise
+    std::optional<Resumed> resumed;
+  };
+
+  explicit Handler(Options options);
   ~Handler();  // joins
 
   void Start();
   // False once the run has finished: the item was not taken.
   bool Submit(HandlerItem item) { return queue_.Push(std::move(item)); }
-
-  // A re-attached run: `rows` rows are in the log already (`sampled`, their sampled
-  // history), and so are the first `skip` entries of batch `seq`. Before Start().
-  void Reattached(int64_t rows, SampledHistory sampled, uint64_t seq, uint64_t skip);
 
   // Safe from any thread (`wandb-cpp status` reads it while the run is live).
   int64_t rows_emitted() const { return rows_.load(std::memory_order_relaxed); }
@@ -80,7 +91,7 @@ class Handler {
   Value wandb_meta_;
   std::atomic<int64_t> rows_{0};
   int64_t rejected_ = 0;
-  uint64_t skip_seq_ = 0;  // see Reattached()
+  uint64_t skip_seq_ = 0;  // see Resumed
   uint64_t skip_entries_ = 0;
   bool finished_ = false;
   bool summary_dirty_ = false;

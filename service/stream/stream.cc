@@ -52,65 +52,80 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
                : txlog::LogWriter::Create(dir.log_path);
   if (!log.ok()) return log.status();
   absl::StatusOr<std::unique_ptr<LogCutFile>> cut_file = LogCutFile::Open(LogCutPath(dir));
+  Parts parts{.run = run,
+              .dir = dir,
+              .lock = *std::move(lock),
+              .log = *std::move(log),
+              .cut_file = cut_file.ok() ? *std::move(cut_file) : nullptr,
+              .cut_file_problem = cut_file.status(),
+              .reattach = std::move(reattach)};
+  return std::unique_ptr<Stream>(new Stream(request, std::move(backend), std::move(parts)));
+}
 
-  std::unique_ptr<Stream> stream(new Stream(run.run_id(), dir, request.process().pid()));
-  stream->lock_ = *std::move(lock);
-  stream->run_ = run;
-  stream->debug_log_.Open(dir.logs_dir + "/debug-internal.log");
-  stream->debug_log_.Info("stream: run %s of project '%s' from pid %d, log %s", run.run_id(),
-                          run.project(), request.process().pid(), dir.log_path);
-  if (absl::Status s = dir.LinkAsLatest(); !s.ok()) {
-    stream->debug_log_.Warning("stream: %s", s.ToString());
-  }
-
-  stream->sender_ = std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir,
-                                             dir.files_dir, &stream->debug_log_);
-  stream->writer_ =
-      std::make_unique<Writer>(dir, *std::move(log), stream->sender_.get(), &stream->debug_log_);
-  stream->writer_->set_fsync_batches(request.fsync_batches());
-  if (!cut_file.ok()) {
+Stream::Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend, Parts parts)
+    : run_id_(parts.run.run_id()),
+      dir_(parts.dir),
+      client_pid_(request.process().pid()),
+      lock_(std::move(parts.lock)),
+      run_(parts.run) {
+  const RunDirectory& dir = dir_;
+  const records::RunRecord& run = run_;
+  std::optional<ReattachPoint>& reattach = parts.reattach;
+  debug_log_.Open(dir.logs_dir + "/debug-internal.log");
+  debug_log_.Info("stream: run %s of project '%s' from pid %d, log %s", run.run_id(), run.project(),
+                  request.process().pid(), dir.log_path);
+  if (absl::Status s = dir.LinkAsLatest(); !s.ok()) debug_log_.Warning("stream: %s", s.ToString());
+  if (!parts.cut_file_problem.ok()) {
     // The run goes on; only a re-attach after a daemon crash would miss it.
-    stream->debug_log_.Warning("stream: %s", cut_file.status().ToString());
-    cut_file = std::unique_ptr<LogCutFile>();
+    debug_log_.Warning("stream: %s", parts.cut_file_problem.ToString());
   }
-  stream->writer_->set_log_cut(*std::move(cut_file),
-                               reattach ? std::optional<LogCut>(reattach->cut) : std::nullopt);
-  stream->handler_ = std::make_unique<Handler>(run, stream->writer_.get(), &stream->debug_log_);
+
+  sender_ = std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir, dir.files_dir,
+                                     &debug_log_);
+  writer_ = std::make_unique<Writer>(
+      Writer::Options{.dir = dir,
+                      .log = std::move(parts.log),
+                      .sender = sender_.get(),
+                      .debug_log = &debug_log_,
+                      .fsync_batches = request.fsync_batches(),
+                      .cut_file = std::move(parts.cut_file),
+                      .resumed = reattach ? std::optional<LogCut>(reattach->cut) : std::nullopt});
+  Handler::Options handler{
+      .run = run, .writer = writer_.get(), .debug_log = &debug_log_, .resumed = std::nullopt};
   if (reattach) {
     // The log already opens the run: it goes on from the cut, with the batch after it.
-    stream->debug_log_.Info(
+    debug_log_.Info(
         "stream: re-attached after batch %d (%d entries of the next one, %d "
         "history rows, next step %d), log cut back to %d bytes",
         reattach->cut.whole_seq(), reattach->cut.skip, reattach->rows, run.starting_step(),
         reattach->cut.offset);
-    stream->handler_->Reattached(reattach->rows, std::move(reattach->sampled),
-                                 reattach->cut.next_seq, reattach->cut.skip);
-    absl::MutexLock received(&stream->mu_);
-    stream->received_seq_ = reattach->cut.whole_seq();
+    handler.resumed = Handler::Resumed{.rows = reattach->rows,
+                                       .sampled = std::move(reattach->sampled),
+                                       .seq = reattach->cut.next_seq,
+                                       .skip = reattach->cut.skip};
+    absl::MutexLock received(&mu_);
+    received_seq_ = reattach->cut.whole_seq();
   } else {
     std::vector<WriterItem> open;
     open.push_back(OpenRun{run});
-    stream->writer_->Submit(&open);
+    writer_->Submit(&open);
   }
-  stream->sender_->Start();
-  stream->writer_->Start();
-  stream->handler_->Start();
+  handler_ = std::make_unique<Handler>(std::move(handler));
+  sender_->Start();
+  writer_->Start();
+  handler_->Start();
   if (!reattach) {
     // After OpenRun: what it finds follows the run's opening records in the log.
-    stream->probe_ = std::make_unique<MetadataProbe>(
+    probe_ = std::make_unique<MetadataProbe>(
         MetadataProbe::Options{.run = run,
                                .process = request.process(),
                                .root_dir = std::filesystem::path(dir.wandb_dir).parent_path(),
                                .save_code = request.save_code(),
                                .disable_git = request.disable_git()},
-        stream->writer_.get());
+        writer_.get());
   }
-  if (!request.system_metrics().disabled()) stream->StartSystemMonitor(request.system_metrics());
-  return stream;
+  if (!request.system_metrics().disabled()) StartSystemMonitor(request.system_metrics());
 }
-
-Stream::Stream(std::string run_id, RunDirectory dir, int64_t client_pid)
-    : run_id_(std::move(run_id)), dir_(std::move(dir)), client_pid_(client_pid) {}
 
 Stream::~Stream() {
   monitor_.reset();  // the handler's one producer besides Publish(): stopped first

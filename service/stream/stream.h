@@ -72,7 +72,19 @@ class Stream {
                                            absl::Duration timeout);
 
  private:
-  Stream(std::string run_id, RunDirectory dir, int64_t client_pid);
+  // What Open() made and checked before there is a stream: the run directory (made and
+  // locked), the log, and the file of its cut point.
+  struct Parts {
+    records::RunRecord run;
+    RunDirectory dir;
+    FileLock lock;
+    std::unique_ptr<txlog::LogWriter> log;
+    std::unique_ptr<LogCutFile> cut_file;  // null when it could not be opened
+    absl::Status cut_file_problem;
+    std::optional<ReattachPoint> reattach;
+  };
+  // Builds the whole pipeline and starts it: a Stream is never seen half-built.
+  Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend, Parts parts);
   uint64_t ReceivedSeq();
   bool WaitReceived(uint64_t seq, absl::Duration timeout);
   template <typename Query, typename Response>

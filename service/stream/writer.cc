@@ -17,9 +17,19 @@ SharedRecord MakeRecord(auto fill) {
 
 }  // namespace
 
-Writer::Writer(RunDirectory dir, std::unique_ptr<txlog::LogWriter> log, Sender* sender,
-               Logger* debug_log)
-    : dir_(std::move(dir)), log_(std::move(log)), sender_(sender), debug_log_(debug_log) {}
+Writer::Writer(Options options)
+    : dir_(std::move(options.dir)),
+      log_(std::move(options.log)),
+      fsync_batches_(options.fsync_batches),
+      sender_(options.sender),
+      debug_log_(options.debug_log),
+      cut_file_(std::move(options.cut_file)) {
+  if (options.resumed.has_value()) {
+    cut_ = written_cut_ = *options.resumed;
+    pending_seq_ = options.resumed->whole_seq();
+    PublishDurable();
+  }
+}
 
 Writer::~Writer() {
   queue_.Close();
@@ -144,14 +154,6 @@ void Writer::PublishDurable() {
   const bool all_written = log_ != nullptr ? log_->held() == 0 : !lost_at_close_;
   if (all_written) durable_seq_ = pending_seq_;
   resumable_seq_ = written_cut_.whole_seq();
-}
-
-void Writer::set_log_cut(std::unique_ptr<LogCutFile> file, std::optional<LogCut> resumed) {
-  cut_file_ = std::move(file);
-  if (!resumed.has_value()) return;
-  cut_ = written_cut_ = *resumed;
-  pending_seq_ = resumed->whole_seq();
-  PublishDurable();
 }
 
 uint64_t Writer::resumable_seq() const {

@@ -37,12 +37,21 @@ class Writer {
   // How long a finish waits at most for a failing log to take its last records.
   static constexpr absl::Duration kMaxCloseWait = absl::Minutes(2);
 
-  Writer(RunDirectory dir, std::unique_ptr<txlog::LogWriter> log, Sender* sender,
-         Logger* debug_log);
-  ~Writer();  // joins
+  struct Options {
+    RunDirectory dir;
+    std::unique_ptr<txlog::LogWriter> log;
+    Sender* sender = nullptr;     // must outlive the writer
+    Logger* debug_log = nullptr;  // likewise
+    // fsync the log at the end of every pass, before the batches in it count as durable.
+    bool fsync_batches = false;
+    // Where the log's latest safe cut point is kept after every pass; null: nowhere.
+    std::unique_ptr<LogCutFile> cut_file;
+    // A re-attached run: where its log was cut back to; the writer goes on from there.
+    std::optional<LogCut> resumed;
+  };
 
-  // fsync the log at the end of every pass, before the batches in it count as durable.
-  void set_fsync_batches(bool fsync) { fsync_batches_ = fsync; }
+  explicit Writer(Options options);
+  ~Writer();  // joins
 
   void Start();
   void Submit(std::vector<WriterItem>* items) { queue_.PushAll(items); }
@@ -55,9 +64,6 @@ class Writer {
   // written (until it holds kHoldBytes). What the stream's backpressure waits for.
   bool WaitTaken(uint64_t seq, absl::Duration timeout);
 
-  // Keeps the log's latest safe cut point in `file` after every pass. `resumed`: where a
-  // re-attached run's log was cut back to; it goes on from there. Before Start().
-  void set_log_cut(std::unique_ptr<LogCutFile> file, std::optional<LogCut> resumed);
   // The last batch wholly in the log before its latest recorded cut point: a client may
   // forget it and every batch before it.
   uint64_t resumable_seq() const;
@@ -85,7 +91,7 @@ class Writer {
 
   RunDirectory dir_;
   std::unique_ptr<txlog::LogWriter> log_;
-  bool fsync_batches_ = false;
+  const bool fsync_batches_;
   Sender* sender_;
   Logger* debug_log_;
   WorkQueue<WriterItem> queue_;

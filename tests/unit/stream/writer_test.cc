@@ -65,7 +65,13 @@ class FaultyWriter {
                 &log_) {
     auto log = txlog::LogWriter::Create(FaultyFile::Create(dir_.log_path, faults_), dir_.log_path);
     REQUIRE(log.ok());
-    writer_ = std::make_unique<Writer>(dir_, *std::move(log), &sender_, &log_);
+    writer_ = std::make_unique<Writer>(Writer::Options{.dir = dir_,
+                                                       .log = *std::move(log),
+                                                       .sender = &sender_,
+                                                       .debug_log = &log_,
+                                                       .fsync_batches = false,
+                                                       .cut_file = nullptr,
+                                                       .resumed = std::nullopt});
     sender_.Start();
     writer_->Start();
   }
