@@ -18,7 +18,7 @@ bin=$build_dir/bin
 repeat=${BENCH_REPEAT:-2}
 programs=(bench_log_latency bench_throughput bench_init bench_finish bench_daemon_rss
           bench_save bench_count_history bench_system_metrics bench_recovery bench_console
-          wandb-service)
+          bench_media wandb-service)
 for p in "${programs[@]}"; do
   if [[ ! -x $bin/$p ]]; then
     echo "run_benchmarks.sh: $bin/$p is missing; build $build_dir first" >&2
@@ -62,6 +62,7 @@ run bench_save --small 1000 --small-bytes 4096 --large 10 --large-mb 50
 run bench_system_metrics --samples 5000 --seconds 10
 run bench_recovery --reps 7
 WANDB_MODE=local run bench_console --lines 100000 --reps 3
+WANDB_MODE=local run bench_media
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # best <metric> <min|max>: the best value of a metric over the repetitions
@@ -110,6 +111,11 @@ row "log() 10 scalars, max" log_max_us min "µs" "%.0f" "-"
 row "log() 10 scalars paced at 10k rows/s, median" log_paced_median_us min "µs" "%.2f" "-"
 row "log() 10 scalars paced at 10k rows/s, p99" log_paced_p99_us min "µs" "%.2f" "≤ 5 µs" "<=" 5
 row "log() 10 scalars paced at 10k rows/s, max" log_paced_max_us min "µs" "%.0f" "-"
+row "log() one 224x224x3 image, median" media_log_image_median_us min "µs" "%.1f" "-"
+row "log() one 224x224x3 image, p99" media_log_image_p99_us min "µs" "%.1f" "-"
+row "log() 16 such images, median" media_log_16_images_median_us min "µs" "%.1f" "-"
+row "log() histogram of 1M floats, median" media_log_histogram_1m_median_us min "µs" "%.1f" "-"
+row "images/s end to end into the run directory" media_images_per_second max "images/s" "%.0f" "-"
 row "rows/s end to end, 1 process (500k rows)" rows_per_s_1proc max "rows/s" "%.0f" \
     "≥ 250,000 rows/s" ">=" 250000
 row "rows read back from the log, 1 process" rows_verified_1proc max "rows" "%.0f" \

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "client/src/media/media_check.h"
 #include "client/src/process_info.h"
 #include "client/src/run_banner.h"
 #include "client/src/save_glob.h"
@@ -94,6 +95,7 @@ absl::Status ClientRun::StartOnDaemon() {
   options.timeout = settings_.init_timeout;
   options.resend_buffer = settings_.resend_buffer;
   options.queue_limit = settings_.queue_limit;
+  options.media_queue = settings_.media_queue;
   link_ = std::make_unique<DaemonLink>(std::move(options), &console_, &debug_log_);
   absl::StatusOr<service::StartRunResponse> started =
       link_->Start(BuildStartRequest(settings_, CurrentProcessInfo(), absl::Now()));
@@ -102,6 +104,9 @@ absl::Status ClientRun::StartOnDaemon() {
     config_.Adopt(started->run().config());
     NoteFeature(Feature::kResumed);
   }
+  media_reporter_ = std::make_unique<MediaReporter>(settings_.run_id, &console_, &debug_log_);
+  media_ = std::make_unique<MediaResolver>(dir() + "/files", &media_reporter_->reporter());
+  outbox().SetMedia(media_.get(), started->run().starting_step());
   WriteResumeFile();
   for (const std::string& line : StartBanner(settings_, *started)) console_.Info(line);
   for (const std::string& warning : settings_.warnings) console_.Warning(warning);
@@ -211,9 +216,14 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
   }
   // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
   // nor a commit.
+  absl::StatusOr<MediaLoad> media = CheckMediaRow(data);
+  if (!media.ok()) return media.status();
   bool flush = options.commit.value_or(!options.step.has_value());
   if (options.step.has_value()) NoteFeature(Feature::kSetStepLog);
-  outbox().Log(LogCall{std::move(data), options.step, flush, WallSeconds()});
+  LogCall call{std::move(data), options.step, flush, WallSeconds()};
+  call.has_media = media->present;
+  call.media_bytes = media->bytes;
+  outbox().Log(call);
   return absl::OkStatus();
 }
 
@@ -221,6 +231,12 @@ absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_ch
   if (disabled() || IgnoredInChild("config update")) return absl::OkStatus();
   if (absl::Status s = CheckLive("config update"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(values); !s.ok()) return s;
+  for (const auto& [key, value] : values) {
+    if (value.holds_media()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "key '", key, "': media values go in log() or the summary, not in the config"));
+    }
+  }
   absl::StatusOr<records::ConfigRecord> update = config_.Update(values, allow_val_change);
   if (!update.ok()) return update.status();
   records::Record record;
@@ -235,6 +251,14 @@ absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value v
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
   if (absl::Status s = ValidatePath(path); !s.ok()) return s;
   if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
+  absl::StatusOr<MediaLoad> media = CheckMediaSummary(path, value);
+  if (!media.ok()) return media.status();
+  if (media->present) {
+    // Its files are written on the outbox's thread, like a row's.
+    outbox().LogSummary(SummaryCall{path, std::move(value), media->bytes});
+    NoteFeature(Feature::kSetSummary);
+    return absl::OkStatus();
+  }
   records::Record record;
   records::SummaryItem* item = record.mutable_summary()->add_update();
   SetPath(item, path);

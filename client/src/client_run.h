@@ -16,6 +16,8 @@
 #include "client/src/console_capture.h"
 #include "client/src/daemon_link.h"
 #include "client/src/fork_generation.h"
+#include "client/src/media/media_reporter.h"
+#include "client/src/media/media_resolver.h"
 #include "client/src/run_config.h"
 #include "client/src/run_status_checker.h"
 #include "client/src/settings_resolver.h"
@@ -86,6 +88,9 @@ class ClientRun {
   const Console console_;
   Logger debug_log_;
   RunConfig config_;
+  // Used by the outbox's thread: made before the link, so destroyed after it.
+  std::unique_ptr<MediaReporter> media_reporter_;
+  std::unique_ptr<MediaResolver> media_;
   std::unique_ptr<DaemonLink> link_;  // null when disabled
   std::unique_ptr<RunStatusChecker> status_checker_;
   std::unique_ptr<ConsoleCapture> capture_;  // sends through the outbox: stopped before it

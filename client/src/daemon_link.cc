@@ -48,6 +48,7 @@ absl::StatusOr<service::StartRunResponse> DaemonLink::Start(service::StartRunReq
   RecordOutbox::Options outbox;
   outbox.resend_buffer = options_.resend_buffer;
   outbox.queue_limit = options_.queue_limit;
+  outbox.media_queue_bytes = options_.media_queue;
   outbox.reattach = [this] { return Reattach(); };
   outbox.reattach_timeout = options_.timeout;
   outbox_ = std::make_unique<RecordOutbox>(*std::move(connection), options_.run_id,

@@ -26,6 +26,7 @@ class DaemonLink {
     std::chrono::milliseconds timeout{std::chrono::seconds(30)};
     size_t resend_buffer = size_t{64} << 20;
     size_t queue_limit = size_t{4} << 20;
+    size_t media_queue = size_t{256} << 20;
   };
 
   // `console` and `debug_log` must outlive the link.

@@ -11,8 +11,10 @@ namespace {
 // Entry kinds, and the fields of a log() call's header.
 constexpr char kLogCallEntry = 'L';
 constexpr char kRecordEntry = 'R';
+constexpr char kSummaryEntry = 'S';
 constexpr char kHasStep = 1;
 constexpr char kFlush = 2;
+constexpr char kHasMedia = 4;
 
 // Plain values in native byte order: writer and reader are the same process.
 template <typename T>
@@ -40,10 +42,10 @@ std::string TakeString(absl::string_view* in) {
   return s;
 }
 
-void PutMap(const Value::Map& map, std::string* out);
+void PutMap(const Value::Map& map, std::string* out, MediaRefs* media);
 
 // Recursion: as deep as the value, which validation bounds (kMaxDepth).
-void PutValue(const Value& value, std::string* out) {
+void PutValue(const Value& value, std::string* out, MediaRefs* media) {
   out->push_back(static_cast<char>(value.type()));
   switch (value.type()) {
     case Value::Type::kNull:
@@ -62,25 +64,34 @@ void PutValue(const Value& value, std::string* out) {
       break;
     case Value::Type::kList:
       Put(static_cast<uint32_t>(value.as_list().size()), out);
-      for (const Value& item : value.as_list()) PutValue(item, out);
+      for (const Value& item : value.as_list()) PutValue(item, out, media);
       break;
     case Value::Type::kMap:
-      PutMap(value.as_map(), out);
+      PutMap(value.as_map(), out, media);
+      break;
+    case Value::Type::kMedia:
+      media->push_back(value.as_media());
       break;
   }
 }
 
-void PutMap(const Value::Map& map, std::string* out) {
+void PutMap(const Value::Map& map, std::string* out, MediaRefs* media) {
   Put(static_cast<uint32_t>(map.size()), out);
   for (const auto& [key, value] : map) {
     PutString(key, out);
-    PutValue(value, out);
+    PutValue(value, out, media);
   }
 }
 
-Value::Map TakeMap(absl::string_view* in);
+// The media values a reader hands out, in order.
+struct MediaSource {
+  const MediaRefs* refs;
+  size_t* next;
+};
 
-Value TakeValue(absl::string_view* in) {
+Value::Map TakeMap(absl::string_view* in, MediaSource media);
+
+Value TakeValue(absl::string_view* in, MediaSource media) {
   auto type = static_cast<Value::Type>(Take<char>(in));
   switch (type) {
     case Value::Type::kNull:
@@ -95,40 +106,54 @@ Value TakeValue(absl::string_view* in) {
       return Value(TakeString(in));
     case Value::Type::kList: {
       Value::List list(Take<uint32_t>(in));
-      for (Value& item : list) item = TakeValue(in);
+      for (Value& item : list) item = TakeValue(in, media);
       return Value(std::move(list));
     }
     case Value::Type::kMap:
-      return Value(TakeMap(in));
+      return Value(TakeMap(in, media));
+    case Value::Type::kMedia:
+      return Value((*media.refs)[(*media.next)++]);
   }
   return Value();
 }
 
 // Into `map`, whose capacity is kept: a row of scalars with short keys allocates nothing.
-void TakeMapInto(absl::string_view* in, Value::Map* map) {
+void TakeMapInto(absl::string_view* in, Value::Map* map, MediaSource media) {
   map->clear();
   auto size = Take<uint32_t>(in);
   for (uint32_t i = 0; i < size; ++i) {
     std::string key = TakeString(in);
-    map->emplace_back(std::move(key), TakeValue(in));
+    map->emplace_back(std::move(key), TakeValue(in, media));
   }
 }
 
-Value::Map TakeMap(absl::string_view* in) {
+Value::Map TakeMap(absl::string_view* in, MediaSource media) {
   Value::Map map;
-  TakeMapInto(in, &map);
+  TakeMapInto(in, &map, media);
   return map;
 }
 
 }  // namespace
 
-void AppendLogCall(const LogCall& call, std::string* out) {
+void AppendLogCall(const LogCall& call, std::string* out, MediaRefs* media) {
   out->push_back(kLogCallEntry);
-  out->push_back(
-      static_cast<char>((call.step.has_value() ? kHasStep : 0) | (call.flush ? kFlush : 0)));
+  out->push_back(static_cast<char>((call.step.has_value() ? kHasStep : 0) |
+                                   (call.flush ? kFlush : 0) | (call.has_media ? kHasMedia : 0)));
   Put(call.step.value_or(0), out);
   Put(call.timestamp, out);
-  PutMap(call.data, out);
+  if (call.has_media) {
+    Put(call.media_step, out);
+    Put(static_cast<uint64_t>(call.media_bytes), out);
+  }
+  PutMap(call.data, out, media);
+}
+
+void AppendSummaryCall(const SummaryCall& call, std::string* out, MediaRefs* media) {
+  out->push_back(kSummaryEntry);
+  Put(static_cast<uint32_t>(call.path.size()), out);
+  for (const std::string& key : call.path) PutString(key, out);
+  Put(static_cast<uint64_t>(call.media_bytes), out);
+  PutValue(call.value, out, media);
 }
 
 void AppendRecordEntry(const records::Record& record, std::string* out) {
@@ -140,9 +165,19 @@ void AppendRecordEntry(const records::Record& record, std::string* out) {
   std::memcpy(out->data() + size_at, &size, sizeof(size));
 }
 
-bool OutboxQueueReader::Next(Kind* kind, LogCall* call, absl::string_view* record) {
+bool OutboxQueueReader::Next(Kind* kind, LogCall* call, absl::string_view* record,
+                             SummaryCall* summary) {
   if (rest_.empty()) return false;
+  MediaSource media{media_, &next_media_};
   char entry = Take<char>(&rest_);
+  if (entry == kSummaryEntry) {
+    *kind = Kind::kSummaryCall;
+    summary->path.resize(Take<uint32_t>(&rest_));
+    for (std::string& key : summary->path) key = TakeString(&rest_);
+    summary->media_bytes = static_cast<size_t>(Take<uint64_t>(&rest_));
+    summary->value = TakeValue(&rest_, media);
+    return true;
+  }
   if (entry == kRecordEntry) {
     auto size = Take<uint32_t>(&rest_);
     *kind = Kind::kRecord;
@@ -156,7 +191,10 @@ bool OutboxQueueReader::Next(Kind* kind, LogCall* call, absl::string_view* recor
   call->step = (flags & kHasStep) != 0 ? std::optional<int64_t>(step) : std::nullopt;
   call->flush = (flags & kFlush) != 0;
   call->timestamp = Take<double>(&rest_);
-  TakeMapInto(&rest_, &call->data);
+  call->has_media = (flags & kHasMedia) != 0;
+  call->media_step = call->has_media ? Take<int64_t>(&rest_) : 0;
+  call->media_bytes = call->has_media ? static_cast<size_t>(Take<uint64_t>(&rest_)) : 0;
+  TakeMapInto(&rest_, &call->data, media);
   return true;
 }
 

@@ -43,24 +43,71 @@ void RecordOutbox::Start() {
   thread_ = std::thread([this] { Loop(); });
 }
 
-void RecordOutbox::Log(const LogCall& call) {
+void RecordOutbox::SetMedia(MediaResolver* media, int64_t starting_step) {
+  absl::MutexLock lock(&mu_);
+  media_ = media;
+  media_step_ = starting_step;
+}
+
+void RecordOutbox::TakeMediaRoom(size_t bytes) {
+  if (bytes == 0) return;
+  while (!closing_ && media_queued_ > 0 && media_queued_ + bytes > options_.media_queue_bytes) {
+    media_room_.Wait(&mu_);
+  }
+  if (!closing_) media_queued_ += bytes;  // a closed outbox takes nothing more
+}
+
+void RecordOutbox::ReleaseMediaRoom(size_t bytes) {
+  if (bytes == 0) return;
+  {
+    absl::MutexLock lock(&mu_);
+    media_queued_ -= bytes;
+  }
+  media_room_.SignalAll();
+}
+
+void RecordOutbox::Log(LogCall& call) {
   bool wake;
   {
     absl::MutexLock lock(&mu_);
+    TakeMediaRoom(call.media_bytes);
+    if (closing_) {
+      undelivered_.fetch_add(1);
+      return;
+    }
+    // wandb's client names a row's media files by its own step counter: the step before this
+    // call; a higher explicit step moves it, and a call that commits the row advances it.
+    call.media_step = media_step_;
+    if (call.step.has_value() && *call.step > media_step_) media_step_ = *call.step;
+    if (call.flush) ++media_step_;
+    size_t before = pending_.size();
+    AppendLogCall(call, &pending_, &pending_media_);
+    queued_bytes_ += pending_.size() - before;
+    ++enqueued_;
+    // Waking the thread costs a system call, so log() does it only once per full batch (or
+    // for media, whose writing should start at once); otherwise the thread picks rows up on
+    // its next poll.
+    wake = ++pending_entries_ == kWakeThreshold || call.has_media;
+    if (queued_bytes_ > options_.queue_limit) AwaitRoom();
+  }
+  if (wake) wake_.Signal();
+}
+
+void RecordOutbox::LogSummary(const SummaryCall& call) {
+  {
+    absl::MutexLock lock(&mu_);
+    TakeMediaRoom(call.media_bytes);
     if (closing_) {
       undelivered_.fetch_add(1);
       return;
     }
     size_t before = pending_.size();
-    AppendLogCall(call, &pending_);
+    AppendSummaryCall(call, &pending_, &pending_media_);
     queued_bytes_ += pending_.size() - before;
+    ++pending_entries_;
     ++enqueued_;
-    // Waking the thread costs a system call, so log() does it only once per full batch;
-    // otherwise the thread picks rows up on its next poll.
-    wake = ++pending_entries_ == kWakeThreshold;
-    if (queued_bytes_ > options_.queue_limit) AwaitRoom();
   }
-  if (wake) wake_.Signal();
+  wake_.Signal();
 }
 
 void RecordOutbox::AwaitRoom() {
@@ -128,6 +175,7 @@ uint64_t RecordOutbox::Close() {
   }
   wake_.Signal();
   room_.SignalAll();
+  media_room_.SignalAll();
   if (thread_.joinable()) thread_.join();
   absl::MutexLock lock(&mu_);
   return last_seq_;
@@ -176,6 +224,8 @@ void RecordOutbox::Loop() {
       }
       taken_.clear();  // keeps its capacity: the queue's memory is reused, round after round
       taken_.swap(pending_);
+      taken_media_.clear();
+      taken_media_.swap(pending_media_);
       pending_entries_ = 0;
       target = enqueued_;
       reconnects = reconnects_asked_;
@@ -240,13 +290,16 @@ bool RecordOutbox::OpenStream() {
 void RecordOutbox::SendQueued(absl::string_view queue) {
   service::PublishRequest request;
   service::RecordBatch* batch = request.mutable_batch();
-  OutboxQueueReader reader(queue);
+  OutboxQueueReader reader(queue, &taken_media_);
   size_t released = 0;  // bytes of `queue` given back to Log()'s limit
   OutboxQueueReader::Kind kind;
   absl::string_view record;
-  while (reader.Next(&kind, &call_, &record)) {
+  while (reader.Next(&kind, &call_, &record, &summary_)) {
     if (kind == OutboxQueueReader::Kind::kLogCall) {
+      if (call_.has_media) WriteMedia(call_, batch);
       Encode(call_, batch->mutable_records());
+    } else if (kind == OutboxQueueReader::Kind::kSummaryCall) {
+      WriteMedia(summary_, batch);
     } else {
       batch->mutable_records()->append(record.data(), record.size());
     }
@@ -260,6 +313,39 @@ void RecordOutbox::SendQueued(absl::string_view queue) {
   }
   Release(queue.size() - released);
   if (batch->record_count() > 0) WriteBatch(request);
+}
+
+void RecordOutbox::WriteMedia(LogCall& call, service::RecordBatch* batch) {
+  if (media_ != nullptr) AppendFiles(media_->ResolveRow(call.data, call.media_step), batch);
+  ReleaseMediaRoom(call.media_bytes);
+}
+
+void RecordOutbox::WriteMedia(SummaryCall& call, service::RecordBatch* batch) {
+  if (media_ != nullptr) AppendFiles(media_->ResolveSummary(call.path, call.value), batch);
+  ReleaseMediaRoom(call.media_bytes);
+  records::Record record;
+  records::SummaryItem* item = record.mutable_summary()->add_update();
+  if (call.path.size() == 1) {
+    item->set_key(call.path[0]);
+  } else {
+    for (const std::string& key : call.path) item->add_nested_key(key);
+  }
+  item->set_value_json(json::Encode(call.value));
+  AppendRecord(record, batch->mutable_records());  // SendQueued() counts it
+}
+
+// The files are in place before the record naming them, and that before the row: so the
+// daemon stores them (policy now) before the row that points at them is in the log.
+void RecordOutbox::AppendFiles(const std::vector<std::string>& paths, service::RecordBatch* batch) {
+  if (paths.empty()) return;
+  records::Record record;
+  for (const std::string& path : paths) {
+    records::FilesItem* item = record.mutable_files()->add_files();
+    item->set_path(EscapeGlob(path));
+    item->set_policy(records::FilesItem::NOW);
+  }
+  AppendRecord(record, batch->mutable_records());
+  batch->set_record_count(batch->record_count() + 1);
 }
 
 void RecordOutbox::WriteBatch(service::PublishRequest& request) {

@@ -26,6 +26,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "client/src/media/media_resolver.h"
 #include "client/src/outbox_queue.h"
 #include "client/src/resend_buffer.h"
 #include "client/src/service_connection.h"
@@ -55,6 +56,9 @@ class RecordOutbox {
     // Bytes of rows and records queued for the thread, those it is encoding included, beyond
     // which log() waits.
     size_t queue_limit = 4 << 20;
+    // Back-pressure for media: Log() of a row with media waits while the media queued and
+    // not yet written hold more than this many bytes (one row alone always gets in).
+    size_t media_queue_bytes = size_t{256} << 20;
     // Re-attaches the run to a daemon, starting one when none answers. Empty: the outbox
     // gives up on a broken stream.
     std::function<absl::StatusOr<Attachment>()> reattach;
@@ -68,7 +72,13 @@ class RecordOutbox {
 
   void Start();
   // Copies the call into the queue; the caller keeps (and frees) the map.
-  void Log(const LogCall& call);
+  // Where media values are written, and the step the run starts at (a resumed run's). Call
+  // before the first Log() with media; `media` outlives the outbox.
+  void SetMedia(MediaResolver* media, int64_t starting_step);
+  // Copies the call into the queue; the caller keeps (and frees) the map. Sets the call's
+  // media_step. A row with media also waits while the media queue is full (see Options).
+  void Log(LogCall& call);
+  void LogSummary(const SummaryCall& call);
   void Send(records::Record record);
   // Several records under one lock and one wake-up (the console's lines of one chunk).
   void Send(std::vector<records::Record> records);
@@ -103,6 +113,13 @@ class RecordOutbox {
   void AwaitRoom() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The thread has encoded and freed items of `bytes`: callers waiting for room may go on.
   void Release(size_t bytes);
+  // Waits for room in the media queue and takes `bytes` of it.
+  void TakeMediaRoom(size_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReleaseMediaRoom(size_t bytes);
+  // Writes the call's media and appends the FilesRecord naming the files to `batch`.
+  void WriteMedia(LogCall& call, service::RecordBatch* batch);
+  void WriteMedia(SummaryCall& call, service::RecordBatch* batch);
+  void AppendFiles(const std::vector<std::string>& paths, service::RecordBatch* batch);
   void Loop();
   bool OpenStream();
   // Encodes the entries of `queue` into batches and sends them.
@@ -138,10 +155,15 @@ class RecordOutbox {
 
   // Lock order: mu_ before conn_mu_.
   absl::Mutex mu_;
-  absl::CondVar wake_;                        // the thread: work is waiting
-  absl::CondVar progress_;                    // Flush(), Reconnect(): a round was sent
-  absl::CondVar room_;                        // log(): the queue has room again
-  std::string pending_ ABSL_GUARDED_BY(mu_);  // OutboxQueue entries
+  absl::CondVar wake_;                            // the thread: work is waiting
+  absl::CondVar progress_;                        // Flush(), Reconnect(): a round was sent
+  absl::CondVar room_;                            // log(): the queue has room again
+  std::string pending_ ABSL_GUARDED_BY(mu_);      // OutboxQueue entries
+  MediaRefs pending_media_ ABSL_GUARDED_BY(mu_);  // the media values pending_ holds
+  absl::CondVar media_room_;                      // Log(): media were written
+  MediaResolver* media_ = nullptr;                // set before the first media
+  int64_t media_step_ ABSL_GUARDED_BY(mu_) = 0;   // wandb's client-side step
+  size_t media_queued_ ABSL_GUARDED_BY(mu_) = 0;  // bytes of media not yet written
   size_t pending_entries_ ABSL_GUARDED_BY(mu_) = 0;
   size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of pending_ and the entries being sent
   int room_waiters_ ABSL_GUARDED_BY(mu_) = 0;
@@ -168,6 +190,8 @@ class RecordOutbox {
   uint64_t next_seq_ = 1;
   ResendBuffer resend_;
   std::string taken_;       // the entries of the round being sent; capacity kept
+  MediaRefs taken_media_;   // the media values taken_ holds
+  SummaryCall summary_;     // a summary call being written
   LogCall call_;            // the call being encoded; its map's capacity kept
   std::string items_;       // scratch for Encode(), reused from row to row
   std::string value_json_;  // likewise

@@ -276,6 +276,11 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
       !st.ok()) {
     return st;
   }
+  if (absl::Status st =
+          PickBytes(s.media_queue, env, "WANDB_CPP_MEDIA_QUEUE", 268435456, &r.media_queue);
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = PickSystemMetrics(s, env, &r); !st.ok()) return st;
   r.save_code = s.save_code.has_value() ? *s.save_code : IsTrue(env("WANDB_SAVE_CODE"));
   r.disable_git = s.disable_git.has_value() ? *s.disable_git : IsTrue(env("WANDB_DISABLE_GIT"));

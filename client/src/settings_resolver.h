@@ -41,6 +41,7 @@ struct ResolvedSettings {
   Durability durability = Durability::os;
   size_t resend_buffer = size_t{64} << 20;  // bytes
   size_t queue_limit = size_t{4} << 20;     // bytes
+  size_t media_queue = size_t{256} << 20;   // bytes
   bool system_metrics = true;
   std::chrono::milliseconds stats_sample_interval{std::chrono::seconds(2)};
   int stats_samples_to_average = 15;

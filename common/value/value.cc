@@ -79,6 +79,21 @@ bool Value::erase(std::string_view key) {
   return false;
 }
 
+bool Value::holds_media() const {
+  switch (type()) {
+    case Type::kMedia:
+      return true;
+    case Type::kList:
+      return std::any_of(as_list().begin(), as_list().end(),
+                         [](const Value& v) { return v.holds_media(); });
+    case Type::kMap:
+      return std::any_of(as_map().begin(), as_map().end(),
+                         [](const auto& entry) { return entry.second.holds_media(); });
+    default:
+      return false;
+  }
+}
+
 std::string Value::to_json() const { return json::Encode(*this); }
 
 bool operator==(const Value& a, const Value& b) {

@@ -103,6 +103,9 @@ void Emit(const Value& v, YAML::Emitter& out) {
       out << YAML::EndMap;
       break;
     }
+    case Value::Type::kMedia:  // never in the daemon: values arrive as JSON
+      out << YAML::Null;
+      break;
   }
 }
 

@@ -36,6 +36,8 @@ nlohmann::json ToJson(const Value& value) {
       for (const auto& [key, item] : value.as_map()) map[key] = ToJson(item);
       return map;
     }
+    case Value::Type::kMedia:  // never read from a store: values there are JSON
+      return nullptr;
   }
   return nullptr;
 }

@@ -82,6 +82,11 @@ struct Settings {
   // instead of growing the process's memory; finish() reports how often that happened. At a
   // training loop's pace (10,000 rows/s) the queue stays nearly empty and log() never waits.
   std::optional<size_t> queue_limit{};
+  // Media (images, histograms, ...) are encoded and written on the run's background thread.
+  // While the media logged and not yet written hold more than this many bytes
+  // (WANDB_CPP_MEDIA_QUEUE; default 256 MiB), log() with more media waits for room: memory
+  // stays bounded and nothing is dropped. A single row larger than it is let in alone.
+  std::optional<size_t> media_queue{};
   // System metrics, as wandb's: the daemon samples the machine's CPU, memory, disk and
   // network, this process's memory, threads and CPU, and each NVIDIA GPU every
   // stats_sample_interval (WANDB__STATS_SAMPLE_RATE_SECONDS; default 2 s, at least 0.5 s),

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,13 +19,15 @@
 
 namespace wandb {
 
+class Media;  // wandb/media.h: Histogram, Image, ...
+
 class Value {
  public:
   using List = std::vector<Value>;
   // Insertion-ordered, like a Python dict: rows and config keep the order the user wrote.
   using Map = std::vector<std::pair<std::string, Value>>;
 
-  enum class Type { kNull, kBool, kInt, kDouble, kString, kList, kMap };
+  enum class Type { kNull, kBool, kInt, kDouble, kString, kList, kMap, kMedia };
 
   Value() noexcept = default;
   Value(std::nullptr_t) noexcept {}
@@ -48,6 +51,13 @@ class Value {
   Value(std::string_view s) : data_(std::string(s)) {}
   Value(List list) noexcept : data_(std::move(list)) {}
   Value(Map map) noexcept : data_(std::move(map)) {}
+  // A media value (wandb::Histogram, wandb::Image, ...): moved into a shared, immutable
+  // object, so copies of the Value (and of rows holding it) share its bytes. The run writes
+  // its files and replaces it with wandb's JSON for it when it is logged.
+  template <typename T, std::enable_if_t<std::is_base_of_v<Media, T>, int> = 0>
+  Value(T media)
+      : data_(std::shared_ptr<const Media>(std::make_shared<const T>(std::move(media)))) {}
+  Value(std::shared_ptr<const Media> media) noexcept : data_(std::move(media)) {}
 
   // Brace initialisation: {{"lr", 1e-3}, {"layers", {64, 32}}} is a map, because every
   // element is a two-element list whose first element is a string; anything else is a list.
@@ -71,6 +81,7 @@ class Value {
   bool is_string() const noexcept { return type() == Type::kString; }
   bool is_list() const noexcept { return type() == Type::kList; }
   bool is_map() const noexcept { return type() == Type::kMap; }
+  bool is_media() const noexcept { return type() == Type::kMedia; }
 
   // Accessors throw std::bad_variant_access when the value holds another type.
   bool as_bool() const { return std::get<bool>(data_); }
@@ -81,6 +92,11 @@ class Value {
   List& as_list() { return std::get<List>(data_); }
   const Map& as_map() const { return std::get<Map>(data_); }
   Map& as_map() { return std::get<Map>(data_); }
+  const std::shared_ptr<const Media>& as_media() const {
+    return std::get<std::shared_ptr<const Media>>(data_);
+  }
+  // True when this value or anything nested in it is a media value.
+  bool holds_media() const;
 
   // Map lookup; nullptr when this is not a map or has no such key.
   const Value* find(std::string_view key) const;
@@ -90,13 +106,16 @@ class Value {
   // Removes `key` from a map; false when it was not there.
   bool erase(std::string_view key);
 
-  // Compact JSON in wandb's dialect (see common/value/json.h).
+  // Compact JSON in wandb's dialect (see common/value/json.h). A media value, whose JSON
+  // exists only once a run has written its files, is written as null.
   std::string to_json() const;
 
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<std::nullptr_t, bool, int64_t, double, std::string, List, Map> data_;
+  std::variant<std::nullptr_t, bool, int64_t, double, std::string, List, Map,
+               std::shared_ptr<const Media>>
+      data_;
 };
 
 }  // namespace wandb

@@ -12,6 +12,9 @@
 #include <utility>
 
 #include "wandb/error.h"
+#include "wandb/histogram.h"
+#include "wandb/image.h"
+#include "wandb/media.h"
 #include "wandb/run.h"
 #include "wandb/settings.h"
 #include "wandb/value.h"

@@ -508,6 +508,17 @@ TEST_CASE("ResolveSettings: queue_limit", "[settings]") {
         "WANDB_CPP_QUEUE_LIMIT='1 GB' is not a number of bytes (e.g. 4194304)");
 }
 
+TEST_CASE("ResolveSettings: media_queue", "[settings]") {
+  CHECK(MustResolve({}).media_queue == size_t{256} << 20);
+  CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_MEDIA_QUEUE", "1048576"}})).media_queue == size_t{1}
+                                                                                            << 20);
+  Settings given;
+  given.media_queue = 5;
+  CHECK(MustResolve(given, FakeEnv({{"WANDB_CPP_MEDIA_QUEUE", "1048576"}})).media_queue == 5);
+  CHECK(ResolveError({}, FakeEnv({{"WANDB_CPP_MEDIA_QUEUE", "1G"}})) ==
+        "WANDB_CPP_MEDIA_QUEUE='1G' is not a number of bytes (e.g. 268435456)");
+}
+
 TEST_CASE("ResolveSettings: save_code, disable_git and whether the id was given", "[settings]") {
   ResolvedSettings defaults = MustResolve({});
   CHECK_FALSE(defaults.save_code);

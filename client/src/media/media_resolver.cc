@@ -1,0 +1,130 @@
+#include "client/src/media/media_resolver.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "wandb/image.h"
+#include "wandb/media.h"
+
+namespace wandb::internal {
+namespace {
+
+bool AllImages(const Value::List& items) {
+  return !items.empty() && std::all_of(items.begin(), items.end(), [](const Value& v) {
+    return v.is_media() && dynamic_cast<const Image*>(v.as_media().get()) != nullptr;
+  });
+}
+
+}  // namespace
+
+std::string EscapeGlob(absl::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path) {
+    if (c == '*' || c == '?' || c == '[') {
+      out.push_back('[');
+      out.push_back(c);
+      out.push_back(']');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Each file once, in the order first written: a list that holds the same image twice names
+// one file.
+void AddWritten(const std::vector<std::string>& files, std::vector<std::string>* written) {
+  for (const std::string& file : files) {
+    if (std::find(written->begin(), written->end(), file) == written->end()) {
+      written->push_back(file);
+    }
+  }
+}
+
+}  // namespace
+
+MediaResolver::MediaResolver(std::string files_dir, MediaContext::Reporter* reporter)
+    : files_dir_(std::move(files_dir)), reporter_(reporter) {}
+
+std::vector<std::string> MediaResolver::ResolveRow(Value::Map& row, int64_t step) {
+  std::vector<std::string> written;
+  std::string step_text = absl::StrCat(step);
+  for (auto& [key, value] : row) {
+    if (value.holds_media()) Resolve(key, step_text, false, value, &written);
+  }
+  return written;
+}
+
+std::vector<std::string> MediaResolver::ResolveSummary(const std::vector<std::string>& path,
+                                                       Value& value) {
+  std::vector<std::string> written;
+  if (value.holds_media()) Resolve(absl::StrJoin(path, "."), "summary", true, value, &written);
+  return written;
+}
+
+void MediaResolver::Resolve(const std::string& name, const std::string& step, bool summary,
+                            Value& value, std::vector<std::string>* written) {
+  if (value.is_media()) {
+    value = ResolveOne(name, step, *value.as_media(), written);
+  } else if (value.is_map()) {
+    for (auto& [key, item] : value.as_map()) {
+      if (!item.holds_media()) continue;
+      Resolve(summary ? absl::StrCat(name, ".", key) : key, step, summary, item, written);
+    }
+  } else if (value.is_list() && AllImages(value.as_list())) {
+    value = ResolveImageList(name, step, value.as_list(), written);
+  } else if (value.is_list()) {
+    for (Value& item : value.as_list()) {
+      if (item.holds_media()) Resolve(name, step, summary, item, written);
+    }
+  }
+}
+
+Value MediaResolver::ResolveOne(const std::string& name, const std::string& step,
+                                const Media& media, std::vector<std::string>* written) {
+  MediaContext context(files_dir_, name, step, reporter_);
+  Value json = media.Resolve(context);
+  AddWritten(context.written(), written);
+  return json;
+}
+
+// wandb's Image.seq_to_json, as it writes it for a server that takes file names.
+Value MediaResolver::ResolveImageList(const std::string& name, const std::string& step,
+                                      const Value::List& images,
+                                      std::vector<std::string>* written) {
+  size_t count = std::min(images.size(), Image::kMaxListItems);
+  MediaContext context(files_dir_, name, step, reporter_);
+  if (count < images.size()) {
+    context.WarnOnce("image-list-cut", absl::StrCat("only the first ", Image::kMaxListItems, " of ",
+                                                    images.size(), " images are logged"));
+  }
+  const auto& first = static_cast<const Image&>(*images[0].as_media());
+  Value::List filenames;
+  Value::List captions;
+  for (size_t i = 0; i < count; ++i) {
+    const auto& image = static_cast<const Image&>(*images[i].as_media());
+    if (image.width() != first.width() || image.height() != first.height()) {
+      context.WarnOnce("image-list-sizes",
+                       "the images' sizes differ; wandb shows such a list incorrectly");
+    }
+    Value json = ResolveOne(name, step, image, written);
+    const Value* path = json.find("path");
+    filenames.push_back(path != nullptr ? *path : Value());
+    captions.push_back(image.caption().has_value() ? Value(*image.caption()) : Value());
+  }
+  Value meta = Value::map({{"_type", "images/separated"},
+                           {"width", static_cast<int64_t>(first.width())},
+                           {"height", static_cast<int64_t>(first.height())},
+                           {"format", first.format()},
+                           {"count", static_cast<int64_t>(count)},
+                           {"filenames", std::move(filenames)}});
+  // wandb lists captions when the first image has one.
+  if (first.caption().has_value()) meta.set("captions", std::move(captions));
+  return meta;
+}
+
+}  // namespace wandb::internal

@@ -1,0 +1,52 @@
+// Turns the media values of a row or a summary value into wandb's JSON, writing their files
+// under the run's files/media/ (one per run, on the run's background thread).
+//
+// Names follow wandb's history_dict_to_json and summary encoding: a row's value is named by
+// its own key (the innermost one when nested in maps) and the step; a summary value by its
+// dotted path and "summary". A list whose items are all Images becomes wandb's
+// "images/separated" object (at most Image::kMaxListItems of them); any other list has its
+// items resolved one by one.
+#ifndef WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_
+#define WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "client/src/media/media_context.h"
+#include "wandb/value.h"
+
+namespace wandb::internal {
+
+class MediaResolver {
+ public:
+  // `files_dir`: the run's files/ directory. `reporter` outlives the resolver.
+  MediaResolver(std::string files_dir, MediaContext::Reporter* reporter);
+
+  // Every media value in `row` replaced by its JSON; returns the files written (relative to
+  // files/). A value whose file could not be written becomes null, reported.
+  std::vector<std::string> ResolveRow(Value::Map& row, int64_t step);
+  // The same for a summary value set at `path`.
+  std::vector<std::string> ResolveSummary(const std::vector<std::string>& path, Value& value);
+
+ private:
+  // `name` is the key the files are named by; `summary` makes nested maps extend it.
+  void Resolve(const std::string& name, const std::string& step, bool summary, Value& value,
+               std::vector<std::string>* written);
+  Value ResolveOne(const std::string& name, const std::string& step, const Media& media,
+                   std::vector<std::string>* written);
+  Value ResolveImageList(const std::string& name, const std::string& step,
+                         const Value::List& images, std::vector<std::string>* written);
+
+  const std::string files_dir_;
+  MediaContext::Reporter* reporter_;
+};
+
+// `path` as a save() glob that matches only itself: '*', '?' and '[' in a key become
+// "[*]", "[?]" and "[[]".
+std::string EscapeGlob(absl::string_view path);
+
+}  // namespace wandb::internal
+
+#endif  // WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_

@@ -1,0 +1,133 @@
+// Media values through the real daemon: files under files/media/, wandb's JSON in the log's
+// history and in wandb-summary.json, the files announced before their row and kept by the
+// local store, and bad media refused without harm to the run.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "service/store/local_store.h"
+#include "tests/support/test_env.h"
+#include "wandb/wandb.h"
+
+namespace wandb::testing {
+namespace {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+const std::vector<uint8_t> kRgb2x2{255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30};
+
+// Stored versions of `path` in run `id`.
+size_t StoredVersions(const TestEnv& env, const std::string& id, const std::string& path) {
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
+  if (!run.ok()) return 0;
+  absl::StatusOr<std::vector<store::FileVersion>> versions =
+      (*store)->files().Versions(run->key, path);
+  return versions.ok() ? versions->size() : 0;
+}
+
+}  // namespace
+
+TEST_CASE("images and histograms land as wandb writes them: files, log, summary, store") {
+  TestEnv env;
+  Run run = wandb::init({.id = "media"});
+  run.log({{"loss", 1.0}});  // step 0
+  run.log({{"sample", Image(kRgb2x2, {2, 2, 3}, {.caption = "rgb"})},
+           {"grads", Histogram(std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 3)},
+           {"examples", Value::List{Image(kRgb2x2, {2, 2, 3}), Image(kRgb2x2, {2, 2, 3})}}});
+  run.summary()["best"] = Image(kRgb2x2, {2, 2, 3});
+  run.finish();
+
+  std::string dir = env.RunDir("media");
+  LogContents log = ReadLog(dir + "/run-media.wandb");
+  REQUIRE(log.clean_end);
+  std::vector<std::string> announced;
+  json sample;
+  json examples;
+  for (const records::Record& r : log.records) {
+    if (r.has_files()) {
+      for (const records::FilesItem& f : r.files().files()) {
+        CHECK(f.policy() == records::FilesItem::NOW);
+        announced.push_back(f.path());
+      }
+    }
+    if (r.has_history() && !ItemValue(r.history(), "sample").empty()) {
+      // Its files were announced before the row.
+      CHECK(announced.size() == 2);  // the list's two images are one file
+      CHECK(ItemValue(r.history(), "_step") == "1");
+      sample = json::parse(ItemValue(r.history(), "sample"));
+      examples = json::parse(ItemValue(r.history(), "examples"));
+      CHECK(ItemValue(r.history(), "grads") ==
+            "{\"_type\": \"histogram\", \"values\": [3, 3, 4], \"bins\": [0.0, 3.0, 6.0, 9.0]}");
+    }
+  }
+  REQUIRE(sample.is_object());
+  CHECK(sample["_type"] == "image-file");
+  CHECK(sample["format"] == "png");
+  CHECK(sample["width"] == 2);
+  CHECK(sample["height"] == 2);
+  CHECK(sample["caption"] == "rgb");
+  std::string path = sample["path"];
+  CHECK(path.rfind("media/images/sample_1_", 0) == 0);
+  CHECK(fs::file_size(dir + "/files/" + path) == sample["size"].get<uint64_t>());
+  CHECK(path.substr(path.size() - 24, 20) == sample["sha256"].get<std::string>().substr(0, 20));
+
+  CHECK(examples["_type"] == "images/separated");
+  CHECK(examples["count"] == 2);
+  // The same pixels make the same file.
+  CHECK(examples["filenames"][0] == examples["filenames"][1]);
+
+  json summary = json::parse(ReadFile(dir + "/files/wandb-summary.json"));
+  CHECK(summary["sample"] == sample);
+  CHECK(summary["grads"]["_type"] == "histogram");
+  std::string best = summary["best"]["path"];
+  CHECK(best.rfind("media/images/best_summary_", 0) == 0);
+  CHECK(fs::is_regular_file(dir + "/files/" + best));
+
+  // The store keeps every media file (policy now).
+  for (const std::string& file : announced) {
+    CHECK(fs::is_regular_file(dir + "/files/" + file));
+    CHECK(Eventually([&] { return StoredVersions(env, "media", file) == 1; }));
+  }
+}
+
+TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on") {
+  TestEnv env;
+  Run run = wandb::init({.id = "badmedia"});
+  run.log({{"x", 1}});
+  CHECK_THROWS_WITH(run.log({{"img", Image(std::vector<uint8_t>(5), {2, 2, 3})}}),
+                    Catch::Contains("key 'img'") && Catch::Contains("5 pixel values"));
+  CHECK_THROWS_AS(run.log({{"h", Histogram(std::vector<double>{1}, 600)}}), std::invalid_argument);
+  CHECK_THROWS_AS(run.summary()["s"] = Image::from_file("/nonexistent.png"), std::invalid_argument);
+  CHECK_THROWS_AS(run.config().update({{"c", Histogram(std::vector<double>{1})}}),
+                  std::invalid_argument);
+  run.log({{"x", 2}});
+  run.finish();
+  std::string summary = ReadFile(env.RunDir("badmedia") + "/files/wandb-summary.json");
+  CHECK(json::parse(summary)["x"] == 2);
+  CHECK(!fs::exists(env.RunDir("badmedia") + "/files/media"));
+}
+
+TEST_CASE("many large images wait for room instead of queueing without bound") {
+  TestEnv env;
+  // A 4 MB queue: most of these 3 MB rows wait for the one before to be written.
+  Run run = wandb::init({.id = "flood", .media_queue = size_t{4} << 20});
+  std::vector<uint8_t> pixels(1000 * 1000 * 3);
+  for (int i = 0; i < 40; ++i) {
+    pixels[0] = static_cast<uint8_t>(i);
+    run.log({{"big", Image(pixels, {1000, 1000, 3})}});
+  }
+  run.finish();
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(env.RunDir("flood") + "/files/media/images")) {
+    files += entry.is_regular_file() ? 1 : 0;
+  }
+  CHECK(files == 40);
+}
+
+}  // namespace wandb::testing
