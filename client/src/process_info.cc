@@ -12,6 +12,9 @@
 #include "common/util/read_file.h"
 #include "wandb/wandb.h"
 
+// After wandb.h, which undefines the macro at its end: libwandb's own compiler.
+#include "wandb/internal/compiler.h"
+
 namespace wandb::internal {
 namespace {
 

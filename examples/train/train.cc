@@ -3,11 +3,14 @@
 // the console), and a summary value. The daemon adds system metrics and wandb-metadata.json.
 //
 //   ./build/bin/train [--steps N]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <wandb/wandb.h>
 
@@ -17,15 +20,17 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--steps") == 0) steps = std::atoi(argv[i + 1]);
   }
 
-  wandb::Run run = wandb::init({
-      .project = "wandb-cpp-examples",
-      .name = "train-example",
-      .tags = std::vector<std::string>{"example", "cpp"},
-      .config = {{"lr", 1e-3},
-                 {"batch_size", 64},
-                 {"layers", {128, 64, 10}},
-                 {"optimizer", {{"name", "adam"}, {"betas", {0.9, 0.999}}}}},
-  });
+  // Settings by field, so the example builds as C++17 too (libtorch and CUDA code do); C++20
+  // code can write wandb::init({.project = "wandb-cpp-examples", .name = ...}).
+  wandb::Settings settings;
+  settings.project = "wandb-cpp-examples";
+  settings.name = "train-example";
+  settings.tags = std::vector<std::string>{"example", "cpp"};
+  settings.config = {{"lr", 1e-3},
+                     {"batch_size", 64},
+                     {"layers", {128, 64, 10}},
+                     {"optimizer", {{"name", "adam"}, {"betas", {0.9, 0.999}}}}};
+  wandb::Run run = wandb::init(settings);
   run.config().update({{"epochs", steps / 100}});
 
   std::mt19937 rng(42);
@@ -39,7 +44,9 @@ int main(int argc, char** argv) {
       double val_acc = acc - 0.02;
       best_acc = std::max(best_acc, val_acc);
       // commit=false: merged into this step's row, which the next log() call writes.
-      run.log({{"val", {{"loss", loss * 1.1}, {"acc", val_acc}}}}, {.commit = false});
+      wandb::LogOptions merge;
+      merge.commit = false;
+      run.log({{"val", {{"loss", loss * 1.1}, {"acc", val_acc}}}}, merge);
       // Console output still reaches the terminal, and is kept in the run's output.log.
       std::printf("step %d: loss %.4f, val_acc %.4f\n", step + 1, loss, val_acc);
     }

@@ -12,6 +12,9 @@
 #include "nlohmann/json.hpp"
 #include "tests/support/test_env.h"
 
+// This file's compiler, as wandb.h's init() records it (wandb.h undefines the macro).
+#include "wandb/internal/compiler.h"
+
 namespace wandb::testing {
 namespace {
 

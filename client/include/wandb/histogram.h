@@ -20,9 +20,11 @@
 #include "wandb/media.h"
 #include "wandb/value.h"
 
+#include "wandb/internal/api_begin.h"
+
 namespace wandb {
 
-class Histogram : public Media {
+class WANDB_API Histogram : public Media {
  public:
   static constexpr int kDefaultBins = 64;
   static constexpr int kMaxBins = 512;  // wandb's MAX_LENGTH
@@ -55,5 +57,7 @@ class Histogram : public Media {
 };
 
 }  // namespace wandb
+
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_HISTOGRAM_H_

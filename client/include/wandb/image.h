@@ -28,6 +28,8 @@
 #include "wandb/media.h"
 #include "wandb/value.h"
 
+#include "wandb/internal/api_begin.h"
+
 namespace wandb {
 
 struct ImageOptions {
@@ -39,7 +41,7 @@ struct ImageOptions {
   bool channels_first = false;
 };
 
-class Image : public Media {
+class WANDB_API Image : public Media {
  public:
   static constexpr size_t kMaxDimension = 65500;  // wandb's (PIL's) limit
   static constexpr size_t kMaxListItems = 108;    // wandb logs at most this many of a list
@@ -87,5 +89,7 @@ class Image : public Media {
 };
 
 }  // namespace wandb
+
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_IMAGE_H_

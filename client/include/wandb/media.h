@@ -17,13 +17,15 @@
 
 #include "wandb/value.h"
 
+#include "wandb/internal/api_begin.h"
+
 namespace wandb {
 
 namespace internal {
 class MediaContext;  // client/src/media/media_context.h
 }  // namespace internal
 
-class Media {
+class WANDB_API Media {
  public:
   virtual ~Media() = default;
 
@@ -58,5 +60,7 @@ class Media {
 };
 
 }  // namespace wandb
+
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_MEDIA_H_

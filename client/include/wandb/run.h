@@ -9,6 +9,8 @@
 
 #include "wandb/value.h"
 
+#include "wandb/internal/api_begin.h"
+
 namespace wandb {
 
 namespace internal {
@@ -41,7 +43,7 @@ struct SaveOptions {
 
 // The run's hyperparameters. A key, once set, keeps its value unless a change is allowed:
 // changing it otherwise throws wandb::Error naming the key (wandb's allow_val_change rule).
-class Config {
+class WANDB_API Config {
  public:
   void update(const Value::Map& values, bool allow_val_change = false);
   void set(const std::string& key, Value value, bool allow_val_change = false);
@@ -55,7 +57,7 @@ class Config {
 };
 
 // A writable path into the summary: run.summary()["val"]["acc"] = 0.9;
-class SummaryItem {
+class WANDB_API SummaryItem {
  public:
   SummaryItem operator[](const std::string& key) const;
   SummaryItem& operator=(Value value);
@@ -71,7 +73,7 @@ class SummaryItem {
 
 // The run's summary: every logged row updates its keys; explicit values can be set too (a
 // later row that logs the same key overwrites them, as in wandb).
-class Summary {
+class WANDB_API Summary {
  public:
   SummaryItem operator[](const std::string& key) const;
   void update(const Value::Map& values);
@@ -85,7 +87,7 @@ class Summary {
 };
 
 // A handle to a run; copies share the run. Thread-safe: many threads may log to one run.
-class Run {
+class WANDB_API Run {
  public:
   // A handle to no run: every call throws wandb::Error. wandb::init() makes real ones.
   Run() = default;
@@ -137,5 +139,7 @@ class Run {
 };
 
 }  // namespace wandb
+
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_RUN_H_

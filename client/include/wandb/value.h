@@ -17,11 +17,13 @@
 #include <variant>
 #include <vector>
 
+#include "wandb/internal/api_begin.h"
+
 namespace wandb {
 
 class Media;  // wandb/media.h: Histogram, Image, ...
 
-class Value {
+class WANDB_API Value {
  public:
   using List = std::vector<Value>;
   // Insertion-ordered, like a Python dict: rows and config keep the order the user wrote.
@@ -118,6 +120,11 @@ class Value {
       data_;
 };
 
+// Declared again at namespace scope: a friend declaration cannot carry the export attribute.
+WANDB_API bool operator==(const Value& a, const Value& b);
+
 }  // namespace wandb
+
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_VALUE_H_

@@ -19,16 +19,10 @@
 #include "wandb/settings.h"
 #include "wandb/value.h"
 
-namespace wandb {
+#include "wandb/internal/api_begin.h"
+#include "wandb/internal/compiler.h"
 
-// The compiler of the code that includes this header, for the run's metadata.
-#if defined(__clang__)
-#define WANDB_INTERNAL_COMPILER "clang " __clang_version__
-#elif defined(__GNUC__)
-#define WANDB_INTERNAL_COMPILER "GCC " __VERSION__
-#else
-#define WANDB_INTERNAL_COMPILER "unknown"
-#endif
+namespace wandb {
 
 namespace internal {
 // How the program that calls init() was compiled (it may differ from libwandb's compiler).
@@ -36,7 +30,7 @@ struct CallerBuild {
   const char* compiler = "";
   long cplusplus = 0;
 };
-Run InitRun(Settings settings, CallerBuild caller);
+WANDB_API Run InitRun(Settings settings, CallerBuild caller);
 }  // namespace internal
 
 // Starts a run: connects to the per-user wandb-service daemon (starting it if none runs),
@@ -64,11 +58,14 @@ struct RestoreOptions {
 // <root>/<name> and returns that path, as wandb.restore() does. Throws wandb::Error when the
 // run or the file is not in the store, std::invalid_argument for a name that leaves root.
 //   std::string path = wandb::restore("model.pt", {.run_path = "me/mnist/1a2b3c4d"});
-std::string restore(const std::string& name, const RestoreOptions& options = {});
+WANDB_API std::string restore(const std::string& name, const RestoreOptions& options = {});
 
 // The version of this library.
-const char* version();
+WANDB_API const char* version();
 
 }  // namespace wandb
+
+#undef WANDB_INTERNAL_COMPILER
+#include "wandb/internal/api_end.h"
 
 #endif  // WANDB_WANDB_H_
