@@ -3,8 +3,10 @@
 #include <exception>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "cli/daemon_command.h"
 #include "cli/dump_command.h"
+#include "cli/import_command.h"
 #include "cli/logs_command.h"
 #include "cli/output.h"
 #include "cli/runs_command.h"
@@ -17,6 +19,27 @@
 #include "common/protocol.h"
 
 namespace wandb::cli {
+namespace {
+
+// The name of a command `args` asks for that the app does not have ("" when the first word
+// is an option or a known command): CLI11 would only say that an argument was unexpected.
+std::string UnknownCommand(CLI::App& app, const std::vector<std::string>& args) {
+  if (args.empty() || args[0].empty() || args[0][0] == '-') return "";
+  for (const CLI::App* command : app.get_subcommands({})) {
+    if (command->check_name(args[0])) return "";
+  }
+  return args[0];
+}
+
+std::string CommandNames(CLI::App& app) {
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ", command->get_name());
+  }
+  return names;
+}
+
+}  // namespace
 
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"wandb-cpp: inspect and manage wandb-cpp runs and the wandb-service daemon",
@@ -37,6 +60,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* logs_command = AddLogsCommand(app, &logs);
   DumpOptions dump;
   AddDumpCommand(app, &dump);
+  ImportOptions import;
+  CLI::App* import_command = AddImportCommand(app, &import);
   SyncOptions sync;
   CLI::App* sync_command = AddSyncCommand(app, &sync);
   DaemonStopOptions daemon_stop;
@@ -45,6 +70,12 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   UiOptions ui;
   CLI::App* ui_command = AddUiCommand(app, &ui);
 #endif
+
+  if (std::string unknown = UnknownCommand(app, args); !unknown.empty()) {
+    err << "wandb-cpp: unknown command '" << unknown << "'; the commands are: " << CommandNames(app)
+        << " (wandb-cpp --help says what each does)\n";
+    return kExitUsage;
+  }
 
   // CLI11 parses argv from the back: hand it a reversed copy.
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -64,6 +95,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (stop_command->parsed()) return RunStop(stop, out, err);
     if (logs_command->parsed()) return RunLogs(logs, out, err);
     if (app.got_subcommand("dump")) return RunDump(dump, out, err);
+    if (import_command->parsed()) return RunImport(import, out, err);
     if (sync_command->parsed()) return RunSync(sync, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
 #ifdef WANDB_HAVE_UI

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "cli/daemon_client.h"
 #include "cli/output.h"
 #include "cli/store_option.h"
 
@@ -16,6 +17,29 @@ std::string Describe(const store::RunRow& run) {
   if (run.exit_code.has_value()) absl::StrAppend(&text, ", exit code ", *run.exit_code);
   if (run.end_time.has_value()) absl::StrAppend(&text, ", at ", FormatLocalTime(*run.end_time));
   return text;
+}
+
+// Why `ref` is not in the store when the user's daemon is running it offline: offline runs
+// are not tracked in the store, where a stop request is left for the run to find. "" when
+// no daemon answers or it runs no offline run by that id.
+std::string OfflineRunExplanation(const std::string& ref) {
+  absl::StatusOr<DaemonClient> daemon = DaemonClient::ForThisUser();
+  if (!daemon.ok()) return "";
+  absl::StatusOr<service::DaemonStatusResponse> status = daemon->Status(absl::Seconds(2));
+  if (!status.ok()) return "";
+  std::vector<absl::string_view> parts = absl::StrSplit(ref, '/');
+  for (const service::LiveRun& run : status->runs()) {
+    if (run.run_id() != parts.back() || run.mode() != service::MODE_OFFLINE) continue;
+    return absl::StrCat(
+        "run ", run.run_id(),
+        " is an offline run, and offline runs cannot be stopped: a stop "
+        "request is left in the local store for the run to find, and an offline run is not "
+        "tracked there (only in its run directory). Stop its process instead (kill -INT ",
+        run.client_pid(),
+        ", as Ctrl-C would), or run it in local mode, the default, to be able "
+        "to stop it from here or from wandb-cpp ui");
+  }
+  return "";
 }
 
 }  // namespace
@@ -56,6 +80,11 @@ int RunStop(const StopOptions& options, std::ostream& out, std::ostream& err) {
     return kExitFailure;
   };
   absl::StatusOr<StoredRun> found = FindStoredRun(options.store_dir, options.run);
+  if (absl::IsNotFound(found.status())) {
+    if (std::string offline = OfflineRunExplanation(options.run); !offline.empty()) {
+      return fail(offline);
+    }
+  }
   if (!found.ok()) return fail(found.status().message());
   const std::shared_ptr<store::LocalStore>& store = found->store;
   const store::RunRow& run = found->run;

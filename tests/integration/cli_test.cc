@@ -1,5 +1,5 @@
 // The wandb-cpp command line, run as the real binary against a real daemon and store:
-// status, runs, stop, sync and daemon stop, their output (tables and JSON) and their errors.
+// status, runs, stop, import and daemon stop, their output (tables and JSON) and their errors.
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -284,6 +284,21 @@ TEST_CASE("stop requests a stop of a running run, once, and refuses what it cann
   CHECK(RunCli({"stop"}).exit_code == 2);
 }
 
+TEST_CASE("stop of an offline run says that it cannot be stopped, and why") {
+  TestEnv env;
+  Run run = init({.id = "offstop1", .mode = Mode::kOffline});
+  run.log({{"x", 1}});
+  CommandResult stop = RunCli({"stop", "offstop1"});
+  CHECK(stop.exit_code == 1);
+  CHECK(stop.out.empty());
+  CHECK_THAT(stop.err, Catch::Contains("run offstop1 is an offline run, and offline runs cannot "
+                                       "be stopped"));
+  CHECK_THAT(stop.err, Catch::Contains("not tracked there"));
+  CHECK_THAT(stop.err, Catch::Contains("kill -INT " + std::to_string(getpid())));
+  CHECK_FALSE(run.stop_requested());
+  run.finish();
+}
+
 TEST_CASE("stop --wait returns once the training process has ended the run as stopped") {
   TestEnv env;
   std::string ready = env.root_dir() + "/ready";
@@ -304,7 +319,8 @@ TEST_CASE("stop --wait returns once the training process has ended the run as st
   CHECK(run.last_step == 9);  // every row kept
 }
 
-TEST_CASE("sync imports an offline run, and syncing it again stores nothing twice") {
+TEST_CASE(
+    "import takes an offline run into the store, and importing it again stores nothing twice") {
   TestEnv env;
   Run run =
       init({.project = "offp", .config = {{"lr", 0.1}}, .id = "offsync1", .mode = Mode::kOffline});
@@ -315,12 +331,12 @@ TEST_CASE("sync imports an offline run, and syncing it again stores nothing twic
   run.finish();
   REQUIRE_FALSE(fs::exists(env.store_dir()));
 
-  CommandResult sync = RunCli({"sync", dir});
+  CommandResult sync = RunCli({"import", dir});
   INFO(sync.err);
   CHECK(sync.exit_code == 0);
   CHECK(sync.err.empty());
   std::string key = UserName() + "/offp/offsync1";
-  CHECK_THAT(sync.out, Catch::StartsWith("synced run " + key + " from " + dir + ": 100 rows, "));
+  CHECK_THAT(sync.out, Catch::StartsWith("imported run " + key + " from " + dir + ": 100 rows, "));
   CHECK_THAT(sync.out, Catch::Contains("finished (exit code 0)"));
 
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
@@ -348,16 +364,16 @@ TEST_CASE("sync imports an offline run, and syncing it again stores nothing twic
   CHECK(ReadFile(notes->blob_path) == "offline notes");
   const absl::Time end_time = row.end_time.value_or(absl::InfinitePast());
 
-  CommandResult again = RunCli({"sync", dir});
+  CommandResult again = RunCli({"import", dir});
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.out,
-             Catch::StartsWith("already synced: run " + key + " from " + dir + " (finished"));
-  // The wandb/ directory names its offline runs: the same run, already synced.
-  CommandResult parent = RunCli({"sync", env.root_dir() + "/wandb", "--json"});
+             Catch::StartsWith("already imported: run " + key + " from " + dir + " (finished"));
+  // The wandb/ directory names its offline runs: the same run, already imported.
+  CommandResult parent = RunCli({"import", env.root_dir() + "/wandb", "--json"});
   CHECK(parent.exit_code == 0);
   std::vector<json> lines = ParseJsonLines(parent.out);
   REQUIRE(lines.size() == 1);
-  CHECK(lines[0]["outcome"] == "already_synced");
+  CHECK(lines[0]["outcome"] == "already_imported");
   CHECK(lines[0]["run"] == key);
   CHECK(lines[0]["rows"] == 100);
 
@@ -372,7 +388,7 @@ TEST_CASE("sync imports an offline run, and syncing it again stores nothing twic
   CHECK(after.end_time == end_time);  // not even re-finished
 }
 
-TEST_CASE("sync records a log without an exit as crashed and reports what it cannot sync") {
+TEST_CASE("import records a log without an exit as crashed and reports what it cannot import") {
   TestEnv env;
   Run run = init({.project = "cut", .entity = "team", .id = "offcut1", .mode = Mode::kOffline});
   for (int i = 0; i < 50; ++i) run.log({{"i", i}});
@@ -384,12 +400,12 @@ TEST_CASE("sync records a log without an exit as crashed and reports what it can
   std::string empty_dir = env.root_dir() + "/empty";
   fs::create_directories(empty_dir);
 
-  CommandResult sync = RunCli({"sync", "--json", empty_dir, dir, env.root_dir() + "/missing"});
+  CommandResult sync = RunCli({"import", "--json", empty_dir, dir, env.root_dir() + "/missing"});
   CHECK(sync.exit_code == 1);  // two of the three failed; the good one is still synced
   std::vector<json> lines = ParseJsonLines(sync.out);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0]["outcome"] == "failed");
-  CHECK(lines[1]["outcome"] == "synced");
+  CHECK(lines[1]["outcome"] == "imported");
   CHECK(lines[1]["state"] == "crashed");
   CHECK(lines[1]["exit_code"] == 1);
   CHECK(lines[1]["log_has_exit"] == false);
@@ -405,21 +421,21 @@ TEST_CASE("sync records a log without an exit as crashed and reports what it can
   CHECK(row.exit_code == 1);
   CHECK(row.last_step == 49);
 
-  CommandResult again = RunCli({"sync", dir});
+  CommandResult again = RunCli({"import", dir});
   CHECK(again.exit_code == 0);
-  CHECK_THAT(again.out, Catch::StartsWith("already synced: run team/cut/offcut1"));
-  CHECK(RunCli({"sync"}).exit_code == 2);
+  CHECK_THAT(again.out, Catch::StartsWith("already imported: run team/cut/offcut1"));
+  CHECK(RunCli({"import"}).exit_code == 2);
 }
 
-TEST_CASE("sync refuses a run that a daemon is still writing") {
+TEST_CASE("import refuses a run that a daemon is still writing") {
   TestEnv env;
   Run run = init({.id = "offlive1", .mode = Mode::kOffline});
   run.log({{"x", 1}});
-  CommandResult sync = RunCli({"sync", run.dir()});
+  CommandResult sync = RunCli({"import", run.dir()});
   CHECK(sync.exit_code == 1);
   CHECK_THAT(sync.err, Catch::Contains("offlive1 is live: a wandb-service is writing"));
   run.finish();
-  CHECK(RunCli({"sync", run.dir()}).exit_code == 0);
+  CHECK(RunCli({"import", run.dir()}).exit_code == 0);
 }
 
 TEST_CASE("daemon stop finishes the live runs and the daemon exits") {
@@ -473,7 +489,7 @@ TEST_CASE("daemon stop without a daemon has nothing to do") {
 
 TEST_CASE("every command has help, and bad arguments are usage errors") {
   TestEnv env;
-  for (const char* command : {"status", "runs", "stop", "dump", "sync", "daemon"}) {
+  for (const char* command : {"status", "runs", "stop", "dump", "import", "daemon"}) {
     CommandResult help = RunCli({command, "--help"});
     INFO(command);
     CHECK(help.exit_code == 0);

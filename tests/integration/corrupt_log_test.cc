@@ -1,4 +1,4 @@
-// A block corrupted in the middle of a real run's log (a damaged disk): `dump` and `sync` skip
+// A block corrupted in the middle of a real run's log (a damaged disk): `dump` and `import` skip
 // that block, resynchronize at the next block boundary, say how many bytes they dropped, and
 // keep every intact record after it, the run's exit included.
 #include <catch2/catch.hpp>
@@ -74,11 +74,11 @@ TEST_CASE("dump and sync keep every intact record after a corrupt block") {
   CHECK(dumped.back() == kRows - 1);
   CHECK_THAT(dump.out, Catch::Contains("\"exit\""));
 
-  CommandResult sync = RunCli({"sync", "--json", dir});
+  CommandResult sync = RunCli({"import", "--json", dir});
   INFO(sync.err);
   CHECK(sync.exit_code == 0);
   nlohmann::json result = nlohmann::json::parse(sync.out);
-  CHECK(result["outcome"] == "synced");
+  CHECK(result["outcome"] == "imported");
   CHECK(result["state"] == "finished");  // the exit record, after the damage, was read
   CHECK(result["exit_code"] == 0);
   CHECK(result["rows"] == dumped.size());

@@ -26,14 +26,34 @@ Outcome Run(const std::vector<std::string>& args) {
 TEST_CASE("the command line lists its commands and exit codes in --help") {
   Outcome help = Run({"--help"});
   CHECK(help.code == kExitOk);
-  for (const char* command : {"status", "runs", "stop", "dump", "sync", "daemon"}) {
+  for (const char* command : {"status", "runs", "stop", "dump", "import", "sync", "daemon"}) {
     CHECK_THAT(help.out, Catch::Contains(command));
   }
   CHECK_THAT(help.out, Catch::Contains("Exit codes: 0 done; 1 failed"));
-  Outcome sync_help = Run({"sync", "--help"});
-  CHECK(sync_help.code == kExitOk);
-  CHECK_THAT(sync_help.out, Catch::Contains("--store"));
-  CHECK_THAT(sync_help.out, Catch::Contains("Exit codes"));
+  Outcome import_help = Run({"import", "--help"});
+  CHECK(import_help.code == kExitOk);
+  CHECK_THAT(import_help.out, Catch::Contains("--store"));
+  CHECK_THAT(import_help.out, Catch::Contains("Exit codes"));
+}
+
+TEST_CASE("an unknown command is named, with the list of commands") {
+  Outcome login = Run({"login", "--relogin"});
+  CHECK(login.code == kExitUsage);
+  CHECK(login.out.empty());
+  CHECK_THAT(login.err,
+             Catch::StartsWith("wandb-cpp: unknown command 'login'; the commands are: "));
+  for (const char* command : {"status", "runs", "stop", "logs", "dump", "import", "sync"}) {
+    CHECK_THAT(login.err, Catch::Contains(command));
+  }
+}
+
+TEST_CASE("sync does nothing and points to import and to wandb sync") {
+  Outcome sync = Run({"sync", "wandb/offline-run-1"});
+  CHECK(sync.code == kExitFailure);
+  CHECK(sync.out.empty());
+  CHECK_THAT(sync.err, Catch::Contains("not supported yet; nothing was done"));
+  CHECK_THAT(sync.err, Catch::Contains("wandb-cpp import wandb/offline-run-1"));
+  CHECK_THAT(sync.err, Catch::Contains("wandb sync wandb/offline-run-1"));
 }
 
 TEST_CASE("bad arguments are usage errors with exit code 2 and a message on stderr") {
@@ -42,7 +62,7 @@ TEST_CASE("bad arguments are usage errors with exit code 2 and a message on stde
            {"nope"},
            {"stop"},
            {"stop", "a/b/c/d"},
-           {"sync"},
+           {"import"},
            {"runs", "--project", "/p"},
            {"status", "--timeout", "0"},
            {"daemon"},

@@ -1,4 +1,4 @@
-#include "cli/sync_command.h"
+#include "cli/import_command.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -28,12 +28,12 @@ service::RunSyncResult Result(service::RunSyncOutcome outcome) {
 
 }  // namespace
 
-TEST_CASE("sync reports each run in a line") {
-  CHECK(SyncLine(Result(service::RunSyncOutcome::kSynced)) ==
-        "synced run me/proj/abc from /w/offline-run-x-abc: 100 rows, 2 files stored (2.0 KiB), "
+TEST_CASE("import reports each run in a line") {
+  CHECK(ImportLine(Result(service::RunSyncOutcome::kSynced)) ==
+        "imported run me/proj/abc from /w/offline-run-x-abc: 100 rows, 2 files stored (2.0 KiB), "
         "1 unchanged, finished (exit code 0)");
-  CHECK(SyncLine(Result(service::RunSyncOutcome::kAlreadySynced)) ==
-        "already synced: run me/proj/abc from /w/offline-run-x-abc (finished, exit code 0)");
+  CHECK(ImportLine(Result(service::RunSyncOutcome::kAlreadySynced)) ==
+        "already imported: run me/proj/abc from /w/offline-run-x-abc (finished, exit code 0)");
   service::RunSyncResult crashed = Result(service::RunSyncOutcome::kSynced);
   crashed.history_rows = 1;
   crashed.files_stored = 1;
@@ -42,16 +42,17 @@ TEST_CASE("sync reports each run in a line") {
   crashed.bytes_stored = 10;
   crashed.exit_code = 1;
   crashed.state = store::RunState::kCrashed;
-  CHECK(SyncLine(crashed) ==
-        "synced run me/proj/abc from /w/offline-run-x-abc: 1 row, 1 file stored (10 B), 1 failed, "
-        "crashed (exit code 1)");
+  CHECK(
+      ImportLine(crashed) ==
+      "imported run me/proj/abc from /w/offline-run-x-abc: 1 row, 1 file stored (10 B), 1 failed, "
+      "crashed (exit code 1)");
 }
 
-TEST_CASE("sync as JSON has one object per run") {
+TEST_CASE("import as JSON has one object per run") {
   service::RunSyncResult r = Result(service::RunSyncOutcome::kAlreadySynced);
   r.warnings = {"careful"};
-  nlohmann::json json = SyncJson(r);
-  CHECK(json["outcome"] == "already_synced");
+  nlohmann::json json = ImportJson(r);
+  CHECK(json["outcome"] == "already_imported");
   CHECK(json["run"] == "me/proj/abc");
   CHECK(json["dir"] == "/w/offline-run-x-abc");
   CHECK(json["rows"] == 100);
@@ -60,7 +61,7 @@ TEST_CASE("sync as JSON has one object per run") {
   CHECK(json["warnings"] == nlohmann::json::array({"careful"}));
 }
 
-TEST_CASE("sync takes a run directory, or a directory of offline runs") {
+TEST_CASE("import takes a run directory, or a directory of offline runs") {
   TempDir dir;
   namespace fs = std::filesystem;
   auto make_run = [&](const std::string& name) {
