@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +65,9 @@ records::FilesItem::PolicyType PolicyFor(Policy policy) {
   return records::FilesItem::LIVE;
 }
 
+// wandb's exit code of a run stopped from outside.
+constexpr int kStoppedExitCode = 255;
+
 }  // namespace
 
 const std::string ClientRun::kNoDir;
@@ -100,6 +106,8 @@ absl::Status ClientRun::StartOnDaemon() {
   absl::StatusOr<service::StartRunResponse> started =
       link_->Start(BuildStartRequest(settings_, CurrentProcessInfo(), absl::Now()));
   if (!started.ok()) return started.status();
+  step_warnings_ =
+      std::make_unique<StepWarnings>(started->run().resumed() ? started->run().starting_step() : 0);
   if (started->run().resumed()) {
     config_.Adopt(started->run().config());
     NoteFeature(Feature::kResumed);
@@ -124,6 +132,7 @@ void ClientRun::StartStatusChecker() {
   options.interval = settings_.stop_poll_interval;
   options.on_stop = settings_.on_stop;
   options.interrupt = settings_.interrupt_on_stop;
+  options.end_process = [this] { FinishAndEndProcess(); };
   status_checker_ =
       std::make_unique<RunStatusChecker>([this] { return outbox().connection(); }, settings_.run_id,
                                          std::move(options), &console_, &debug_log_);
@@ -207,8 +216,35 @@ absl::Status ClientRun::CheckLive(const char* what) const {
       absl::StrCat(what, " on run ", settings_.run_id, " after finish()"));
 }
 
+void ClientRun::EnterCall() {
+  in_calls_.fetch_add(1);
+  if (!ending_.load()) return;
+  in_calls_.fetch_sub(1);
+  for (;;) pause();  // the process ends once the stop's finish is done
+}
+
+void ClientRun::FinishAndEndProcess() {
+  ending_.store(true);
+  // A call half-way through hands its data to the outbox before the outbox closes.
+  while (in_calls_.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  console_.Info(absl::StrCat("run ", settings_.run_id,
+                             ": the program has no SIGINT handler of its own: finishing the run "
+                             "as stopped, then ending the program as Ctrl-C would"));
+  // The run stays in the registry, which keeps it alive until the process ends.
+  FinishOnce(kStoppedExitCode, /*called=*/false);
+  // As Ctrl-C: SIGINT at its default action, raised in this thread, which ends the process.
+  signal(SIGINT, SIG_DFL);
+  sigset_t sigint;
+  sigemptyset(&sigint);
+  sigaddset(&sigint, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &sigint, nullptr);
+  raise(SIGINT);
+  _exit(128 + SIGINT);  // not reached
+}
+
 absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
   if (disabled() || IgnoredInChild("log()")) return absl::OkStatus();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("log()"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(data); !s.ok()) return s;
   if (options.step.has_value()) {
@@ -220,6 +256,10 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
   if (!media.ok()) return media.status();
   bool flush = options.commit.value_or(!options.step.has_value());
   if (options.step.has_value()) NoteFeature(Feature::kSetStepLog);
+  if (std::string warning = step_warnings_->OnLog(settings_.run_id, data, options.step, flush);
+      !warning.empty()) {
+    console_.Warning(warning);
+  }
   LogCall call{std::move(data), options.step, flush, WallSeconds()};
   call.has_media = media->present;
   call.media_bytes = media->bytes;
@@ -229,6 +269,7 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
 
 absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_change) {
   if (disabled() || IgnoredInChild("config update")) return absl::OkStatus();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("config update"); !s.ok()) return s;
   if (absl::Status s = validation::ValidateEntries(values); !s.ok()) return s;
   for (const auto& [key, value] : values) {
@@ -248,6 +289,7 @@ absl::Status ClientRun::UpdateConfig(const Value::Map& values, bool allow_val_ch
 
 absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value value) {
   if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
   if (absl::Status s = ValidatePath(path); !s.ok()) return s;
   if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
@@ -270,6 +312,7 @@ absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value v
 
 absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
   if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
   if (absl::Status s = ValidatePath(path); !s.ok()) return s;
   records::Record record;
@@ -280,6 +323,7 @@ absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
 
 absl::StatusOr<Value::Map> ClientRun::GetSummary() {
   if (disabled() || IgnoredInChild("summary read")) return Value::Map();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("summary read"); !s.ok()) return s;
   service::RunQuery query;
   query.set_protocol_version(kProtocolVersion);
@@ -308,6 +352,7 @@ absl::StatusOr<Value::Map> ClientRun::GetSummary() {
 absl::StatusOr<bool> ClientRun::Flush() {
   if (disabled()) return true;
   if (IgnoredInChild("flush()")) return false;
+  CallScope scope(this);
   if (absl::Status s = CheckLive("flush()"); !s.ok()) return s;
   service::RunQuery query;
   query.set_protocol_version(kProtocolVersion);
@@ -333,6 +378,7 @@ absl::StatusOr<bool> ClientRun::Flush() {
 absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob,
                                                          const SaveOptions& options) {
   if (disabled() || IgnoredInChild("save()")) return std::vector<std::string>();
+  CallScope scope(this);
   if (absl::Status s = CheckLive("save()"); !s.ok()) return s;
   std::error_code ec;
   absl::StatusOr<SaveLinks> links = LinkForSave(
@@ -349,6 +395,16 @@ absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob
 }
 
 void ClientRun::Finish(int exit_code, bool called) {
+  if (Ending()) {
+    // The stop's own finish is under way on the checker's thread, and the process ends when
+    // it is done: returning now (from finish(), or from the finish at exit) could let the
+    // program exit before the run is finished.
+    for (;;) pause();
+  }
+  FinishOnce(exit_code, called);
+}
+
+void ClientRun::FinishOnce(int exit_code, bool called) {
   if (IgnoredInChild("finish()") || finished_.exchange(true) || disabled()) return;
   if (called) NoteFeature(Feature::kFinish);
   // First, so the program's last lines are sent before the outbox closes.

@@ -21,6 +21,7 @@
 #include "client/src/run_config.h"
 #include "client/src/run_status_checker.h"
 #include "client/src/settings_resolver.h"
+#include "client/src/step_warnings.h"
 #include "client/src/telemetry.h"
 #include "common/util/logger.h"
 #include "wandb/run.h"
@@ -75,6 +76,25 @@ class ClientRun {
   // finish()'s warnings, footer and final lines.
   void PrintFinish(const grpc::Status& status, const service::FinishRunResponse& response);
   absl::Status CheckLive(const char* what) const;
+  void FinishOnce(int exit_code, bool called);
+  // The default end of a stop request in a program without a SIGINT handler: finishes the
+  // run as stopped (every row logged before is delivered) and ends the process as Ctrl-C
+  // would. Runs on the run-status checker's thread; never returns.
+  [[noreturn]] void FinishAndEndProcess();
+  // True once FinishAndEndProcess began; finish() then waits for the process to end.
+  bool Ending() const { return ending_.load(); }
+  // Brackets each call from the program that sends to the daemon, so that the stop's finish
+  // begins only when no call is half-way: every call that returned has its data delivered.
+  // A call made once that finish began blocks until the process ends.
+  void EnterCall();
+  void LeaveCall() { in_calls_.fetch_sub(1); }
+  struct CallScope {
+    explicit CallScope(ClientRun* run) : run(run) { run->EnterCall(); }
+    ~CallScope() { run->LeaveCall(); }
+    CallScope(const CallScope&) = delete;
+    CallScope& operator=(const CallScope&) = delete;
+    ClientRun* run;
+  };
   // True, with a warning (once per process), in a process forked from the one that started
   // the run: the call is ignored there, as wandb ignores it (the run is not the child's).
   bool IgnoredInChild(const char* what) const;
@@ -91,11 +111,14 @@ class ClientRun {
   // Used by the outbox's thread: made before the link, so destroyed after it.
   std::unique_ptr<MediaReporter> media_reporter_;
   std::unique_ptr<MediaResolver> media_;
-  std::unique_ptr<DaemonLink> link_;  // null when disabled
+  std::unique_ptr<DaemonLink> link_;             // null when disabled
+  std::unique_ptr<StepWarnings> step_warnings_;  // set at start; null when disabled
   std::unique_ptr<RunStatusChecker> status_checker_;
   std::unique_ptr<ConsoleCapture> capture_;  // sends through the outbox: stopped before it
   int64_t last_output_ns_ = 0;               // the capture's reader thread's alone
   std::atomic<bool> finished_{false};
+  std::atomic<bool> ending_{false};
+  std::atomic<int> in_calls_{0};  // calls inside a CallScope
   FeatureUsage features_;
 };
 

@@ -9,6 +9,19 @@
 #include "common/protocol.h"
 
 namespace wandb::internal {
+namespace {
+
+// Whether the program catches SIGINT itself. Not at SIG_DFL, which would kill it at once with
+// rows still queued, nor at SIG_IGN (nohup, a shell script's background job), which would
+// never stop it.
+bool ProgramHandlesSigint() {
+  struct sigaction current = {};
+  if (sigaction(SIGINT, nullptr, &current) != 0) return false;
+  if ((current.sa_flags & SA_SIGINFO) != 0) return current.sa_sigaction != nullptr;
+  return current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN;
+}
+
+}  // namespace
 
 RunStatusChecker::RunStatusChecker(ConnectionFn connection, std::string run_id, Options options,
                                    const Console* console, Logger* debug_log)
@@ -85,7 +98,11 @@ void RunStatusChecker::OnStopRequested() {
   if (options_.on_stop) {
     options_.on_stop();
   } else if (options_.interrupt) {
-    kill(getpid(), SIGINT);  // as Ctrl-C: programs that handle it stop cleanly
+    if (ProgramHandlesSigint() || !options_.end_process) {
+      kill(getpid(), SIGINT);  // as Ctrl-C: programs that handle it stop cleanly
+    } else {
+      options_.end_process();
+    }
   }
 }
 

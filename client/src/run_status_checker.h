@@ -1,7 +1,9 @@
 // Polls the daemon for the run's status on a background thread, as wandb's RunStatusChecker
 // does: whether someone asked the run to stop (`wandb-cpp stop`), and whether the daemon's
 // backend is in trouble. A stop request is acted on once: the flag is set, then the user's
-// callback runs, or, with none, the process gets SIGINT as if Ctrl-C had been pressed.
+// callback runs; with none, a program that handles SIGINT itself gets SIGINT, as if Ctrl-C had
+// been pressed, and any other program (SIGINT at its default, or ignored) has its run
+// finished and then is ended as Ctrl-C would end it (Options::end_process).
 #ifndef WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
 #define WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
 
@@ -25,7 +27,9 @@ class RunStatusChecker {
   struct Options {
     std::chrono::milliseconds interval{250};
     std::function<void()> on_stop;  // runs on the checker's thread
-    bool interrupt = true;          // SIGINT when there is no on_stop
+    bool interrupt = true;          // with no on_stop: SIGINT, or end_process
+    // Finishes the run and ends the process; runs on the checker's thread and never returns.
+    std::function<void()> end_process;
   };
 
   // `connection` gives the daemon's current connection (a new one after a re-attach).
