@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/src/media/media_check.h"
+#include "client/src/plot/chart_row.h"
 #include "client/src/process_info.h"
 #include "client/src/run_banner.h"
 #include "client/src/save_glob.h"
@@ -252,8 +253,16 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
   }
   // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
   // nor a commit.
+  absl::StatusOr<records::ConfigRecord> charts = TakeCharts(data);
+  if (!charts.ok()) return charts.status();
   absl::StatusOr<MediaLoad> media = CheckMediaRow(data);
   if (!media.ok()) return media.status();
+  if (charts->update_size() > 0) {
+    // Ahead of the row, as wandb sends a chart's panel before its table.
+    records::Record record;
+    *record.mutable_config() = *std::move(charts);
+    outbox().Send(std::move(record));
+  }
   bool flush = options.commit.value_or(!options.step.has_value());
   if (options.step.has_value()) NoteFeature(Feature::kSetStepLog);
   if (std::string warning = step_warnings_->OnLog(settings_.run_id, data, options.step, flush);

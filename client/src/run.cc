@@ -76,6 +76,11 @@ void Run::log(Value::Map data, const LogOptions& options) {
   ThrowIfError(state().Log(std::move(data), options));
 }
 
+CustomChart Run::plot_table(const std::string& vega_spec_name, const Table& table,
+                            Value::Map fields, Value::Map string_fields) {
+  return wandb::plot_table(vega_spec_name, table, std::move(fields), std::move(string_fields));
+}
+
 Config Run::config() const {
   state();  // throws for a Run that init() did not make
   return Config(state_);

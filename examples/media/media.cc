@@ -1,6 +1,7 @@
 // Logs media as a training loop would: a histogram of "weights" and a generated image each
-// epoch, a list of sample images, and the best image in the summary. Then look at
-//   wandb/latest-run/files/media/images/   and   wandb-cpp dump wandb/latest-run/run-*.wandb
+// epoch, a list of sample images, and the best image in the summary; at the end a table of
+// the epochs (with an image per row) and a line chart of the loss. Then look at
+//   wandb/latest-run/files/media/   and   wandb-cpp dump wandb/latest-run/run-*.wandb
 //
 //   media [epochs]
 #include <cmath>
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   wandb::Run run = wandb::init({.project = "media-example", .config = {{"epochs", epochs}}});
   std::mt19937 rng(1);
   std::vector<float> weights(10'000);
+  wandb::Table epochs_table({"epoch", "loss", "picture"});
   for (int epoch = 0; epoch < epochs; ++epoch) {
     std::normal_distribution<float> normal(0.0f, 1.0f / static_cast<float>(epoch + 1));
     for (float& w : weights) w = normal(rng);
@@ -45,7 +47,11 @@ int main(int argc, char** argv) {
                                       {.caption = "epoch " + std::to_string(epoch)})},
              {"samples", wandb::Value::List{wandb::Image(grey, {32, 32}),
                                             wandb::Image(Picture(32, 32, -epoch), {32, 32, 3})}}});
+    epochs_table.add_data(epoch, 1.0 / (epoch + 1),
+                          wandb::Image(Picture(16, 16, epoch), {16, 16, 3}));
   }
+  run.log({{"epochs", epochs_table},
+           {"loss_chart", wandb::plot::line(epochs_table, "epoch", "loss", {}, "Loss")}});
   run.summary()["best_picture"] = wandb::Image(Picture(64, 96, 0), {64, 96, 3});
   run.finish();
   return 0;

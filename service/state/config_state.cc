@@ -144,8 +144,17 @@ absl::Status ConfigState::Apply(const records::ConfigRecord& record) {
 std::string ConfigState::ToYaml(const Value& wandb_meta) const {
   Value document = Value(Value::Map());
   auto wrap = [](const Value& v) { return Value(Value::Map{{"desc", Value()}, {"value", v}}); };
-  document.set("_wandb", wrap(wandb_meta));
-  for (const auto& [key, value] : values_.as_map()) document.set(key, wrap(value));
+  // The run's own _wandb entries (a chart's panel under _wandb.visualize) join the daemon's,
+  // as they do in wandb's config.
+  Value meta = wandb_meta;
+  const Value* own = values_.find("_wandb");
+  if (own != nullptr && own->is_map()) {
+    for (const auto& [key, value] : own->as_map()) meta.set(key, value);
+  }
+  document.set("_wandb", wrap(meta));
+  for (const auto& [key, value] : values_.as_map()) {
+    if (key != "_wandb") document.set(key, wrap(value));
+  }
   return absl::StrCat("wandb_version: 1\n\n", RenderYaml(document));
 }
 

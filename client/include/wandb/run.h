@@ -13,6 +13,9 @@
 
 namespace wandb {
 
+class CustomChart;  // wandb/plot.h
+class Table;        // wandb/table.h
+
 namespace internal {
 class ClientRun;
 struct RunAccess;  // the library's own way to make a Run
@@ -98,6 +101,12 @@ class WANDB_API Run {
   void log(Value::Map data, const LogOptions& options = {});
 
   Config config() const;
+  // wandb's run.plot_table: a chart of `table` drawn by the Vega spec `vega_spec_name`, to
+  // log under a key (wandb/plot.h; include <wandb/wandb.h>):
+  //   run.log({{"my_chart", run.plot_table("wandb/line/v0", table, {{"x", "step"}, {"y", "loss"}},
+  //                                        {{"title", "Loss"}})}});
+  static CustomChart plot_table(const std::string& vega_spec_name, const Table& table,
+                                Value::Map fields, Value::Map string_fields = {});
   Summary summary() const;
 
   // Returns once everything logged so far is in the run's transaction log: handed to the OS

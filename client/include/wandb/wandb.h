@@ -15,8 +15,10 @@
 #include "wandb/histogram.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
+#include "wandb/plot.h"
 #include "wandb/run.h"
 #include "wandb/settings.h"
+#include "wandb/table.h"
 #include "wandb/value.h"
 
 #include "wandb/internal/api_begin.h"

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "wandb/media.h"
+#include "wandb/plot.h"
 
 namespace wandb::internal {
 namespace {
@@ -25,6 +26,11 @@ absl::Status Check(absl::string_view key, const std::string& name, bool summary,
                    size_t* bytes) {
   if (value.is_media()) {
     const Media& media = *value.as_media();
+    if (dynamic_cast<const CustomChart*>(&media) != nullptr) {
+      // log() has taken a row's top-level charts already: this one is elsewhere.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "key '", key, "': a chart goes at the top level of a row in log(), as wandb takes it"));
+    }
     if (!media.problem().empty()) {
       return absl::InvalidArgumentError(absl::StrCat("key '", key, "': ", media.problem()));
     }

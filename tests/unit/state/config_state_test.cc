@@ -430,5 +430,18 @@ TEST_CASE("RenderYaml renders any value, keys sorted", "[config]") {
   CHECK(RenderYaml(Value(Value::Map{})) == "{}\n");
 }
 
+TEST_CASE("ConfigState: the run's _wandb entries join the daemon's in config.yaml", "[config]") {
+  // A chart's panel arrives as wandb sends it: nested_key [_wandb, visualize, <key>].
+  ConfigState config = ConfigOf({{"lr", Value(0.5)}});
+  records::ConfigRecord record;
+  AddNestedUpdate(&record, {"_wandb", "visualize", "wave"}, R"({"panel_type": "Vega2"})");
+  REQUIRE(config.Apply(record).ok());
+  YAML::Node doc = YAML::Load(config.ToYaml(kMeta));
+  CHECK(doc["_wandb"]["value"]["cli_version"].as<std::string>() == "0.1.0");
+  CHECK(doc["_wandb"]["value"]["visualize"]["wave"]["panel_type"].as<std::string>() == "Vega2");
+  CHECK(doc["lr"]["value"].as<double>() == 0.5);
+  CHECK(doc.size() == 3);  // wandb_version, _wandb, lr: _wandb only once
+}
+
 }  // namespace
 }  // namespace wandb::service

@@ -9,6 +9,7 @@
 
 #include "client/src/media/png_codec.h"
 #include "client/src/media/sha256.h"
+#include "tests/support/media_reports.h"
 #include "tests/support/temp_dir.h"
 #include "wandb/histogram.h"
 #include "wandb/image.h"
@@ -18,21 +19,7 @@ namespace {
 
 using testing::ReadBytes;
 using testing::TempDir;
-
-struct Reports {
-  std::vector<std::string> errors;
-  std::vector<std::string> warnings;
-  MediaContext::Reporter reporter;
-  Reports() {
-    reporter.error = [this](absl::string_view key, absl::string_view message) {
-      errors.push_back(std::string(key) + ": " + std::string(message));
-    };
-    reporter.warn_once = [this](absl::string_view key, absl::string_view,
-                                absl::string_view message) {
-      warnings.push_back(std::string(key) + ": " + std::string(message));
-    };
-  }
-};
+using Reports = testing::MediaReports;
 
 const std::vector<uint8_t> kRgb2x2{255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30};
 
