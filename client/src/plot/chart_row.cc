@@ -33,8 +33,11 @@ absl::StatusOr<records::ConfigRecord> TakeCharts(Value::Map& row) {
     charts.emplace_back(key, value.as_media());
   }
   records::ConfigRecord config;
-  for (const auto& [key, media] : charts) {
-    const auto& chart = static_cast<const CustomChart&>(*media);
+  // Plain names, not a structured binding: the lambda below captures the key, which clang 14
+  // (scripts/check-thread-safety) refuses for a binding.
+  for (const auto& entry : charts) {
+    const std::string& key = entry.first;
+    const auto& chart = static_cast<const CustomChart&>(*entry.second);
     records::ConfigItem* item = config.add_update();
     for (const char* part : {"_wandb", "visualize"}) item->add_nested_key(part);
     item->add_nested_key(key);
@@ -42,10 +45,9 @@ absl::StatusOr<records::ConfigRecord> TakeCharts(Value::Map& row) {
     // wandb pops the chart's key and adds "<key>_table" at the end of the row.
     Value table(std::shared_ptr<const Media>(chart.table()));
     std::string table_key = CustomChart::table_key(key);
-    row.erase(std::remove_if(row.begin(), row.end(),
-                             [&](const auto& entry) {
-                               return entry.first == key || entry.first == table_key;
-                             }),
+    row.erase(std::remove_if(
+                  row.begin(), row.end(),
+                  [&](const auto& cell) { return cell.first == key || cell.first == table_key; }),
               row.end());
     row.emplace_back(std::move(table_key), std::move(table));
   }
