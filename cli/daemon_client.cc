@@ -86,12 +86,14 @@ absl::StatusOr<service::DaemonStatusResponse> DaemonClient::Status(absl::Duratio
   return response;
 }
 
-absl::StatusOr<service::ShutdownResponse> DaemonClient::Shutdown(absl::Duration timeout) {
+absl::StatusOr<service::ShutdownResponse> DaemonClient::Shutdown(bool finish_runs,
+                                                                 absl::Duration timeout) {
   grpc::ClientContext context;
   SetDeadline(&context, timeout);
   service::ShutdownRequest request;
   request.set_protocol_version(kProtocolVersion);
   request.set_pid(getpid());
+  request.set_finish_runs(finish_runs);
   service::ShutdownResponse response;
   grpc::Status status = stub_->Shutdown(&context, request, &response);
   if (!status.ok()) return Explain(status, "Shutdown", timeout);

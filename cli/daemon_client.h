@@ -27,7 +27,8 @@ class DaemonClient {
   // DeadlineExceeded when one is there but does not answer within `timeout`, and with the
   // daemon's own error otherwise (a protocol version mismatch names both versions).
   absl::StatusOr<service::DaemonStatusResponse> Status(absl::Duration timeout);
-  absl::StatusOr<service::ShutdownResponse> Shutdown(absl::Duration timeout);
+  // Asks the daemon to exit: `finish_runs` as ShutdownRequest's.
+  absl::StatusOr<service::ShutdownResponse> Shutdown(bool finish_runs, absl::Duration timeout);
 
   // "no wandb-service is running for this user (socket <path>)"
   std::string NoDaemonMessage() const;

@@ -19,15 +19,21 @@ CLI::App* AddDaemonCommand(CLI::App& app, DaemonStopOptions* stop) {
   CLI::App* daemon = app.add_subcommand("daemon", "manage the user's wandb-service");
   daemon->require_subcommand(1);
   CLI::App* command = daemon->add_subcommand(
-      "stop", "finish every live run and stop the wandb-service; wait until it has exited");
+      "stop",
+      "stop the wandb-service, leaving live runs to their training processes (or "
+      "finishing them); wait until it has exited");
   command
       ->add_option("--timeout", stop->timeout_seconds,
                    "seconds to wait for the daemon to exit (default 30)")
       ->check(CLI::PositiveNumber);
   command->add_flag("--json", stop->json, "print one JSON document");
+  command->add_flag("--finish-runs", stop->finish_runs,
+                    "finish the live runs (as crashed, exit code 1) instead of leaving them to "
+                    "their training processes");
   command->footer(
-      "Live runs are finished as when the daemon gets SIGTERM: as crashed, exit code 1, with "
-      "every row received. Exit codes: 0 the daemon exited (or none was running); 1 it could "
+      "As on SIGTERM, the daemon first writes every row it has received. A live run then goes "
+      "on: its training process re-attaches it to a new daemon. With --finish-runs the runs "
+      "end here, as crashed. Exit codes: 0 the daemon exited (or none was running); 1 it could "
       "not be asked or had not exited at the timeout; 2 bad arguments.");
   return command;
 }
@@ -41,7 +47,7 @@ int RunDaemonStop(const DaemonStopOptions& options, std::ostream& out, std::ostr
   const absl::Time start = absl::Now();
   const absl::Duration timeout = absl::Seconds(options.timeout_seconds);
   absl::StatusOr<service::ShutdownResponse> shutdown =
-      client->Shutdown(std::min(timeout, absl::Seconds(10)));
+      client->Shutdown(options.finish_runs, std::min(timeout, absl::Seconds(10)));
   if (absl::IsUnavailable(shutdown.status())) {
     // Nothing to stop is what was asked for.
     if (options.json) {
@@ -60,11 +66,12 @@ int RunDaemonStop(const DaemonStopOptions& options, std::ostream& out, std::ostr
   const bool exited = !ProcessExists(pid);
   const absl::Duration took = absl::Now() - start;
   if (options.json) {
-    out << JsonLine({{"was_running", true},
-                     {"pid", pid},
-                     {"runs_finished", shutdown->live_runs()},
-                     {"exited", exited},
-                     {"seconds", absl::ToDoubleSeconds(took)}})
+    out << JsonLine(
+               {{"was_running", true},
+                {"pid", pid},
+                {options.finish_runs ? "runs_finished" : "runs_handed_over", shutdown->live_runs()},
+                {"exited", exited},
+                {"seconds", absl::ToDoubleSeconds(took)}})
         << "\n";
   }
   if (!exited) {
@@ -75,8 +82,9 @@ int RunDaemonStop(const DaemonStopOptions& options, std::ostream& out, std::ostr
   }
   if (!options.json) {
     out << "stopped the wandb-service (pid " << pid << "): " << shutdown->live_runs()
-        << (shutdown->live_runs() == 1 ? " live run" : " live runs") << " finished, exited after "
-        << absl::StrFormat("%.1f s", absl::ToDoubleSeconds(took)) << "\n";
+        << (shutdown->live_runs() == 1 ? " live run" : " live runs")
+        << (options.finish_runs ? " finished" : " left to their training processes")
+        << ", exited after " << absl::StrFormat("%.1f s", absl::ToDoubleSeconds(took)) << "\n";
   }
   return kExitOk;
 }

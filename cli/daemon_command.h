@@ -1,6 +1,7 @@
-// `wandb-cpp daemon stop`: asks the user's wandb-service to finish every live run (as SIGTERM
-// does: exit code 1, since their processes did not end them) and exit, then waits until its
-// process is gone.
+// `wandb-cpp daemon stop`: asks the user's wandb-service to exit, then waits until its process
+// is gone. As on SIGTERM, the daemon writes everything it has received and leaves each live run
+// to its training process, which re-attaches it to a new daemon; with --finish-runs it
+// finishes them instead (as crashed, exit code 1: their processes did not end them).
 //
 // Output: a line, or with --json one JSON document. Exit codes: 0 the daemon exited (or none
 // was running); 1 it could not be asked, or it was still there at the timeout; 2 usage.
@@ -16,6 +17,7 @@ namespace wandb::cli {
 struct DaemonStopOptions {
   double timeout_seconds = 30;
   bool json = false;
+  bool finish_runs = false;
 };
 
 // Adds `daemon` and its subcommand `stop`; returns `stop`.

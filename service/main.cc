@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig > 0) {
         log.Info("signal %d received", sig);
-        daemon.RequestShutdown();
+        daemon.RequestShutdown();  // the runs go on with their clients' next daemon
       }
     }
   });

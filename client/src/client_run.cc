@@ -33,19 +33,6 @@ double WallSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-// A summary path: a valid top-level key, then non-empty UTF-8 nested keys.
-absl::Status ValidatePath(const std::vector<std::string>& path) {
-  if (path.empty()) return absl::InvalidArgumentError("empty summary path");
-  if (absl::Status s = validation::ValidateKey(path[0]); !s.ok()) return s;
-  for (size_t i = 1; i < path.size(); ++i) {
-    if (path[i].empty() || !validation::IsValidUtf8(path[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("key '", path[0], "': nested key ", i, " is empty or not valid UTF-8"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 void SetPath(records::SummaryItem* item, const std::vector<std::string>& path) {
   if (path.size() == 1) {
     item->set_key(path[0]);
@@ -300,8 +287,8 @@ absl::Status ClientRun::SetSummary(const std::vector<std::string>& path, Value v
   if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
   CallScope scope(this);
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
-  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
-  if (absl::Status s = validation::ValidateValue(path[0], value); !s.ok()) return s;
+  if (absl::Status s = validation::ValidatePath(path); !s.ok()) return s;
+  if (absl::Status s = validation::ValidateValueAt(path, value); !s.ok()) return s;
   absl::StatusOr<MediaLoad> media = CheckMediaSummary(path, value);
   if (!media.ok()) return media.status();
   if (media->present) {
@@ -323,7 +310,7 @@ absl::Status ClientRun::RemoveSummary(const std::vector<std::string>& path) {
   if (disabled() || IgnoredInChild("summary update")) return absl::OkStatus();
   CallScope scope(this);
   if (absl::Status s = CheckLive("summary update"); !s.ok()) return s;
-  if (absl::Status s = ValidatePath(path); !s.ok()) return s;
+  if (absl::Status s = validation::ValidatePath(path); !s.ok()) return s;
   records::Record record;
   SetPath(record.mutable_summary()->add_remove(), path);
   outbox().Send(std::move(record));
@@ -464,6 +451,9 @@ void ClientRun::PrintFinish(const grpc::Status& status,
   for (const std::string& line : FinishLines(settings_, dir(), response)) console_.Info(line);
   if (response.files_failed() > 0) {
     console_.Warning(FilesFailedWarning(settings_.run_id, dir(), response.files_failed()));
+  }
+  if (response.records_refused() > 0) {
+    console_.Warning(RefusedWarning(settings_.run_id, dir(), response));
   }
 }
 

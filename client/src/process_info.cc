@@ -6,9 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "common/protocol.h"
+#include "common/util/process_start.h"
 #include "common/util/read_file.h"
 #include "wandb/wandb.h"
 
@@ -18,27 +17,11 @@
 namespace wandb::internal {
 namespace {
 
-// When this process started, from /proc: its start in clock ticks after boot (field 22 of
-// /proc/self/stat) plus the boot time (btime in /proc/stat). 0 when unknown.
-int64_t ProcessStartUnixMs() {
-  std::string stat = ReadFileToString("/proc/self/stat").value_or("");
-  size_t comm_end = stat.rfind(')');  // the command name may hold spaces and parentheses
-  if (comm_end == std::string::npos) return 0;
-  std::vector<absl::string_view> fields =
-      absl::StrSplit(absl::string_view(stat).substr(comm_end + 2), ' ');
-  uint64_t start_ticks = 0;
-  if (fields.size() < 20 || !absl::SimpleAtoi(fields[19], &start_ticks)) return 0;
-  std::string system = ReadFileToString("/proc/stat").value_or("");
-  size_t at = system.find("\nbtime ");
-  if (at == std::string::npos) return 0;
-  at += 7;
-  uint64_t boot = 0;
-  if (!absl::SimpleAtoi(absl::string_view(system).substr(at, system.find('\n', at) - at), &boot)) {
-    return 0;
-  }
-  long ticks = sysconf(_SC_CLK_TCK);
-  if (ticks <= 0) return 0;
-  return static_cast<int64_t>(boot) * 1000 + static_cast<int64_t>(start_ticks) * 1000 / ticks;
+// When this process started (0 when unknown): what the daemon compares with the process it
+// finds under the pid, to tell this process from a later one with the same pid.
+int64_t OwnStartUnixMs() {
+  absl::StatusOr<std::optional<int64_t>> started = wandb::ProcessStartUnixMs("self");
+  return started.ok() && started->has_value() ? **started : 0;
 }
 
 }  // namespace
@@ -65,7 +48,7 @@ service::ProcessInfo CurrentProcessInfo() {
   info.set_executable(std::filesystem::read_symlink("/proc/self/exe", ec).string());
   info.set_cwd(std::filesystem::current_path(ec).string());
   if (passwd* pw = getpwuid(getuid()); pw != nullptr) info.set_username(pw->pw_name);
-  info.set_started_at_unix_ms(ProcessStartUnixMs());
+  info.set_started_at_unix_ms(OwnStartUnixMs());
   service::BuildInfo* build = info.mutable_build();
   build->set_libwandb_version(kVersion);
   build->set_libwandb_compiler(WANDB_INTERNAL_COMPILER);

@@ -50,6 +50,13 @@ std::string FilesFailedWarning(const std::string& run_id, const std::string& run
                       " could not be stored; see ", run_dir, "/logs/debug-internal.log");
 }
 
+std::string RefusedWarning(const std::string& run_id, const std::string& run_dir,
+                           const service::FinishRunResponse& finished) {
+  return absl::StrCat("wandb-service refused ", CountOf(finished.records_refused(), "record"),
+                      " of run ", run_id, " (first: ", finished.first_refusal(), "); see ", run_dir,
+                      "/logs/debug-internal.log");
+}
+
 std::string UndeliveredWarning(const std::string& run_id, int64_t lost, bool daemon_died) {
   std::string why;
   if (daemon_died) {

@@ -26,6 +26,10 @@ std::string FilesFailedWarning(const std::string& run_id, const std::string& run
                                int64_t files_failed);
 // finish()'s warning for records that never reached a daemon; `daemon_died` when they were
 // lost as the run moved to a new one.
+// The records of the run the daemon refused, with the first reason.
+std::string RefusedWarning(const std::string& run_id, const std::string& run_dir,
+                           const service::FinishRunResponse& finished);
+
 std::string UndeliveredWarning(const std::string& run_id, int64_t lost, bool daemon_died);
 // finish()'s note when log() had to wait for its full queue to drain: `waits` calls, `seconds`
 // in all, with a queue of `queue_limit` bytes.

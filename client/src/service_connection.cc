@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "client/src/fork_generation.h"
 #include "client/src/service_launcher.h"
 #include "common/ipc/file_lock.h"
@@ -16,6 +17,17 @@ namespace {
 
 constexpr auto kHelloTimeout = std::chrono::seconds(2);
 constexpr auto kReadyTimeout = std::chrono::seconds(10);
+// How long Connect() keeps trying to reach a daemon that is there (or being started by
+// another process) before it gives up.
+constexpr absl::Duration kConnectTimeout = absl::Seconds(60);
+constexpr absl::Duration kSpawnPoll = absl::Milliseconds(20);
+
+// Whether a daemon holds service.lock, as one does for its whole life: then one is there,
+// starting or too busy to answer in time, and another must not be started.
+bool DaemonHoldsLock(const ServiceEndpoint& endpoint) {
+  absl::StatusOr<FileLock> probe = FileLock::TryAcquire(endpoint.lock_path);
+  return absl::IsUnavailable(probe.status());  // a lock taken here goes again at once
+}
 
 }  // namespace
 
@@ -72,16 +84,37 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
 absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect(
     const ServiceEndpoint& endpoint) {
   absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = TryHello(endpoint, false);
-  if (!absl::IsUnavailable(conn.status())) return conn;
-
-  // Nobody answers: start a daemon, one process at a time. Whoever gets the lock second
-  // finds the first one's daemon and starts none.
-  absl::StatusOr<FileLock> lock = FileLock::Acquire(endpoint.spawn_lock_path, absl::Seconds(30));
-  if (!lock.ok()) return lock.status();
-  conn = TryHello(endpoint, false);
-  if (!absl::IsUnavailable(conn.status())) return conn;
-  if (absl::Status s = LaunchService(endpoint); !s.ok()) return s;
-  return TryHello(endpoint, true);
+  const absl::Time deadline = absl::Now() + kConnectTimeout;
+  // Many processes may get here at once (64 calling init() together): each waits for the
+  // daemon that is there, and only one starts a daemon when none is.
+  while (absl::IsUnavailable(conn.status()) && absl::Now() < deadline) {
+    if (DaemonHoldsLock(endpoint)) {
+      // One that refuses at once is exiting (idle, or stopped): look again shortly.
+      absl::SleepFor(kSpawnPoll);
+      conn = TryHello(endpoint, /*wait_for_ready=*/false);
+      continue;
+    }
+    // None is there: start one, one process at a time. A process that finds the spawn lock
+    // held looks again (for the daemon being started) rather than queue behind it.
+    absl::StatusOr<FileLock> lock = FileLock::TryAcquire(endpoint.spawn_lock_path);
+    if (absl::IsUnavailable(lock.status())) {
+      absl::SleepFor(kSpawnPoll);
+      conn = TryHello(endpoint, false);
+      continue;
+    }
+    if (!lock.ok()) return lock.status();
+    conn = TryHello(endpoint, false);
+    if (!absl::IsUnavailable(conn.status()) || DaemonHoldsLock(endpoint)) continue;
+    if (absl::Status s = LaunchService(endpoint); !s.ok()) return s;
+    conn = TryHello(endpoint, true);
+  }
+  if (absl::IsUnavailable(conn.status())) {
+    return absl::UnavailableError(
+        absl::StrCat("no wandb-service answered at ", endpoint.socket_path, " within ",
+                     absl::FormatDuration(kConnectTimeout), " (", conn.status().message(),
+                     "); see ", endpoint.log_path));
+  }
+  return conn;
 }
 
 absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Shared(bool reconnect) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "client/src/config_files.h"
+#include "common/run/run_fields.h"
 #include "common/run/run_id.h"
 #include "common/run/store_location.h"
 #include "common/util/read_file.h"
@@ -62,15 +63,6 @@ Value::Map FilterConfig(Value::Map config, const std::vector<std::string>& inclu
     return (!include.empty() && !listed(include, entry.first)) || listed(exclude, entry.first);
   });
   return config;
-}
-
-absl::Status CheckName(const char* what, const std::string& value) {
-  if (value.size() > 128 || !validation::IsValidUtf8(value) ||
-      value.find('/') != std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " '", value, "' must be valid UTF-8, at most 128 bytes, without '/'"));
-  }
-  return absl::OkStatus();
 }
 
 // The init argument, else the environment variable `name` (seconds, in (0, one day]).
@@ -312,11 +304,15 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   if (absl::Status st = ValidateRunId(r.run_id); !st.ok()) return st;
   if (absl::Status st = CheckName("project", r.project); !st.ok()) return st;
   if (absl::Status st = CheckName("entity", r.entity); !st.ok()) return st;
+  if (absl::Status st = CheckText("name", r.name, kMaxNameBytes); !st.ok()) return st;
+  if (absl::Status st = CheckText("group", r.group, kMaxGroupBytes); !st.ok()) return st;
+  if (absl::Status st = CheckText("job_type", r.job_type, kMaxGroupBytes); !st.ok()) return st;
+  if (absl::Status st = CheckText("notes", r.notes, kMaxNotesBytes); !st.ok()) return st;
+  if (r.tags.size() > kMaxTags) {
+    return absl::InvalidArgumentError(absl::StrCat(r.tags.size(), " tags; at most ", kMaxTags));
+  }
   for (const std::string& tag : r.tags) {
-    if (tag.empty() || tag.size() > 64 || !validation::IsValidUtf8(tag)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("tag '", tag, "' must be 1 to 64 bytes of valid UTF-8"));
-    }
+    if (absl::Status st = CheckTag(tag); !st.ok()) return st;
   }
   // Config files are defaults: init's own config overrides them. The keys and values are
   // checked by init(), which reports them as invalid data.

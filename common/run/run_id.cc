@@ -2,6 +2,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "common/value/validation.h"
 
 namespace wandb {
 
@@ -16,7 +17,7 @@ std::string GenerateRunId() {
 absl::Status ValidateRunId(absl::string_view id) {
   if (id.empty() || id.size() > 64) {
     return absl::InvalidArgumentError(
-        absl::StrCat("run id '", id, "' must have 1 to 64 characters"));
+        absl::StrCat("run id ", validation::Quoted(id, 80), " must have 1 to 64 characters"));
   }
   if (id == "." || id == "..") {
     return absl::InvalidArgumentError(absl::StrCat("run id '", id, "' is not allowed"));
@@ -26,7 +27,8 @@ absl::Status ValidateRunId(absl::string_view id) {
               c == '_' || c == '-' || c == '.';
     if (!ok) {
       return absl::InvalidArgumentError(
-          absl::StrCat("run id '", id, "' may only contain letters, digits, '_', '-' and '.'"));
+          absl::StrCat("run id ", validation::Quoted(id, 80),
+                       " may only contain letters, digits, '_', '-' and '.'"));
     }
   }
   return absl::OkStatus();

@@ -28,6 +28,11 @@ void AppendDouble(double d, std::string* out);
 
 absl::StatusOr<Value> Parse(absl::string_view text);
 
+// Refuses `text` when its arrays and objects nest deeper than `max_depth`, read with a loop:
+// the check before handing text to a recursive parser (nlohmann-json's), whose depth the
+// text would otherwise choose. Malformed text passes; the parser reports it.
+absl::Status CheckNesting(absl::string_view text, int max_depth = kMaxParseDepth);
+
 // Whether `text` is exactly one number token: JSON's grammar, or NaN, Infinity, -Infinity.
 // A cheap check for the common case of a logged value, without converting it.
 bool IsNumber(absl::string_view text);

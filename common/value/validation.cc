@@ -20,9 +20,13 @@ absl::Status Invalid(absl::string_view key, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("key '", key, "': ", why));
 }
 
-absl::Status ValidateNested(absl::string_view key, const Value& value, int depth) {
+// Recursion is safe here: it stops at kMaxDepth levels, whatever the value's depth.
+absl::Status ValidateNested(absl::string_view key, const Value& value, int depth, size_t* items) {
   if (depth > kMaxDepth) {
     return Invalid(key, absl::StrCat("value nested deeper than ", kMaxDepth, " levels"));
+  }
+  if (++*items > kMaxEntries) {
+    return Invalid(key, absl::StrCat("value holds more than ", kMaxEntries, " items"));
   }
   switch (value.type()) {
     case Value::Type::kString:
@@ -33,14 +37,14 @@ absl::Status ValidateNested(absl::string_view key, const Value& value, int depth
       return absl::OkStatus();
     case Value::Type::kList:
       for (const Value& item : value.as_list()) {
-        if (absl::Status s = ValidateNested(key, item, depth + 1); !s.ok()) return s;
+        if (absl::Status s = ValidateNested(key, item, depth + 1, items); !s.ok()) return s;
       }
       return absl::OkStatus();
     case Value::Type::kMap:
       for (const auto& [k, v] : value.as_map()) {
         if (k.empty()) return Invalid(key, "nested map has an empty key");
         if (!IsValidUtf8(k)) return Invalid(key, "nested key is not valid UTF-8");
-        if (absl::Status s = ValidateNested(key, v, depth + 1); !s.ok()) return s;
+        if (absl::Status s = ValidateNested(key, v, depth + 1, items); !s.ok()) return s;
       }
       return absl::OkStatus();
     default:
@@ -104,6 +108,13 @@ size_t Utf8CutPoint(absl::string_view s, size_t max_bytes) {
   return cut;
 }
 
+std::string Quoted(absl::string_view s, size_t max_bytes) {
+  absl::string_view shown = s.substr(0, Utf8CutPoint(s, max_bytes));
+  std::string out = absl::StrCat("'", ReplaceInvalidUtf8(shown));
+  if (shown.size() == s.size()) return absl::StrCat(out, "'");
+  return absl::StrCat(out, "\xE2\x80\xA6' (", s.size(), " bytes)");
+}
+
 absl::Status ValidateStep(int64_t step) {
   if (step < 0) return absl::InvalidArgumentError(absl::StrCat("step ", step, " is negative"));
   if (step > kMaxStep) {
@@ -114,6 +125,14 @@ absl::Status ValidateStep(int64_t step) {
 }
 
 absl::Status ValidateKey(absl::string_view key) {
+  if (absl::Status s = ValidateKeyText(key); !s.ok()) return s;
+  if (key[0] == '_' && key != "_timestamp" && key != "_runtime") {
+    return Invalid(key, "keys starting with '_' are reserved for wandb");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateKeyText(absl::string_view key) {
   if (key.empty()) return absl::InvalidArgumentError("empty key");
   if (key.size() > kMaxKeyBytes) {
     std::string why = absl::StrCat("key longer than ", kMaxKeyBytes, " bytes");
@@ -129,22 +148,51 @@ absl::Status ValidateKey(absl::string_view key) {
       return Invalid(key, "key contains a control character");
     }
   }
-  if (key[0] == '_' && key != "_timestamp" && key != "_runtime") {
-    return Invalid(key, "keys starting with '_' are reserved for wandb");
-  }
   return absl::OkStatus();
+}
+
+absl::Status ValidateValueFrom(absl::string_view key, const Value& value, int depth) {
+  // The value itself counts as one item.
+  size_t items = 0;
+  return ValidateNested(key, value, depth, &items);
 }
 
 absl::Status ValidateValue(absl::string_view key, const Value& value) {
-  return ValidateNested(key, value, 1);
+  return ValidateValueFrom(key, value, 1);
 }
 
 absl::Status ValidateEntries(const Value::Map& entries) {
+  if (entries.size() > kMaxEntries) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(entries.size(), " keys in one call; at most ", kMaxEntries));
+  }
   for (const auto& [key, value] : entries) {
     if (absl::Status s = ValidateKey(key); !s.ok()) return s;
     if (absl::Status s = ValidateValue(key, value); !s.ok()) return s;
+    if (key[0] == '_' && !value.is_int() && !value.is_double()) {
+      // wandb reads them as times; anything else would be replaced without a word.
+      return Invalid(key, "must be a number (seconds)");
+    }
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateNestedKey(absl::string_view top, size_t index, absl::string_view key) {
+  if (key.empty()) return Invalid(top, absl::StrCat("nested key ", index, " is empty"));
+  if (key.size() > kMaxKeyBytes) {
+    return Invalid(top,
+                   absl::StrCat("nested key ", index, " is longer than ", kMaxKeyBytes, " bytes"));
+  }
+  if (!IsValidUtf8(key)) {
+    return Invalid(top, absl::StrCat("nested key ", index, " is not valid UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePathDepth(absl::string_view top, size_t size) {
+  if (size <= static_cast<size_t>(kMaxDepth)) return absl::OkStatus();
+  return Invalid(top,
+                 absl::StrCat("path of ", size, " keys is deeper than ", kMaxDepth, " levels"));
 }
 
 }  // namespace wandb::validation

@@ -4,12 +4,14 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/ipc/file_lock.h"
+#include "common/util/process_start.h"
+#include "common/util/read_file.h"
+#include "common/value/json.h"
 #include "nlohmann/json.hpp"
 #include "service/backend/local_backend.h"
 #include "service/recovery/store_run_files.h"
@@ -49,14 +51,28 @@ absl::Status Recover(const std::shared_ptr<store::LocalStore>& store, const stor
 }
 
 // Whether the training process that started the run (the pid in its wandb-metadata.json)
-// is alive: it re-attaches the run to a new daemon itself.
+// is alive: it re-attaches the run to a new daemon itself. Its start time tells it from
+// another process under the same pid: a recycled pid, or the pid of another namespace (a
+// container's training process is often pid 1 there, and pid 1 here is always alive).
 bool ClientAlive(const std::string& run_dir) {
-  std::ifstream in(run_dir + "/files/wandb-metadata.json");
-  nlohmann::json meta = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  absl::StatusOr<std::string> text = ReadFileToString(run_dir + "/files/wandb-metadata.json");
+  // nlohmann-json recurses a level per bracket: a file edited to nest deeply is refused first.
+  if (!text.ok() || !json::CheckNesting(*text).ok()) return false;
+  nlohmann::json meta = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!meta.is_object() || !meta.contains("pid") || !meta["pid"].is_number_integer()) {
     return false;
   }
   int64_t pid = meta["pid"].get<int64_t>();
+  if (meta.contains("processStartedAt") && meta["processStartedAt"].is_string()) {
+    absl::Time started;
+    std::string error;
+    if (absl::ParseTime("%Y-%m-%dT%H:%M:%E*S", meta["processStartedAt"].get<std::string>(),
+                        absl::UTCTimeZone(), &started, &error)) {
+      // Cannot tell (out of descriptors): alive, so the run is looked at again later.
+      return IsSameProcess(pid, absl::ToUnixMillis(started)).value_or(true);
+    }
+  }
+  // An older run, without the start time: the pid alone.
   return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 

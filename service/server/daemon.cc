@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -16,6 +17,28 @@ namespace wandb::service {
 namespace {
 
 constexpr absl::Duration kLockWait = absl::Seconds(10);
+
+// What one connection may cost the daemon (only the user's own processes can connect, but a
+// buggy or hostile one must not take it down). See docs/protocol.md, "Limits".
+constexpr int kMaxMessageBytes = 64 << 20;     // a batch: the client sends at most 4 MB
+constexpr int kMaxMetadataBytes = 16 << 10;    // headers of one call: ours are ~200 bytes
+constexpr int kMaxStreamsPerConnection = 256;  // a process: a stream per live run, a few calls
+constexpr int kIdleConnectionMs = 60 * 1000;   // no call in progress: closed (clients reconnect)
+constexpr int kHandshakeMs = 10 * 1000;        // from accept to HTTP/2 settings
+// The synchronous server runs each call in progress on a thread of its own: beyond this,
+// new calls are refused (RESOURCE_EXHAUSTED) instead of the daemon spawning without end.
+constexpr int kMaxServerThreads = 512;
+
+void SetConnectionLimits(grpc::ServerBuilder* builder) {
+  builder->SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder->AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kIdleConnectionMs);
+  builder->AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeMs);
+  grpc::ResourceQuota quota("wandb-service");
+  quota.SetMaxThreads(kMaxServerThreads);
+  builder->SetResourceQuota(quota);
+}
 
 }  // namespace
 
@@ -40,11 +63,11 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
   WandbServiceImpl service(&registry, log_);
   service.set_endpoint(endpoint);
   // `wandb-cpp daemon stop` takes the path SIGTERM takes.
-  service.set_shutdown_handler([this] { RequestShutdown(); });
+  service.set_shutdown_handler([this](bool finish_runs) { RequestShutdown(finish_runs); });
   grpc::ServerBuilder builder;
   builder.AddListeningPort(endpoint.grpc_target(), grpc::InsecureServerCredentials());
   builder.RegisterService(&service);
-  builder.SetMaxReceiveMessageSize(64 << 20);
+  SetConnectionLimits(&builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", endpoint.socket_path));
@@ -72,11 +95,20 @@ absl::Status Daemon::Run(const std::function<void()>& on_ready) {
     service.set_draining(false);
   }
   service.set_draining(true);
-  if (shutdown_.load()) log_->Info("shutdown requested: finishing %d live runs", registry.size());
+  const bool finish_runs = finish_runs_.load();
+  if (shutdown_.load()) {
+    log_->Info("shutdown requested: %s %d live runs", finish_runs ? "finishing" : "handing over",
+               registry.size());
+  }
   // Stop taking calls first (a grace period, since a connected client would hold Shutdown()
-  // for seconds), then finish whatever runs remain so their logs are complete.
+  // for seconds): every batch a client's stream delivered is then in a run's queue. Then
+  // write what the runs hold and close their logs, finished or left for their clients.
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-  registry.FinishAll();
+  if (finish_runs) {
+    registry.FinishAll();
+  } else {
+    registry.DetachAll();
+  }
   server->Wait();
   unlink(endpoint.socket_path.c_str());
   log_->Info("stopped");

@@ -30,13 +30,19 @@ class Daemon {
   // only want one to be running).
   absl::Status Run(const std::function<void()>& on_ready);
 
-  // Safe from any thread.
-  void RequestShutdown() { shutdown_.store(true); }
+  // Safe from any thread. The daemon writes everything it has received and exits; each live
+  // run is left to its training process, which re-attaches it to a new daemon (a polite stop
+  // loses nothing, as a kill -9 loses nothing), or, with `finish_runs`, finished as crashed.
+  void RequestShutdown(bool finish_runs = false) {
+    if (finish_runs) finish_runs_.store(true);
+    shutdown_.store(true);
+  }
 
  private:
   DaemonOptions options_;
   Logger* log_;
   std::atomic<bool> shutdown_{false};
+  std::atomic<bool> finish_runs_{false};
 };
 
 }  // namespace wandb::service

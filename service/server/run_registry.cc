@@ -8,28 +8,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/util/read_file.h"
+#include "common/util/process_start.h"
 #include "service/recovery/reattach.h"
 #include "service/recovery/resume.h"
 
 namespace wandb::service {
 
-std::optional<uint64_t> ProcessStartTicks(int64_t pid) {
+std::optional<uint64_t> ClientStartTicks(int64_t pid) {
   if (pid <= 0) return 0;
-  absl::StatusOr<std::string> read = ReadFileToString(absl::StrCat("/proc/", pid, "/stat"));
-  if (absl::IsNotFound(read.status())) return 0;
-  if (!read.ok()) return std::nullopt;  // e.g. out of descriptors: no verdict
-  const std::string& stat = *read;
-  // The command name (field 2) may hold spaces and parentheses: count fields after its end.
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<absl::string_view> fields =
-      absl::StrSplit(absl::string_view(stat).substr(close + 2), ' ');
-  // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
-  if (fields.size() < 20 || fields[0] == "Z" || fields[0] == "X") return 0;
-  uint64_t ticks = 0;
-  std::istringstream(std::string(fields[19])) >> ticks;
-  return ticks;
+  absl::StatusOr<std::optional<uint64_t>> ticks = ProcessStartTicks(absl::StrCat(pid));
+  if (!ticks.ok()) return std::nullopt;  // e.g. out of descriptors: no verdict
+  return ticks->value_or(0);
 }
 
 absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest& request) {
@@ -43,6 +32,7 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
           live.stream->dir().run_dir == request.reattach_run_dir()) {
         // The client's stream broke, not this daemon: it goes on with the same stream, which
         // takes only the batches it lacks.
+        live.stream->AllowSeqGap();
         return live.stream;
       }
       return absl::AlreadyExistsError(
@@ -80,7 +70,8 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
                                 absl::Nanoseconds(run.start_time().nanos())};
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = runs_.try_emplace(
-      id, Entry{stream, ProcessStartTicks(request.process().pid()).value_or(0), std::move(facts)});
+      id, Entry{stream, ClientStartTicks(request.process().pid()).value_or(0), std::move(facts),
+                /*client_streams=*/0, /*silent_since=*/absl::Now()});
   if (!inserted) return absl::AlreadyExistsError(absl::StrCat("run ", id, " is already live"));
   log_->Info("registry: run %s opened for pid %d in %s", id, request.process().pid(),
              stream->dir().run_dir);
@@ -112,22 +103,48 @@ absl::StatusOr<FinishRunResponse> RunRegistry::Finish(const std::string& run_id,
   return response;
 }
 
+void RunRegistry::ClientStreamOpened(const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = runs_.find(run_id); it != runs_.end()) ++it->second.client_streams;
+}
+
+void RunRegistry::ClientStreamClosed(const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = runs_.find(run_id); it != runs_.end() && it->second.client_streams > 0) {
+    if (--it->second.client_streams == 0) it->second.silent_since = absl::Now();
+  }
+}
+
+// Why the client of `entry` is gone, or nothing while it may be alive.
+std::optional<std::string> RunRegistry::ClientGone(const Entry& entry, absl::Time now) const {
+  if (entry.facts.finishing) return std::nullopt;  // it ended its stream to finish
+  // Its stream: a process that dies closes its socket, whatever its pid or pid namespace.
+  if (entry.client_streams == 0 && now - entry.silent_since >= kClientSilence) {
+    return absl::StrCat("no record stream from its client for ",
+                        absl::FormatDuration(now - entry.silent_since));
+  }
+  // Its pid, sooner where the pid tells (in this daemon's pid namespace, not recycled).
+  std::optional<uint64_t> ticks = ClientStartTicks(entry.stream->client_pid());
+  if (!ticks.has_value()) return std::nullopt;  // cannot tell now; look again next round
+  if (*ticks == 0 || (entry.client_start_ticks != 0 && *ticks != entry.client_start_ticks)) {
+    return absl::StrCat("process ", entry.stream->client_pid(), " is gone");
+  }
+  return std::nullopt;
+}
+
 int RunRegistry::ReapOrphans() {
-  std::vector<std::string> orphans;
+  std::vector<std::pair<std::string, std::string>> orphans;  // id, why
   {
     absl::MutexLock lock(&mu_);
+    absl::Time now = absl::Now();
     for (const auto& [id, entry] : runs_) {
-      std::optional<uint64_t> ticks = ProcessStartTicks(entry.stream->client_pid());
-      if (!ticks.has_value()) continue;  // cannot tell now; look again next round
-      if (*ticks == 0 || (entry.client_start_ticks != 0 && *ticks != entry.client_start_ticks)) {
-        orphans.push_back(id);
-      }
+      if (std::optional<std::string> why = ClientGone(entry, now)) orphans.emplace_back(id, *why);
     }
   }
-  for (const std::string& id : orphans) {
-    log_->Warning("registry: the process of run %s is gone; finishing it as crashed", id);
+  for (const auto& [id, why] : orphans) {
+    log_->Warning("registry: the client of run %s is gone (%s); finishing it as crashed", id, why);
     if (absl::StatusOr<std::shared_ptr<Stream>> s = Find(id); s.ok()) {
-      (*s)->debug_log().Warning("stream: client process died without finishing the run");
+      (*s)->debug_log().Warning("stream: the client died without finishing the run (%s)", why);
     }
     // Whatever reached the daemon is all there will be: do not wait for more batches.
     Finish(id, /*exit_code=*/std::nullopt, /*last_seq=*/0, absl::ZeroDuration()).IgnoreError();
@@ -143,6 +160,24 @@ void RunRegistry::FinishAll() {
   }
   for (const std::string& id : ids) {
     Finish(id, /*exit_code=*/std::nullopt, 0, absl::ZeroDuration()).IgnoreError();
+  }
+}
+
+void RunRegistry::DetachAll() {
+  absl::flat_hash_map<std::string, Entry> runs;
+  {
+    absl::MutexLock lock(&mu_);
+    runs.swap(runs_);
+  }
+  for (auto& [id, entry] : runs) {
+    entry.stream->debug_log().Info(
+        "stream: the daemon is stopping; the run is left to its training process to re-attach");
+    log_->Info("registry: run %s handed over to its training process (pid %d)", id,
+               entry.stream->client_pid());
+    // The last references: the stream's stages drain their queues in order (every batch
+    // received is written) and the log and directory lock are released.
+    entry.facts.stream.reset();
+    entry.stream.reset();
   }
 }
 

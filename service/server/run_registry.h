@@ -28,10 +28,24 @@ class RunRegistry {
   absl::StatusOr<FinishRunResponse> Finish(const std::string& run_id, std::optional<int> exit_code,
                                            uint64_t last_seq, absl::Duration timeout);
 
-  // Finishes, as crashed, every run whose client process is gone. Returns how many.
+  // A client's Publish stream of run `run_id` opened or ended: a run whose client has had no
+  // stream open for kClientSilence is left by its client.
+  void ClientStreamOpened(const std::string& run_id);
+  void ClientStreamClosed(const std::string& run_id);
+  static constexpr absl::Duration kClientSilence = absl::Seconds(10);
+
+  // Finishes, as crashed, every run whose client is gone: its process is (where its pid tells,
+  // a pid of this daemon's namespace that was not recycled), or it has had no record stream
+  // open for kClientSilence (a pid of another namespace, or a StartRun that named a pid it does
+  // not own, cannot keep a run, and the daemon, alive). Returns how many.
   int ReapOrphans();
-  // Finishes every live run, as runs whose programs never told their exit (daemon shutdown).
+  // Finishes every live run, as runs whose programs never told their exit (daemon shutdown
+  // with finish_runs).
   void FinishAll();
+  // Writes everything every live run has received, closes its log without an exit, releases
+  // its directory and forgets it (daemon shutdown): its training process re-attaches it to the
+  // next daemon, which goes on from the log as after a crash of this one.
+  void DetachAll();
   // Destroys finished streams. Called off the request path: freeing a big run's memory can
   // take a while, and FinishRun should not wait for it.
   void ReleaseFinished();
@@ -56,7 +70,11 @@ class RunRegistry {
     std::shared_ptr<Stream> stream;
     uint64_t client_start_ticks = 0;  // tells a live client from a recycled pid
     LiveRunFacts facts;
+    int client_streams = 0;   // Publish streams open now
+    absl::Time silent_since;  // when the last one ended (or the run opened)
   };
+  std::optional<std::string> ClientGone(const Entry& entry, absl::Time now) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   BackendFactory* backends_;
   Logger* log_;
@@ -67,7 +85,7 @@ class RunRegistry {
 
 // The start time of process `pid` in clock ticks since boot (/proc/<pid>/stat field 22),
 // 0 when there is no such process, nullopt when that cannot be told (e.g. no descriptors).
-std::optional<uint64_t> ProcessStartTicks(int64_t pid);
+std::optional<uint64_t> ClientStartTicks(int64_t pid);
 
 }  // namespace wandb::service
 

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <functional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/protocol.h"
+#include "service/stream/record_checks.h"
 
 namespace wandb::service {
 namespace {
@@ -90,6 +92,10 @@ grpc::Status WandbServiceImpl::StartRun(grpc::ServerContext*, const StartRunRequ
   CallScope scope(this);  // counted before the check: see Daemon::Run's idle exit
   if (draining_.load()) return Exiting();
   if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  if (absl::Status s = CheckStartRequest(*request); !s.ok()) {
+    log_->Warning("StartRun refused: %s", s.ToString());
+    return ToGrpc(s);
+  }
   absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Open(*request);
   if (!stream.ok()) {
     log_->Warning("StartRun %s refused: %s", request->run().run_id(), stream.status().ToString());
@@ -111,15 +117,22 @@ grpc::Status WandbServiceImpl::Publish(
                         "the first message of Publish must open the stream");
   }
   if (grpc::Status s = CheckVersion(request.open().protocol_version()); !s.ok()) return s;
-  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(request.open().run_id());
+  const std::string run_id = request.open().run_id();
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(run_id);
   if (!stream.ok()) return ToGrpc(stream.status());
+  // While it is open, the run's client is alive (see RunRegistry::ReapOrphans).
+  registry_->ClientStreamOpened(run_id);
+  absl::Cleanup closed = [this, &run_id] { registry_->ClientStreamClosed(run_id); };
 
   uint64_t acked = 0;
   while (io->Read(&request)) {
     if (!request.has_batch()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "expected a record batch");
     }
-    (*stream)->Publish(std::move(*request.mutable_batch()));
+    // A batch out of order ends the stream, and the run takes nothing more from it.
+    if (absl::Status s = (*stream)->Publish(std::move(*request.mutable_batch())); !s.ok()) {
+      return ToGrpc(s);
+    }
     // Acknowledge what is durable without waiting for it: the client never blocks on us.
     // What it may forget is what a re-attach would not need again (Writer::resumable_seq).
     if (uint64_t durable = (*stream)->resumable_seq(); durable > acked) {
@@ -270,12 +283,12 @@ grpc::Status WandbServiceImpl::Shutdown(grpc::ServerContext*, const ShutdownRequ
                         "this wandb-service cannot be shut down over gRPC");
   }
   int live = registry_->size();
-  log_->Info("shutdown requested by pid %d: finishing %d live runs and exiting", request->pid(),
-             live);
+  log_->Info("shutdown requested by pid %d: %s %d live runs and exiting", request->pid(),
+             request->finish_runs() ? "finishing" : "handing over", live);
   draining_.store(true);  // no run starts from now on
   response->set_pid(getpid());
   response->set_live_runs(live);
-  on_shutdown_();
+  on_shutdown_(request->finish_runs());
   return grpc::Status::OK;
 }
 

@@ -39,7 +39,10 @@ class WandbServiceImpl final : public WandbService::Service {
   void set_endpoint(const ServiceEndpoint& endpoint) { endpoint_ = endpoint; }
   // What Shutdown calls (after answering "draining" from then on): the daemon's own
   // shutdown path, the one SIGTERM takes.
-  void set_shutdown_handler(std::function<void()> handler) { on_shutdown_ = std::move(handler); }
+  // `finish_runs`: as ShutdownRequest's.
+  void set_shutdown_handler(std::function<void(bool finish_runs)> handler) {
+    on_shutdown_ = std::move(handler);
+  }
 
   // Calls in progress, and when the last one ended: what the idle timer looks at.
   int active_calls() const { return active_calls_.load(); }
@@ -62,7 +65,7 @@ class WandbServiceImpl final : public WandbService::Service {
   RunRegistry* registry_;
   Logger* log_;
   ServiceEndpoint endpoint_;
-  std::function<void()> on_shutdown_;
+  std::function<void(bool)> on_shutdown_;
   const absl::Time started_;
   std::atomic<int> active_calls_{0};
   std::atomic<bool> draining_{false};

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/value/json.h"
 #include "nlohmann/json.hpp"
 
 namespace wandb::store {
@@ -27,7 +28,10 @@ std::string TagsToJson(const std::vector<std::string>& tags) {
 
 absl::StatusOr<std::vector<std::string>> TagsFromJson(const std::string& text,
                                                       const std::string& run) {
-  nlohmann::json array = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // nlohmann-json recurses a level per bracket: deep nesting is refused before it parses.
+  nlohmann::json array = json::CheckNesting(text).ok()
+                             ? nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false)
+                             : nlohmann::json();
   if (!array.is_array()) {
     return absl::DataLossError(absl::StrCat("run ", run, " has malformed tags: ", text));
   }

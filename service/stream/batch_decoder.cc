@@ -22,8 +22,16 @@ absl::Status CheckCall(const history_wire::PartialHistoryView& call) {
   if (call.step.has_value()) {
     if (absl::Status s = validation::ValidateStep(*call.step); !s.ok()) return s;
   }
+  if (call.items.size() > validation::kMaxEntries + 1) {  // + the client's _timestamp
+    return absl::InvalidArgumentError(
+        absl::StrCat(call.items.size(), " keys in one call; at most ", validation::kMaxEntries));
+  }
   for (const history_wire::ItemView& item : call.items) {
     if (absl::Status s = CheckItem(item); !s.ok()) return s;
+    if (item.key[0] == '_' && !json::IsNumber(item.value_json)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key '", item.key, "': must be a number (seconds)"));
+    }
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include "common/ipc/record_batch_codec.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
+#include "service/stream/record_checks.h"
 
 namespace wandb::service {
 namespace {
@@ -68,6 +69,9 @@ absl::Status CleanOutput(records::OutputRecord* output) {
   }
   return absl::OkStatus();
 }
+
+// The reason finish reports for the first refused record, at most.
+constexpr size_t kMaxRefusalBytes = 512;
 
 }  // namespace
 
@@ -161,17 +165,14 @@ void Handler::HandleBatch(const DecodedBatch& batch) {
   for (size_t i = first; i < entries.size(); ++i) {
     const DecodedBatch::Entry& entry = entries[i];
     if (entry.is_call && !entry.status.ok()) {
-      ++rejected_;
-      debug_log_->Warning("handler: batch %d: dropped a log() call: %s", batch.seq(),
-                          entry.status.ToString());
+      Refuse(absl::StrCat("batch ", batch.seq(), ": dropped a log() call"), entry.status);
       continue;
     }
     records::Record* record = nullptr;
     if (!entry.is_call && entry.status.ok()) record = ParseRecord(entry.record, PassArena());
     if (!entry.is_call && record == nullptr) {
-      ++rejected_;
-      debug_log_->Warning("handler: batch %d: %s; the rest of the batch is dropped", batch.seq(),
-                          entry.status.ok() ? "a record does not parse" : entry.status.ToString());
+      Refuse(absl::StrCat("batch ", batch.seq(), ": the rest of the batch is dropped"),
+             entry.status.ok() ? absl::DataLossError("a record does not parse") : entry.status);
       break;
     }
     bool had_pending = history_.has_pending();
@@ -200,8 +201,7 @@ void Handler::HandleRecord(records::Record& record) {
       if (record.request().has_partial_history()) {
         ViewOf(record.request().partial_history(), &call_);
         if (absl::Status s = CheckCall(call_); !s.ok()) {
-          ++rejected_;
-          debug_log_->Warning("handler: dropped a log() call: %s", s.ToString());
+          Refuse("dropped a log() call", s);
           return;
         }
         HandleHistory(call_);
@@ -209,6 +209,10 @@ void Handler::HandleRecord(records::Record& record) {
       }
       break;
     case records::Record::kConfig:
+      if (absl::Status s = CheckConfigRecord(record.config()); !s.ok()) {
+        Refuse("refused a config update", s);
+        return;
+      }
       if (absl::Status s = config_.Apply(record.config()); !s.ok()) {
         debug_log_->Warning("handler: config: %s", s.ToString());
       }
@@ -217,8 +221,7 @@ void Handler::HandleRecord(records::Record& record) {
       return;
     case records::Record::kFiles:
       if (absl::Status s = CheckFiles(record.files()); !s.ok()) {
-        ++rejected_;
-        debug_log_->Warning("handler: refused a save(): %s", s.ToString());
+        Refuse("refused a save()", s);
         return;
       }
       Persist(&record);  // the sender's file saver acts on it once it is in the log
@@ -229,13 +232,16 @@ void Handler::HandleRecord(records::Record& record) {
       return;
     case records::Record::kOutput:
       if (absl::Status s = CleanOutput(record.mutable_output()); !s.ok()) {
-        ++rejected_;
-        debug_log_->Warning("handler: refused a console line: %s", s.ToString());
+        Refuse("refused a console line", s);
         return;
       }
       Persist(&record);
       return;
     case records::Record::kSummary:
+      if (absl::Status s = CheckSummaryRecord(record.summary()); !s.ok()) {
+        Refuse("refused a summary update", s);
+        return;
+      }
       if (absl::Status s = summary_.Apply(record.summary()); !s.ok()) {
         debug_log_->Warning("handler: summary: %s", s.ToString());
       }
@@ -246,9 +252,21 @@ void Handler::HandleRecord(records::Record& record) {
       break;
   }
   // Runs, exits, history and the like are the daemon's to write, never a client's.
+  Refuse("refused a client record",
+         absl::PermissionDeniedError(absl::StrCat("records of type ",
+                                                  static_cast<int>(record.record_type_case()),
+                                                  " are the daemon's to write")));
+}
+
+void Handler::Refuse(absl::string_view what, const absl::Status& why) {
   ++rejected_;
-  debug_log_->Warning("handler: refused a client record of type %d",
-                      static_cast<int>(record.record_type_case()));
+  debug_log_->Warning("handler: %s: %s", what, why.ToString());
+  if (first_refusal_.empty()) {
+    // It goes to the client in a proto3 string: valid UTF-8, and short (a message may quote
+    // what was refused).
+    first_refusal_ = validation::ReplaceInvalidUtf8(absl::StrCat(what, ": ", why.message()));
+    first_refusal_.resize(validation::Utf8CutPoint(first_refusal_, kMaxRefusalBytes));
+  }
 }
 
 void Handler::HandleTelemetry(const records::TelemetryRecord& telemetry) {
@@ -344,6 +362,8 @@ void Handler::HandleFinish(FinishRequest& finish) {
   sampled_.ToItems(close.response.mutable_sampled_history());
   if (rejected_ > 0) {
     debug_log_->Warning("handler: %d client records were refused in this run", rejected_);
+    close.response.set_records_refused(rejected_);
+    close.response.set_first_refusal(first_refusal_);
   }
   out_.push_back(std::move(close));
   finished_ = true;

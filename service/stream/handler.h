@@ -63,6 +63,9 @@ class Handler {
   void HandleRecord(records::Record& record);
   void HandleHistory(const history_wire::PartialHistoryView& call);
   void HandleTelemetry(const records::TelemetryRecord& telemetry);
+  // Counts a client record the handler does not take, and says why in the run's debug log;
+  // finish reports the count and the first reason to the client.
+  void Refuse(absl::string_view what, const absl::Status& why);
   // Serializes a completed row straight into the log's bytes, with _step, _runtime and
   // _timestamp, and updates the summary and the sampled history from it.
   void EmitRow(int64_t step, const std::vector<history_wire::ItemView>& items);
@@ -91,7 +94,8 @@ class Handler {
   Value wandb_meta_;
   std::atomic<int64_t> rows_{0};
   int64_t rejected_ = 0;
-  uint64_t skip_seq_ = 0;  // see Resumed
+  std::string first_refusal_;  // why the first rejected record was refused
+  uint64_t skip_seq_ = 0;      // see Resumed
   uint64_t skip_entries_ = 0;
   bool finished_ = false;
   bool summary_dirty_ = false;

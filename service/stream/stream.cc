@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "common/run/run_id.h"
 #include "service/backend/backend.h"
+#include "service/stream/record_checks.h"
 
 namespace wandb::service {
 
@@ -105,6 +106,7 @@ Stream::Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend,
                                        .skip = reattach->cut.skip};
     absl::MutexLock received(&mu_);
     received_seq_ = reattach->cut.whole_seq();
+    seq_gap_allowed_ = true;
   } else {
     std::vector<WriterItem> open;
     open.push_back(OpenRun{run});
@@ -149,9 +151,22 @@ void Stream::StartSystemMonitor(const SystemMetricsOptions& options) {
   monitor_->Start();
 }
 
-void Stream::Publish(RecordBatch batch) {
+void Stream::AllowSeqGap() {
+  absl::MutexLock lock(&mu_);
+  seq_gap_allowed_ = true;
+}
+
+absl::Status Stream::Publish(RecordBatch batch) {
   uint64_t seq = batch.seq();
-  uint64_t received = ReceivedSeq();
+  uint64_t received = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    received = received_seq_;
+    if (absl::Status s = CheckBatchSeq(received, seq, seq_gap_allowed_); !s.ok()) {
+      debug_log_.Warning("stream: refused a batch: %s", s.ToString());
+      return s;
+    }
+  }
   if (received >= kMaxBatchesInFlight &&
       !writer_->WaitTaken(received - kMaxBatchesInFlight + 1, absl::Seconds(10))) {
     debug_log_.Warning("stream: the writer is 10 s behind batch %d; taking more anyway", received);
@@ -161,11 +176,13 @@ void Stream::Publish(RecordBatch batch) {
   // Marking the batch received and queueing it is one step: a query that waits for this
   // batch must find it ahead of itself in the handler's queue.
   absl::MutexLock lock(&mu_);
-  if (seq <= received_seq_) return;  // a resend of something already handled
+  if (seq <= received_seq_) return absl::OkStatus();  // a resend of something already handled
   received_seq_ = seq;
+  seq_gap_allowed_ = false;
   if (!handler_->Submit(IncomingBatch{std::move(decoded)})) {
     debug_log_.Warning("stream: batch %d arrived after the run finished; dropped", seq);
   }
+  return absl::OkStatus();
 }
 
 bool Stream::WaitDurable(uint64_t seq, absl::Duration timeout) {

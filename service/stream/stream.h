@@ -43,8 +43,12 @@ class Stream {
   Logger& debug_log() { return debug_log_; }
 
   // Batches must arrive in sequence order; a batch at or below one already received is a
-  // duplicate and is ignored. May wait for the writer (see kMaxBatchesInFlight).
-  void Publish(RecordBatch batch);
+  // duplicate and is ignored. A number out of order (CheckBatchSeq) is refused and logged:
+  // taken, it would make the run ignore every real batch after it. May wait for the writer
+  // (see kMaxBatchesInFlight).
+  absl::Status Publish(RecordBatch batch);
+  // The client re-attached: its next batch may skip numbers it lost.
+  void AllowSeqGap();
   uint64_t durable_seq() const { return writer_->durable_seq(); }
   // What the client may forget: see Writer::resumable_seq().
   uint64_t resumable_seq() const { return writer_->resumable_seq(); }
@@ -108,6 +112,7 @@ class Stream {
 
   absl::Mutex mu_;
   uint64_t received_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  bool seq_gap_allowed_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> finishing_{false};
 };
 

@@ -63,6 +63,9 @@ TEST_CASE("misuse and invalid data get clear errors, and the run goes on") {
              }),
              Catch::Contains("'s'") && Catch::Contains("UTF-8"));
   CHECK_THAT(InvalidArgumentMessage([&] { run.summary()[""] = 1; }), Catch::Contains("empty key"));
+  CHECK(InvalidArgumentMessage([&] {
+          run.log({{"_timestamp", "yesterday"}});
+        }) == "key '_timestamp': must be a number (seconds)");
   CHECK_THAT(InvalidArgumentMessage([&] {
                run.log({{"x", 1}}, {.step = -1});
              }),
@@ -108,6 +111,12 @@ TEST_CASE("init refuses invalid settings with wandb::Error") {
   TestEnv env;
   CHECK_THAT(ErrorMessage([] { wandb::init({.id = "../escape"}); }), Catch::Contains("run id"));
   CHECK_THAT(ErrorMessage([] { wandb::init({.project = "a/b"}); }), Catch::Contains("project"));
+  CHECK_THAT(ErrorMessage([] { wandb::init({.name = "bad \xff name"}); }),
+             Catch::Contains("name 'bad \xEF\xBF\xBD name' must be valid UTF-8"));
+  std::string huge_project =
+      ErrorMessage([] { wandb::init({.project = std::string(1 << 20, 'p')}); });
+  CHECK(huge_project.size() < 200);
+  CHECK_THAT(huge_project, Catch::Contains("(1048576 bytes)"));
   CHECK_THAT(InvalidArgumentMessage([] {
                wandb::init({.config = {{"", 1}}});
              }),

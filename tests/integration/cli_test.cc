@@ -45,12 +45,6 @@ std::string UserName() {
   return pw != nullptr ? pw->pw_name : "local";
 }
 
-bool ProcessGone(pid_t pid) {
-  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  size_t close = stat.rfind(')');
-  return stat.empty() || close == std::string::npos || stat[close + 2] == 'Z';
-}
-
 json ParseJson(const std::string& text) {
   INFO(text);
   json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -438,7 +432,7 @@ TEST_CASE("import refuses a run that a daemon is still writing") {
   CHECK(RunCli({"import", run.dir()}).exit_code == 0);
 }
 
-TEST_CASE("daemon stop finishes the live runs and the daemon exits") {
+TEST_CASE("daemon stop --finish-runs finishes the live runs and the daemon exits") {
   TestEnv env;
   std::string ready = env.root_dir() + "/ready";
   pid_t client =
@@ -452,7 +446,7 @@ TEST_CASE("daemon stop finishes the live runs and the daemon exits") {
   std::vector<pid_t> daemons = env.DaemonPids();
   REQUIRE(daemons.size() == 1);
 
-  CommandResult stop = RunCli({"daemon", "stop", "--json"});
+  CommandResult stop = RunCli({"daemon", "stop", "--json", "--finish-runs"});
   INFO(stop.err);
   CHECK(stop.exit_code == 0);
   json answer = ParseJson(stop.out);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -286,7 +287,8 @@ TEST_CASE(
   CHECK(rows + lost >= kRows);
 }
 
-TEST_CASE("a run that `daemon stop` finished is not revived by its training process") {
+TEST_CASE(
+    "a run that `daemon stop --finish-runs` finished is not revived by its training process") {
   TestEnv env;
   std::string progress = env.root_dir() + "/progress";
   CommandResult result;
@@ -297,7 +299,7 @@ TEST_CASE("a run that `daemon stop` finished is not revived by its training proc
                         std::chrono::seconds(180));
   });
   REQUIRE(Eventually([&] { return Progress(progress) >= 2000; }, std::chrono::seconds(60)));
-  CommandResult stop = RunCli({"daemon", "stop"});
+  CommandResult stop = RunCli({"daemon", "stop", "--finish-runs"});
   INFO(stop.err);
   CHECK(stop.exit_code == 0);
   client.join();
@@ -311,6 +313,55 @@ TEST_CASE("a run that `daemon stop` finished is not revived by its training proc
   CHECK(h.exits == 1);  // the stop's, and nothing after it
   CHECK(h.exit_code == 1);
   CHECK(Count(ReadFile(dir + "/logs/debug-internal.log"), "stream: re-attached") == 0);
+}
+
+// A polite stop (SIGTERM, or `daemon stop`) mid-run: the daemon writes what it received and
+// leaves the run to its training process, which re-attaches it to a new daemon; the run
+// finishes normally with every row (issue 12, point 4: it used to end as crashed, rows lost).
+void CheckPoliteStopLosesNothing(const std::string& id,
+                                 const std::function<void(const TestEnv&)>& stop) {
+  TestEnv env;
+  const long kRows = 30000;
+  std::string progress = env.root_dir() + "/progress";
+  pid_t client =
+      env.Spawn("reattach_client", {"--id", id, "--rows", std::to_string(kRows), "--pace-every",
+                                    "100", "--pace-us", "10000", "--progress-file", progress});
+  REQUIRE(Eventually([&] { return Progress(progress) >= 3000; }, std::chrono::seconds(60)));
+  std::vector<pid_t> first = env.DaemonPids();
+  REQUIRE(first.size() == 1);
+  stop(env);
+  std::string dir = env.RunDir(id);
+  REQUIRE(Eventually([&] {
+    return Count(ReadFile(dir + "/logs/debug-internal.log"), "stream: re-attached") >= 1;
+  }));
+  CHECK(Progress(progress) < kRows);  // the stop landed mid-run
+  REQUIRE(WaitExit(client) == 0);
+  CHECK(Eventually([&] { return ProcessGone(first[0]); }));  // the stopped daemon exited
+
+  History h = ReadHistory(dir + "/run-" + id + ".wandb");
+  CheckEveryRowOnce(h, kRows);
+  CHECK(h.exits == 1);
+  CHECK(h.exit_code == 0);
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> row = store->runs().Find(id);
+  REQUIRE(row.ok());
+  CHECK(row->state == store::RunState::kFinished);
+  CHECK(row->last_step == kRows - 1);
+}
+
+TEST_CASE("SIGTERM to the daemon mid-run: the run goes on with a new daemon, every row kept") {
+  CheckPoliteStopLosesNothing("term1", [](const TestEnv& env) {
+    for (pid_t pid : env.DaemonPids()) kill(pid, SIGTERM);
+  });
+}
+
+TEST_CASE("`daemon stop` mid-run: the run goes on with a new daemon, every row kept") {
+  CheckPoliteStopLosesNothing("stop1", [](const TestEnv&) {
+    CommandResult stop = RunCli({"daemon", "stop"});
+    INFO(stop.err);
+    CHECK(stop.exit_code == 0);
+    CHECK_THAT(stop.out, Catch::Contains("left to their training processes"));
+  });
 }
 
 }  // namespace wandb::testing

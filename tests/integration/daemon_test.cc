@@ -12,6 +12,7 @@
 
 #include "common/ipc/record_batch_codec.h"
 #include "common/protocol.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/test_env.h"
 #include "wandb/service.grpc.pb.h"
 
@@ -91,50 +92,40 @@ TEST_CASE("a client of another protocol version is refused with a clear error") 
 
 TEST_CASE("records a client must not send are refused, and the run goes on") {
   TestEnv env;
-  Run run = wandb::init({.id = "forged"});
-  run.log({{"real", 1}});
-  run.summary().get();
-
-  auto stub = Stub(env);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto stream = stub->Publish(&context);
-  service::PublishRequest open;
-  open.mutable_open()->set_protocol_version(kProtocolVersion);
-  open.mutable_open()->set_run_id("forged");
-  REQUIRE(stream->Write(open));
+  Run keeper = wandb::init({.id = "keeper"});  // starts the daemon
+  RawClient client(env);
+  REQUIRE(client.StartRun(client.StartRequest("forged")).ok());
   records::Record exit;  // the daemon's to write
   exit.mutable_exit()->set_exit_code(3);
   records::Record history;  // the daemon's to write
   history.mutable_history();
-  records::Record bad;
-  auto* bad_item = bad.mutable_request()->mutable_partial_history()->add_item();
-  bad_item->set_key("x");
-  bad_item->set_value_json("{not json");
-  records::Record reserved;
-  auto* reserved_item = reserved.mutable_request()->mutable_partial_history()->add_item();
-  reserved_item->set_key("_step");
-  reserved_item->set_value_json("5");
-  records::Record huge;  // a step that would overflow the step counter
+  records::Record bad = LogCall({{"x", "{not json"}});
+  records::Record reserved = LogCall({{"_step", "5"}});
+  records::Record huge = LogCall({{"y", "1"}});  // a step that would overflow the step counter
   huge.mutable_request()->mutable_partial_history()->mutable_step()->set_num(INT64_MAX);
-  auto* huge_item = huge.mutable_request()->mutable_partial_history()->add_item();
-  huge_item->set_key("y");
-  huge_item->set_value_json("1");
-  service::PublishRequest batch;
-  batch.mutable_batch()->set_seq(1'000'000);  // beyond the real client's batches
-  for (const records::Record* r : {&exit, &history, &bad, &reserved, &huge}) {
-    AppendRecord(*r, batch.mutable_batch()->mutable_records());
-  }
+  std::vector<std::vector<records::Record>> batches = {{LogCall({{"real", "1"}})},
+                                                       {exit, history, bad, reserved, huge}};
+  REQUIRE(client.Publish("forged", batches).ok());
   // Bytes that are no record at all end the batch, with a warning.
-  batch.mutable_batch()->mutable_records()->append("\x05garbage");
-  REQUIRE(stream->Write(batch));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = client.stub().Publish(&context);
+  service::PublishRequest open;
+  open.mutable_open()->set_protocol_version(kProtocolVersion);
+  open.mutable_open()->set_run_id("forged");
+  REQUIRE(stream->Write(open));
+  service::PublishRequest garbage;
+  garbage.mutable_batch()->set_seq(3);
+  garbage.mutable_batch()->mutable_records()->append("\x05garbage");
+  REQUIRE(stream->Write(garbage));
   stream->WritesDone();
   service::PublishResponse ack;
   while (stream->Read(&ack)) {
   }  // Finish() waits for every incoming message to be read
   CHECK(stream->Finish().ok());
 
-  run.finish();
+  service::FinishRunResponse finished;
+  REQUIRE(client.FinishRun("forged", 3, &finished).ok());
   LogContents log = ReadLog(env.RunDir("forged") + "/run-forged.wandb");
   int exits = 0;
   int rows = 0;
@@ -144,9 +135,30 @@ TEST_CASE("records a client must not send are refused, and the run goes on") {
   }
   CHECK(exits == 1);
   CHECK(rows == 1);
+  CHECK(finished.records_refused() == 6);
   CHECK_THAT(ReadFile(env.RunDir("forged") + "/logs/debug-internal.log"),
              Catch::Contains("refused a client record") && Catch::Contains("dropped a log()") &&
                  Catch::Contains("the rest of the batch is dropped"));
+  keeper.finish();
+}
+
+TEST_CASE("a batch numbered out of order is refused, and the client's own batches go on") {
+  TestEnv env;
+  Run run = wandb::init({.id = "seqrun"});
+  run.log({{"a", 1}});
+  run.flush();
+  RawClient client(env);
+  for (uint64_t seq : {UINT64_MAX, uint64_t{0}, uint64_t{1'000'000}}) {
+    grpc::Status status = client.Publish("seqrun", {{LogCall({{"a", "99"}})}}, {seq});
+    CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_THAT(status.error_message(), Catch::Contains("batch"));
+  }
+  for (int i = 2; i <= 100; ++i) run.log({{"a", i}});
+  run.finish();
+  CHECK(CountRows(env, "seqrun") == 100);
+  CHECK_THAT(
+      ReadFile(env.RunDir("seqrun") + "/logs/debug-internal.log"),
+      Catch::Contains("refused a batch: INVALID_ARGUMENT: batch number 18446744073709551615"));
 }
 
 TEST_CASE("the daemon exits by itself once idle, and a new one starts on demand") {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <optional>
 
 #include "service/store/local_store.h"
 #include "tests/support/test_env.h"
@@ -13,13 +14,31 @@
 namespace wandb::testing {
 namespace {
 
-store::RunRow MustFindRun(const std::string& store_dir, const std::string& id) {
+absl::StatusOr<store::RunRow> FindRun(const std::string& store_dir, const std::string& id) {
   absl::StatusOr<std::unique_ptr<store::LocalStore>> store = store::LocalStore::Open(store_dir);
-  REQUIRE(store.ok());
-  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
+  if (!store.ok()) return store.status();
+  return (*store)->runs().Find(id);
+}
+
+store::RunRow MustFindRun(const std::string& store_dir, const std::string& id) {
+  absl::StatusOr<store::RunRow> run = FindRun(store_dir, id);
   INFO(run.status().ToString());
   REQUIRE(run.ok());
   return *run;
+}
+
+// Waits until run `id` is in the store and no longer running (the sender may not have stored
+// it yet when the wait begins: not finding it is not a failure yet). Its row, or none.
+std::optional<store::RunRow> AwaitEndedRun(const std::string& store_dir, const std::string& id) {
+  std::optional<store::RunRow> ended;
+  Eventually(
+      [&] {
+        absl::StatusOr<store::RunRow> run = FindRun(store_dir, id);
+        if (run.ok() && run->state != store::RunState::kRunning) ended = *run;
+        return ended.has_value();
+      },
+      std::chrono::seconds(30));
+  return ended;
 }
 
 }  // namespace
@@ -81,13 +100,9 @@ TEST_CASE("a client killed with kill -9 leaves a crashed run in the store, every
   REQUIRE(Eventually([&] { return stat(ready.c_str(), &st) == 0; }));
   kill(client, SIGKILL);
   WaitExit(client);
-  store::RunRow row;
-  REQUIRE(Eventually(
-      [&] {
-        row = MustFindRun(env.store_dir(), "crashst");
-        return row.state != store::RunState::kRunning;
-      },
-      std::chrono::seconds(30)));
+  std::optional<store::RunRow> ended = AwaitEndedRun(env.store_dir(), "crashst");
+  REQUIRE(ended.has_value());
+  const store::RunRow& row = *ended;
   CHECK(row.state == store::RunState::kCrashed);
   CHECK(row.exit_code != 0);
   CHECK(row.last_step == 2999);
@@ -127,13 +142,9 @@ TEST_CASE(
   // The next run starts a new daemon, which finds the orphan in the store and completes it.
   Run next = init({.id = "next1"});
   next.finish();
-  store::RunRow row;
-  REQUIRE(Eventually(
-      [&] {
-        row = MustFindRun(env.store_dir(), "orphan1");
-        return row.state != store::RunState::kRunning;
-      },
-      std::chrono::seconds(30)));
+  std::optional<store::RunRow> ended = AwaitEndedRun(env.store_dir(), "orphan1");
+  REQUIRE(ended.has_value());
+  const store::RunRow& row = *ended;
   CHECK(row.state == store::RunState::kCrashed);
   CHECK(row.last_step == 2999);
   CHECK_THAT(row.summary_json, Catch::Contains(R"("i": 2999)"));

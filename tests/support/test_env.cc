@@ -47,7 +47,11 @@ TestEnv::~TestEnv() {
 }
 
 pid_t TestEnv::Spawn(const std::string& name, const std::vector<std::string>& args) const {
-  std::vector<std::string> argv_store = {std::string(WANDB_TEST_BIN_DIR "/") + name};
+  return SpawnPath(std::string(WANDB_TEST_BIN_DIR "/") + name, args);
+}
+
+pid_t TestEnv::SpawnPath(const std::string& path, const std::vector<std::string>& args) const {
+  std::vector<std::string> argv_store = {path};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_store) argv.push_back(a.data());
@@ -145,6 +149,12 @@ LogContents ReadLog(const std::string& path) {
 std::string ReadFile(const std::string& path) {
   absl::StatusOr<std::string> contents = ReadFileToString(path);
   return contents.ok() ? *contents : "";
+}
+
+bool ProcessGone(pid_t pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = stat.rfind(')');
+  return stat.empty() || close == std::string::npos || stat[close + 2] == 'Z';
 }
 
 std::string ItemValue(const records::HistoryRecord& history, const std::string& key) {

@@ -33,6 +33,8 @@ class TestEnv {
 
   // Starts tests' client program `name` (from the build's bin/) with `args`.
   pid_t Spawn(const std::string& name, const std::vector<std::string>& args) const;
+  // Starts the program at `path` (any program) with `args`, in this environment.
+  pid_t SpawnPath(const std::string& path, const std::vector<std::string>& args) const;
 
   // Pids of wandb-service processes serving this environment's directory.
   std::vector<pid_t> DaemonPids() const;
@@ -66,6 +68,9 @@ struct LogContents {
 LogContents ReadLog(const std::string& path);
 
 std::string ReadFile(const std::string& path);
+
+// Whether process `pid` has exited (gone, or a zombie nobody reaped yet).
+bool ProcessGone(pid_t pid);
 
 // Value of `key` among a history record's items, or "" when absent.
 std::string ItemValue(const records::HistoryRecord& history, const std::string& key);

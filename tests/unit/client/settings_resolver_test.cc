@@ -370,6 +370,24 @@ TEST_CASE("ResolveSettings: project and entity must be path-safe names", "[setti
         "entity 'x/y' must be valid UTF-8, at most 128 bytes, without '/'");
 }
 
+TEST_CASE("ResolveSettings: names and free text are valid UTF-8, bounded, never echoed whole",
+          "[settings]") {
+  Settings s;
+  s.name = "run \xff";
+  CHECK(ResolveError(s) == "name 'run \xEF\xBF\xBD' must be valid UTF-8 of at most 1024 bytes");
+  Settings big;
+  big.project = std::string(1 << 20, 'p');
+  std::string error = ResolveError(big);
+  CHECK(error.size() < 200);
+  CHECK_THAT(error, Catch::StartsWith("project 'pppp") && Catch::Contains("(1048576 bytes)"));
+  Settings group;
+  group.group = std::string(129, 'g');
+  CHECK_THAT(ResolveError(group), Catch::Contains("at most 128 bytes"));
+  Settings notes;
+  notes.notes = "\xc3";
+  CHECK_THAT(ResolveError(notes), Catch::StartsWith("notes '"));
+}
+
 TEST_CASE("ResolveSettings: config include and exclude keys", "[settings]") {
   auto keys = [](const Value::Map& m) {
     std::vector<std::string> out;

@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "common/txlog/log_writer.h"
+#include "common/util/process_start.h"
 #include "service/backend/run_end.h"
 #include "tests/support/temp_dir.h"
 #include "wandb/records.pb.h"
@@ -122,6 +123,40 @@ TEST_CASE("RecoverOrphanedRuns: a run whose process is alive is left to it until
   stop.store(false);
   CHECK(RecoverOrphanedRuns(shared, &log, &stop) == 1);
   CHECK(StateOf(shared, key) == store::RunState::kCrashed);
+}
+
+TEST_CASE("RecoverOrphanedRuns: a live pid that started at another time is not the client",
+          "[recovery]") {
+  TempDir tmp;
+  auto store = store::LocalStore::Open(tmp.File("store"));
+  REQUIRE(store.ok());
+  std::shared_ptr<store::LocalStore> shared = *std::move(store);
+  // Pid 1 of a container's namespace: here pid 1 is alive, but started at boot.
+  store::RunKey gone = LeftRunning(tmp, shared, "ns1", 1);
+  std::ofstream(tmp.File("wandb/run-20260101_000000-ns1/files/wandb-metadata.json"))
+      << R"({"pid": 1, "processStartedAt": ")"
+      << absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", absl::Now(), absl::UTCTimeZone()) << R"("})";
+  // This process, with its own start time: alive.
+  store::RunKey alive = LeftRunning(tmp, shared, "self1", getpid());
+  absl::StatusOr<std::optional<int64_t>> started = ProcessStartUnixMs("self");
+  REQUIRE(started.ok());
+  REQUIRE(started->has_value());
+  std::ofstream(tmp.File("wandb/run-20260101_000000-self1/files/wandb-metadata.json"))
+      << R"({"pid": )" << getpid() << R"(, "processStartedAt": ")"
+      << absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", absl::FromUnixMillis(**started),
+                          absl::UTCTimeZone())
+      << R"("})";
+  // A client that recorded its start time and is gone (the common case after kill -9).
+  pid_t dead_pid = DeadPid();
+  store::RunKey dead = LeftRunning(tmp, shared, "dead1", dead_pid);
+  std::ofstream(tmp.File("wandb/run-20260101_000000-dead1/files/wandb-metadata.json"))
+      << R"({"pid": )" << dead_pid << R"(, "processStartedAt": ")"
+      << absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", absl::Now(), absl::UTCTimeZone()) << R"("})";
+  Logger log;
+  CHECK(RecoverOrphanedRuns(shared, &log) == 2);
+  CHECK(StateOf(shared, gone) == store::RunState::kCrashed);
+  CHECK(StateOf(shared, dead) == store::RunState::kCrashed);
+  CHECK(StateOf(shared, alive) == store::RunState::kRunning);
 }
 
 TEST_CASE("RecoverOrphanedRuns: the exit its log records decides how the run ended", "[recovery]") {

@@ -338,4 +338,15 @@ TEST_CASE("json::Parse refuses documents nested beyond kMaxParseDepth", "[json]"
 }
 
 }  // namespace
+TEST_CASE("json::CheckNesting counts brackets outside strings, with a loop", "[json]") {
+  CHECK(CheckNesting(Nested(kMaxParseDepth, "1")).ok());
+  CHECK_THAT(std::string(CheckNesting(Nested(kMaxParseDepth + 1, "1")).message()),
+             Catch::Contains("deeper than 128 levels"));
+  CHECK_FALSE(CheckNesting(std::string(1000000, '{'), 2).ok());
+  CHECK(CheckNesting(R"({"a": [1, {"b": 2}], "c": {}})", 3).ok());
+  CHECK_FALSE(CheckNesting(R"({"a": [1, {"b": 2}]})", 2).ok());
+  // Brackets inside strings, escaped quotes included, are text.
+  CHECK(CheckNesting(R"(["[[[[", "\"[[[[", "\\"])", 1).ok());
+}
+
 }  // namespace wandb::json

@@ -255,17 +255,47 @@ TEST_CASE("ValidateEntries checks every key and value and reports the first prob
 }
 
 }  // namespace
-}  // namespace wandb::validation
+TEST_CASE("ValidateEntries: at most kMaxEntries keys, _timestamp and _runtime are numbers",
+          "[validation]") {
+  Value::Map wide;
+  for (size_t i = 0; i < kMaxEntries; ++i) wide.emplace_back("k" + std::to_string(i), Value(1));
+  CHECK(ValidateEntries(wide).ok());
+  wide.emplace_back("one_more", Value(1));
+  CHECK(Message(ValidateEntries(wide)) == "100001 keys in one call; at most 100000");
+  CHECK(ValidateEntries(Value::Map{{"_timestamp", Value(1.5)}, {"_runtime", Value(2)}}).ok());
+  CHECK(Message(ValidateEntries(Value::Map{{"_timestamp", Value("yesterday")}})) ==
+        "key '_timestamp': must be a number (seconds)");
+}
 
-namespace wandb::validation {
+TEST_CASE("ValidateValue: at most kMaxEntries items at any depth", "[validation]") {
+  Value::List items(kMaxEntries - 1, Value(1));  // + the list itself
+  CHECK(ValidateValue("l", Value(items)).ok());
+  items.push_back(Value(1));
+  CHECK(Message(ValidateValue("l", Value(items))) == "key 'l': value holds more than 100000 items");
+}
 
-TEST_CASE("ValidateStep accepts 0..2^53-1 and names the step otherwise") {
-  CHECK(ValidateStep(0).ok());
-  CHECK(ValidateStep(kMaxStep).ok());
-  CHECK_THAT(std::string(ValidateStep(-1).message()), Catch::Contains("step -1 is negative"));
-  CHECK_THAT(std::string(ValidateStep(kMaxStep + 1).message()),
-             Catch::Contains("larger than the largest step"));
-  CHECK_FALSE(ValidateStep(INT64_MAX).ok());
+TEST_CASE("ValidatePath: a valid key, then at most kMaxDepth keys in all", "[validation]") {
+  std::vector<std::string> path(kMaxDepth, "p");
+  CHECK(ValidatePath(path).ok());
+  path.push_back("p");
+  CHECK(Message(ValidatePath(path)) == "key 'p': path of 33 keys is deeper than 32 levels");
+  CHECK(Message(ValidatePath(std::vector<std::string>{})) == "empty key path");
+  CHECK(Message(ValidatePath(std::vector<std::string>{"a", ""})) ==
+        "key 'a': nested key 1 is empty");
+  CHECK(Message(ValidatePath(std::vector<std::string>{"a", "b", "\xff"})) ==
+        "key 'a': nested key 2 is not valid UTF-8");
+  CHECK(Message(ValidatePath(std::vector<std::string>{"a", std::string(kMaxKeyBytes + 1, 'x')})) ==
+        "key 'a': nested key 1 is longer than 256 bytes");
+  CHECK_FALSE(ValidatePath(std::vector<std::string>{"_wandb", "x"}).ok());
+  CHECK(ValidatePath(std::vector<std::string>{"_wandb", "x"}, ReservedKeys::kAllow).ok());
+}
+
+TEST_CASE("ValidateValueAt: the path's levels count towards kMaxDepth", "[validation]") {
+  std::vector<std::string> path(kMaxDepth - 1, "p");
+  CHECK(ValidateValueAt(path, Value(1)).ok());
+  CHECK(ValidateValueAt(path, WrapInLists(1, Value(1))).ok());
+  CHECK(Message(ValidateValueAt(path, WrapInLists(2, Value(1)))) ==
+        "key 'p': value nested deeper than 32 levels");
 }
 
 }  // namespace wandb::validation
