@@ -18,11 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "common/ipc/record_batch_codec.h"
-#include "common/protocol.h"
 #include "common/value/validation.h"
 #include "service/store/local_store.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/test_env.h"
 #include "tests/support/text_lines.h"
 #include "wandb/service.grpc.pb.h"
@@ -314,30 +313,6 @@ TEST_CASE("console capture: a process killed with kill -9 keeps every line it ha
   CHECK(Only(output_log, err_lines) == err_lines);
 }
 
-// Sends `records` as one batch of run `id`, as a client that skipped the client's checks.
-void PublishForged(const TestEnv& env, const std::string& id,
-                   const std::vector<records::Record>& records) {
-  auto stub = service::WandbService::NewStub(
-      grpc::CreateChannel("unix:" + env.socket_path(), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto stream = stub->Publish(&context);
-  service::PublishRequest open;
-  open.mutable_open()->set_protocol_version(kProtocolVersion);
-  open.mutable_open()->set_run_id(id);
-  REQUIRE(stream->Write(open));
-  service::PublishRequest batch;
-  batch.mutable_batch()->set_seq(1'000'000);  // beyond the real client's batches
-  for (const records::Record& r : records)
-    AppendRecord(r, batch.mutable_batch()->mutable_records());
-  REQUIRE(stream->Write(batch));
-  stream->WritesDone();
-  service::PublishResponse ack;
-  while (stream->Read(&ack)) {
-  }
-  CHECK(stream->Finish().ok());
-}
-
 records::Record OutputRecord(int type, const std::string& line) {
   records::Record record;
   record.mutable_output()->set_output_type(static_cast<records::OutputRecord::OutputType>(type));
@@ -347,14 +322,19 @@ records::Record OutputRecord(int type, const std::string& line) {
 
 TEST_CASE("console capture: the daemon refuses an unknown stream and cuts an overlong line") {
   TestEnv env;
-  Run run = wandb::init({.id = "console-forged", .console = "off"});
-  run.summary().get();  // the daemon has the run
+  Run keeper = wandb::init({.id = "console-keeper", .console = "off"});  // starts the daemon
+  // A run of a client that skipped the client's checks.
+  RawClient client(env);
+  REQUIRE(client.StartRun(client.StartRequest("console-forged")).ok());
   std::string long_line = std::string(validation::kMaxOutputLineBytes - 2, 'x') + "\xC3\xA9tail\n";
-  PublishForged(
-      env, "console-forged",
-      {OutputRecord(7, "no such stream\n"), OutputRecord(records::OutputRecord::STDOUT, long_line),
-       OutputRecord(records::OutputRecord::STDERR, "after\n")});
-  run.finish();
+  CHECK(client
+            .Publish("console-forged", {{OutputRecord(7, "no such stream\n"),
+                                         OutputRecord(records::OutputRecord::STDOUT, long_line),
+                                         OutputRecord(records::OutputRecord::STDERR, "after\n")}})
+            .ok());
+  service::FinishRunResponse finished;
+  REQUIRE(client.FinishRun("console-forged", 1, &finished).ok());
+  keeper.finish();
 
   LogContents log = FinishedLog(env, "console-forged");
   std::vector<const records::OutputRecord*> outputs;
