@@ -1,12 +1,14 @@
 #include "cli/app.h"
 
 #include <exception>
+#include <iostream>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "cli/daemon_command.h"
 #include "cli/dump_command.h"
 #include "cli/import_command.h"
+#include "cli/login_command.h"
 #include "cli/logs_command.h"
 #include "cli/output.h"
 #include "cli/runs_command.h"
@@ -64,6 +66,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* import_command = AddImportCommand(app, &import);
   SyncOptions sync;
   CLI::App* sync_command = AddSyncCommand(app, &sync);
+  LoginOptions login;
+  CLI::App* login_command = AddLoginCommand(app, &login);
   DaemonStopOptions daemon_stop;
   CLI::App* daemon_stop_command = AddDaemonCommand(app, &daemon_stop);
 #ifdef WANDB_HAVE_UI
@@ -98,6 +102,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (import_command->parsed()) return RunImport(import, out, err);
     if (sync_command->parsed()) return RunSync(sync, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
+    if (login_command->parsed()) return RunLogin(login, std::cin, out, err);
 #ifdef WANDB_HAVE_UI
     if (ui_command->parsed()) return RunUi(ui, out, err);
 #endif

@@ -11,7 +11,14 @@ namespace {
 absl::Time FromUnixMillis(int64_t ms) { return absl::FromUnixMillis(ms); }
 
 std::string ModeName(service::Mode mode) {
-  return mode == service::MODE_OFFLINE ? "offline" : "local";
+  switch (mode) {
+    case service::MODE_OFFLINE:
+      return "offline";
+    case service::MODE_ONLINE:
+      return "online";
+    default:
+      return "local";
+  }
 }
 
 }  // namespace

@@ -24,6 +24,9 @@ std::vector<std::string> StartBanner(const ResolvedSettings& settings,
   } else {
     lines.push_back(absl::StrCat("Local store: ", settings.store_dir));
   }
+  if (settings.mode == Mode::kOnline) {
+    lines.push_back(absl::StrCat("Online: sending the run to ", settings.base_url));
+  }
   return lines;
 }
 
@@ -39,9 +42,19 @@ std::vector<std::string> FinishLines(const ResolvedSettings& settings, const std
     files = absl::StrCat(" and ", CountOf(finished.files_uploaded(), "file"), " (",
                          ByteSize(finished.bytes_uploaded()), ")");
   }
-  return {absl::StrCat("Run ", settings.run_id, " finished with ", rows, files,
-                       ", kept in the local store ", settings.store_dir),
-          absl::StrCat("Run directory: ", run_dir)};
+  std::vector<std::string> lines = {
+      absl::StrCat("Run ", settings.run_id, " finished with ", rows, files,
+                   ", kept in the local store ", settings.store_dir),
+      absl::StrCat("Run directory: ", run_dir)};
+  if (settings.mode == Mode::kOnline) {
+    if (!finished.online_url().empty()) {
+      lines.push_back(absl::StrCat("View run at ", finished.online_url()));
+    }
+    if (!finished.online_problem().empty()) {
+      lines.push_back(absl::StrCat("W&B: ", finished.online_problem()));
+    }
+  }
+  return lines;
 }
 
 std::string FilesFailedWarning(const std::string& run_id, const std::string& run_dir,

@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -29,6 +31,18 @@ std::string OwnDirectory() {
   std::error_code ec;
   std::filesystem::path self = std::filesystem::canonical(info.dli_fname, ec);
   return ec ? "" : self.parent_path().string();
+}
+
+// The environment the daemon starts with: ours without the API key. The daemon outlives this
+// process and serves other runs; it learns each online run's key from that run's StartRun.
+std::vector<char*> DaemonEnvironment() {
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (absl::StartsWith(*e, "WANDB_API_KEY=")) continue;
+    env.push_back(*e);
+  }
+  env.push_back(nullptr);
+  return env;
 }
 
 }  // namespace
@@ -66,7 +80,8 @@ absl::Status LaunchService(const ServiceEndpoint& endpoint) {
   argv.push_back(nullptr);
   // posix_spawn, never fork: forking a process whose gRPC threads are running is unsafe.
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, binary->c_str(), nullptr, nullptr, argv.data(), environ);
+  std::vector<char*> env = DaemonEnvironment();
+  int rc = posix_spawn(&pid, binary->c_str(), nullptr, nullptr, argv.data(), env.data());
   if (rc != 0) {
     return absl::UnavailableError(absl::StrCat("cannot start ", *binary, ": ", strerror(rc)));
   }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -13,6 +14,7 @@
 #include "common/run/run_fields.h"
 #include "common/run/run_id.h"
 #include "common/run/store_location.h"
+#include "common/util/netrc.h"
 #include "common/util/read_file.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
@@ -45,13 +47,9 @@ absl::StatusOr<Mode> ParseMode(const char* value, std::vector<std::string>* warn
   if (v == "local") return Mode::kLocal;
   if (v == "offline" || v == "dryrun") return Mode::kOffline;
   if (v == "disabled") return Mode::kDisabled;
-  if (v == "online" || v == "run") {
-    warnings->push_back(absl::StrCat("WANDB_MODE=", value, " is not available in wandb-cpp ",
-                                     WANDB_CPP_VERSION, " yet; tracking in the local store"));
-    return Mode::kLocal;
-  }
+  if (v == "online" || v == "run") return Mode::kOnline;
   return absl::InvalidArgumentError(absl::StrCat(
-      "WANDB_MODE='", value, "' is not a mode; use local, offline, dryrun or disabled"));
+      "WANDB_MODE='", value, "' is not a mode; use local, online, offline, dryrun or disabled"));
 }
 
 Value::Map FilterConfig(Value::Map config, const std::vector<std::string>& include,
@@ -205,6 +203,47 @@ absl::Status PickSystemMetrics(const Settings& s, const EnvLookup& env, Resolved
   return absl::OkStatus();
 }
 
+// Online mode's server and key: the key from the setting, WANDB_API_KEY, then the netrc entry
+// for the server's host (as wandb looks). The key never goes into a message.
+absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSettings* r) {
+  r->base_url = Pick(s.base_url, env("WANDB_BASE_URL"), std::string(kDefaultBaseUrl));
+  while (!r->base_url.empty() && r->base_url.back() == '/') r->base_url.pop_back();
+  if (r->mode != Mode::kOnline) return absl::OkStatus();
+  if (!absl::StartsWith(r->base_url, "https://") && !absl::StartsWith(r->base_url, "http://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "base_url '", r->base_url, "' must start with https:// (or http://), as WANDB_BASE_URL"));
+  }
+  std::string host = netrc::HostOf(r->base_url);
+  if (absl::StartsWith(r->base_url, "http://") && host != "localhost" &&
+      !absl::StartsWith(host, "127.") && host != "[::1]") {
+    r->warnings.push_back(absl::StrCat(
+        "base_url ", r->base_url, " is not https: the API key crosses the network unencrypted"));
+  }
+  r->api_key = Pick(s.api_key, env("WANDB_API_KEY"));
+  if (r->api_key.empty()) {
+    std::string path = netrc::DefaultPath(env("NETRC"), env("HOME"));
+    absl::StatusOr<std::optional<std::string>> found = netrc::ReadPassword(path, host);
+    if (!found.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "online mode: cannot read the API key from ", path, ": ", found.status().message()));
+    }
+    if (found->has_value()) r->api_key = **found;
+  }
+  if (r->api_key.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "online mode needs a W&B API key for ", host, ": run `wandb-cpp login` (keys are at ",
+        "https://wandb.ai/authorize), or set WANDB_API_KEY; WANDB_MODE=local keeps the run on ",
+        "this machine"));
+  }
+  if (const char* wait = env("WANDB_CPP_RETRY_WAIT_MIN_MS"); wait != nullptr && *wait != '\0') {
+    if (!absl::SimpleAtoi(wait, &r->retry_wait_min_ms)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("WANDB_CPP_RETRY_WAIT_MIN_MS='", wait, "' is not a whole number"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& env) {
@@ -231,6 +270,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
     if (!parsed.ok()) return parsed.status();
     r.mode = *parsed;
   }
+  if (absl::Status st = PickOnline(s, env, &r); !st.ok()) return st;
   r.silent = s.silent.has_value() ? *s.silent : IsTrue(env("WANDB_SILENT"));
   if (absl::Status st =
           PickTimeout(s.init_timeout, env, "WANDB_INIT_TIMEOUT", "init_timeout", &r.init_timeout);

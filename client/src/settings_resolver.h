@@ -4,6 +4,7 @@
 #define WANDB_CLIENT_SRC_SETTINGS_RESOLVER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ struct ResolvedSettings {
   std::string resume_file;
   Mode mode = Mode::kLocal;
   std::string store_dir;  // absolute
+  // Online mode: the W&B API's base URL (no trailing '/') and the key.
+  std::string base_url;
+  std::string api_key;
+  uint32_t retry_wait_min_ms = 2000;  // wandb's first wait after a failed request
   bool silent = false;
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};
@@ -54,6 +59,8 @@ struct ResolvedSettings {
   int64_t program_cplusplus = 0;
   std::vector<std::string> warnings;  // to print once the run starts
 };
+
+inline constexpr char kDefaultBaseUrl[] = "https://api.wandb.ai";
 
 using EnvLookup = std::function<const char*(const char*)>;
 

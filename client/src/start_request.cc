@@ -42,6 +42,17 @@ void FillRunRecord(const ResolvedSettings& settings, absl::Time start_time,
   }
 }
 
+service::Mode ModeFor(Mode mode) {
+  switch (mode) {
+    case Mode::kOffline:
+      return service::MODE_OFFLINE;
+    case Mode::kOnline:
+      return service::MODE_ONLINE;
+    default:
+      return service::MODE_LOCAL;
+  }
+}
+
 }  // namespace
 
 service::StartRunRequest BuildStartRequest(const ResolvedSettings& settings,
@@ -53,7 +64,13 @@ service::StartRunRequest BuildStartRequest(const ResolvedSettings& settings,
   stats->set_disabled(!settings.system_metrics);
   stats->set_sample_interval_ms(settings.stats_sample_interval.count());
   stats->set_samples_to_average(settings.stats_samples_to_average);
-  request.set_mode(settings.mode == Mode::kOffline ? service::MODE_OFFLINE : service::MODE_LOCAL);
+  request.set_mode(ModeFor(settings.mode));
+  if (settings.mode == Mode::kOnline) {
+    service::OnlineOptions* online = request.mutable_online();
+    online->set_base_url(settings.base_url);
+    online->set_api_key(settings.api_key);
+    online->set_retry_wait_min_ms(settings.retry_wait_min_ms);
+  }
   request.set_store_dir(settings.store_dir);
   request.set_fsync_batches(settings.durability == Durability::fsync);
   request.set_save_code(settings.save_code);

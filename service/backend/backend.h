@@ -72,6 +72,11 @@ class Backend {
   virtual absl::Duration stop_poll_interval() const = 0;
   // The run is over: how it ended (run_end.h) and how long it ran.
   virtual absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) = 0;
+  // Where a person can see the run (a W&B run page), once known; empty for the others.
+  virtual std::string run_url() const { return ""; }
+  // Why the backend stopped keeping what it is given, for good (a refused API key); empty
+  // while it keeps everything.
+  virtual std::string gave_up() const { return ""; }
 };
 
 // Takes everything and keeps nothing: offline mode's backend, and the base of backends that

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/backend/local_backend.h"
+#include "service/backend/wandb_backend.h"
 
 namespace wandb::service {
 
@@ -9,7 +10,8 @@ absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRe
   switch (request.mode()) {
     case MODE_OFFLINE:
       return std::make_shared<OfflineBackend>();
-    case MODE_LOCAL: {
+    case MODE_LOCAL:
+    case MODE_ONLINE: {
       absl::StatusOr<std::shared_ptr<store::LocalStore>> store = Store(request.store_dir());
       if (!store.ok()) return store.status();
       return std::make_shared<LocalBackend>(*std::move(store), RunKeyOf(request));
@@ -17,6 +19,16 @@ absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRe
     default:
       return absl::InvalidArgumentError(absl::StrCat("unknown mode ", request.mode()));
   }
+}
+
+absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::OnlineForRun(
+    const StartRunRequest& request) {
+  if (request.mode() != MODE_ONLINE) return nullptr;
+  const OnlineOptions& online = request.online();
+  if (online.base_url().empty() || online.api_key().empty()) {
+    return absl::InvalidArgumentError("an online run needs the W&B base URL and an API key");
+  }
+  return std::make_shared<WandbBackend>(online, request.run().entity(), request.run().project());
 }
 
 absl::StatusOr<std::shared_ptr<store::LocalStore>> BackendFactory::Store(const std::string& dir) {

@@ -28,6 +28,8 @@ class BackendFactory {
       : on_store_opened_(std::move(on_store_opened)) {}
 
   absl::StatusOr<std::shared_ptr<Backend>> ForRun(const StartRunRequest& request);
+  // Online mode's second backend, the W&B server; null for other modes.
+  absl::StatusOr<std::shared_ptr<Backend>> OnlineForRun(const StartRunRequest& request);
   // The store in `dir`, opened on first use.
   absl::StatusOr<std::shared_ptr<store::LocalStore>> Store(const std::string& dir);
 
@@ -36,6 +38,9 @@ class BackendFactory {
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<store::LocalStore>> stores_ ABSL_GUARDED_BY(mu_);
 };
+
+// Whether runs of this mode are kept in the local store (local and online).
+inline bool UsesLocalStore(Mode mode) { return mode == MODE_LOCAL || mode == MODE_ONLINE; }
 
 // The store's name for a run: wandb's entity/project/id, the entity defaulting to the user
 // the run belongs to (there is no W&B account to take it from).

@@ -81,7 +81,7 @@ absl::Status CheckNoExit(const std::string& log_path, uint64_t offset, const std
 
 // FailedPrecondition when the local store has the run finished.
 absl::Status CheckStillRunning(const StartRunRequest& request, BackendFactory& backends) {
-  if (request.mode() != MODE_LOCAL) return absl::OkStatus();
+  if (!UsesLocalStore(request.mode())) return absl::OkStatus();
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store = backends.Store(request.store_dir());
   if (!store.ok()) return store.status();
   absl::StatusOr<store::RunRow> row = (*store)->runs().Get(RunKeyOf(request));

@@ -102,7 +102,7 @@ absl::StatusOr<std::optional<ResumePoint>> FromRunDirectory(const StartRunReques
 absl::StatusOr<std::optional<ResumePoint>> FindResumePoint(const StartRunRequest& request,
                                                            BackendFactory& backends) {
   absl::StatusOr<std::optional<ResumePoint>> found =
-      request.mode() == MODE_LOCAL ? FromStore(request, backends) : FromRunDirectory(request);
+      UsesLocalStore(request.mode()) ? FromStore(request, backends) : FromRunDirectory(request);
   if (!found.ok()) return found;
   const std::string& id = request.run().run_id();
   switch (request.resume()) {
@@ -121,7 +121,7 @@ absl::StatusOr<std::optional<ResumePoint>> FindResumePoint(const StartRunRequest
       return found;
     default:
       // No resume setting: a new run. Appending to an existing one would mix two runs' steps.
-      if (found->has_value() && request.mode() == MODE_LOCAL) {
+      if (found->has_value() && UsesLocalStore(request.mode())) {
         return absl::AlreadyExistsError(absl::StrCat(
             "run ", id, " already exists in the local store; pass resume='allow' to continue ",
             "it, or choose another id"));

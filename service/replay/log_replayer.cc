@@ -94,8 +94,10 @@ absl::Status LogReplayer::Commit(uint64_t offset) {
 
 absl::Status LogReplayer::SendSummary() {
   if (!summary_dirty_) return absl::OkStatus();
-  summary_dirty_ = false;
-  return backend_->ReplaceSummary(summary_.ToJson());
+  // A backend that failed gets it again next time.
+  absl::Status status = backend_->ReplaceSummary(summary_.ToJson());
+  if (status.ok()) summary_dirty_ = false;
+  return status;
 }
 
 absl::Status LogReplayer::Apply(const std::string& record) {

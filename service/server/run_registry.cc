@@ -56,8 +56,10 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
   }
   absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(start);
   if (!backend.ok()) return backend.status();
+  absl::StatusOr<std::shared_ptr<Backend>> online = backends_->OnlineForRun(start);
+  if (!online.ok()) return online.status();
   absl::StatusOr<std::unique_ptr<Stream>> opened =
-      Stream::Open(start, *std::move(backend), std::move(reattach));
+      Stream::Open(start, *std::move(backend), std::move(reattach), *std::move(online));
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Stream> stream = *std::move(opened);
   const records::RunRecord& run = start.run();
@@ -65,7 +67,7 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
                      .key = RunKeyOf(start),
                      .display_name = run.display_name(),
                      .mode = request.mode(),
-                     .store_dir = request.mode() == MODE_LOCAL ? request.store_dir() : "",
+                     .store_dir = UsesLocalStore(request.mode()) ? request.store_dir() : "",
                      .started = absl::FromUnixSeconds(run.start_time().seconds()) +
                                 absl::Nanoseconds(run.start_time().nanos())};
   absl::MutexLock lock(&mu_);

@@ -3,14 +3,19 @@
 namespace wandb::service {
 
 Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
-               const std::string& run_dir, const std::string& files_dir, Logger* log)
+               const std::string& run_dir, const std::string& files_dir, Logger* log,
+               std::shared_ptr<Backend> online)
     : backend_(std::move(backend)),
       log_(log),
       files_(backend_->wants_data() ? std::make_unique<RunFiles>(files_dir, backend_.get(), log)
                                     : nullptr),
-      replayer_(log_path, run_dir, backend_.get(), [this](const records::FilesRecord& record) {
-        if (files_ != nullptr) files_->OnFilesRecord(record);
-      }) {}
+      replayer_(log_path, run_dir, backend_.get(),
+                [this](const records::FilesRecord& record) {
+                  if (files_ != nullptr) files_->OnFilesRecord(record);
+                }),
+      online_(online != nullptr
+                  ? std::make_unique<UploadLane>(std::move(online), log_path, run_dir, log)
+                  : nullptr) {}
 
 Sender::~Sender() {
   queue_.Close();
@@ -19,6 +24,7 @@ Sender::~Sender() {
 
 void Sender::Start() {
   if (files_ != nullptr) files_->Start();
+  if (online_ != nullptr) online_->Start();
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -68,6 +74,8 @@ void Sender::CatchUp() {
 }
 
 void Sender::Finish(SendFinish& finish) {
+  // The upload to W&B finishes on its own thread meanwhile, within the same deadline.
+  if (online_ != nullptr) online_->Finish(finish.end, finish.deadline);
   if (backend_->wants_data()) {
     // A backend that fails now may recover (space freed under the store): until the deadline.
     absl::Status caught = replayer_.CatchUp();
@@ -92,6 +100,11 @@ void Sender::Finish(SendFinish& finish) {
       end = DecideRunEnd(std::nullopt, end.outcome == RunOutcome::kStopped);
     }
     if (caught.ok()) Note(backend_->FinishRun(end, absl::Seconds(runtime)));
+  }
+  if (online_ != nullptr) {
+    UploadLane::Outcome online = online_->Wait(finish.deadline);
+    finish.response.set_online_url(online.url);
+    finish.response.set_online_problem(online.problem);
   }
   if (!finish.writer_status.ok()) {
     finish.reply->set_value(finish.writer_status);

@@ -23,6 +23,7 @@
 #include "service/replay/log_replayer.h"
 #include "service/stream/run_files.h"
 #include "service/stream/stream_items.h"
+#include "service/stream/upload_lane.h"
 
 namespace wandb::service {
 
@@ -34,12 +35,16 @@ class Sender {
   // even when nothing new was written.
   static constexpr absl::Duration kRetryInterval = absl::Milliseconds(250);
 
+  // `online`: a second backend with a lane of its own (online mode's W&B), or null.
   Sender(std::shared_ptr<Backend> backend, const std::string& log_path, const std::string& run_dir,
-         const std::string& files_dir, Logger* log);
+         const std::string& files_dir, Logger* log, std::shared_ptr<Backend> online = nullptr);
   ~Sender();  // joins
 
   void Start();
-  void Submit(std::vector<SenderItem>* items) { queue_.PushAll(items); }
+  void Submit(std::vector<SenderItem>* items) {
+    if (online_ != nullptr) online_->LogAdvanced();
+    queue_.PushAll(items);
+  }
   bool wants_data() const { return backend_->wants_data(); }
   // The backend's latest answer to whether a stop was requested (false before its first).
   // Any thread; never calls the backend.
@@ -60,6 +65,7 @@ class Sender {
   // Only when the backend takes data: offline runs keep their files in the run directory.
   std::unique_ptr<RunFiles> files_;
   LogReplayer replayer_;
+  std::unique_ptr<UploadLane> online_;  // null unless online
   WorkQueue<SenderItem> queue_;
   std::thread thread_;
   absl::Time last_summary_ = absl::InfinitePast();

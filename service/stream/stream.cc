@@ -29,7 +29,8 @@ RunDirectory FreeRunDirectory(const StartRunRequest& request, absl::Time start) 
 
 absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& request,
                                                      std::shared_ptr<Backend> backend,
-                                                     std::optional<ReattachPoint> reattach) {
+                                                     std::optional<ReattachPoint> reattach,
+                                                     std::shared_ptr<Backend> online) {
   const records::RunRecord& run = reattach ? reattach->run : request.run();
   if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) return s;
   if (request.root_dir().empty() || request.root_dir()[0] != '/') {
@@ -60,10 +61,12 @@ absl::StatusOr<std::unique_ptr<Stream>> Stream::Open(const StartRunRequest& requ
               .cut_file = cut_file.ok() ? *std::move(cut_file) : nullptr,
               .cut_file_problem = cut_file.status(),
               .reattach = std::move(reattach)};
-  return std::unique_ptr<Stream>(new Stream(request, std::move(backend), std::move(parts)));
+  return std::unique_ptr<Stream>(
+      new Stream(request, std::move(backend), std::move(online), std::move(parts)));
 }
 
-Stream::Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend, Parts parts)
+Stream::Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend,
+               std::shared_ptr<Backend> online, Parts parts)
     : run_id_(parts.run.run_id()),
       dir_(parts.dir),
       client_pid_(request.process().pid()),
@@ -82,7 +85,7 @@ Stream::Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend,
   }
 
   sender_ = std::make_unique<Sender>(std::move(backend), dir.log_path, dir.run_dir, dir.files_dir,
-                                     &debug_log_);
+                                     &debug_log_, std::move(online));
   writer_ = std::make_unique<Writer>(
       Writer::Options{.dir = dir,
                       .log = std::move(parts.log),

@@ -32,9 +32,11 @@ class Stream {
 
   // Makes the run directory and the transaction log, and starts the pipeline.
   // `reattach`: go on with a run whose daemon died, in its directory (see reattach.h).
+  // `online`: online mode's W&B backend, fed from the log by a lane of its own.
   static absl::StatusOr<std::unique_ptr<Stream>> Open(
       const StartRunRequest& request, std::shared_ptr<Backend> backend,
-      std::optional<ReattachPoint> reattach = std::nullopt);
+      std::optional<ReattachPoint> reattach = std::nullopt,
+      std::shared_ptr<Backend> online = nullptr);
   ~Stream();
 
   const std::string& run_id() const { return run_id_; }
@@ -88,7 +90,8 @@ class Stream {
     std::optional<ReattachPoint> reattach;
   };
   // Builds the whole pipeline and starts it: a Stream is never seen half-built.
-  Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend, Parts parts);
+  Stream(const StartRunRequest& request, std::shared_ptr<Backend> backend,
+         std::shared_ptr<Backend> online, Parts parts);
   uint64_t ReceivedSeq();
   bool WaitReceived(uint64_t seq, absl::Duration timeout);
   template <typename Query, typename Response>

@@ -21,6 +21,7 @@ enum class Mode {
   kLocal,     // the default: the run directory, and the run tracked in the local store
   kOffline,   // only the run directory and transaction log, for a later `wandb sync`
   kDisabled,  // a run whose every call does nothing
+  kOnline,    // as kLocal, and the run sent to the W&B server at base_url
 };
 
 // What wandb::init() takes. Every field is optional: an unset field falls back to its
@@ -47,7 +48,11 @@ struct Settings {
   // last unfinished run (wandb/wandb-resume.json); any other value is a run id to "allow".
   // A resumed run goes on from its last step + 1 with its config, summary and runtime.
   std::optional<std::string> resume{};
-  std::optional<Mode> mode{};  // WANDB_MODE (local, offline, dryrun, disabled)
+  std::optional<Mode> mode{};  // WANDB_MODE (local, offline, dryrun, disabled, online, run)
+  // Online mode: the W&B server (WANDB_BASE_URL; default https://api.wandb.ai) and the API
+  // key (WANDB_API_KEY, else the ~/.netrc entry `wandb-cpp login` writes for that host).
+  std::optional<std::string> base_url{};
+  std::optional<std::string> api_key{};
   // The local store's directory (WANDB_CPP_STORE_DIR); default
   // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
   std::optional<std::string> store_dir{};

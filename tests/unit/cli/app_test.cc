@@ -37,13 +37,14 @@ TEST_CASE("the command line lists its commands and exit codes in --help") {
 }
 
 TEST_CASE("an unknown command is named, with the list of commands") {
-  Outcome login = Run({"login", "--relogin"});
-  CHECK(login.code == kExitUsage);
-  CHECK(login.out.empty());
-  CHECK_THAT(login.err,
-             Catch::StartsWith("wandb-cpp: unknown command 'login'; the commands are: "));
-  for (const char* command : {"status", "runs", "stop", "logs", "dump", "import", "sync"}) {
-    CHECK_THAT(login.err, Catch::Contains(command));
+  Outcome unknown = Run({"offline", "--now"});
+  CHECK(unknown.code == kExitUsage);
+  CHECK(unknown.out.empty());
+  CHECK_THAT(unknown.err,
+             Catch::StartsWith("wandb-cpp: unknown command 'offline'; the commands are: "));
+  for (const char* command :
+       {"status", "runs", "stop", "logs", "dump", "import", "sync", "login"}) {
+    CHECK_THAT(unknown.err, Catch::Contains(command));
   }
 }
 

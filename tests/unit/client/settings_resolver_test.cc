@@ -2,12 +2,15 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tests/support/temp_dir.h"
 
 namespace wandb::internal {
 namespace {
@@ -18,6 +21,7 @@ class FakeEnv {
   FakeEnv() = default;
   explicit FakeEnv(std::initializer_list<std::pair<const std::string, std::string>> vars)
       : vars_(vars) {}
+  explicit FakeEnv(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
   EnvLookup Lookup() const {
     return [this](const char* name) -> const char* {
       auto it = vars_.find(name);
@@ -229,25 +233,25 @@ TEST_CASE("ResolveSettings: WANDB_MODE", "[settings]") {
       CHECK(r->mode == Mode::kLocal);
     }
   }
-  SECTION("online and run fall back to the local store with a warning") {
-    auto r = resolve("online");
-    REQUIRE(r.ok());
-    CHECK(r->mode == Mode::kLocal);
-    REQUIRE(r->warnings.size() == 1);
-    CHECK(r->warnings[0] == std::string("WANDB_MODE=online is not available in wandb-cpp ") +
-                                WANDB_CPP_VERSION + " yet; tracking in the local store");
-    auto run = resolve("run");
-    REQUIRE(run.ok());
-    CHECK(run->mode == Mode::kLocal);
-    REQUIRE(run->warnings.size() == 1);
-    CHECK_THAT(run->warnings[0], Catch::StartsWith("WANDB_MODE=run is not available"));
+  SECTION("online and run need a key; with one they are online") {
+    for (const char* m : {"online", "run"}) {
+      INFO(m);
+      auto r = ResolveSettings(
+          {},
+          FakeEnv({{"WANDB_MODE", m}, {"WANDB_API_KEY", "k"}, {"HOME", "/nonexistent"}}).Lookup());
+      REQUIRE(r.ok());
+      CHECK(r->mode == Mode::kOnline);
+      CHECK(r->api_key == "k");
+      CHECK(r->base_url == "https://api.wandb.ai");
+      CHECK(r->warnings.empty());
+    }
   }
   SECTION("anything else is an error naming the value") {
     auto r = resolve("garbage");
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK(std::string(r.status().message()) ==
-          "WANDB_MODE='garbage' is not a mode; use local, offline, dryrun or disabled");
+          "WANDB_MODE='garbage' is not a mode; use local, online, offline, dryrun or disabled");
     CHECK_FALSE(resolve("offline ").ok());
   }
 }
@@ -609,6 +613,48 @@ TEST_CASE("ResolveSettings: system metrics, wandb's stats settings and their bou
   Settings zero;
   zero.stats_sample_interval = std::chrono::milliseconds(0);
   CHECK(ResolveError(zero) == "stats_sample_interval must be positive, not 0 ms");
+}
+
+TEST_CASE("ResolveSettings: online mode's server and key", "[settings]") {
+  testing::TempDir home;
+  std::ofstream(home.path() + "/.netrc") << "machine example.com login user password netrc-key\n";
+  auto resolve = [&](Settings s, std::map<std::string, std::string> env) {
+    env.emplace("HOME", home.path());
+    s.mode = Mode::kOnline;
+    return ResolveSettings(std::move(s), FakeEnv(std::move(env)).Lookup());
+  };
+  SECTION("the key: the setting, then WANDB_API_KEY, then the netrc entry of the host") {
+    auto from_setting = resolve({.base_url = "https://example.com/", .api_key = "arg-key"},
+                                {{"WANDB_API_KEY", "env-key"}});
+    REQUIRE(from_setting.ok());
+    CHECK(from_setting->api_key == "arg-key");
+    CHECK(from_setting->base_url == "https://example.com");
+    auto from_env =
+        resolve({}, {{"WANDB_API_KEY", "env-key"}, {"WANDB_BASE_URL", "https://example.com"}});
+    REQUIRE(from_env.ok());
+    CHECK(from_env->api_key == "env-key");
+    auto from_netrc = resolve({}, {{"WANDB_BASE_URL", "https://example.com:8443"}});
+    REQUIRE(from_netrc.ok());
+    CHECK(from_netrc->api_key == "netrc-key");
+  }
+  SECTION("no key is an error that says how to log in, and never a key") {
+    auto r = resolve({.base_url = "https://other.example"}, {});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK_THAT(std::string(r.status().message()), Catch::Contains("other.example") &&
+                                                      Catch::Contains("wandb-cpp login") &&
+                                                      Catch::Contains("WANDB_API_KEY"));
+  }
+  SECTION("a plain-http server other than this machine gets a warning") {
+    auto remote = resolve({.base_url = "http://example.com", .api_key = "k"}, {});
+    REQUIRE(remote.ok());
+    REQUIRE(remote->warnings.size() == 1);
+    CHECK_THAT(remote->warnings[0], Catch::Contains("not https"));
+    auto loopback = resolve({.base_url = "http://127.0.0.1:8080", .api_key = "k"}, {});
+    REQUIRE(loopback.ok());
+    CHECK(loopback->warnings.empty());
+    CHECK_FALSE(resolve({.base_url = "ftp://example.com", .api_key = "k"}, {}).ok());
+  }
 }
 
 }  // namespace wandb::internal

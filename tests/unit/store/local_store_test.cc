@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/store/sqlite.h"
+#include "tests/support/scoped_env.h"
 #include "tests/unit/store/store_test_support.h"
 
 namespace wandb::store {
@@ -28,6 +29,7 @@ using testing::ReadBytes;
 using testing::RunInChild;
 using testing::TempDir;
 using testing::WriteBytes;
+using ::wandb::testing::ScopedEnv;
 
 constexpr char kMd5Hello[] = "5d41402abc4b2a76b9719d911017c592";
 
@@ -79,30 +81,6 @@ std::vector<int64_t> Steps(const std::vector<HistoryRow>& rows) {
   for (const HistoryRow& row : rows) steps.push_back(row.step);
   return steps;
 }
-
-// Restores an environment variable when the test is over.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = getenv(name)) old_ = old;
-    if (value != nullptr) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST_CASE("store/LocalStore: Open creates a private directory with store.db and blobs",
           "[store][local_store]") {

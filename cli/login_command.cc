@@ -1,0 +1,75 @@
+#include "cli/login_command.h"
+
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "cli/output.h"
+#include "common/util/netrc.h"
+#include "service/backend/wandb_api.h"
+
+namespace wandb::cli {
+namespace {
+
+constexpr char kDefaultHost[] = "https://api.wandb.ai";
+
+std::string BaseUrl(const LoginOptions& options) {
+  std::string url = options.host;
+  if (url.empty()) {
+    const char* env = std::getenv("WANDB_BASE_URL");
+    url = env != nullptr && *env != '\0' ? env : kDefaultHost;
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+CLI::App* AddLoginCommand(CLI::App& app, LoginOptions* options) {
+  CLI::App* command = app.add_subcommand("login", "check a W&B API key and save it in ~/.netrc");
+  command->add_option("key", options->key, "the API key (read from stdin when left out)");
+  command->add_option(
+      "--host", options->host,
+      "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
+  return command;
+}
+
+int RunLogin(const LoginOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::string base_url = BaseUrl(options);
+  if (!absl::StartsWith(base_url, "https://") && !absl::StartsWith(base_url, "http://")) {
+    err << "wandb-cpp login: --host " << base_url << " must start with https:// or http://\n";
+    return kExitUsage;
+  }
+  std::string key = options.key;
+  if (key.empty()) {
+    err << "Paste an API key from " << (base_url == kDefaultHost ? "https://wandb.ai" : base_url)
+        << "/authorize and press Enter:\n";
+    std::getline(in, key);
+  }
+  key = std::string(absl::StripAsciiWhitespace(key));
+  if (key.empty()) {
+    err << "wandb-cpp login: no API key given\n";
+    return kExitUsage;
+  }
+  service::WandbApi api(base_url, key);
+  absl::StatusOr<service::Viewer> viewer = api.QueryViewer();
+  if (!viewer.ok()) {
+    err << "wandb-cpp login: " << viewer.status().message() << "; nothing saved\n";
+    return kExitFailure;
+  }
+  std::string path = netrc::DefaultPath(std::getenv("NETRC"), std::getenv("HOME"));
+  std::string host = netrc::HostOf(base_url);
+  if (absl::Status s = netrc::WriteEntry(path, host, "user", key); !s.ok()) {
+    err << "wandb-cpp login: " << s.message() << "\n";
+    return kExitFailure;
+  }
+  out << "Logged in to " << base_url << " as " << viewer->entity << "; the key is in " << path
+      << " (machine " << host << ")\n";
+  if (base_url != kDefaultHost) {
+    out << "Runs go there with WANDB_MODE=online and WANDB_BASE_URL=" << base_url << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace wandb::cli

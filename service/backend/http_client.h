@@ -1,0 +1,51 @@
+// One connection to an HTTP server over libcurl, for one thread at a time (a run's sender):
+// POSTs of JSON with Basic authentication, answered with the status, the body and the
+// server's Retry-After. The key is handed to libcurl alone; it is in no URL, header string
+// or message of ours, so no error can carry it.
+#ifndef WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
+#define WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace wandb::service {
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::optional<absl::Duration> retry_after;  // from a Retry-After of seconds
+};
+
+class HttpClient {
+ public:
+  struct Options {
+    std::string user_agent;
+    std::string api_key;  // sent as Basic api:<key>
+    absl::Duration connect_timeout = absl::Seconds(10);
+    absl::Duration timeout = absl::Seconds(60);  // the whole request
+  };
+
+  explicit HttpClient(Options options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Any HTTP status is an answer; a failure to get one (refused, reset, timed out, TLS) is
+  // Unavailable, with libcurl's reason.
+  absl::StatusOr<HttpResponse> PostJson(const std::string& url, absl::string_view body);
+
+ private:
+  Options options_;
+  void* curl_;  // CURL*, kept for its connection cache
+};
+
+// "Retry-After: 3" -> 3 s; an HTTP date or anything else -> nullopt.
+std::optional<absl::Duration> ParseRetryAfter(absl::string_view value);
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_

@@ -1,0 +1,111 @@
+// W&B's HTTP API as the uploader speaks it (reference: wandb-backend-api.md): the GraphQL
+// operations a run needs and file_stream posts. One attempt per call: whether and when to
+// try again is the caller's (RetryBackoff), and IsRetryable() says which failures heal.
+//
+// Errors name the operation and the server's own message, never the key.
+#ifndef WANDB_SERVICE_BACKEND_WANDB_API_H_
+#define WANDB_SERVICE_BACKEND_WANDB_API_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "service/backend/http_client.h"
+
+namespace wandb::service {
+
+// Network trouble, 429 and 5xx: worth another attempt later. 400, 401, 403, 404, 409, 422 are
+// not (wandb's rules).
+bool IsRetryable(const absl::Status& status);
+
+// The fields of a run that UpsertBucket sets; empty ones are left out (not cleared).
+struct BucketFields {
+  std::string name;  // the run id
+  std::string project;
+  std::string entity;
+  std::string display_name;
+  std::string notes;
+  std::string group;
+  std::string job_type;
+  std::string host;
+  std::string repo;
+  std::string commit;
+  std::vector<std::string> tags;
+  std::optional<std::string> config;  // JSON text in wandb's {"key": {"value": ...}} form
+};
+
+// What the server made of the run: its canonical names, used for every later call.
+struct Bucket {
+  std::string storage_id;
+  std::string name;
+  std::string display_name;
+  std::string project;
+  std::string entity;
+};
+
+struct Viewer {
+  std::string entity;
+  std::string username;
+};
+
+class WandbApi {
+ public:
+  WandbApi(std::string base_url, std::string api_key);
+
+  const std::string& base_url() const { return base_url_; }
+  // The key's account: a null viewer or a 401 is Unauthenticated.
+  absl::StatusOr<Viewer> QueryViewer();
+  absl::StatusOr<Bucket> UpsertBucket(const BucketFields& fields);
+  // POST {base}/files/{entity}/{project}/{run}/file_stream with a body from FileStreamBody.
+  absl::Status PostFileStream(const Bucket& run, absl::string_view body);
+  // The Retry-After of the last failed request, if it gave one.
+  std::optional<absl::Duration> retry_after() const { return retry_after_; }
+
+ private:
+  // Posts and maps the HTTP status to a Status; `what` names the operation in errors.
+  absl::StatusOr<std::string> Post(const std::string& url, absl::string_view body,
+                                   absl::string_view what);
+  // A GraphQL request's "data", or its first error.
+  absl::StatusOr<std::string> GraphQl(absl::string_view query, absl::string_view variables_json,
+                                      absl::string_view what);
+
+  const std::string base_url_;
+  HttpClient http_;
+  std::optional<absl::Duration> retry_after_;
+};
+
+// A file_stream request body: {"files": {name: {"offset": n, "content": [lines]}}, ...}.
+class FileStreamBody {
+ public:
+  FileStreamBody();
+  // Lines of one logical file starting at line `offset`; one run of lines per file.
+  void BeginFile(absl::string_view name, int64_t offset);
+  void AddLine(absl::string_view line);
+  void EndFile();
+  // The last request of a run: {"complete": true, "exitcode": n}.
+  void SetComplete(int exit_code);
+  size_t size() const { return body_.size(); }
+  std::string Finish();
+
+ private:
+  std::string body_;
+  bool any_file_ = false;
+  bool any_line_ = false;
+  std::string tail_;
+};
+
+// The run's config ({"lr": 0.1}) in the form W&B stores: {"lr": {"desc": null, "value": 0.1},
+// "_wandb": {"desc": null, "value": {"cli_version": ..., "t": {}}}}.
+absl::StatusOr<std::string> WandbConfigJson(absl::string_view config_json);
+
+// The web page of a run: the app beside the API (api.wandb.ai -> wandb.ai).
+std::string RunPageUrl(absl::string_view base_url, const Bucket& run);
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_BACKEND_WANDB_API_H_

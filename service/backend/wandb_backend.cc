@@ -1,0 +1,214 @@
+#include "service/backend/wandb_backend.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace wandb::service {
+namespace {
+
+constexpr absl::string_view kHistoryFile = "wandb-history.jsonl";
+constexpr absl::string_view kEventsFile = "wandb-events.jsonl";
+constexpr absl::string_view kSummaryFile = "wandb-summary.json";
+constexpr absl::string_view kConsoleFile = "output.log";
+
+absl::Duration MinWait(const OnlineOptions& options) {
+  return options.retry_wait_min_ms() > 0 ? absl::Milliseconds(options.retry_wait_min_ms())
+                                         : RetryBackoff::kDefaultMin;
+}
+
+// wandb's events line: the sample's items, then its bookkeeping keys.
+std::string EventsLine(const store::SystemMetricsRow& row, absl::Time start) {
+  std::string line = row.row_json;
+  if (!line.empty() && line.back() == '}') line.pop_back();
+  absl::StrAppend(&line, line.size() > 1 ? ", " : "",
+                  "\"_wandb\": true, \"_timestamp\": ", absl::ToUnixSeconds(row.timestamp),
+                  ", \"_runtime\": ", absl::ToInt64Seconds(row.timestamp - start), "}");
+  return line;
+}
+
+// wandb 0.12's output.log line: "ERROR " for stderr, the UTC time, a space, the text.
+std::string ConsoleLineText(const store::ConsoleLine& line) {
+  return absl::StrCat(line.is_stderr ? "ERROR " : "",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%E6S", line.timestamp, absl::UTCTimeZone()),
+                      " ", line.line, "\n");
+}
+
+}  // namespace
+
+WandbBackend::WandbBackend(const OnlineOptions& options, std::string entity, std::string project)
+    : api_(options.base_url(), options.api_key()), backoff_(MinWait(options)) {
+  fields_.entity = std::move(entity);
+  fields_.project = std::move(project);
+}
+
+absl::Status WandbBackend::Gate() {
+  if (!dead_.ok()) return absl::OkStatus();
+  if (!backoff_.Ready(absl::Now())) return last_error_;
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::Record(absl::Status status) {
+  if (status.ok()) {
+    backoff_.Succeeded();
+    last_error_ = absl::OkStatus();
+    return status;
+  }
+  if (IsRetryable(status)) {
+    absl::Duration wait =
+        backoff_.Failed(absl::Now(), api_.retry_after(), absl::Uniform(jitter_, 0.0, 1.0));
+    last_error_ = absl::Status(
+        status.code(),
+        absl::StrCat(status.message(), "; retrying in ",
+                     absl::FormatDuration(absl::Trunc(wait, absl::Milliseconds(100)))));
+    return last_error_;
+  }
+  dead_ = absl::Status(status.code(), absl::StrCat(status.message(),
+                                                   "; the run is no longer sent to W&B (it stays "
+                                                   "in the run directory and the local store)"));
+  return dead_;
+}
+
+absl::Status WandbBackend::EnsureViewer() {
+  if (viewer_known_) return absl::OkStatus();
+  absl::StatusOr<Viewer> viewer = api_.QueryViewer();
+  if (absl::Status s = Record(viewer.status()); !s.ok()) return s;
+  default_entity_ = viewer->entity;
+  viewer_known_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string_view) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  // Read again after a failed pass, or a later update (git's facts): sent once each.
+  std::string serialized = run.SerializeAsString();
+  if (serialized == last_upsert_) return absl::OkStatus();
+  if (run.resumed()) {
+    // Its earlier lines are on the server: going on needs RunResumeStatus's offsets (later).
+    return Record(absl::FailedPreconditionError(
+        "resuming a run on W&B is not supported yet: this part of the run is not sent"));
+  }
+  if (absl::Status s = EnsureViewer(); !s.ok()) return s;
+  fields_.name = run.run_id();
+  if (fields_.entity.empty()) fields_.entity = default_entity_;
+  fields_.display_name = run.display_name();
+  fields_.notes = run.notes();
+  fields_.group = run.run_group();
+  fields_.job_type = run.job_type();
+  fields_.host = run.host();
+  fields_.repo = run.git().remote_url();
+  fields_.commit = run.git().last_commit();
+  fields_.tags.assign(run.tags().begin(), run.tags().end());
+  start_time_ = absl::FromUnixSeconds(run.start_time().seconds()) +
+                absl::Nanoseconds(run.start_time().nanos());
+  absl::StatusOr<Bucket> bucket = api_.UpsertBucket(fields_);
+  if (absl::Status s = Record(bucket.status()); !s.ok()) return s;
+  bucket_ = *std::move(bucket);
+  last_upsert_ = std::move(serialized);
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::ReplaceConfig(absl::string_view config_json) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  if (!bucket_.has_value() || config_json == last_config_) return absl::OkStatus();
+  absl::StatusOr<std::string> config = WandbConfigJson(config_json);
+  if (!config.ok()) return Record(config.status());
+  BucketFields update{
+      .name = bucket_->name, .project = bucket_->project, .entity = bucket_->entity};
+  update.config = *std::move(config);
+  absl::StatusOr<Bucket> bucket = api_.UpsertBucket(update);
+  if (absl::Status s = Record(bucket.status()); !s.ok()) return s;
+  last_config_ = std::string(config_json);
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::Post(const std::string& body) {
+  return Record(api_.PostFileStream(*bucket_, body));
+}
+
+template <typename LineFn>
+absl::Status WandbBackend::SendLines(absl::string_view file, int64_t* offset, size_t count,
+                                     LineFn line, size_t* sent) {
+  *sent = 0;
+  while (*sent < count) {
+    FileStreamBody body;
+    body.BeginFile(file, *offset);
+    size_t n = 0;
+    // At least one line per request: a line alone over the limit still goes (the server
+    // refuses it if it must, and a refusal drops it).
+    while (*sent + n < count && (n == 0 || body.size() < kMaxRequestBytes)) {
+      body.AddLine(line(*sent + n));
+      ++n;
+    }
+    body.EndFile();
+    if (absl::Status s = Post(body.Finish()); !s.ok()) return s;
+    *offset += static_cast<int64_t>(n);
+    *sent += n;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::AppendHistory(absl::Span<const store::HistoryRow> rows) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  // Rows read again after a failed pass: the server has every step up to last_step_.
+  size_t first = 0;
+  while (first < rows.size() && last_step_.has_value() && rows[first].step <= *last_step_) ++first;
+  absl::Span<const store::HistoryRow> fresh = rows.subspan(first);
+  size_t sent = 0;
+  absl::Status status = SendLines(
+      kHistoryFile, &history_lines_, fresh.size(),
+      [&](size_t i) -> const std::string& { return fresh[i].row_json; }, &sent);
+  if (sent > 0) last_step_ = fresh[sent - 1].step;
+  return status;
+}
+
+template <typename Row, typename LineFn>
+absl::Status WandbBackend::SendNewer(absl::string_view file, absl::Span<const Row> rows,
+                                     absl::Time* last, int64_t* offset, LineFn line) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  // Rows read again after a failed pass: the server has every one up to *last.
+  size_t first = 0;
+  while (first < rows.size() && rows[first].timestamp <= *last) ++first;
+  absl::Span<const Row> fresh = rows.subspan(first);
+  size_t sent = 0;
+  absl::Status status = SendLines(
+      file, offset, fresh.size(), [&](size_t i) { return line(fresh[i]); }, &sent);
+  if (sent > 0) *last = fresh[sent - 1].timestamp;
+  return status;
+}
+
+absl::Status WandbBackend::AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) {
+  return SendNewer(
+      kEventsFile, rows, &last_stats_, &events_lines_,
+      [this](const store::SystemMetricsRow& row) { return EventsLine(row, start_time_); });
+}
+
+absl::Status WandbBackend::AppendConsole(absl::Span<const store::ConsoleLine> lines) {
+  return SendNewer(kConsoleFile, lines, &last_console_, &console_lines_, ConsoleLineText);
+}
+
+absl::Status WandbBackend::ReplaceSummary(absl::string_view summary_json) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  if (!bucket_.has_value() || summary_json == last_summary_) return absl::OkStatus();
+  // One line, always at offset 0: the server keeps the last.
+  FileStreamBody body;
+  body.BeginFile(kSummaryFile, 0);
+  body.AddLine(summary_json);
+  body.EndFile();
+  if (absl::Status s = Post(body.Finish()); !s.ok()) return s;
+  last_summary_ = std::string(summary_json);
+  return absl::OkStatus();
+}
+
+absl::Status WandbBackend::FinishRun(const RunEnd& end, absl::Duration) {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  if (!bucket_.has_value()) return absl::OkStatus();
+  FileStreamBody body;
+  body.SetComplete(end.exit_code);
+  return Post(body.Finish());
+}
+
+std::string WandbBackend::run_url() const {
+  return bucket_.has_value() ? RunPageUrl(api_.base_url(), *bucket_) : "";
+}
+
+}  // namespace wandb::service

@@ -1,0 +1,92 @@
+// Online mode's second backend: the run on a W&B server, over its HTTP API (wandb_api.h).
+// The run is created with UpsertBucket (after a viewer query that checks the key and names
+// the default entity), its config goes with further UpsertBuckets, and history, system
+// metrics, console lines and the summary go through file_stream with wandb's line offsets;
+// the finish is file_stream's {"complete": true, "exitcode": n}.
+//
+// It never sleeps: a failed request that may heal (network, 5xx, 429) sets the next attempt
+// by wandb's backoff (retry_backoff.h), and every call before then fails at once with the
+// same error, so its caller (the upload lane, which reads the transaction log) simply reads
+// again later from its last acknowledged offset. What the server has is remembered here by
+// step, time and line offset, so rows read again are never sent twice. A failure that cannot
+// heal (a refused key) ends the upload for this run: the rest is discarded (the run stays in
+// the log and the local store) and gave_up() says why.
+#ifndef WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_
+#define WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/random/random.h"
+#include "service/backend/backend.h"
+#include "service/backend/retry_backoff.h"
+#include "service/backend/wandb_api.h"
+#include "wandb/service.pb.h"
+
+namespace wandb::service {
+
+class WandbBackend final : public DiscardingBackend {
+ public:
+  // Requests stay below this many bytes (wandb splits at about 10 MiB).
+  static constexpr size_t kMaxRequestBytes = size_t{4} << 20;
+
+  WandbBackend(const OnlineOptions& options, std::string entity, std::string project);
+
+  absl::Status UpsertRun(const records::RunRecord& run, absl::string_view run_dir) override;
+  absl::Status ReplaceConfig(absl::string_view config_json) override;
+  absl::Status ReplaceSummary(absl::string_view summary_json) override;
+  absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override;
+  absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override;
+  absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
+  absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) override;
+  std::string run_url() const override;
+
+  std::string gave_up() const override { return dead_.ok() ? "" : std::string(dead_.message()); }
+  // History lines the server has acknowledged.
+  int64_t history_lines() const { return history_lines_; }
+
+ private:
+  // Whether a request may be made now: the backoff's error while waiting, OK when dead too
+  // (what a dead upload is given is dropped).
+  absl::Status Gate();
+  // Makes the request's outcome the backend's state: a success resets the backoff, a
+  // retryable failure schedules the next attempt, any other failure ends the upload.
+  absl::Status Record(absl::Status status);
+  absl::Status EnsureViewer();
+  absl::Status Post(const std::string& body);
+  // Sends lines [begin, end) of a logical file at its offset, in requests of at most
+  // kMaxRequestBytes; `line(i)` gives line i; on success the offset has moved past them.
+  template <typename LineFn>
+  absl::Status SendLines(absl::string_view file, int64_t* offset, size_t count, LineFn line,
+                         size_t* sent);
+  // Sends the rows newer than *last (system metrics, console lines: known by their time).
+  template <typename Row, typename LineFn>
+  absl::Status SendNewer(absl::string_view file, absl::Span<const Row> rows, absl::Time* last,
+                         int64_t* offset, LineFn line);
+
+  WandbApi api_;
+  RetryBackoff backoff_;
+  absl::BitGen jitter_;
+  absl::Status last_error_;
+  absl::Status dead_;
+  std::string default_entity_;
+  bool viewer_known_ = false;
+  BucketFields fields_;
+  std::optional<Bucket> bucket_;
+  std::string last_upsert_;  // the RunRecord last upserted, serialized
+  std::string last_config_;
+  std::string last_summary_;
+  absl::Time start_time_ = absl::UnixEpoch();
+  // What the server has: the next line of each logical file, and the last row taken.
+  int64_t history_lines_ = 0;
+  std::optional<int64_t> last_step_;
+  int64_t events_lines_ = 0;
+  absl::Time last_stats_ = absl::InfinitePast();
+  int64_t console_lines_ = 0;
+  absl::Time last_console_ = absl::InfinitePast();
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_

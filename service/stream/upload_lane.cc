@@ -1,0 +1,122 @@
+#include "service/stream/upload_lane.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace wandb::service {
+
+UploadLane::UploadLane(std::shared_ptr<Backend> backend, const std::string& log_path,
+                       const std::string& run_dir, Logger* log)
+    : backend_(std::move(backend)),
+      log_(log),
+      replayer_(log_path, run_dir, backend_.get(), /*on_files=*/nullptr) {}
+
+UploadLane::~UploadLane() {
+  {
+    absl::MutexLock lock(&mu_);
+    closing_ = true;
+  }
+  wake_.SignalAll();
+  if (thread_.joinable()) thread_.join();
+}
+
+void UploadLane::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void UploadLane::LogAdvanced() {
+  absl::MutexLock lock(&mu_);
+  dirty_ = true;
+  wake_.SignalAll();
+}
+
+void UploadLane::Finish(const RunEnd& end, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  finish_.emplace(end, deadline);
+  wake_.SignalAll();
+}
+
+UploadLane::Outcome UploadLane::Wait(absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  while (!outcome_.has_value()) {
+    if (wake_.WaitWithDeadline(&mu_, deadline) && !outcome_.has_value()) {
+      return Outcome{backend_->run_url(),
+                     "the upload to W&B did not finish within finish()'s deadline; what is "
+                     "left stays in the run's log"};
+    }
+  }
+  return *outcome_;
+}
+
+void UploadLane::Loop() {
+  for (;;) {
+    std::optional<std::pair<RunEnd, absl::Time>> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!closing_ && !finish_.has_value() && !(dirty_ && absl::Now() >= next_pass_)) {
+        wake_.WaitWithDeadline(&mu_, dirty_ ? next_pass_ : absl::InfiniteFuture());
+      }
+      if (closing_) return;
+      finish = finish_;
+      dirty_ = false;
+    }
+    if (finish.has_value()) {
+      Outcome outcome = RunFinish(finish->first, finish->second);
+      absl::MutexLock lock(&mu_);
+      outcome_ = std::move(outcome);
+      wake_.SignalAll();
+      return;
+    }
+    bool ok = Pass();
+    absl::MutexLock lock(&mu_);
+    if (!ok) dirty_ = true;  // read again, even if nothing new is written
+    next_pass_ = absl::Now() + (ok ? kSendInterval : kRetryInterval);
+  }
+}
+
+bool UploadLane::Pass() {
+  absl::Status status = replayer_.CatchUp();
+  if (status.ok()) status = replayer_.SendSummary();
+  Note(status);
+  return status.ok();
+}
+
+template <typename Step>
+absl::Status UploadLane::UntilDeadline(absl::Time deadline, Step step) {
+  absl::Status status = step();
+  while (!status.ok() && absl::Now() + kRetryInterval < deadline) {
+    Note(status);
+    absl::SleepFor(kRetryInterval);
+    status = step();
+  }
+  Note(status);
+  return status;
+}
+
+UploadLane::Outcome UploadLane::RunFinish(RunEnd end, absl::Time deadline) {
+  absl::Status status = UntilDeadline(deadline, [&] { return replayer_.CatchUp(); });
+  if (status.ok()) status = UntilDeadline(deadline, [&] { return replayer_.SendSummary(); });
+  // As the sender's: a log without its exit record ended without one.
+  if (!replayer_.exit_code().has_value()) {
+    end = DecideRunEnd(std::nullopt, end.outcome == RunOutcome::kStopped);
+  }
+  int runtime = replayer_.exit_runtime().value_or(0);
+  if (status.ok()) {
+    status =
+        UntilDeadline(deadline, [&] { return backend_->FinishRun(end, absl::Seconds(runtime)); });
+  }
+  Outcome outcome{backend_->run_url(), backend_->gave_up()};
+  if (outcome.problem.empty() && !status.ok()) {
+    outcome.problem = absl::StrCat("the upload to W&B did not finish within finish()'s deadline (",
+                                   status.message(), "); what is left stays in the run's log");
+  }
+  log_->Info("upload: finished%s%s", outcome.problem.empty() ? "" : ": ", outcome.problem);
+  return outcome;
+}
+
+void UploadLane::Note(const absl::Status& status) {
+  if (status.ok() || status == last_error_) return;
+  last_error_ = status;
+  log_->Warning("upload: %s", status.ToString());
+}
+
+}  // namespace wandb::service

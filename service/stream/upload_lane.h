@@ -1,0 +1,78 @@
+// A second backend's own reader of the run's log: online mode sends the run to W&B through
+// one, beside the sender's local store. It has its own thread and its own LogReplayer, so it
+// keeps its own acknowledged offset into the log: a slow or absent server holds up neither
+// the store, the handler nor the client, and what it has not sent stays in the log (the
+// buffer), costing no memory.
+//
+// Passes are paced (at most one per kSendInterval, wandb 0.12's file_stream pace in a run's
+// first minute), so a run logging thousands of rows a second makes one request per pass,
+// not one per row. A failed pass is read again after kRetryInterval; the backend itself
+// keeps wandb's backoff and answers at once while it waits.
+#ifndef WANDB_SERVICE_STREAM_UPLOAD_LANE_H_
+#define WANDB_SERVICE_STREAM_UPLOAD_LANE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/util/logger.h"
+#include "service/backend/backend.h"
+#include "service/replay/log_replayer.h"
+
+namespace wandb::service {
+
+class UploadLane {
+ public:
+  static constexpr absl::Duration kSendInterval = absl::Seconds(2);
+  static constexpr absl::Duration kRetryInterval = absl::Milliseconds(500);
+
+  // What the lane's finish achieved.
+  struct Outcome {
+    std::string url;      // the run's page, when the server named it
+    std::string problem;  // empty when the backend has the whole run
+  };
+
+  UploadLane(std::shared_ptr<Backend> backend, const std::string& log_path,
+             const std::string& run_dir, Logger* log);
+  ~UploadLane();  // joins; an unfinished upload is abandoned (the log keeps it)
+
+  void Start();
+  // The writer appended to the log.
+  void LogAdvanced();
+  // Sends the rest of the log, the summary and the run's end, until `deadline`.
+  void Finish(const RunEnd& end, absl::Time deadline);
+  // Waits for Finish()'s outcome until `deadline`.
+  Outcome Wait(absl::Time deadline);
+
+ private:
+  void Loop();
+  // Reads on and sends; false when the backend failed.
+  bool Pass();
+  // Retries `step` every kRetryInterval until it succeeds or the deadline passes.
+  template <typename Step>
+  absl::Status UntilDeadline(absl::Time deadline, Step step);
+  Outcome RunFinish(RunEnd end, absl::Time deadline);
+  void Note(const absl::Status& status);
+
+  std::shared_ptr<Backend> backend_;
+  Logger* log_;
+  LogReplayer replayer_;
+  absl::Status last_error_;  // the lane thread's own
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  absl::CondVar wake_;
+  bool dirty_ ABSL_GUARDED_BY(mu_) = true;  // the first pass at once
+  absl::Time next_pass_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<std::pair<RunEnd, absl::Time>> finish_ ABSL_GUARDED_BY(mu_);
+  std::optional<Outcome> outcome_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_UPLOAD_LANE_H_

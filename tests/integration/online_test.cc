@@ -1,0 +1,256 @@
+// Online mode against a fake W&B server over real TCP (tests/support/fake_wandb_server.h):
+// the real client and daemon send the run through the W&B HTTP API, and the server's record
+// of it is checked whole, with and without injected faults. The API key must reach the
+// server and nothing else: no file the run or the daemon wrote, no daemon environment.
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "service/store/local_store.h"
+#include "tests/support/cli_runner.h"
+#include "tests/support/fake_wandb_server.h"
+#include "tests/support/scoped_env.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_env.h"
+#include "wandb/wandb.h"
+
+namespace wandb::testing {
+namespace {
+
+Settings OnlineSettings(const FakeWandbServer& server, const std::string& id) {
+  return Settings{.project = "online-proj",
+                  .name = "first",
+                  .notes = "a note",
+                  .tags = std::vector<std::string>{"a", "b"},
+                  .group = "grp",
+                  .job_type = "train",
+                  .config = {{"lr", 0.001}},
+                  .id = id,
+                  .mode = Mode::kOnline,
+                  .base_url = server.base_url(),
+                  .api_key = std::string(FakeWandbServer::kApiKey)};
+}
+
+// Every row once, in order: line i of wandb-history.jsonl is step i with i = i.
+void CheckHistory(const FakeWandbServer::RunState& run, int rows) {
+  auto history = run.files.find("wandb-history.jsonl");
+  REQUIRE(history != run.files.end());
+  REQUIRE(history->second.size() == static_cast<size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    nlohmann::json line = nlohmann::json::parse(history->second[i]);
+    INFO("line " << i << ": " << history->second[i]);
+    REQUIRE(line["_step"] == i);
+    REQUIRE(line["i"] == i);
+    REQUIRE(line.contains("_runtime"));
+    REQUIRE(line.contains("_timestamp"));
+  }
+  CHECK(run.rewritten_lines == 0);  // nothing was sent twice
+}
+
+void CheckWhole(const FakeWandbServer::RunState& run, int rows) {
+  CHECK(run.entity == "fake-user");  // the viewer's default entity
+  CHECK(run.project == "online-proj");
+  CHECK(run.display_name == "first");
+  CHECK(run.notes == "a note");
+  CHECK(run.group == "grp");
+  CHECK(run.job_type == "train");
+  CHECK(run.tags == std::vector<std::string>{"a", "b"});
+  nlohmann::json config = nlohmann::json::parse(run.config);
+  CHECK(config["lr"]["value"] == 0.001);
+  CHECK(config["epochs"]["value"] == 3);
+  CHECK(config["_wandb"]["value"].contains("t"));
+  CheckHistory(run, rows);
+  auto summary = run.files.find("wandb-summary.json");
+  REQUIRE(summary != run.files.end());
+  REQUIRE(summary->second.size() == 1);
+  nlohmann::json last = nlohmann::json::parse(summary->second[0]);
+  CHECK(last["best"] == 0.5);
+  CHECK(last["i"] == rows - 1);
+  CHECK(last["_step"] == rows - 1);
+  CHECK(run.complete);
+  CHECK(run.exit_code == 0);
+  CHECK(run.requests_after_complete == 0);
+}
+
+void LogRun(Run& run, int rows) {
+  for (int i = 0; i < rows; ++i) {
+    run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+    // Pauses let the daemon send in several passes rather than one at the finish.
+    if (i % 1000 == 999) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  run.summary()["best"] = 0.5;
+  run.config().update({{"epochs", 3}});
+}
+
+store::RunRow StoredRun(const TestEnv& env, const std::string& id) {
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
+  REQUIRE(run.ok());
+  return *run;
+}
+
+bool FileContains(const std::filesystem::path& path, const std::string& needle) {
+  std::ifstream in(path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return data.find(needle) != std::string::npos;
+}
+
+// Every regular file under `dir` that holds `needle`.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && !it->is_symlink() && FileContains(it->path(), needle)) {
+      found.push_back(it->path().string());
+    }
+  }
+  return found;
+}
+
+// A home without ~/.netrc and no key in the environment: no key anywhere.
+struct NoKeyAnywhere {
+  TempDir home;
+  ScopedEnv no_key{"WANDB_API_KEY", nullptr};
+  ScopedEnv no_netrc{"NETRC", nullptr};
+  ScopedEnv empty_home{"HOME", home.path().c_str()};
+};
+
+}  // namespace
+
+TEST_CASE("an online run arrives whole at the W&B server, and in the local store") {
+  FakeWandbServer server;
+  TestEnv env;
+  Run run = init(OnlineSettings(server, "online1"));
+  LogRun(run, 3000);
+  run.finish();
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("online1");
+  REQUIRE(sent.has_value());
+  CheckWhole(*sent, 3000);
+  // Batched: a few requests per pass, not one per row.
+  CHECK(server.requests() < 100);
+
+  store::RunRow stored = StoredRun(env, "online1");
+  CHECK(stored.state == store::RunState::kFinished);
+  CHECK(stored.last_step == 2999);
+}
+
+TEST_CASE("an online run arrives whole through 500s and 429s with Retry-After, every row once") {
+  ScopedEnv fast_retry("WANDB_CPP_RETRY_WAIT_MIN_MS", "50");
+  FakeWandbServer server;
+  server.FailNext(1, 500, FakeWandbServer::Route::kGraphQl);
+  server.FailNext(3, 500, FakeWandbServer::Route::kFileStream);
+  server.FailNext(2, 429, FakeWandbServer::Route::kFileStream, /*retry_after_seconds=*/1);
+  server.FailNext(1, 503, FakeWandbServer::Route::kFileStream);
+  TestEnv env;
+  Run run = init(OnlineSettings(server, "faults1"));
+  LogRun(run, 3000);
+  run.finish();
+
+  CHECK(server.faults_served() == 7);
+  std::optional<FakeWandbServer::RunState> sent = server.Run("faults1");
+  REQUIRE(sent.has_value());
+  CheckWhole(*sent, 3000);
+}
+
+TEST_CASE("the API key reaches the server and no file, log or daemon environment") {
+  FakeWandbServer server;
+  TestEnv env;
+  ScopedEnv mode("WANDB_MODE", "online");
+  ScopedEnv base("WANDB_BASE_URL", server.base_url().c_str());
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+  Run run = init({.project = "secret-proj", .id = "keyless1"});
+  for (int i = 0; i < 100; ++i) run.log({{"i", i}});
+  std::vector<pid_t> daemons = env.DaemonPids();
+  REQUIRE(daemons.size() == 1);
+  for (const char* what : {"environ", "cmdline"}) {
+    INFO(what);
+    CHECK_FALSE(
+        FileContains("/proc/" + std::to_string(daemons[0]) + "/" + what, FakeWandbServer::kApiKey));
+  }
+  run.finish();
+  REQUIRE(server.Run("keyless1").has_value());
+  CHECK(server.Run("keyless1")->complete);
+  for (const std::string& dir : {env.root_dir(), env.store_dir(), env.service_dir()}) {
+    INFO(dir);
+    CHECK(FilesContaining(dir, FakeWandbServer::kApiKey).empty());
+  }
+}
+
+TEST_CASE("online mode without an API key is a clear init error that says how to log in") {
+  FakeWandbServer server;
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  try {
+    init({.id = "nokey1", .mode = Mode::kOnline, .base_url = server.base_url()});
+    FAIL("init() without a key succeeded");
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("API key") && Catch::Contains("wandb-cpp login"));
+  }
+  CHECK(server.requests() == 0);
+}
+
+TEST_CASE("wandb-cpp login checks the key, writes ~/.netrc with mode 0600, and runs use it") {
+  FakeWandbServer server;
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  std::string netrc = no_key.home.path() + "/.netrc";
+
+  CommandResult refused = RunCli({"login", "local-wrong", "--host", server.base_url()});
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.err, Catch::Contains("401") && Catch::Contains("nothing saved"));
+  CHECK_FALSE(std::filesystem::exists(netrc));
+
+  CommandResult ok = RunCli({"login", FakeWandbServer::kApiKey, "--host", server.base_url()});
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("fake-user"));
+  struct stat st {};
+  REQUIRE(stat(netrc.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(FileContains(netrc, "machine 127.0.0.1"));
+
+  // The key now comes from the netrc entry for the server's host.
+  Run run = init({.project = "netrc-proj",
+                  .id = "netrc1",
+                  .mode = Mode::kOnline,
+                  .base_url = server.base_url()});
+  run.log({{"i", 0}});
+  run.finish();
+  REQUIRE(server.Run("netrc1").has_value());
+  CHECK(server.Run("netrc1")->complete);
+}
+
+TEST_CASE("with the W&B server unreachable, the run goes on locally and finish() returns") {
+  std::string gone;
+  {
+    FakeWandbServer server;
+    gone = server.base_url();  // its port is closed once the server is gone
+  }
+  ScopedEnv fast_retry("WANDB_CPP_RETRY_WAIT_MIN_MS", "50");
+  TestEnv env;
+  Run run = init({.id = "unreachable1",
+                  .mode = Mode::kOnline,
+                  .base_url = gone,
+                  .api_key = std::string(FakeWandbServer::kApiKey),
+                  .finish_timeout = std::chrono::seconds(3)});
+  for (int i = 0; i < 1000; ++i) run.log({{"i", i}});
+  run.finish();
+
+  store::RunRow stored = StoredRun(env, "unreachable1");
+  CHECK(stored.state == store::RunState::kFinished);
+  CHECK(stored.last_step == 999);
+  // The daemon's log says why the upload did not finish.
+  std::string debug_log = ReadFile(env.RunDir("unreachable1") + "/logs/debug-internal.log");
+  CHECK_THAT(debug_log, Catch::Contains("the upload to W&B did not finish"));
+}
+
+}  // namespace wandb::testing

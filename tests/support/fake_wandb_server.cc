@@ -1,0 +1,211 @@
+#include "tests/support/fake_wandb_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+namespace wandb::testing {
+namespace {
+
+std::string Base64(const std::string& in) {
+  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out.push_back(kChars[(n >> shift) & 63]);
+  }
+  if (i < in.size()) {
+    unsigned n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out.push_back(kChars[(n >> 18) & 63]);
+    out.push_back(kChars[(n >> 12) & 63]);
+    out.push_back(i + 1 < in.size() ? kChars[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string Str(const nlohmann::json& vars, const char* key) {
+  auto it = vars.find(key);
+  return it != vars.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+FakeWandbServer::FakeWandbServer(std::string api_key)
+    : api_key_(std::move(api_key)), server_(std::make_unique<httplib::Server>()) {
+  Routes();
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+FakeWandbServer::~FakeWandbServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string FakeWandbServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void FakeWandbServer::FailNext(int count, int status, Route route,
+                               std::optional<int> retry_after_seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int i = 0; i < count; ++i) faults_.push_back(Fault{route, status, retry_after_seconds});
+}
+
+std::optional<FakeWandbServer::RunState> FakeWandbServer::Run(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = runs_.find(name);
+  if (it == runs_.end()) return std::nullopt;
+  return it->second;
+}
+
+int FakeWandbServer::faults_served() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_served_;
+}
+
+int FakeWandbServer::requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return requests_;
+}
+
+std::vector<std::string> FakeWandbServer::authorizations() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return authorizations_;
+}
+
+std::optional<FakeWandbServer::Fault> FakeWandbServer::TakeFault(Route route) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_;
+  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+    if (it->route == Route::kAny || it->route == route) {
+      Fault fault = *it;
+      faults_.erase(it);
+      ++faults_served_;
+      return fault;
+    }
+  }
+  return std::nullopt;
+}
+
+bool FakeWandbServer::Authorized(const std::string& header) {
+  std::lock_guard<std::mutex> lock(mu_);
+  authorizations_.push_back(header);
+  return header == "Basic " + Base64("api:" + api_key_);
+}
+
+void FakeWandbServer::Routes() {
+  auto serve = [this](Route route, const httplib::Request& req, httplib::Response& res,
+                      auto handle) {
+    if (std::optional<Fault> fault = TakeFault(route); fault.has_value()) {
+      res.status = fault->status;
+      if (fault->retry_after) res.set_header("Retry-After", std::to_string(*fault->retry_after));
+      res.set_content(R"({"error": "injected fault"})", "application/json");
+      return;
+    }
+    if (!Authorized(req.get_header_value("Authorization"))) {
+      res.status = 401;
+      res.set_content(R"({"errors": [{"message": "invalid api key"}]})", "application/json");
+      return;
+    }
+    int status = 200;
+    std::string body = handle(&status);
+    res.status = status;
+    res.set_content(body, "application/json");
+  };
+  server_->Post("/graphql", [this, serve](const httplib::Request& req, httplib::Response& res) {
+    serve(Route::kGraphQl, req, res, [&](int* status) { return GraphQl(req.body, status); });
+  });
+  server_->Post(R"(/files/([^/]+)/([^/]+)/([^/]+)/file_stream)",
+                [this, serve](const httplib::Request& req, httplib::Response& res) {
+                  serve(Route::kFileStream, req, res,
+                        [&](int* status) { return FileStream(req.matches[3], req.body, status); });
+                });
+}
+
+std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
+  nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
+  if (!request.is_object() || !request["query"].is_string()) {
+    *status = 400;
+    return R"({"errors": [{"message": "not a GraphQL request"}]})";
+  }
+  std::string query = request["query"];
+  nlohmann::json vars =
+      request["variables"].is_object() ? request["variables"] : nlohmann::json::object();
+  if (query.find("upsertBucket") != std::string::npos) {
+    std::string name = Str(vars, "name");
+    std::lock_guard<std::mutex> lock(mu_);
+    RunState& run = runs_[name];
+    ++run.upserts;
+    // Partial updates: a field left out keeps its value.
+    auto keep = [&](std::string* field, const char* key) {
+      if (vars.contains(key) && vars[key].is_string()) *field = vars[key];
+    };
+    keep(&run.entity, "entity");
+    keep(&run.project, "project");
+    keep(&run.display_name, "displayName");
+    keep(&run.notes, "notes");
+    keep(&run.group, "groupName");
+    keep(&run.job_type, "jobType");
+    keep(&run.config, "config");
+    if (vars.contains("tags") && vars["tags"].is_array()) run.tags = vars["tags"];
+    if (run.entity.empty()) run.entity = "fake-user";
+    if (run.project.empty()) run.project = "uncategorized";
+    if (run.display_name.empty()) run.display_name = "lovely-dawn-1";
+    nlohmann::json answer = {{"data",
+                              {{"upsertBucket",
+                                {{"bucket",
+                                  {{"id", "storage-" + name},
+                                   {"name", name},
+                                   {"displayName", run.display_name},
+                                   {"project",
+                                    {{"id", "p1"},
+                                     {"name", run.project},
+                                     {"entity", {{"id", "e1"}, {"name", run.entity}}}}}}},
+                                 {"inserted", run.upserts == 1}}}}}};
+    return answer.dump();
+  }
+  if (query.find("viewer") != std::string::npos) {
+    return R"({"data": {"viewer": {"id": "VXNlcjox", "entity": "fake-user", "username": "fake-user", "email": "fake@example.com"}}})";
+  }
+  return R"({"errors": [{"message": "not implemented by the fake server"}]})";
+}
+
+std::string FakeWandbServer::FileStream(const std::string& name, const std::string& body,
+                                        int* status) {
+  nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = runs_.find(name);
+  if (!request.is_object() || it == runs_.end()) {
+    *status = it == runs_.end() ? 404 : 400;
+    return R"({"error": "unknown run or bad body"})";
+  }
+  RunState& run = it->second;
+  if (run.complete) ++run.requests_after_complete;
+  if (request.contains("files")) {
+    for (auto& [file, chunk] : request["files"].items()) {
+      std::vector<std::string>& lines = run.files[file];
+      size_t offset = chunk["offset"].get<size_t>();
+      const nlohmann::json& content = chunk["content"];
+      if (lines.size() < offset + content.size()) lines.resize(offset + content.size());
+      for (size_t i = 0; i < content.size(); ++i) {
+        if (!lines[offset + i].empty() && file != "wandb-summary.json") ++run.rewritten_lines;
+        lines[offset + i] = content[i];
+      }
+    }
+  }
+  if (request.value("complete", false)) {
+    run.complete = true;
+    if (request["exitcode"].is_number_integer()) run.exit_code = request["exitcode"].get<int>();
+  }
+  return R"({"exitcode": null, "limits": {}})";
+}
+
+}  // namespace wandb::testing

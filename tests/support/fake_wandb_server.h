@@ -1,0 +1,90 @@
+// A W&B server for tests, over real TCP on 127.0.0.1 (cpp-httplib): the GraphQL operations a
+// run needs (viewer, UpsertBucket) and file_stream, with wandb's offset rule (a chunk's lines
+// are written at their offset, so a resend overwrites rather than appends). It keeps what it
+// received for the test to read, and injects faults on command: the next requests answer
+// with an error status (500, 429 with Retry-After) before their body is applied.
+#ifndef WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
+#define WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace wandb::testing {
+
+class FakeWandbServer {
+ public:
+  // A key of the form W&B's local servers issue.
+  static constexpr char kApiKey[] = "local-0123456789abcdef0123456789abcdef01234567";
+
+  struct RunState {
+    std::string entity;
+    std::string project;
+    std::string display_name;
+    std::string notes;
+    std::string group;
+    std::string job_type;
+    std::vector<std::string> tags;
+    std::string config;  // the last config given (a JSON string)
+    int upserts = 0;
+    std::map<std::string, std::vector<std::string>> files;  // logical file -> lines
+    // Lines received at an offset already holding a line: a resend (the client's duplicate).
+    int rewritten_lines = 0;
+    bool complete = false;
+    std::optional<int> exit_code;
+    int requests_after_complete = 0;
+  };
+
+  enum class Route { kAny, kGraphQl, kFileStream };
+
+  explicit FakeWandbServer(std::string api_key = kApiKey);
+  ~FakeWandbServer();
+
+  std::string base_url() const;
+  // The next `count` requests on `route` answer `status` (with Retry-After when given).
+  void FailNext(int count, int status, Route route = Route::kAny,
+                std::optional<int> retry_after_seconds = std::nullopt);
+  // Everything received for run `name` so far.
+  std::optional<RunState> Run(const std::string& name) const;
+  int faults_served() const;
+  int requests() const;
+  // Each request's Authorization header, as received.
+  std::vector<std::string> authorizations() const;
+
+ private:
+  struct Fault {
+    Route route;
+    int status;
+    std::optional<int> retry_after;
+  };
+  void Routes();
+  // The fault for this request, if one is due.
+  std::optional<Fault> TakeFault(Route route);
+  bool Authorized(const std::string& header);
+  std::string GraphQl(const std::string& body, int* status);
+  std::string FileStream(const std::string& run, const std::string& body, int* status);
+
+  const std::string api_key_;
+  std::unique_ptr<httplib::Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::deque<Fault> faults_;
+  int faults_served_ = 0;
+  int requests_ = 0;
+  std::vector<std::string> authorizations_;
+  std::map<std::string, RunState> runs_;
+};
+
+}  // namespace wandb::testing
+
+#endif  // WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
