@@ -240,14 +240,15 @@ absl::Status ClientRun::Log(Value::Map data, const LogOptions& options) {
   }
   // wandb's rule: a call flushes its row when it commits, or when it gives neither a step
   // nor a commit.
-  absl::StatusOr<records::ConfigRecord> charts = TakeCharts(data);
+  absl::StatusOr<RowCharts> charts = TakeCharts(data);
   if (!charts.ok()) return charts.status();
   absl::StatusOr<MediaLoad> media = CheckMediaRow(data);
   if (!media.ok()) return media.status();
-  if (charts->update_size() > 0) {
+  for (const std::string& warning : charts->warnings) console_.Warning(warning);
+  if (charts->config.update_size() > 0) {
     // Ahead of the row, as wandb sends a chart's panel before its table.
     records::Record record;
-    *record.mutable_config() = *std::move(charts);
+    *record.mutable_config() = std::move(charts->config);
     outbox().Send(std::move(record));
   }
   bool flush = options.commit.value_or(!options.step.has_value());

@@ -166,4 +166,43 @@ TEST_CASE("bad tables and misplaced charts throw naming the key, the run goes on
   CHECK_FALSE(config["_wandb"]["value"]["visualize"].IsDefined());
 }
 
+TEST_CASE("classifier charts and the older plots spelling land in the row and config.yaml") {
+  TestEnv env;
+  Run run = wandb::init({.id = "classifier"});
+  std::vector<int64_t> y_true{0, 0, 1, 1};
+  std::vector<std::vector<double>> probas{{0.9, 0.1}, {0.6, 0.4}, {0.65, 0.35}, {0.2, 0.8}};
+  run.log({{"pr", plot::pr_curve(y_true, probas, {"cat", "dog"})},
+           {"roc", plot::roc_curve(y_true, probas)},
+           {"conf", plot::confusion_matrix({.y_true = {0, 1}, .preds = {1, 1}})},
+           {"series", plot::line_series(std::vector<double>{0, 1}, {{1, 2}, {3, 4}})},
+           {"pr_old", plots::precision_recall(y_true, probas, {"cat", "dog"})}});
+  run.finish();
+
+  std::string dir = env.RunDir("classifier");
+  json summary = json::parse(ReadFile(dir + "/files/wandb-summary.json"));
+  for (const char* key : {"pr_table", "roc_table", "conf_table", "series_table", "pr_old"}) {
+    INFO(key);
+    CHECK(summary[key]["_type"] == "table-file");
+  }
+  CHECK(summary["pr_table"]["nrows"] == 42);
+  CHECK(summary["pr_old"]["nrows"] == 40);
+  json pr = json::parse(ReadFile(dir + "/files/" + summary["pr_table"]["path"].get<std::string>()));
+  CHECK(pr["columns"] == json::parse(R"(["class", "precision", "recall"])"));
+  CHECK(pr["data"][0] == json::parse(R"(["cat", 0.667, 1.0])"));
+
+  YAML::Node meta = YAML::LoadFile(dir + "/files/config.yaml")["_wandb"]["value"];
+  YAML::Node visualize = meta["visualize"];
+  CHECK(visualize["pr"]["panel_config"]["panelDefId"].as<std::string>() ==
+        "wandb/area-under-curve/v0");
+  CHECK(visualize["roc"]["panel_config"]["stringSettings"]["title"].as<std::string>() == "ROC");
+  CHECK(visualize["conf"]["panel_config"]["panelDefId"].as<std::string>() ==
+        "wandb/confusion_matrix/v1");
+  CHECK(visualize["series"]["panel_config"]["panelDefId"].as<std::string>() ==
+        "wandb/lineseries/v0");
+  CHECK_FALSE(visualize["pr_old"].IsDefined());
+  CHECK(meta["viz"]["pr_old"]["id"].as<std::string>() == "wandb/pr_curve/v1");
+  CHECK(meta["viz"]["pr_old"]["historyFieldSettings"]["key"].as<std::string>() == "pr_old");
+  CHECK(meta["viz"]["pr_old"]["historyFieldSettings"]["x-axis"].as<std::string>() == "_step");
+}
+
 }  // namespace wandb::testing

@@ -20,7 +20,7 @@ const CustomChart* AsChart(const Value& value) {
 
 }  // namespace
 
-absl::StatusOr<records::ConfigRecord> TakeCharts(Value::Map& row) {
+absl::StatusOr<RowCharts> TakeCharts(Value::Map& row) {
   // Checked whole first, so that a refused row is left as it was.
   std::vector<std::pair<std::string, std::shared_ptr<const Media>>> charts;
   for (const auto& [key, value] : row) {
@@ -29,29 +29,38 @@ absl::StatusOr<records::ConfigRecord> TakeCharts(Value::Map& row) {
     if (!chart->problem().empty()) {
       return absl::InvalidArgumentError(absl::StrCat("key '", key, "': ", chart->problem()));
     }
-    if (absl::Status s = validation::ValidateKey(CustomChart::table_key(key)); !s.ok()) return s;
+    if (absl::Status s = validation::ValidateKey(chart->row_key(key)); !s.ok()) return s;
     charts.emplace_back(key, value.as_media());
   }
-  records::ConfigRecord config;
+  RowCharts result;
   // Plain names, not a structured binding: the lambda below captures the key, which clang 14
   // (scripts/check-thread-safety) refuses for a binding.
   for (const auto& entry : charts) {
     const std::string& key = entry.first;
     const auto& chart = static_cast<const CustomChart&>(*entry.second);
-    records::ConfigItem* item = config.add_update();
-    for (const char* part : {"_wandb", "visualize"}) item->add_nested_key(part);
-    item->add_nested_key(key);
-    item->set_value_json(json::Encode(chart.panel_config(key)));
-    // wandb pops the chart's key and adds "<key>_table" at the end of the row.
+    records::ConfigItem* item = result.config.add_update();
+    for (const std::string& part : chart.config_key(key)) item->add_nested_key(part);
+    item->set_value_json(json::Encode(chart.config_value(key)));
+    if (!chart.warning().empty()) {
+      result.warnings.push_back(absl::StrCat("key '", key, "': ", chart.warning()));
+    }
     Value table(std::shared_ptr<const Media>(chart.table()));
-    std::string table_key = CustomChart::table_key(key);
+    std::string row_key = chart.row_key(key);
+    if (row_key == key) {
+      // wandb's older visualization: the table takes the chart's place.
+      for (auto& cell : row) {
+        if (cell.first == key) cell.second = std::move(table);
+      }
+      continue;
+    }
+    // wandb pops the chart's key and adds "<key>_table" at the end of the row.
     row.erase(std::remove_if(
                   row.begin(), row.end(),
-                  [&](const auto& cell) { return cell.first == key || cell.first == table_key; }),
+                  [&](const auto& cell) { return cell.first == key || cell.first == row_key; }),
               row.end());
-    row.emplace_back(std::move(table_key), std::move(table));
+    row.emplace_back(std::move(row_key), std::move(table));
   }
-  return config;
+  return result;
 }
 
 }  // namespace wandb::internal

@@ -35,16 +35,32 @@ CustomChart::CustomChart(std::string vega_spec_name, Table table, Value::Map fie
   set_payload_bytes(table_->payload_bytes());
 }
 
-std::string CustomChart::table_key(const std::string& key) { return absl::StrCat(key, "_table"); }
+CustomChart CustomChart::visualization(std::string id, Table table) {
+  CustomChart chart(std::move(id), std::move(table), {}, {});
+  chart.visualization_ = true;
+  return chart;
+}
 
-Value CustomChart::panel_config(const std::string& key) const {
+std::string CustomChart::row_key(const std::string& key) const {
+  return visualization_ ? key : absl::StrCat(key, "_table");
+}
+
+std::vector<std::string> CustomChart::config_key(const std::string& key) const {
+  return {"_wandb", visualization_ ? "viz" : "visualize", key};
+}
+
+Value CustomChart::config_value(const std::string& key) const {
+  if (visualization_) {
+    return Value::map({{"id", vega_spec_name_},
+                       {"historyFieldSettings", Value::map({{"x-axis", "_step"}, {"key", key}})}});
+  }
   return Value::map(
       {{"panel_type", "Vega2"},
        {"panel_config", Value::map({{"panelDefId", vega_spec_name_},
                                     {"fieldSettings", fields_},
                                     {"stringSettings", string_fields_},
                                     {"transform", Value::map({{"name", "tableWithLeafColNames"}})},
-                                    {"userQuery", UserQuery(table_key(key))}})}});
+                                    {"userQuery", UserQuery(row_key(key))}})}});
 }
 
 Value CustomChart::Resolve(internal::MediaContext& context) const {
@@ -54,6 +70,10 @@ Value CustomChart::Resolve(internal::MediaContext& context) const {
 CustomChart plot_table(const std::string& vega_spec_name, const Table& table, Value::Map fields,
                        Value::Map string_fields) {
   return CustomChart(vega_spec_name, table, std::move(fields), std::move(string_fields));
+}
+
+CustomChart visualize(const std::string& id, const Table& table) {
+  return CustomChart::visualization(id, table);
 }
 
 }  // namespace wandb

@@ -51,7 +51,7 @@ TEST_CASE("plot_table and Run::plot_table take any spec and fields, as wandb doe
   CHECK(chart.vega_spec_name() == "team/spec");
   CHECK(Json(chart.fields()) == R"({"x": "nope"})");
   CHECK(Json(plot_table("s", Classes(), {}).string_fields()) == "{}");
-  CHECK(CustomChart::table_key("k") == "k_table");
+  CHECK(chart.row_key("k") == "k_table");
 }
 
 TEST_CASE("a chart naming a column the table lacks is refused, naming it") {

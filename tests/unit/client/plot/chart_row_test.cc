@@ -34,8 +34,9 @@ const char* kWavePanel =
 
 TEST_CASE("a logged chart becomes its table under <key>_table and a _wandb.visualize panel") {
   Value::Map row{{"wave", plot::line(Wave(), "x", "y", {}, "T")}, {"loss", 1}};
-  absl::StatusOr<records::ConfigRecord> config = TakeCharts(row);
-  REQUIRE(config.ok());
+  absl::StatusOr<RowCharts> charts = TakeCharts(row);
+  REQUIRE(charts.ok());
+  const records::ConfigRecord* config = &charts->config;
   REQUIRE(config->update_size() == 1);
   const records::ConfigItem& item = config->update(0);
   CHECK(item.key().empty());
@@ -55,11 +56,28 @@ TEST_CASE("a logged chart becomes its table under <key>_table and a _wandb.visua
   CHECK(table->num_rows() == 2);
 }
 
+TEST_CASE("wandb's older visualize keeps its key and sets _wandb.viz") {
+  Value::Map row{{"pr", visualize("wandb/pr_curve/v1", Wave())}, {"loss", 1}};
+  absl::StatusOr<RowCharts> charts = TakeCharts(row);
+  REQUIRE(charts.ok());
+  REQUIRE(charts->config.update_size() == 1);
+  const records::ConfigItem& item = charts->config.update(0);
+  REQUIRE(item.nested_key_size() == 3);
+  CHECK(item.nested_key(1) == "viz");
+  CHECK(item.nested_key(2) == "pr");
+  // wandb/viz.py's Visualize.get_config_value, as json.dumps writes it.
+  CHECK(item.value_json() ==
+        R"({"id": "wandb/pr_curve/v1", "historyFieldSettings": {"x-axis": "_step", "key": "pr"}})");
+  REQUIRE(row.size() == 2);
+  CHECK(row[0].first == "pr");
+  CHECK(dynamic_cast<const Table*>(row[0].second.as_media().get()) != nullptr);
+}
+
 TEST_CASE("a row without charts is left alone") {
   Value::Map row{{"loss", 1}, {"t", Wave()}};
-  absl::StatusOr<records::ConfigRecord> config = TakeCharts(row);
-  REQUIRE(config.ok());
-  CHECK(config->update_size() == 0);
+  absl::StatusOr<RowCharts> charts = TakeCharts(row);
+  REQUIRE(charts.ok());
+  CHECK(charts->config.update_size() == 0);
   CHECK(row.size() == 2);
   CHECK(row[1].first == "t");
 }
@@ -68,18 +86,19 @@ TEST_CASE("a chart with a bad table is refused naming the key, the row unchanged
   Table bad({"image"});
   bad.add_data(Value::List{Image(std::vector<uint8_t>(5), {2, 2, 3})});
   Value::Map row{{"ok", plot::histogram(Wave(), "y")}, {"broken", plot_table("s", bad, {})}};
-  absl::StatusOr<records::ConfigRecord> config = TakeCharts(row);
-  REQUIRE_FALSE(config.ok());
-  CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
-  CHECK(config.status().message().rfind("key 'broken': table row 0, column 'image': ", 0) == 0);
+  absl::StatusOr<RowCharts> charts = TakeCharts(row);
+  REQUIRE_FALSE(charts.ok());
+  CHECK(charts.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(charts.status().message().rfind("key 'broken': table row 0, column 'image': ", 0) == 0);
   CHECK(row[0].first == "ok");
   CHECK(row[1].first == "broken");
 }
 
 TEST_CASE("a chart anywhere but a row's top level is refused naming the key") {
   Value::Map nested{{"charts", Value::Map{{"wave", plot::scatter(Wave(), "x", "y")}}}};
-  absl::StatusOr<records::ConfigRecord> config = TakeCharts(nested);
-  REQUIRE(config.ok());
+  absl::StatusOr<RowCharts> charts = TakeCharts(nested);
+  REQUIRE(charts.ok());
+  CHECK(charts->config.update_size() == 0);
   absl::StatusOr<MediaLoad> load = CheckMediaRow(nested);
   REQUIRE_FALSE(load.ok());
   CHECK(load.status().message() ==
