@@ -6,19 +6,11 @@
 #include <limits>
 #include <thread>
 
+#include "tests/support/invalid_argument_message.h"
 #include "tests/support/test_env.h"
 
 namespace wandb::testing {
 namespace {
-
-std::string InvalidArgumentMessage(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no std::invalid_argument>";
-}
 
 std::string ErrorMessage(const std::function<void()>& f) {
   try {

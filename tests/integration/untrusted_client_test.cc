@@ -5,6 +5,7 @@
 #include <wandb/wandb.h>
 #include <catch2/catch.hpp>
 
+#include "tests/support/invalid_argument_message.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/test_env.h"
 
@@ -60,15 +61,6 @@ int CountRows(const TestEnv& env, const std::string& id) {
     rows += r.has_history();
   }
   return rows;
-}
-
-std::string InvalidArgumentMessage(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no std::invalid_argument>";
 }
 
 }  // namespace
