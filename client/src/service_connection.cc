@@ -40,9 +40,10 @@ std::shared_ptr<grpc::Channel> ServiceConnection::MakeChannel(const ServiceEndpo
   grpc::ChannelArguments args;
   // gRPC's default reconnect backoff is a second; a daemon that just started should be
   // reached at once, and a channel of our own must not share a subchannel that already
-  // failed against a stale socket.
+  // failed against a stale socket. GRPC_ARG_MIN_RECONNECT_BACKOFF_MS stays at its default:
+  // gRPC also takes it as the time one connection attempt may take (20 s), and a daemon
+  // loaded by 80 processes starting at once needs more than the 100 ms it allows at least.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(64 << 20);
@@ -51,10 +52,10 @@ std::shared_ptr<grpc::Channel> ServiceConnection::MakeChannel(const ServiceEndpo
 }
 
 absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
-    const ServiceEndpoint& endpoint, bool wait_for_ready) {
+    const ServiceEndpoint& endpoint, std::shared_ptr<grpc::Channel> channel, bool wait_for_ready) {
   auto conn = std::shared_ptr<ServiceConnection>(new ServiceConnection());
   conn->endpoint_ = endpoint;
-  conn->channel_ = MakeChannel(endpoint);
+  conn->channel_ = std::move(channel);
   conn->stub_ = service::WandbService::NewStub(conn->channel_);
   grpc::ClientContext context;
   context.set_wait_for_ready(wait_for_ready);
@@ -65,12 +66,7 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
   request.set_client_version(kVersion);
   request.set_pid(getpid());
   grpc::Status status = conn->stub_->Hello(&context, request, &conn->hello_);
-  if (!status.ok()) {
-    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return absl::UnavailableError(status.error_message());
-    }
-    return FromGrpc(status);
-  }
+  if (!status.ok()) return FromGrpc(status);
   if (conn->hello_.protocol_version() != kProtocolVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the wandb-service running at ", endpoint.socket_path, " (version ",
@@ -83,15 +79,29 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::TryHello(
 
 absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect(
     const ServiceEndpoint& endpoint) {
-  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = TryHello(endpoint, false);
+  // One channel for as long as its connection attempt is under way: a daemon that is slow to
+  // answer (busy, or on a loaded machine) is waited for, not abandoned and dialled again,
+  // which would only add to its load. A refused one (no daemon, or one exiting) gets a new
+  // channel, which reconnects at once instead of after gRPC's backoff.
+  std::shared_ptr<grpc::Channel> channel = MakeChannel(endpoint);
+  auto hello = [&](bool wait_for_ready) {
+    absl::StatusOr<std::shared_ptr<ServiceConnection>> conn =
+        TryHello(endpoint, channel, wait_for_ready);
+    if (absl::IsUnavailable(conn.status())) channel = MakeChannel(endpoint);
+    return conn;
+  };
+  auto unanswered = [](const absl::Status& s) {
+    return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+  };
+  absl::StatusOr<std::shared_ptr<ServiceConnection>> conn = hello(false);
   const absl::Time deadline = absl::Now() + kConnectTimeout;
   // Many processes may get here at once (64 calling init() together): each waits for the
   // daemon that is there, and only one starts a daemon when none is.
-  while (absl::IsUnavailable(conn.status()) && absl::Now() < deadline) {
+  while (unanswered(conn.status()) && absl::Now() < deadline) {
     if (DaemonHoldsLock(endpoint)) {
       // One that refuses at once is exiting (idle, or stopped): look again shortly.
       absl::SleepFor(kSpawnPoll);
-      conn = TryHello(endpoint, /*wait_for_ready=*/false);
+      conn = hello(false);
       continue;
     }
     // None is there: start one, one process at a time. A process that finds the spawn lock
@@ -99,16 +109,16 @@ absl::StatusOr<std::shared_ptr<ServiceConnection>> ServiceConnection::Connect(
     absl::StatusOr<FileLock> lock = FileLock::TryAcquire(endpoint.spawn_lock_path);
     if (absl::IsUnavailable(lock.status())) {
       absl::SleepFor(kSpawnPoll);
-      conn = TryHello(endpoint, false);
+      conn = hello(false);
       continue;
     }
     if (!lock.ok()) return lock.status();
-    conn = TryHello(endpoint, false);
-    if (!absl::IsUnavailable(conn.status()) || DaemonHoldsLock(endpoint)) continue;
+    conn = hello(false);
+    if (!unanswered(conn.status()) || DaemonHoldsLock(endpoint)) continue;
     if (absl::Status s = LaunchService(endpoint); !s.ok()) return s;
-    conn = TryHello(endpoint, true);
+    conn = hello(true);
   }
-  if (absl::IsUnavailable(conn.status())) {
+  if (unanswered(conn.status())) {
     return absl::UnavailableError(
         absl::StrCat("no wandb-service answered at ", endpoint.socket_path, " within ",
                      absl::FormatDuration(kConnectTimeout), " (", conn.status().message(),

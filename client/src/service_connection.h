@@ -29,9 +29,10 @@ class ServiceConnection {
   static absl::StatusOr<std::shared_ptr<ServiceConnection>> Connect(
       const ServiceEndpoint& endpoint);
   static std::shared_ptr<grpc::Channel> MakeChannel(const ServiceEndpoint& endpoint);
-  // Hello over a fresh channel; Unavailable when nothing listens.
+  // Hello over `channel`: Unavailable when nothing listens, DeadlineExceeded when the daemon
+  // did not answer in time.
   static absl::StatusOr<std::shared_ptr<ServiceConnection>> TryHello(
-      const ServiceEndpoint& endpoint, bool wait_for_ready);
+      const ServiceEndpoint& endpoint, std::shared_ptr<grpc::Channel> channel, bool wait_for_ready);
 
   ServiceEndpoint endpoint_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -1,9 +1,14 @@
 // 16 (and 64) training processes start at once: one daemon serves them all, and every run's
 // log holds every row, in order, with the right summary.
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
+#include "common/ipc/file_lock.h"
+#include "tests/support/slow_socket_relay.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_env.h"
 
 namespace wandb::testing {
@@ -81,6 +86,31 @@ TEST_CASE("16 processes x 10,000 rows share one daemon and lose nothing") {
 // fail after 30 s, or start daemons that exited again.
 TEST_CASE("64 processes calling init() at once all succeed, with one daemon") {
   CheckManyProcesses(64, 100, "many");
+}
+
+// CI, 2026-12-02: with 80 processes starting at once on a slow machine, no client reached
+// the daemon for a minute. Each connection attempt was given at most 0.5 s to get the
+// daemon's first bytes, then dropped and dialled again, which only added to the daemon's load.
+TEST_CASE("a daemon that takes 3 s to answer a connection is waited for, not dialled again") {
+  TestEnv env(/*idle_timeout_seconds=*/60);
+  TempDir real("wandb_slow");
+  pid_t daemon = env.SpawnPath(WANDB_TEST_BIN_DIR "/wandb-service",
+                               {"--service-dir", real.path(), "--idle-timeout", "60"});
+  REQUIRE(Eventually([&] { return std::filesystem::exists(real.File("service.sock")); }));
+  // The clients' directory: its lock held, as by a daemon that is there, and its socket
+  // answered three seconds after each connection is made.
+  std::filesystem::create_directories(env.service_dir());
+  absl::StatusOr<FileLock> lock = FileLock::TryAcquire(env.service_dir() + "/service.lock");
+  REQUIRE(lock.ok());
+  SlowSocketRelay relay(env.socket_path(), real.File("service.sock"), std::chrono::seconds(3));
+
+  pid_t client = env.Spawn("log_client", {"--id", "slow", "--rows", "100"});
+  int status = WaitExit(client, std::chrono::seconds(120));
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  CHECK(relay.connections() <= 3);  // one for the run; a retry or two, not one per half-second
+  kill(daemon, SIGTERM);
+  CHECK(WaitExit(daemon, std::chrono::seconds(20)) != -1);
+  CheckRun(env, "slow", 100);
 }
 
 }  // namespace wandb::testing
