@@ -39,11 +39,11 @@ absl::Status FromGrpc(const grpc::Status& status) {
 std::shared_ptr<grpc::Channel> ServiceConnection::MakeChannel(const ServiceEndpoint& endpoint) {
   grpc::ChannelArguments args;
   // gRPC's default reconnect backoff is a second; a daemon that just started should be
-  // reached at once, and a channel of our own must not share a subchannel that already
-  // failed against a stale socket. GRPC_ARG_MIN_RECONNECT_BACKOFF_MS stays at its default:
-  // gRPC also takes it as the time one connection attempt may take (20 s), and a daemon
-  // loaded by 80 processes starting at once needs more than the 100 ms it allows at least.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+  // reached at once (100 ms is gRPC's floor), and a channel of our own must not share a
+  // subchannel that already failed against a stale socket. GRPC_ARG_MIN_RECONNECT_BACKOFF_MS
+  // stays at its default: gRPC also takes it as the time one connection attempt may take
+  // (20 s), and a daemon loaded by 80 processes starting at once needs more than 0.1 s.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetMaxReceiveMessageSize(64 << 20);
