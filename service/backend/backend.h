@@ -8,7 +8,7 @@
 // So a call may block (a network round trip, a retry) and may fail without holding up the
 // client or another run. The stop question is no exception: the sender asks StopRequested()
 // every stop_poll_interval() and publishes the answer, which the client's StopStatus call
-// reads (Sender::stop_requested()). Outside a live run (orphan recovery, re-attach, `sync`)
+// reads (Sender::stop_requested()). Outside a live run (orphan recovery, re-attach, `import`)
 // one thread at a time uses a backend.
 #ifndef WANDB_SERVICE_BACKEND_BACKEND_H_
 #define WANDB_SERVICE_BACKEND_BACKEND_H_

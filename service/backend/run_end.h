@@ -6,7 +6,7 @@
 // - the daemon died: the client re-attaches the run to a new daemon and finishes it there
 //   (the first path again), or, the client gone too, a later daemon completes it from its log
 //   (recovery/orphan_recovery.cc);
-// - import (`wandb-cpp sync`, recovery/run_sync.cc): the exit its log records.
+// - import (`wandb-cpp import`, recovery/run_sync.cc): the exit its log records.
 //
 // Each path reads whether a stop was requested once (the backend's answer, the store's flag)
 // and passes it here with the exit code it has.

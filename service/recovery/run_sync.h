@@ -1,4 +1,4 @@
-// `wandb-cpp sync`: imports a run directory (an offline run, or any run whose log the store
+// `wandb-cpp import`: imports a run directory (an offline run, or any run whose log the store
 // lacks) into the local store by replaying its transaction log, as a later daemon completes a
 // run a dead daemon left behind (orphan_recovery.cc), then storing the files under files/
 // and finishing the run with the exit its log records.

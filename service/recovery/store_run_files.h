@@ -1,6 +1,6 @@
 // Storing a run directory's files after the fact, as the live run's finish would have: every
 // file the log's save() calls name, and everything else under files/ (config.yaml,
-// wandb-summary.json, wandb-metadata.json...). Import (`wandb-cpp sync`) and orphan recovery
+// wandb-summary.json, wandb-metadata.json...). Import (`wandb-cpp import`) and orphan recovery
 // both end a run this way.
 #ifndef WANDB_SERVICE_RECOVERY_STORE_RUN_FILES_H_
 #define WANDB_SERVICE_RECOVERY_STORE_RUN_FILES_H_

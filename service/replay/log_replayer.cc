@@ -44,7 +44,7 @@ LogReplayer::LogReplayer(std::string log_path, std::string run_dir, Backend* bac
       backend_(backend),
       on_files_(std::move(on_files)) {}
 
-absl::Status LogReplayer::CatchUp() {
+absl::StatusOr<bool> LogReplayer::CatchUpUntil(absl::Time until) {
   if (reader_ == nullptr) {
     absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader =
         txlog::LogReader::Open(log_path_, offset_, &corruption_);
@@ -53,21 +53,30 @@ absl::Status LogReplayer::CatchUp() {
   }
   std::string record;
   absl::Status status;
+  bool at_end = true;
   while (status.ok() && reader_->Next(&record)) {
     status = Apply(record);
     // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
     if (status.ok() && (rows_used_ >= kRowsPerSend || console_.size() >= kRowsPerSend)) {
       status = Commit(reader_->good_offset());
+      // The reader stays open where it is: the next call reads on from the next record.
+      if (status.ok() && absl::Now() >= until) {
+        at_end = false;
+        break;
+      }
     }
   }
   // A record cut off at the end is one the writer is still writing: the next call reads it.
-  if (status.ok() && !reader_->status().ok() && !reader_->truncated()) status = reader_->status();
+  if (status.ok() && at_end && !reader_->status().ok() && !reader_->truncated()) {
+    status = reader_->status();
+  }
   if (status.ok()) status = Commit(reader_->good_offset());
   if (!status.ok()) reader_.reset();  // what was read and not sent is read again from offset_
   rows_used_ = 0;
   stats_.clear();
   console_.clear();
-  return status;
+  if (!status.ok()) return status;
+  return at_end;
 }
 
 absl::Status LogReplayer::Commit(uint64_t offset) {

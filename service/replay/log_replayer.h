@@ -1,7 +1,7 @@
 // Turns a run's transaction log into backend calls: the run, its config, summary and history,
 // and the files it saved. The sender runs one on the live log, reading on from where it
 // stopped each time the writer has appended. After a daemon crash a later daemon runs one over
-// the whole log (rows the backend has are skipped), and `wandb-cpp sync` does the same.
+// the whole log (rows the backend has are skipped), and `wandb-cpp import` does the same.
 //
 // Everything the backend gets is derived from the log alone, so a replay gives the backend
 // what the live run would have: config and summary are rebuilt from their records and from
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/ipc/history_wire.h"
 #include "common/txlog/corruption_tally.h"
@@ -37,7 +38,12 @@ class LogReplayer {
   // left for the next call, which reads on with the same reader. Corrupt bytes are skipped
   // (see corruption()). Returns the first backend or read error; the offset then stays at the
   // last batch the backend took, and the next call reads again from there.
-  absl::Status CatchUp();
+  absl::Status CatchUp() { return CatchUpUntil(absl::InfiniteFuture()).status(); }
+  // As CatchUp(), but returns at the first slice boundary (kRowsPerSend rows) at or after
+  // `until`: true when it read to the log's end, false when there is more to read. A live log
+  // can grow faster than the backend takes it (a program logging as fast as it can), and
+  // the sender must get back to its other duties (the stop poll) meanwhile.
+  absl::StatusOr<bool> CatchUpUntil(absl::Time until);
   // Sends the whole summary when it changed since the last time.
   absl::Status SendSummary();
 

@@ -32,7 +32,7 @@ void Sender::Loop() {
   std::vector<SenderItem> items;
   // The first answer at once: a resumed or re-attached run may have been asked to stop.
   PollStop();
-  while (queue_.PopAllFor(&items, std::min(next_stop_poll_, next_retry_) - absl::Now())) {
+  while (queue_.PopAllFor(&items, std::min(next_stop_poll_, next_catch_up_) - absl::Now())) {
     for (SenderItem& item : items) {
       if (auto* finish = std::get_if<SendFinish>(&item)) {
         Finish(*finish);
@@ -41,7 +41,7 @@ void Sender::Loop() {
       }
     }
     // Any number of LogAdvanced notes mean one thing: read on to the end of the log.
-    if (!items.empty() || absl::Now() >= next_retry_) CatchUp();
+    if (!items.empty() || absl::Now() >= next_catch_up_) CatchUp();
     if (absl::Now() >= next_stop_poll_) PollStop();
   }
 }
@@ -59,9 +59,17 @@ std::string Sender::problem() const {
 }
 
 void Sender::CatchUp() {
-  absl::Status status = replayer_.CatchUp();
+  // Only until the next stop poll is due: a program that logs faster than the backend takes
+  // rows would otherwise keep this call reading for as long as it logs, and a stop request
+  // would never be read (nor the summary sent).
+  absl::StatusOr<bool> at_end = replayer_.CatchUpUntil(next_stop_poll_);
+  absl::Status status = at_end.status();
   Note(status);
-  next_retry_ = status.ok() ? absl::InfiniteFuture() : absl::Now() + kRetryInterval;
+  if (!status.ok()) {
+    next_catch_up_ = absl::Now() + kRetryInterval;
+  } else {
+    next_catch_up_ = *at_end ? absl::InfiniteFuture() : absl::Now();  // more: read on at once
+  }
   // The log's own corruption (a damaged disk) is skipped by the reader; say so once per place.
   if (!replayer_.corruption().empty()) Note(absl::DataLossError(replayer_.corruption().Summary()));
   absl::MutexLock lock(&problem_mu_);

@@ -70,7 +70,9 @@ class Sender {
   std::thread thread_;
   absl::Time last_summary_ = absl::InfinitePast();
   absl::Time next_stop_poll_ = absl::InfinitePast();
-  absl::Time next_retry_ = absl::InfiniteFuture();  // while the last CatchUp() failed
+  // When CatchUp() runs with nothing new written: at once while a backlog remains, after
+  // kRetryInterval when the last one failed, never when it reached the log's end.
+  absl::Time next_catch_up_ = absl::InfiniteFuture();
   std::atomic<bool> stop_requested_{false};
   absl::Status last_error_;  // the sender thread's own
   mutable absl::Mutex problem_mu_;
