@@ -156,7 +156,17 @@ absl::Status Configure(Database& db) {
   }
   // NORMAL in WAL mode: a crashed process loses nothing committed; a power loss may lose the
   // last transactions, never consistency.
-  return db.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
+  // The write-ahead file is bounded, so the store needs little room beyond its data: SQLite
+  // checkpoints it (copies it into the database, then starts it over) after a commit that
+  // leaves it at wal_autocheckpoint pages, 1,000 (4 MB) by default. A live run commits a few
+  // rows at a time, each commit rewriting the same few pages, so the file grows far faster
+  // than the data; on a disk with less than 4 MB free it filled the disk before the first
+  // checkpoint, and then no commit, and no checkpoint, could ever succeed (issue 12). 256 pages
+  // (1 MiB); journal_size_limit cuts the file back to that after each checkpoint, instead of
+  // keeping the size of the largest burst.
+  return db.Exec(
+      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+      "PRAGMA wal_autocheckpoint = 256; PRAGMA journal_size_limit = 1048576");
 }
 
 }  // namespace
