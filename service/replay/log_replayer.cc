@@ -59,17 +59,19 @@ absl::StatusOr<bool> LogReplayer::CatchUpUntil(absl::Time until) {
     // In slices, so a long backlog (a replay after a crash) never sits in memory whole.
     if (status.ok() && (rows_used_ >= kRowsPerSend || console_.size() >= kRowsPerSend)) {
       status = Commit(reader_->good_offset());
-      // The reader stays open where it is: the next call reads on from the next record.
       if (status.ok() && absl::Now() >= until) {
+        // The next call opens a new reader at offset_ (just committed): this one's block may
+        // be one the writer was still filling when it was read, and its end, read again,
+        // would look like the log's end (a finish would then stop short of it).
+        reader_.reset();
         at_end = false;
         break;
       }
     }
   }
+  if (!at_end) return false;
   // A record cut off at the end is one the writer is still writing: the next call reads it.
-  if (status.ok() && at_end && !reader_->status().ok() && !reader_->truncated()) {
-    status = reader_->status();
-  }
+  if (status.ok() && !reader_->status().ok() && !reader_->truncated()) status = reader_->status();
   if (status.ok()) status = Commit(reader_->good_offset());
   if (!status.ok()) reader_.reset();  // what was read and not sent is read again from offset_
   rows_used_ = 0;

@@ -172,4 +172,46 @@ TEST_CASE("catching up in slices gives the backend every row once, in order", "[
   CHECK(backend.steps.size() == kRows);
 }
 
+TEST_CASE("a slice that ends in the block the writer is filling does not end the catch-up",
+          "[sender]") {
+  // The sender's last slice may stop in a block the writer was still filling; the finish's
+  // catch-up that follows must read the rest of the log, not take that block's old end for
+  // the log's end (it did, about one stop in 70: the store then lacked the last rows).
+  TempDir tmp;
+  const std::string path = tmp.File("run-tail.wandb");
+  auto writer = txlog::LogWriter::Create(path);
+  REQUIRE(writer.ok());
+  int64_t next_step = 0;
+  auto append_rows = [&](int count) {
+    absl::Status status;
+    for (int i = 0; i < count && status.ok(); ++i) {
+      records::Record record;
+      records::HistoryItem* item = record.mutable_history()->add_item();
+      item->set_key("loss");
+      item->set_value_json("1");
+      record.mutable_history()->mutable_step()->set_num(next_step++);
+      status = (*writer)->Append(record.SerializeAsString());
+    }
+    if (status.ok()) status = (*writer)->Flush();
+    REQUIRE(status.ok());
+  };
+  append_rows(4096 + 10);  // one slice, and the start of the next in the same block
+  class Rows final : public DiscardingBackend {
+   public:
+    absl::Status AppendHistory(absl::Span<const store::HistoryRow> rows) override {
+      for (const store::HistoryRow& row : rows) steps.push_back(row.step);
+      return absl::OkStatus();
+    }
+    std::vector<int64_t> steps;
+  } backend;
+  LogReplayer replayer(path, tmp.path(), &backend, nullptr);
+  absl::StatusOr<bool> at_end = replayer.CatchUpUntil(absl::InfinitePast());
+  REQUIRE(at_end.ok());
+  CHECK_FALSE(*at_end);
+  append_rows(1000);
+  REQUIRE((*writer)->Close().ok());
+  REQUIRE(replayer.CatchUp().ok());  // as the finish does
+  CHECK(backend.steps.size() == static_cast<size_t>(next_step));
+}
+
 }  // namespace wandb::service
