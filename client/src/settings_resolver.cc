@@ -28,6 +28,8 @@ constexpr double kMaxTimeoutSeconds = 86400;
 constexpr std::chrono::milliseconds kMinStatsSampleInterval{500};
 constexpr int kMinStatsSamples = 2;
 constexpr int kMaxStatsSamples = 30;
+// Asking W&B more often than this would only load its server.
+constexpr std::chrono::milliseconds kMinOnlineStopPollInterval{1000};
 
 // The init argument when given, else the environment variable when set and non-empty.
 std::string Pick(const std::optional<std::string>& arg, const char* env_value,
@@ -234,6 +236,16 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSetting
         "online mode needs a W&B API key for ", host, ": run `wandb-cpp login` (keys are at ",
         "https://wandb.ai/authorize), or set WANDB_API_KEY; WANDB_MODE=local keeps the run on ",
         "this machine"));
+  }
+  if (absl::Status st = PickTimeout(std::nullopt, env, "WANDB_CPP_ONLINE_STOP_POLL_INTERVAL",
+                                    "online_stop_poll_interval", &r->online_stop_poll_interval);
+      !st.ok()) {
+    return st;
+  }
+  if (r->online_stop_poll_interval < kMinOnlineStopPollInterval) {
+    r->warnings.push_back(absl::StrCat("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL below 1 s would ",
+                                       "load the W&B server: asking every second"));
+    r->online_stop_poll_interval = kMinOnlineStopPollInterval;
   }
   if (const char* wait = env("WANDB_CPP_RETRY_WAIT_MIN_MS"); wait != nullptr && *wait != '\0') {
     if (!absl::SimpleAtoi(wait, &r->retry_wait_min_ms)) {

@@ -36,6 +36,8 @@ struct ResolvedSettings {
   std::string base_url;
   std::string api_key;
   uint32_t retry_wait_min_ms = 2000;  // wandb's first wait after a failed request
+  // How often the daemon asks W&B whether the run was stopped on its page (wandb's 15 s).
+  std::chrono::milliseconds online_stop_poll_interval{std::chrono::seconds(15)};
   bool silent = false;
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};

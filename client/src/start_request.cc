@@ -70,6 +70,7 @@ service::StartRunRequest BuildStartRequest(const ResolvedSettings& settings,
     online->set_base_url(settings.base_url);
     online->set_api_key(settings.api_key);
     online->set_retry_wait_min_ms(settings.retry_wait_min_ms);
+    online->set_stop_poll_ms(static_cast<uint32_t>(settings.online_stop_poll_interval.count()));
   }
   request.set_store_dir(settings.store_dir);
   request.set_fsync_batches(settings.durability == Durability::fsync);

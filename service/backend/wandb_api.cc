@@ -24,6 +24,10 @@ constexpr absl::string_view kUpsertBucket =
     "displayName description config sweepName project { id name entity { id name } } } "
     "inserted } }";
 
+constexpr absl::string_view kRunStoppedStatus =
+    "query RunStoppedStatus($entityName: String, $projectName: String, $runId: String!) { "
+    "project(name: $projectName, entityName: $entityName) { run(name: $runId) { stopped } } }";
+
 // The server's own words from an error body, shortened: {"error": ...} or {"errors": [...]}.
 std::string ServerMessage(absl::string_view body) {
   nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
@@ -183,10 +187,35 @@ absl::StatusOr<Bucket> WandbApi::UpsertBucket(const BucketFields& fields) {
   return out;
 }
 
-absl::Status WandbApi::PostFileStream(const Bucket& run, absl::string_view body) {
+absl::StatusOr<FileStreamReply> WandbApi::PostFileStream(const Bucket& run,
+                                                         absl::string_view body) {
   std::string url = absl::StrCat(base_url_, "/files/", run.entity, "/", run.project, "/", run.name,
                                  "/file_stream");
-  return Post(url, body, "W&B file_stream").status();
+  absl::StatusOr<std::string> answer = Post(url, body, "W&B file_stream");
+  if (!answer.ok()) return answer.status();
+  // The data was received: an answer that is not the JSON expected only carries no news.
+  nlohmann::json parsed = nlohmann::json::parse(*answer, nullptr, /*allow_exceptions=*/false);
+  FileStreamReply reply;
+  if (parsed.is_object()) {
+    auto stopped = parsed.find("stopped");
+    reply.stopped = stopped != parsed.end() && stopped->is_boolean() && stopped->get<bool>();
+  }
+  return reply;
+}
+
+absl::StatusOr<bool> WandbApi::QueryRunStopped(const Bucket& run) {
+  std::string variables = "{";
+  AddVariable(&variables, "entityName", run.entity);
+  AddVariable(&variables, "projectName", run.project);
+  AddVariable(&variables, "runId", run.name);
+  variables.push_back('}');
+  absl::StatusOr<std::string> data = GraphQl(kRunStoppedStatus, variables, "W&B RunStoppedStatus");
+  if (!data.ok()) return data.status();
+  nlohmann::json parsed = nlohmann::json::parse(*data, nullptr, false);
+  const nlohmann::json& project = parsed["project"];
+  if (!project.is_object() || !project["run"].is_object()) return false;
+  const nlohmann::json& stopped = project["run"]["stopped"];
+  return stopped.is_boolean() && stopped.get<bool>();
 }
 
 FileStreamBody::FileStreamBody() : body_("{") {}

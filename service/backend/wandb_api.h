@@ -48,6 +48,12 @@ struct Bucket {
   std::string entity;
 };
 
+// What a file_stream answer says besides "received".
+struct FileStreamReply {
+  // Newer servers put a stop pressed on the run's page here ({"stopped": true}).
+  bool stopped = false;
+};
+
 struct Viewer {
   std::string entity;
   std::string username;
@@ -62,7 +68,10 @@ class WandbApi {
   absl::StatusOr<Viewer> QueryViewer();
   absl::StatusOr<Bucket> UpsertBucket(const BucketFields& fields);
   // POST {base}/files/{entity}/{project}/{run}/file_stream with a body from FileStreamBody.
-  absl::Status PostFileStream(const Bucket& run, absl::string_view body);
+  absl::StatusOr<FileStreamReply> PostFileStream(const Bucket& run, absl::string_view body);
+  // RunStoppedStatus: whether someone pressed Stop on the run's page. A project or run the
+  // server does not know reads as not stopped, as wandb reads it.
+  absl::StatusOr<bool> QueryRunStopped(const Bucket& run);
   // The Retry-After of the last failed request, if it gave one.
   std::optional<absl::Duration> retry_after() const { return retry_after_; }
 

@@ -33,10 +33,17 @@ std::string ConsoleLineText(const store::ConsoleLine& line) {
                       " ", line.line, "\n");
 }
 
+absl::Duration StopPollInterval(const OnlineOptions& options) {
+  return options.stop_poll_ms() > 0 ? absl::Milliseconds(options.stop_poll_ms())
+                                    : WandbBackend::kDefaultStopPollInterval;
+}
+
 }  // namespace
 
 WandbBackend::WandbBackend(const OnlineOptions& options, std::string entity, std::string project)
-    : api_(options.base_url(), options.api_key()), backoff_(MinWait(options)) {
+    : api_(options.base_url(), options.api_key()),
+      backoff_(MinWait(options)),
+      stop_poll_interval_(StopPollInterval(options)) {
   fields_.entity = std::move(entity);
   fields_.project = std::move(project);
 }
@@ -122,7 +129,9 @@ absl::Status WandbBackend::ReplaceConfig(absl::string_view config_json) {
 }
 
 absl::Status WandbBackend::Post(const std::string& body) {
-  return Record(api_.PostFileStream(*bucket_, body));
+  absl::StatusOr<FileStreamReply> reply = api_.PostFileStream(*bucket_, body);
+  if (reply.ok() && reply->stopped) stopped_ = true;
+  return Record(reply.status());
 }
 
 template <typename LineFn>
@@ -205,6 +214,27 @@ absl::Status WandbBackend::FinishRun(const RunEnd& end, absl::Duration) {
   FileStreamBody body;
   body.SetComplete(end.exit_code);
   return Post(body.Finish());
+}
+
+absl::StatusOr<bool> WandbBackend::StopRequested() {
+  // Nothing to ask about before the run exists on the server, or after the upload ended.
+  if (stopped_ || stop_query_refused_ || !bucket_.has_value() || !dead_.ok()) return stopped_;
+  absl::Time now = absl::Now();
+  if (now < next_stop_query_) return stopped_;
+  if (absl::Status s = Gate(); !s.ok()) return s;
+  next_stop_query_ = now + stop_poll_interval_;
+  absl::StatusOr<bool> stopped = api_.QueryRunStopped(*bucket_);
+  if (!stopped.ok() && !IsRetryable(stopped.status())) {
+    // A server without the query (or one that refuses it) is no reason to stop uploading.
+    stop_query_refused_ = true;
+    return absl::Status(stopped.status().code(),
+                        absl::StrCat(stopped.status().message(),
+                                     "; a stop pressed on the run's page is only seen when the "
+                                     "server reports it with the run's data"));
+  }
+  if (absl::Status s = Record(stopped.status()); !s.ok()) return s;
+  stopped_ = *stopped;
+  return stopped_;
 }
 
 std::string WandbBackend::run_url() const {

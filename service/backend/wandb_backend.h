@@ -11,6 +11,11 @@
 // step, time and line offset, so rows read again are never sent twice. A failure that cannot
 // heal (a refused key) ends the upload for this run: the rest is discarded (the run stays in
 // the log and the local store) and gave_up() says why.
+//
+// A stop pressed on the run's W&B page reaches StopRequested() two ways: newer servers say
+// so in a file_stream answer, and every stop_poll_interval() (wandb's 15 s by default) the
+// RunStoppedStatus query asks. A server that refuses that query is not asked again; the
+// upload goes on.
 #ifndef WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_
 #define WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_
 
@@ -19,6 +24,7 @@
 #include <string>
 
 #include "absl/random/random.h"
+#include "absl/time/time.h"
 #include "service/backend/backend.h"
 #include "service/backend/retry_backoff.h"
 #include "service/backend/wandb_api.h"
@@ -30,6 +36,8 @@ class WandbBackend final : public DiscardingBackend {
  public:
   // Requests stay below this many bytes (wandb splits at about 10 MiB).
   static constexpr size_t kMaxRequestBytes = size_t{4} << 20;
+  // How often RunStoppedStatus is asked unless OnlineOptions says otherwise (wandb 0.12's).
+  static constexpr absl::Duration kDefaultStopPollInterval = absl::Seconds(15);
 
   WandbBackend(const OnlineOptions& options, std::string entity, std::string project);
 
@@ -40,6 +48,10 @@ class WandbBackend final : public DiscardingBackend {
   absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override;
   absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
   absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) override;
+  // The last answer, refreshed from the server when stop_poll_interval() has passed since the
+  // last query: cheap to ask after every pass.
+  absl::StatusOr<bool> StopRequested() override;
+  absl::Duration stop_poll_interval() const override { return stop_poll_interval_; }
   std::string run_url() const override;
 
   std::string gave_up() const override { return dead_.ok() ? "" : std::string(dead_.message()); }
@@ -78,6 +90,10 @@ class WandbBackend final : public DiscardingBackend {
   std::string last_config_;
   std::string last_summary_;
   absl::Time start_time_ = absl::UnixEpoch();
+  const absl::Duration stop_poll_interval_;
+  absl::Time next_stop_query_ = absl::InfinitePast();
+  bool stopped_ = false;  // once asked to stop, the run stays stopping
+  bool stop_query_refused_ = false;
   // What the server has: the next line of each logical file, and the last row taken.
   int64_t history_lines_ = 0;
   std::optional<int64_t> last_step_;

@@ -48,7 +48,11 @@ class Sender {
   bool wants_data() const { return backend_->wants_data(); }
   // The backend's latest answer to whether a stop was requested (false before its first).
   // Any thread; never calls the backend.
-  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // With a second backend (online), either one's yes.
+  bool stop_requested() const {
+    return stop_requested_.load(std::memory_order_acquire) ||
+           (online_ != nullptr && online_->stop_requested());
+  }
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
 

@@ -1,5 +1,7 @@
 #include "service/stream/upload_lane.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace wandb::service {
@@ -50,14 +52,20 @@ UploadLane::Outcome UploadLane::Wait(absl::Time deadline) {
 void UploadLane::Loop() {
   for (;;) {
     std::optional<std::pair<RunEnd, absl::Time>> finish;
+    bool pass = false;
     {
       absl::MutexLock lock(&mu_);
-      while (!closing_ && !finish_.has_value() && !(dirty_ && absl::Now() >= next_pass_)) {
-        wake_.WaitWithDeadline(&mu_, dirty_ ? next_pass_ : absl::InfiniteFuture());
+      auto pass_due = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return dirty_ && absl::Now() >= next_pass_;
+      };
+      while (!closing_ && !finish_.has_value() && !pass_due() && absl::Now() < next_stop_poll_) {
+        wake_.WaitWithDeadline(
+            &mu_, std::min(dirty_ ? next_pass_ : absl::InfiniteFuture(), next_stop_poll_));
       }
       if (closing_) return;
       finish = finish_;
-      dirty_ = false;
+      pass = pass_due();
+      if (pass) dirty_ = false;
     }
     if (finish.has_value()) {
       Outcome outcome = RunFinish(finish->first, finish->second);
@@ -66,11 +74,25 @@ void UploadLane::Loop() {
       wake_.SignalAll();
       return;
     }
-    bool ok = Pass();
-    absl::MutexLock lock(&mu_);
-    if (!ok) dirty_ = true;  // read again, even if nothing new is written
-    next_pass_ = absl::Now() + (ok ? kSendInterval : kRetryInterval);
+    if (pass) {
+      bool ok = Pass();
+      absl::MutexLock lock(&mu_);
+      if (!ok) dirty_ = true;  // read again, even if nothing new is written
+      next_pass_ = absl::Now() + (ok ? kSendInterval : kRetryInterval);
+    }
+    // After a pass too: a file_stream answer may have carried the stop (the backend answers
+    // that from memory, and queries the server only when its interval has passed).
+    PollStop();
   }
+}
+
+void UploadLane::PollStop() {
+  absl::StatusOr<bool> stop = backend_->StopRequested();
+  Note(stop.status());
+  if (stop.ok() && *stop && !stop_requested_.exchange(true, std::memory_order_acq_rel)) {
+    log_->Info("upload: the run was asked to stop on the server");
+  }
+  next_stop_poll_ = absl::Now() + backend_->stop_poll_interval();
 }
 
 bool UploadLane::Pass() {

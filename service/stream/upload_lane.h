@@ -8,9 +8,14 @@
 // first minute), so a run logging thousands of rows a second makes one request per pass,
 // not one per row. A failed pass is read again after kRetryInterval; the backend itself
 // keeps wandb's backoff and answers at once while it waits.
+//
+// The lane also asks its backend whether the run was stopped (a Stop pressed on W&B's run
+// page): after every pass and every stop_poll_interval(), on its own thread, since the answer
+// is an HTTP request. The sender adds the answer to its own (Sender::stop_requested()).
 #ifndef WANDB_SERVICE_STREAM_UPLOAD_LANE_H_
 #define WANDB_SERVICE_STREAM_UPLOAD_LANE_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,11 +52,15 @@ class UploadLane {
   void Finish(const RunEnd& end, absl::Time deadline);
   // Waits for Finish()'s outcome until `deadline`.
   Outcome Wait(absl::Time deadline);
+  // Whether the backend said the run was asked to stop; any thread, never waits.
+  bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
 
  private:
   void Loop();
   // Reads on and sends; false when the backend failed.
   bool Pass();
+  // Asks the backend whether a stop was requested, and publishes a yes.
+  void PollStop();
   // Retries `step` every kRetryInterval until it succeeds or the deadline passes.
   template <typename Step>
   absl::Status UntilDeadline(absl::Time deadline, Step step);
@@ -61,7 +70,9 @@ class UploadLane {
   std::shared_ptr<Backend> backend_;
   Logger* log_;
   LogReplayer replayer_;
-  absl::Status last_error_;  // the lane thread's own
+  absl::Status last_error_;                           // the lane thread's own
+  absl::Time next_stop_poll_ = absl::InfinitePast();  // the lane thread's own
+  std::atomic<bool> stop_requested_{false};
   std::thread thread_;
 
   absl::Mutex mu_;

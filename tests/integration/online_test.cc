@@ -123,6 +123,43 @@ struct NoKeyAnywhere {
   ScopedEnv empty_home{"HOME", home.path().c_str()};
 };
 
+// A training loop that logs until its run is asked to stop (polling stop_requested(), so no
+// SIGINT), for at most `limit`; whether the stop came.
+bool LogUntilStopped(Run& run, std::chrono::seconds limit) {
+  auto give_up = std::chrono::steady_clock::now() + limit;
+  for (int i = 0; std::chrono::steady_clock::now() < give_up; ++i) {
+    if (run.stop_requested()) return true;
+    run.log({{"i", i}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+Settings StoppableSettings(const FakeWandbServer& server, const std::string& id) {
+  Settings settings = OnlineSettings(server, id);
+  settings.interrupt_on_stop = false;
+  settings.stop_poll_interval = std::chrono::milliseconds(100);
+  return settings;
+}
+
+// Presses Stop on the run's W&B page once the server has the run.
+std::thread PressStopWhenSeen(FakeWandbServer* server, const std::string& id, bool in_file_stream) {
+  return std::thread([=] {
+    if (Eventually([&] { return server->Run(id).has_value(); }, std::chrono::seconds(60))) {
+      server->StopRun(id, in_file_stream);
+    }
+  });
+}
+
+// The run ended as a stopped one, on the server and in the local store.
+void CheckStopped(const FakeWandbServer& server, const TestEnv& env, const std::string& id) {
+  std::optional<FakeWandbServer::RunState> sent = server.Run(id);
+  REQUIRE(sent.has_value());
+  CHECK(sent->complete);
+  CHECK(sent->exit_code == 255);
+  CHECK(StoredRun(env, id).state == store::RunState::kStopped);
+}
+
 }  // namespace
 
 TEST_CASE("an online run arrives whole at the W&B server, and in the local store") {
@@ -251,6 +288,53 @@ TEST_CASE("with the W&B server unreachable, the run goes on locally and finish()
   // The daemon's log says why the upload did not finish.
   std::string debug_log = ReadFile(env.RunDir("unreachable1") + "/logs/debug-internal.log");
   CHECK_THAT(debug_log, Catch::Contains("the upload to W&B did not finish"));
+}
+
+// Issue 15: a Stop pressed on W&B's run page reaches the training loop. Servers of wandb
+// 0.12's time answer only the RunStoppedStatus query, which the daemon asks every
+// WANDB_CPP_ONLINE_STOP_POLL_INTERVAL (15 s unless set).
+TEST_CASE("a stop pressed on the W&B run page reaches the loop through RunStoppedStatus") {
+  ScopedEnv poll("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL", "1");
+  FakeWandbServer server;
+  TestEnv env;
+  Run run = init(StoppableSettings(server, "stopq1"));
+  std::thread press = PressStopWhenSeen(&server, "stopq1", /*in_file_stream=*/false);
+  bool stopped = LogUntilStopped(run, std::chrono::seconds(60));
+  press.join();
+  CHECK(stopped);
+  run.finish();
+  CHECK(server.stop_queries() >= 1);
+  CheckStopped(server, env, "stopq1");
+}
+
+// Newer servers say it in their file_stream answers: seen with the next post, long before
+// the next query (an hour away here).
+TEST_CASE("a stop the server reports in a file_stream answer reaches the loop at once") {
+  ScopedEnv poll("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL", "3600");
+  FakeWandbServer server;
+  TestEnv env;
+  Run run = init(StoppableSettings(server, "stopfs1"));
+  std::thread press = PressStopWhenSeen(&server, "stopfs1", /*in_file_stream=*/true);
+  bool stopped = LogUntilStopped(run, std::chrono::seconds(60));
+  press.join();
+  CHECK(stopped);
+  run.finish();
+  CHECK(server.stop_queries() == 1);  // the one asked as the run was created
+  CheckStopped(server, env, "stopfs1");
+}
+
+TEST_CASE("a server that refuses RunStoppedStatus still gets the whole run") {
+  ScopedEnv poll("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL", "1");
+  FakeWandbServer server;
+  server.RefuseStopQueries();
+  TestEnv env;
+  Run run = init(OnlineSettings(server, "stoprefused1"));
+  LogRun(run, 3000);
+  run.finish();
+  CHECK(server.stop_queries() == 1);  // refused once: not asked again
+  std::optional<FakeWandbServer::RunState> sent = server.Run("stoprefused1");
+  REQUIRE(sent.has_value());
+  CheckWhole(*sent, 3000);
 }
 
 }  // namespace wandb::testing

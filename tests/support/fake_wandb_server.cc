@@ -139,6 +139,8 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
   std::string query = request["query"];
   nlohmann::json vars =
       request["variables"].is_object() ? request["variables"] : nlohmann::json::object();
+  if (query.find("RunStoppedStatus") != std::string::npos)
+    return RunStopped(Str(vars, "runId"), status);
   if (query.find("upsertBucket") != std::string::npos) {
     std::string name = Str(vars, "name");
     std::lock_guard<std::mutex> lock(mu_);
@@ -178,6 +180,36 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
   return R"({"errors": [{"message": "not implemented by the fake server"}]})";
 }
 
+std::string FakeWandbServer::RunStopped(const std::string& run_id, int* status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stop_queries_;
+  if (refuse_stop_queries_) {
+    *status = 400;
+    return R"({"errors": [{"message": "Cannot query field \"stopped\" on type \"Run\""}]})";
+  }
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return R"({"data": {"project": null}})";
+  nlohmann::json answer = {{"data", {{"project", {{"run", {{"stopped", it->second.stopped}}}}}}}};
+  return answer.dump();
+}
+
+void FakeWandbServer::StopRun(const std::string& name, bool in_file_stream) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RunState& run = runs_.at(name);
+  run.stopped = true;
+  run.stopped_in_file_stream = in_file_stream;
+}
+
+void FakeWandbServer::RefuseStopQueries() {
+  std::lock_guard<std::mutex> lock(mu_);
+  refuse_stop_queries_ = true;
+}
+
+int FakeWandbServer::stop_queries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stop_queries_;
+}
+
 std::string FakeWandbServer::FileStream(const std::string& name, const std::string& body,
                                         int* status) {
   nlohmann::json request = nlohmann::json::parse(body, nullptr, false);
@@ -205,6 +237,7 @@ std::string FakeWandbServer::FileStream(const std::string& name, const std::stri
     run.complete = true;
     if (request["exitcode"].is_number_integer()) run.exit_code = request["exitcode"].get<int>();
   }
+  if (run.stopped_in_file_stream) return R"({"exitcode": null, "limits": {}, "stopped": true})";
   return R"({"exitcode": null, "limits": {}})";
 }
 

@@ -2,7 +2,8 @@
 // run needs (viewer, UpsertBucket) and file_stream, with wandb's offset rule (a chunk's lines
 // are written at their offset, so a resend overwrites rather than appends). It keeps what it
 // received for the test to read, and injects faults on command: the next requests answer
-// with an error status (500, 429 with Retry-After) before their body is applied.
+// with an error status (500, 429 with Retry-After) before their body is applied. A test can
+// press a run's Stop button (StopRun), as a user on W&B's run page would.
 #ifndef WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 #define WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 
@@ -42,6 +43,8 @@ class FakeWandbServer {
     bool complete = false;
     std::optional<int> exit_code;
     int requests_after_complete = 0;
+    bool stopped = false;                 // Stop pressed: RunStoppedStatus says so
+    bool stopped_in_file_stream = false;  // ... and so do file_stream answers (newer servers)
   };
 
   enum class Route { kAny, kGraphQl, kFileStream };
@@ -53,6 +56,12 @@ class FakeWandbServer {
   // The next `count` requests on `route` answer `status` (with Retry-After when given).
   void FailNext(int count, int status, Route route = Route::kAny,
                 std::optional<int> retry_after_seconds = std::nullopt);
+  // Presses Stop on run `name`'s page (the run must exist). `in_file_stream`: the answers to
+  // its file_stream posts say so too, as newer servers do; else only RunStoppedStatus does.
+  void StopRun(const std::string& name, bool in_file_stream);
+  // From now on RunStoppedStatus is refused (400), as by a server without the query.
+  void RefuseStopQueries();
+  int stop_queries() const;
   // Everything received for run `name` so far.
   std::optional<RunState> Run(const std::string& name) const;
   int faults_served() const;
@@ -71,6 +80,7 @@ class FakeWandbServer {
   std::optional<Fault> TakeFault(Route route);
   bool Authorized(const std::string& header);
   std::string GraphQl(const std::string& body, int* status);
+  std::string RunStopped(const std::string& run_id, int* status);
   std::string FileStream(const std::string& run, const std::string& body, int* status);
 
   const std::string api_key_;
@@ -83,6 +93,8 @@ class FakeWandbServer {
   int requests_ = 0;
   std::vector<std::string> authorizations_;
   std::map<std::string, RunState> runs_;
+  int stop_queries_ = 0;
+  bool refuse_stop_queries_ = false;
 };
 
 }  // namespace wandb::testing
