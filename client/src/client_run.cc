@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "client/src/artifact/artifact_record_builder.h"
 #include "client/src/media/media_check.h"
 #include "client/src/plot/chart_row.h"
 #include "client/src/process_info.h"
@@ -389,6 +390,56 @@ absl::StatusOr<std::vector<std::string>> ClientRun::Save(const std::string& glob
   outbox().Send(std::move(record));
   NoteFeature(Feature::kSave);
   return links->linked;
+}
+
+absl::Status ClientRun::LogArtifact(const std::shared_ptr<ArtifactState>& artifact,
+                                    const std::vector<std::string>& aliases,
+                                    std::weak_ptr<ClientRun> self) {
+  if (disabled() || IgnoredInChild("log_artifact()")) return absl::OkStatus();
+  CallScope scope(this);
+  if (absl::Status s = CheckLive("log_artifact()"); !s.ok()) return s;
+  ArtifactRecordInput input{settings_.run_id,          settings_.entity,
+                            settings_.project,         artifact->name(),
+                            artifact->type(),          artifact->description(),
+                            artifact->metadata(),      artifact->client_id(),
+                            aliases};
+  // The aliases are checked before the artifact becomes final, so a bad one can be fixed.
+  if (absl::Status s = BuildArtifactRecord(input, artifact::Manifest()).status(); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<artifact::Manifest> manifest = artifact->Finalize();
+  if (!manifest.ok()) return manifest.status();
+  absl::StatusOr<records::Record> record = BuildArtifactRecord(input, *manifest);
+  if (!record.ok()) return record.status();
+  outbox().Send(*std::move(record));
+  artifact->SetLogged([self = std::move(self), id = artifact->client_id()]()
+                          -> absl::StatusOr<service::ArtifactStatusResponse> {
+    std::shared_ptr<ClientRun> run = self.lock();
+    if (run == nullptr) return absl::FailedPreconditionError("its run is gone");
+    return run->ArtifactStatus(id);
+  });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<service::ArtifactStatusResponse> ClientRun::ArtifactStatus(
+    const std::string& client_id) {
+  if (finished()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "run ", settings_.run_id,
+        " finished before its artifact was confirmed; call wait() before finish()"));
+  }
+  service::ArtifactStatusRequest request;
+  request.mutable_run()->set_protocol_version(kProtocolVersion);
+  request.mutable_run()->set_run_id(settings_.run_id);
+  request.set_client_id(client_id);
+  service::ArtifactStatusResponse response;
+  grpc::Status s = link_->Call([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kQueryTimeout);
+    return connection.stub().ArtifactStatus(&context, request, &response);
+  });
+  if (!s.ok()) return FromGrpc(s);
+  return response;
 }
 
 void ClientRun::Finish(int exit_code, bool called) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/src/artifact/artifact_state.h"
 #include "client/src/console.h"
 #include "client/src/console_capture.h"
 #include "client/src/daemon_link.h"
@@ -49,6 +50,12 @@ class ClientRun {
   // Links what `glob` matches into files/ and tells the daemon to save it; the names linked.
   absl::StatusOr<std::vector<std::string>> Save(const std::string& glob,
                                                 const SaveOptions& options);
+  // Finalizes `artifact` and queues its record; returns at once. `self` is this run, for the
+  // artifact's wait() to ask the daemon through (it may outlive the run).
+  absl::Status LogArtifact(const std::shared_ptr<ArtifactState>& artifact,
+                           const std::vector<std::string>& aliases, std::weak_ptr<ClientRun> self);
+  // What the daemon says of a logged artifact (Artifact::wait()).
+  absl::StatusOr<service::ArtifactStatusResponse> ArtifactStatus(const std::string& client_id);
   // Never fails the caller: a daemon problem is reported on stderr and in debug.log.
   // `called` is false when the run is finished at process exit rather than by finish().
   void Finish(int exit_code, bool called = false);

@@ -2,8 +2,10 @@
 // API's contract (invalid data -> std::invalid_argument, misuse -> wandb::Error).
 #include "wandb/run.h"
 
+#include <filesystem>
 #include <stdexcept>
 
+#include "client/src/artifact/artifact_access.h"
 #include "client/src/client_run.h"
 #include "client/src/restore.h"
 #include "client/src/run_registry.h"
@@ -107,6 +109,35 @@ std::vector<std::string> Run::save(const std::string& glob, const SaveOptions& o
   absl::StatusOr<std::vector<std::string>> linked = state().Save(glob, options);
   ThrowIfError(linked.status());
   return *std::move(linked);
+}
+
+Artifact Run::log_artifact(const Artifact& artifact, const std::vector<std::string>& aliases) {
+  internal::ClientRun& run = state();
+  absl::Status status =
+      run.LogArtifact(internal::ArtifactAccess::State(artifact), aliases, state_);
+  // Every artifact error is wandb::Error, bad aliases included (the header says so).
+  if (!status.ok()) throw Error(std::string(status.message()));
+  return artifact;
+}
+
+Artifact Run::log_artifact(const std::string& path, const std::string& name,
+                           const std::string& type, const std::vector<std::string>& aliases) {
+  std::string base = path;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  base = std::filesystem::path(base).filename().string();
+  Artifact artifact(name.empty() ? "run-" + id() + "-" + base : name, type);
+  std::error_code ec;
+  if (path.find("://") != std::string::npos) {
+    artifact.add_reference(path);
+  } else if (std::filesystem::is_regular_file(path, ec)) {
+    artifact.add_file(path);
+  } else if (std::filesystem::is_directory(path, ec)) {
+    artifact.add_dir(path);
+  } else {
+    throw Error("log_artifact: '" + path +
+                "' is not a file, a directory or a reference URI (s3://bucket/path)");
+  }
+  return log_artifact(artifact, aliases);
 }
 
 const std::string& Run::id() const { return state().settings().run_id; }

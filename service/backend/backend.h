@@ -39,6 +39,12 @@ struct FileUploadResult {
   bool unchanged = false;  // the same content as the stored latest version: nothing added
 };
 
+// An artifact version a backend committed (log_artifact).
+struct ArtifactLogged {
+  std::string version;  // "v0", "v1", ...
+  std::string digest;
+};
+
 // The rows of a run's series (history, system metrics, console) are the store's row types
 // (service/store/series_rows.h), handed from the log replayer to every backend as they are.
 class Backend {
@@ -63,6 +69,10 @@ class Backend {
   // replay the rest after a crash.
   virtual absl::Status SetLogOffset(uint64_t offset) = 0;
   virtual absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) = 0;
+  // Commits an artifact the run logged (its files at the entries' local paths). An error
+  // whose code IsPermanentArtifactError() will never succeed (a bad record, a file changed
+  // or gone); others are worth retrying, as for any other call.
+  virtual absl::StatusOr<ArtifactLogged> LogArtifact(const records::ArtifactRecord& artifact) = 0;
   // Whether someone asked for the run to stop. The answer takes as long as it takes (an HTTP
   // request): the sender asks, never the client's call.
   virtual absl::StatusOr<bool> StopRequested() = 0;
@@ -78,6 +88,23 @@ class Backend {
   // while it keeps everything.
   virtual std::string gave_up() const { return ""; }
 };
+
+// Whether a LogArtifact failure is for good (the record or its files are bad, or the backend
+// keeps no artifacts) rather than a passing trouble of the disk or the network.
+inline bool IsPermanentArtifactError(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Takes everything and keeps nothing: offline mode's backend, and the base of backends that
 // want only part of a run (they override what they keep).
@@ -101,6 +128,9 @@ class DiscardingBackend : public Backend {
   absl::Status SetLogOffset(uint64_t) override { return absl::OkStatus(); }
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload&) override {
     return FileUploadResult{};
+  }
+  absl::StatusOr<ArtifactLogged> LogArtifact(const records::ArtifactRecord&) override {
+    return absl::UnimplementedError("this backend does not keep artifacts");
   }
   absl::StatusOr<bool> StopRequested() override { return false; }
   // Nobody can ask it to stop: never asked.

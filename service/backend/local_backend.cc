@@ -71,6 +71,12 @@ absl::StatusOr<FileUploadResult> LocalBackend::UploadFile(const FileUpload& file
   return FileUploadResult{put->size, put->unchanged};
 }
 
+absl::StatusOr<ArtifactLogged> LocalBackend::LogArtifact(const records::ArtifactRecord& artifact) {
+  absl::StatusOr<store::ArtifactCommit> commit = store_->artifacts().Commit(run_, artifact);
+  if (!commit.ok()) return commit.status();
+  return ArtifactLogged{commit->version.VersionName(), commit->version.digest};
+}
+
 absl::StatusOr<bool> LocalBackend::StopRequested() { return store_->runs().StopRequested(run_); }
 
 absl::Status LocalBackend::FinishRun(const RunEnd& end, absl::Duration runtime) {

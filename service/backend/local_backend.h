@@ -29,6 +29,7 @@ class LocalBackend final : public Backend {
   absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
   absl::Status SetLogOffset(uint64_t offset) override;
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
+  absl::StatusOr<ArtifactLogged> LogArtifact(const records::ArtifactRecord& artifact) override;
   absl::StatusOr<bool> StopRequested() override;
   // The store's flag is one indexed read (tens of microseconds): asked often, so a stop
   // reaches the training loop well within half a second.

@@ -151,6 +151,8 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
     case records::Record::kOutput:
       AddConsoleLine(record.output());
       return absl::OkStatus();
+    case records::Record::kArtifact:
+      return LogArtifact(record.artifact());
     case records::Record::kExit:
       exit_code_ = record.exit().exit_code();
       exit_runtime_ = record.exit().runtime();
@@ -200,6 +202,14 @@ void LogReplayer::AddConsoleLine(const records::OutputRecord& output) {
   line.line = output.line();
   if (!line.line.empty() && line.line.back() == '\n') line.line.pop_back();
   console_.push_back(std::move(line));
+}
+
+absl::Status LogReplayer::LogArtifact(const records::ArtifactRecord& artifact) {
+  absl::StatusOr<ArtifactLogged> logged = backend_->LogArtifact(artifact);
+  // A passing failure stops the replay here: the next call tries the artifact again.
+  if (!logged.ok() && !IsPermanentArtifactError(logged.status())) return logged.status();
+  if (on_artifact_) on_artifact_(artifact.client_id(), logged);
+  return absl::OkStatus();
 }
 
 absl::Status LogReplayer::SendHistory() {

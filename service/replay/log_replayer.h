@@ -32,7 +32,13 @@ class LogReplayer {
   // Called for each FilesRecord read (what save() asked for).
   using FilesFn = std::function<void(const records::FilesRecord&)>;
 
+  // Called for each ArtifactRecord the backend committed or refused for good, with its
+  // client id (a failure that may heal stops the replay there, to be tried again).
+  using ArtifactFn =
+      std::function<void(const std::string& client_id, const absl::StatusOr<ArtifactLogged>&)>;
+
   LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
+  void set_on_artifact(ArtifactFn on_artifact) { on_artifact_ = std::move(on_artifact); }
 
   // Sends every complete record after the last one sent. A record still being written is
   // left for the next call, which reads on with the same reader. Corrupt bytes are skipped
@@ -64,11 +70,13 @@ class LogReplayer {
   void AddStatsRow(const records::StatsRecord& stats);
   void AddConsoleLine(const records::OutputRecord& output);
   absl::Status SendHistory();
+  absl::Status LogArtifact(const records::ArtifactRecord& artifact);
 
   const std::string log_path_;
   const std::string run_dir_;
   Backend* backend_;
   FilesFn on_files_;
+  ArtifactFn on_artifact_;
   uint64_t offset_ = 0;  // 0: from the start
   // Open across calls, so that following the live log costs no open(2) per pass.
   std::unique_ptr<txlog::LogReader> reader_;

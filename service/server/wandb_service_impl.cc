@@ -180,6 +180,18 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   return grpc::Status::OK;
 }
 
+grpc::Status WandbServiceImpl::ArtifactStatus(grpc::ServerContext*,
+                                              const ArtifactStatusRequest* request,
+                                              ArtifactStatusResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->run().protocol_version()); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<Stream>> stream = registry_->Find(request->run().run_id());
+  if (!stream.ok()) return ToGrpc(stream.status());
+  // The sender's record of its commits: this call never waits for the backend.
+  *response = (*stream)->artifact_status(request->client_id());
+  return grpc::Status::OK;
+}
+
 grpc::Status WandbServiceImpl::FinishRun(grpc::ServerContext* context,
                                          const FinishRunRequest* request,
                                          FinishRunResponse* response) {

@@ -26,6 +26,8 @@ class WandbServiceImpl final : public WandbService::Service {
   grpc::Status SampledHistory(grpc::ServerContext*, const RunQuery*,
                               SampledHistoryResponse*) override;
   grpc::Status StopStatus(grpc::ServerContext*, const RunQuery*, StopStatusResponse*) override;
+  grpc::Status ArtifactStatus(grpc::ServerContext*, const ArtifactStatusRequest*,
+                              ArtifactStatusResponse*) override;
   grpc::Status FinishRun(grpc::ServerContext*, const FinishRunRequest*,
                          FinishRunResponse*) override;
   grpc::Status RestoreFile(grpc::ServerContext*, const RestoreFileRequest*,

@@ -11,6 +11,7 @@
 //   runs()    the runs: description, config, summary, state, stop flag, log position (Runs)
 //   series()  their history, system metrics and console lines (Series)
 //   files()   the versions of their files (Files)
+//   artifacts() artifacts, their versions, aliases and lineage (Artifacts)
 // and schema.h builds and migrates the tables.
 //
 // Durability: every write is one SQLite transaction, so a process killed at any moment
@@ -30,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/run/store_location.h"
+#include "service/store/artifacts.h"
 #include "service/store/blob_store.h"
 #include "service/store/connection.h"
 #include "service/store/files.h"
@@ -52,6 +54,7 @@ class LocalStore {
   Runs& runs() { return runs_; }
   Series& series() { return series_; }
   Files& files() { return files_; }
+  Artifacts& artifacts() { return artifacts_; }
 
   // --- Maintenance
 
@@ -71,7 +74,8 @@ class LocalStore {
         blobs_(std::move(blobs)),
         runs_(connection_),
         series_(connection_),
-        files_(connection_, blobs_) {}
+        files_(connection_, blobs_),
+        artifacts_(connection_, blobs_) {}
 
   const std::string dir_;
   Connection connection_;
@@ -79,6 +83,7 @@ class LocalStore {
   Runs runs_;
   Series series_;
   Files files_;
+  Artifacts artifacts_;
 };
 
 }  // namespace wandb::store

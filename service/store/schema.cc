@@ -81,6 +81,62 @@ CREATE TABLE console_lines (
   UNIQUE (run, timestamp_ns)
 );
 )sql",
+    // Version 3: artifacts (docs/formats.md, "Artifacts"): collections by (project, name),
+    // their versions v0, v1, ... with files in the blob store, aliases, and lineage (the run
+    // that logged each version, and each log_artifact call by its client id, so a replay of
+    // the log commits nothing twice).
+    R"sql(
+CREATE TABLE artifacts (
+  id         INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  name       TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  UNIQUE (project_id, name)
+);
+CREATE TABLE artifact_versions (
+  id          INTEGER PRIMARY KEY,
+  artifact_id INTEGER NOT NULL REFERENCES artifacts (id),
+  version     INTEGER NOT NULL CHECK (version >= 0),
+  digest      TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  metadata    TEXT NOT NULL DEFAULT '{}',
+  size        INTEGER NOT NULL CHECK (size >= 0),
+  file_count  INTEGER NOT NULL CHECK (file_count >= 0),
+  created_by  INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+  created_at  REAL NOT NULL,
+  UNIQUE (artifact_id, version),
+  UNIQUE (artifact_id, digest)
+);
+CREATE TABLE artifact_files (
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id) ON DELETE CASCADE,
+  path       TEXT NOT NULL,
+  digest     TEXT NOT NULL,
+  md5        TEXT,
+  ref        TEXT,
+  size       INTEGER,
+  extra      TEXT,
+  PRIMARY KEY (version_id, path)
+) WITHOUT ROWID;
+CREATE TABLE artifact_aliases (
+  artifact_id INTEGER NOT NULL REFERENCES artifacts (id),
+  alias       TEXT NOT NULL,
+  version_id  INTEGER NOT NULL REFERENCES artifact_versions (id) ON DELETE CASCADE,
+  PRIMARY KEY (artifact_id, alias)
+) WITHOUT ROWID;
+CREATE TABLE artifact_logs (
+  client_id  TEXT PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id) ON DELETE CASCADE,
+  run        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+  logged_at  REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE artifact_usage (
+  version_id INTEGER NOT NULL REFERENCES artifact_versions (id) ON DELETE CASCADE,
+  run        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  used_at    REAL NOT NULL,
+  PRIMARY KEY (version_id, run)
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

@@ -11,7 +11,7 @@
 namespace wandb::store {
 
 // PRAGMA user_version of a store this build writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 // How long a write waits for another process's write lock (a stop request from the command
 // line, the daemon's rows) before failing with Unavailable.
 inline constexpr int kBusyTimeoutMs = 5000;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/artifact/artifact_record.h"
 #include "common/ipc/history_wire.h"
 #include "common/ipc/record_batch_codec.h"
 #include "common/value/json.h"
@@ -225,6 +226,15 @@ void Handler::HandleRecord(records::Record& record) {
         return;
       }
       Persist(&record);  // the sender's file saver acts on it once it is in the log
+      return;
+    case records::Record::kArtifact:
+      // The store commits it once it is in the log (the sender's replay).
+      if (absl::StatusOr<artifact::Manifest> m = artifact::CheckArtifactRecord(record.artifact());
+          !m.ok()) {
+        Refuse("refused an artifact", m.status());
+        return;
+      }
+      Persist(&record);
       return;
     case records::Record::kTelemetry:
       HandleTelemetry(record.telemetry());

@@ -15,7 +15,22 @@ Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
                 }),
       online_(online != nullptr
                   ? std::make_unique<UploadLane>(std::move(online), log_path, run_dir, log)
-                  : nullptr) {}
+                  : nullptr) {
+  replayer_.set_on_artifact(
+      [this](const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome) {
+        if (!outcome.ok()) log_->Warning("sender: artifact: %s", outcome.status().ToString());
+        artifacts_.Record(client_id, outcome);
+      });
+}
+
+ArtifactStatusResponse Sender::artifact_status(const std::string& client_id) const {
+  if (!backend_->wants_data()) {
+    ArtifactStatusResponse offline;
+    offline.set_state(ArtifactStatusResponse::OFFLINE);
+    return offline;
+  }
+  return artifacts_.Get(client_id);
+}
 
 Sender::~Sender() {
   queue_.Close();

@@ -21,6 +21,7 @@
 #include "common/util/work_queue.h"
 #include "service/backend/backend.h"
 #include "service/replay/log_replayer.h"
+#include "service/stream/artifact_outcomes.h"
 #include "service/stream/run_files.h"
 #include "service/stream/stream_items.h"
 #include "service/stream/upload_lane.h"
@@ -53,6 +54,9 @@ class Sender {
     return stop_requested_.load(std::memory_order_acquire) ||
            (online_ != nullptr && online_->stop_requested());
   }
+  // What became of an artifact the run logged (PENDING until the backend has it; OFFLINE
+  // when the backend takes nothing). Any thread; never calls the backend.
+  ArtifactStatusResponse artifact_status(const std::string& client_id) const;
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
 
@@ -68,6 +72,7 @@ class Sender {
   Logger* log_;
   // Only when the backend takes data: offline runs keep their files in the run directory.
   std::unique_ptr<RunFiles> files_;
+  ArtifactOutcomes artifacts_;  // before the replayer, which records into it
   LogReplayer replayer_;
   std::unique_ptr<UploadLane> online_;  // null unless online
   WorkQueue<SenderItem> queue_;

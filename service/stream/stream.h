@@ -64,6 +64,9 @@ class Stream {
                                                            absl::Duration timeout);
   // Whether a stop was requested, as the sender last heard from the backend; never waits.
   bool stop_requested() const { return sender_->stop_requested(); }
+  ArtifactStatusResponse artifact_status(const std::string& client_id) const {
+    return sender_->artifact_status(client_id);
+  }
   std::string backend_problem() const { return sender_->problem(); }
   std::string log_problem() const { return writer_->problem(); }
   // The run as it started (for a resumed run, with what it resumed from).

@@ -36,6 +36,8 @@ TestEnv::TestEnv(double idle_timeout_seconds) {
   store_dir_ = base_ + "/store";
   setenv("WANDB_CPP_STORE_DIR", store_dir_.c_str(), 1);
   setenv("WANDB_SILENT", "true", 1);
+  // Artifacts' files go through the per-user cache: a private one, never the user's.
+  setenv("WANDB_CACHE_DIR", (base_ + "/cache").c_str(), 1);
 }
 
 TestEnv::~TestEnv() {

@@ -18,7 +18,7 @@ class TestEnv {
  public:
   // Makes a fresh service directory and run root, and points this process's environment
   // (WANDB_CPP_SERVICE_DIR, WANDB_CPP_SERVICE_PATH, WANDB_DIR, WANDB_CPP_STORE_DIR,
-  // WANDB_SILENT, idle timeout) at
+  // WANDB_SILENT, WANDB_CACHE_DIR, idle timeout) at
   // them, so in-process clients and spawned ones use the same private daemon.
   explicit TestEnv(double idle_timeout_seconds = 5);
   // Stops the daemon (SIGTERM, then SIGKILL) and removes the directories.
@@ -29,6 +29,7 @@ class TestEnv {
   const std::string& service_dir() const { return service_dir_; }
   const std::string& root_dir() const { return root_dir_; }
   const std::string& store_dir() const { return store_dir_; }
+  std::string cache_dir() const { return base_ + "/cache"; }
   std::string socket_path() const { return service_dir_ + "/service.sock"; }
 
   // Starts tests' client program `name` (from the build's bin/) with `args`.

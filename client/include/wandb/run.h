@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "wandb/artifact.h"
 #include "wandb/value.h"
 
 #include "wandb/internal/api_begin.h"
@@ -122,6 +123,17 @@ class WANDB_API Run {
   // cloud path (s3://, gs://) or a glob that climbs above its base path.
   //   run.save("checkpoints/*.pt", {.policy = wandb::Policy::end});
   std::vector<std::string> save(const std::string& glob, const SaveOptions& options = {});
+  // Logs `artifact` as the next version of its name in the run's project, with `aliases`
+  // (default {"latest"}; `latest` always names the newest version). Returns at once: the
+  // daemon commits the artifact once it is in the run's log; artifact.wait() returns the
+  // version. The artifact can take no more entries after this. Throws wandb::Error for a bad
+  // alias, or a file of the artifact still open (new_file).
+  //   run.log_artifact(checkpoint, {"best"});
+  Artifact log_artifact(const Artifact& artifact, const std::vector<std::string>& aliases = {});
+  // wandb's log_artifact(path): a file, a directory or a reference URI (s3://...) as an
+  // artifact named `name` (default "run-<run id>-<base name>") of `type`.
+  Artifact log_artifact(const std::string& path, const std::string& name, const std::string& type,
+                        const std::vector<std::string>& aliases = {});
   // Finishes the run: everything logged is written, then the exit code. Runs still open at
   // normal process exit are finished with code 0. A second call does nothing.
   void finish(int exit_code = 0);

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "wandb/artifact.h"
 #include "wandb/error.h"
 #include "wandb/histogram.h"
 #include "wandb/image.h"

@@ -887,7 +887,7 @@ TEST_CASE("store/LocalStore: a version 1 store gains the console table when open
     REQUIRE(db->Exec("DROP TABLE console_lines; PRAGMA user_version = 1").ok());
   }
   std::unique_ptr<LocalStore> store = OpenStore(tmp.path());
-  CHECK(store->SchemaVersion().value_or(-1) == 2);
+  CHECK(store->SchemaVersion().value_or(-1) == kSchemaVersion);
   std::vector<ConsoleLine> lines = {{absl::FromUnixSeconds(1), false, "hello"}};
   CHECK(store->series().AppendConsole(run.key, lines).value_or(-1) == 1);
   CHECK(store->IntegrityCheck().ok());

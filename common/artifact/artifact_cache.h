@@ -1,0 +1,48 @@
+// The per-user artifact cache, laid out as wandb lays it out:
+//   ${WANDB_CACHE_DIR:-~/.cache/wandb}/artifacts/obj/md5/<hex[0:2]>/<hex[2:]>
+// A file added to an artifact is copied here at once (write-through, as wandb does), hashing
+// the bytes as they are copied: the entry's digest is that of the bytes kept, so a file the
+// program changes while it is being added is never recorded with a digest it does not have,
+// and a file changed or deleted after add_file() still logs as it was when added. The daemon
+// reads the artifact's files from here when it commits them to the store.
+//
+// Writes go to a temporary file in the object's directory, then rename(2) into place: an
+// object is always whole. Thread-safe and safe across processes (no state but the root).
+#ifndef WANDB_COMMON_ARTIFACT_ARTIFACT_CACHE_H_
+#define WANDB_COMMON_ARTIFACT_ARTIFACT_CACHE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/artifact/md5.h"
+
+namespace wandb::artifact {
+
+struct CachedFile {
+  Md5Bytes md5{};
+  int64_t size = 0;
+  std::string path;  // the object in the cache
+};
+
+class ArtifactCache {
+ public:
+  // ${WANDB_CACHE_DIR}/artifacts, else ~/.cache/wandb/artifacts (HOME, else the passwd entry).
+  static std::string DefaultRoot();
+  explicit ArtifactCache(std::string root) : root_(std::move(root)) {}
+
+  // Copies the regular file at `source` (symlinks followed) into the cache, hashing as it
+  // copies. NotFound / InvalidArgument (not a regular file) name the source.
+  absl::StatusOr<CachedFile> PutFile(const std::string& source) const;
+  // Where the object with this MD5 is (whether or not it exists).
+  std::string ObjectPath(const Md5Bytes& md5) const;
+
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+};
+
+}  // namespace wandb::artifact
+
+#endif  // WANDB_COMMON_ARTIFACT_ARTIFACT_CACHE_H_

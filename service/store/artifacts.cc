@@ -1,0 +1,313 @@
+#include "service/store/artifacts.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/artifact/artifact_record.h"
+#include "common/artifact/md5.h"
+
+namespace wandb::store {
+namespace {
+
+constexpr absl::string_view kLatest = "latest";
+
+// The columns ReadVersion reads, after FROM/JOINs that name v (artifact_versions), a
+// (artifacts), p (projects) and r (runs, left-joined).
+constexpr absl::string_view kVersionSelect =
+    "SELECT v.id, p.entity, p.name, a.name, a.type, v.version, v.digest, v.description, "
+    "v.metadata, v.size, v.file_count, coalesce(r.run_id, ''), v.created_at "
+    "FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id "
+    "JOIN projects p ON p.id = a.project_id LEFT JOIN runs r ON r.id = v.created_by ";
+
+absl::Status ReadAliases(Database& db, int64_t version_id, ArtifactVersion* out) {
+  absl::StatusOr<CachedStatement> select =
+      db.Query("SELECT alias FROM artifact_aliases WHERE version_id = ?1 ORDER BY alias",
+               version_id);
+  if (!select.ok()) return select.status();
+  out->aliases.clear();
+  while (true) {
+    absl::StatusOr<bool> row = (*select)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    out->aliases.push_back((*select)->ColumnText(0));
+  }
+}
+
+// Versions selected by kVersionSelect + `where_and_order`, with `args` bound.
+template <typename... Args>
+absl::StatusOr<std::vector<ArtifactVersion>> ReadVersions(Database& db,
+                                                          absl::string_view where_and_order,
+                                                          const Args&... args) {
+  std::vector<std::pair<int64_t, ArtifactVersion>> found;
+  {
+    absl::StatusOr<CachedStatement> select =
+        db.Query(absl::StrCat(kVersionSelect, where_and_order), args...);
+    if (!select.ok()) return select.status();
+    while (true) {
+      absl::StatusOr<bool> row = (*select)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const Statement& c = **select;
+      ArtifactVersion v;
+      v.entity = c.ColumnText(1);
+      v.project = c.ColumnText(2);
+      v.name = c.ColumnText(3);
+      v.type = c.ColumnText(4);
+      v.version = static_cast<int>(c.ColumnInt64(5));
+      v.digest = c.ColumnText(6);
+      v.description = c.ColumnText(7);
+      v.metadata = c.ColumnText(8);
+      v.size = c.ColumnInt64(9);
+      v.file_count = c.ColumnInt64(10);
+      v.created_by = c.ColumnText(11);
+      v.created_time = FromDbTime(c.ColumnDouble(12));
+      found.emplace_back(c.ColumnInt64(0), std::move(v));
+    }
+  }  // the statement is given back before the alias queries borrow theirs
+  std::vector<ArtifactVersion> versions;
+  for (auto& [id, version] : found) {
+    if (absl::Status s = ReadAliases(db, id, &version); !s.ok()) return s;
+    versions.push_back(std::move(version));
+  }
+  return versions;
+}
+
+// The collection's row, created when missing; refuses a type other than its first.
+absl::StatusOr<int64_t> CollectionRow(Database& db, int64_t run_row,
+                                      const records::ArtifactRecord& record, double now) {
+  absl::Status status = db.Run(
+      "INSERT INTO artifacts (project_id, name, type, created_at) "
+      "SELECT project_id, ?2, ?3, ?4 FROM runs WHERE id = ?1 "
+      "ON CONFLICT (project_id, name) DO NOTHING",
+      run_row, record.name(), record.type(), now);
+  if (!status.ok()) return status;
+  absl::StatusOr<CachedStatement> select = db.Query(
+      "SELECT a.id, a.type FROM artifacts a JOIN runs r ON r.project_id = a.project_id "
+      "WHERE r.id = ?1 AND a.name = ?2",
+      run_row, record.name());
+  if (!select.ok()) return select.status();
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("the artifact's row vanished inside its transaction");
+  const std::string type = (*select)->ColumnText(1);
+  if (type != record.type()) {
+    return absl::FailedPreconditionError(absl::StrCat("artifact ", record.name(), " is of type '",
+                                                      type, "', not '", record.type(), "'"));
+  }
+  return (*select)->ColumnInt64(0);
+}
+
+// The first column of the first row: nothing when there is no row or it is NULL.
+template <typename... Args>
+absl::StatusOr<std::optional<int64_t>> QueryInt(Database& db, absl::string_view sql,
+                                                const Args&... args) {
+  absl::StatusOr<CachedStatement> select = db.Query(sql, args...);
+  if (!select.ok()) return select.status();
+  absl::StatusOr<bool> row = (*select)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<int64_t>();
+  return (*select)->ColumnOptionalInt64(0);
+}
+
+absl::Status InsertFiles(Database& db, int64_t version_id, const records::ArtifactManifest& m) {
+  for (const records::ArtifactManifestEntry& entry : m.contents()) {
+    std::optional<std::string> md5;
+    std::optional<int64_t> size;
+    if (entry.ref().empty()) {
+      md5 = artifact::ToHex(*artifact::FromBase64(entry.digest()));  // checked before
+      size = entry.size();
+    } else if (entry.size() > 0) {
+      size = entry.size();
+    }
+    std::optional<std::string> extra;
+    if (entry.extra_size() > 0) {
+      std::string json = "{";
+      for (const records::ExtraItem& item : entry.extra()) {
+        if (json.size() > 1) json += ", ";
+        absl::StrAppend(&json, "\"", item.key(), "\": ", item.value_json());
+      }
+      extra = json + "}";
+    }
+    std::optional<std::string> ref;
+    if (!entry.ref().empty()) ref = entry.ref();
+    absl::Status status = db.Run(
+        "INSERT INTO artifact_files (version_id, path, digest, md5, ref, size, extra) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        version_id, entry.path(), entry.digest(), md5, ref, size, extra);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// Points `alias` of the collection at the version.
+absl::Status SetAlias(Database& db, int64_t collection, absl::string_view alias,
+                      int64_t version_id) {
+  return db.Run(
+      "INSERT INTO artifact_aliases (artifact_id, alias, version_id) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (artifact_id, alias) DO UPDATE SET version_id = excluded.version_id",
+      collection, alias, version_id);
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> Artifacts::StoreBlobs(const records::ArtifactRecord& record) {
+  int64_t stored = 0;
+  for (const records::ArtifactManifestEntry& entry : record.manifest().contents()) {
+    if (!entry.ref().empty()) continue;  // references are recorded, never fetched
+    const std::string md5 = artifact::ToHex(*artifact::FromBase64(entry.digest()));
+    absl::StatusOr<bool> exists = blobs_.Exists(md5);
+    if (!exists.ok()) return exists.status();
+    if (*exists) continue;  // the same content, from any artifact or run: kept once
+    absl::StatusOr<BlobInfo> blob = blobs_.PutFile(entry.local_path());
+    if (!blob.ok()) {
+      return Context(blob.status(), absl::StrCat("cannot store file ", entry.path(),
+                                                 " of artifact ", record.name()));
+    }
+    if (blob->md5 != md5) {
+      return absl::DataLossError(absl::StrCat(
+          "file ", entry.path(), " of artifact ", record.name(), " changed after it was added (",
+          entry.local_path(), " has MD5 ", blob->md5, ", the manifest says ", md5, ")"));
+    }
+    if (blob->created) ++stored;
+  }
+  return stored;
+}
+
+absl::StatusOr<ArtifactCommit> Artifacts::Commit(const RunKey& run,
+                                                 const records::ArtifactRecord& record) {
+  absl::StatusOr<artifact::Manifest> manifest = artifact::CheckArtifactRecord(record);
+  if (!manifest.ok()) return manifest.status();
+  // A call committed before (the log replayed after a crash) copies nothing again.
+  if (absl::StatusOr<ArtifactVersion> known = ByClientId(record.client_id()); known.ok()) {
+    return ArtifactCommit{.version = *std::move(known), .created = false, .blobs_stored = 0};
+  }
+  ArtifactCommit result;
+  absl::StatusOr<int64_t> stored = StoreBlobs(record);  // outside the mutex: may be large
+  if (!stored.ok()) return stored.status();
+  result.blobs_stored = *stored;
+  const double now = ToDbTime(absl::Now());
+  int64_t version_id = 0;
+  absl::Status status = connection_.WithRun(
+      run, Transaction::Mode::kImmediate,
+      absl::StrCat("cannot commit artifact ", record.name(), " of run"),
+      [&](Database& db, int64_t run_row) -> absl::Status {
+        absl::StatusOr<std::optional<int64_t>> logged = QueryInt(
+            db, "SELECT version_id FROM artifact_logs WHERE client_id = ?1", record.client_id());
+        if (!logged.ok()) return logged.status();
+        if (logged->has_value()) {  // another connection committed this call meanwhile
+          version_id = **logged;
+          return absl::OkStatus();
+        }
+        absl::StatusOr<int64_t> collection = CollectionRow(db, run_row, record, now);
+        if (!collection.ok()) return collection.status();
+        absl::StatusOr<std::optional<int64_t>> same = QueryInt(
+            db, "SELECT id FROM artifact_versions WHERE artifact_id = ?1 AND digest = ?2",
+            *collection, record.digest());
+        if (!same.ok()) return same.status();
+        result.created = !same->has_value();
+        if (result.created) {
+          absl::Status s = db.Run(
+              "INSERT INTO artifact_versions (artifact_id, version, digest, description, "
+              "metadata, size, file_count, created_by, created_at) "
+              "SELECT ?1, coalesce(max(version) + 1, 0), ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+              "FROM artifact_versions WHERE artifact_id = ?1",
+              *collection, record.digest(), record.description(),
+              record.metadata().empty() ? std::string("{}") : record.metadata(),
+              manifest->TotalSize(), static_cast<int64_t>(manifest->entries().size()), run_row,
+              now);
+          if (!s.ok()) return s;
+          version_id = db.last_insert_rowid();
+          if (s = InsertFiles(db, version_id, record.manifest()); !s.ok()) return s;
+          if (s = SetAlias(db, *collection, kLatest, version_id); !s.ok()) return s;
+        } else {
+          version_id = **same;
+        }
+        absl::StatusOr<std::optional<int64_t>> newest = QueryInt(
+            db, "SELECT max(id) FROM artifact_versions WHERE artifact_id = ?1", *collection);
+        if (!newest.ok()) return newest.status();
+        for (const std::string& alias : record.aliases()) {
+          // `latest` names the newest version, whatever a call asks.
+          if (alias == kLatest && *newest != version_id) continue;
+          if (absl::Status s = SetAlias(db, *collection, alias, version_id); !s.ok()) return s;
+        }
+        return db.Run(
+            "INSERT INTO artifact_logs (client_id, version_id, run, logged_at) "
+            "VALUES (?1, ?2, ?3, ?4)",
+            record.client_id(), version_id, run_row, now);
+      });
+  if (!status.ok()) return status;
+  absl::StatusOr<ArtifactVersion> version = ByClientId(record.client_id());
+  if (!version.ok()) return version.status();
+  result.version = *std::move(version);
+  return result;
+}
+
+absl::StatusOr<ArtifactVersion> Artifacts::ByClientId(absl::string_view client_id) {
+  std::vector<ArtifactVersion> found;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    absl::StatusOr<std::vector<ArtifactVersion>> versions = ReadVersions(
+        db, "WHERE v.id = (SELECT version_id FROM artifact_logs WHERE client_id = ?1)",
+        client_id);
+    if (!versions.ok()) return versions.status();
+    found = *std::move(versions);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (found.empty()) {
+    return absl::NotFoundError(absl::StrCat("no artifact was logged by call ", client_id));
+  }
+  return std::move(found.front());
+}
+
+absl::StatusOr<std::vector<ArtifactVersion>> Artifacts::Versions(absl::string_view entity,
+                                                                 absl::string_view project,
+                                                                 absl::string_view name) {
+  std::vector<ArtifactVersion> versions;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    absl::StatusOr<std::vector<ArtifactVersion>> read =
+        ReadVersions(db, "WHERE p.entity = ?1 AND p.name = ?2 AND a.name = ?3 ORDER BY v.version",
+                     entity, project, name);
+    if (!read.ok()) return read.status();
+    versions = *std::move(read);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return versions;
+}
+
+absl::StatusOr<std::vector<ArtifactFile>> Artifacts::Files(absl::string_view entity,
+                                                           absl::string_view project,
+                                                           absl::string_view name, int version) {
+  std::vector<ArtifactFile> files;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    absl::StatusOr<CachedStatement> select = db.Query(
+        "SELECT f.path, f.digest, coalesce(f.ref, ''), f.size, coalesce(f.md5, '') "
+        "FROM artifact_files f JOIN artifact_versions v ON v.id = f.version_id "
+        "JOIN artifacts a ON a.id = v.artifact_id JOIN projects p ON p.id = a.project_id "
+        "WHERE p.entity = ?1 AND p.name = ?2 AND a.name = ?3 AND v.version = ?4 "
+        "ORDER BY f.path",
+        entity, project, name, version);
+    if (!select.ok()) return select.status();
+    while (true) {
+      absl::StatusOr<bool> row = (*select)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      const Statement& c = **select;
+      ArtifactFile file{.path = c.ColumnText(0),
+                        .digest = c.ColumnText(1),
+                        .ref = c.ColumnText(2),
+                        .size = c.ColumnOptionalInt64(3),
+                        .blob_path = ""};
+      if (const std::string md5 = c.ColumnText(4); !md5.empty()) {
+        absl::StatusOr<std::string> path = blobs_.Path(md5);
+        if (!path.ok()) return absl::DataLossError(path.status().message());
+        file.blob_path = *std::move(path);
+      }
+      files.push_back(std::move(file));
+    }
+  });
+  if (!status.ok()) return status;
+  return files;
+}
+
+}  // namespace wandb::store

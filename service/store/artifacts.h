@@ -1,0 +1,98 @@
+// The artifacts the local store keeps (docs/formats.md, "Artifacts"): per (entity, project,
+// name) a collection of one type, its versions v0, v1, ... in commit order, each version's
+// entries (files in the blob store, references recorded), aliases, and lineage (the run that
+// logged each version; every log_artifact call by its client id).
+//
+// A commit is one transaction after its files are in the blob store: a process killed at any
+// moment leaves either the whole version or none of it (a blob without a row is only unused
+// space). Rules, as W&B's server keeps them:
+//   - a digest the collection already has makes no new version: that version gains the
+//     aliases (but `latest` stays on the newest);
+//   - a new version always takes `latest`; every alias moves to the version that last got it;
+//   - a collection keeps its first type: another type is refused;
+//   - a call already committed (its client id is known: the log replayed after a crash)
+//     answers with its version and changes nothing.
+#ifndef WANDB_SERVICE_STORE_ARTIFACTS_H_
+#define WANDB_SERVICE_STORE_ARTIFACTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "service/store/blob_store.h"
+#include "service/store/connection.h"
+#include "service/store/run_key.h"
+#include "wandb/records.pb.h"
+
+namespace wandb::store {
+
+struct ArtifactVersion {
+  std::string entity;
+  std::string project;
+  std::string name;
+  std::string type;
+  int version = 0;     // N of "vN"
+  std::string digest;  // hex, wandb-artifact-manifest-v1
+  std::string description;
+  std::string metadata;  // a JSON object
+  int64_t size = 0;      // bytes of the entries that have a size
+  int64_t file_count = 0;
+  std::vector<std::string> aliases;  // sorted
+  std::string created_by;            // the logging run's id; empty when it is gone
+  absl::Time created_time;
+
+  std::string VersionName() const { return "v" + std::to_string(version); }
+};
+
+struct ArtifactCommit {
+  ArtifactVersion version;
+  bool created = false;        // a new version; false when its digest or call was known
+  int64_t blobs_stored = 0;    // files copied into the blob store (new content)
+};
+
+struct ArtifactFile {
+  std::string path;
+  std::string digest;  // the manifest's
+  std::string ref;     // a reference's URI; empty for a stored file
+  std::optional<int64_t> size;
+  std::string blob_path;  // a stored file's content; empty for a reference
+};
+
+class Artifacts {
+ public:
+  Artifacts(Connection& connection, const BlobStore& blobs)
+      : connection_(connection), blobs_(blobs) {}
+
+  // Commits the artifact `record` (checked with artifact::CheckArtifactRecord) as logged by
+  // `run`, which the store must have. Stored files are copied from their local paths into the
+  // blob store, unless a blob with their MD5 is there already, outside the connection's
+  // mutex. Errors: InvalidArgument (a bad record), DataLoss (a file's bytes are not its
+  // digest's), NotFound (a file is gone, or the run), FailedPrecondition (another type),
+  // others from the disk or SQLite (worth retrying).
+  absl::StatusOr<ArtifactCommit> Commit(const RunKey& run, const records::ArtifactRecord& record);
+  // The version a log_artifact call made, by the call's client id; NotFound when none.
+  absl::StatusOr<ArtifactVersion> ByClientId(absl::string_view client_id);
+  // Every version of entity/project/name, oldest first (empty when there is none).
+  absl::StatusOr<std::vector<ArtifactVersion>> Versions(absl::string_view entity,
+                                                        absl::string_view project,
+                                                        absl::string_view name);
+  // The entries of one version, by path.
+  absl::StatusOr<std::vector<ArtifactFile>> Files(absl::string_view entity,
+                                                  absl::string_view project,
+                                                  absl::string_view name, int version);
+
+ private:
+  // Puts each stored file of `record` into the blob store; returns how many were new.
+  absl::StatusOr<int64_t> StoreBlobs(const records::ArtifactRecord& record);
+
+  Connection& connection_;
+  const BlobStore& blobs_;  // thread-safe on its own
+};
+
+}  // namespace wandb::store
+
+#endif  // WANDB_SERVICE_STORE_ARTIFACTS_H_

@@ -1,0 +1,31 @@
+// What became of each artifact a run logged, by the log_artifact call's client id: filled by
+// the sender as its backend commits (or refuses) them, read by the gRPC threads that answer
+// the client's Artifact::wait(). Thread-safe.
+#ifndef WANDB_SERVICE_STREAM_ARTIFACT_OUTCOMES_H_
+#define WANDB_SERVICE_STREAM_ARTIFACT_OUTCOMES_H_
+
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "service/backend/backend.h"
+#include "wandb/service.pb.h"
+
+namespace wandb::service {
+
+class ArtifactOutcomes {
+ public:
+  void Record(const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome);
+  // COMMITTED or FAILED once known, else PENDING.
+  ArtifactStatusResponse Get(const std::string& client_id) const;
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, ArtifactStatusResponse> outcomes_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wandb::service
+
+#endif  // WANDB_SERVICE_STREAM_ARTIFACT_OUTCOMES_H_

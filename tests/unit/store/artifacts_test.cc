@@ -1,0 +1,202 @@
+#include "service/store/artifacts.h"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/artifact/artifact_cache.h"
+#include "common/artifact/artifact_record.h"
+#include "service/store/local_store.h"
+#include "tests/unit/store/store_test_support.h"
+
+namespace wandb::store {
+namespace {
+
+using testing::TempDir;
+using testing::WriteBytes;
+
+const RunKey kRun{"alice", "mnist", "run1"};
+
+// A store with run alice/mnist/run1, and files put into an artifact cache as add_file does.
+struct Fixture {
+  TempDir tmp;
+  std::unique_ptr<LocalStore> store;
+  artifact::ArtifactCache cache{tmp.File("cache")};
+  int calls = 0;
+
+  Fixture() {
+    absl::StatusOr<std::unique_ptr<LocalStore>> opened = LocalStore::Open(tmp.File("store"));
+    REQUIRE(opened.ok());
+    store = *std::move(opened);
+    AddRun(kRun);
+  }
+
+  void AddRun(const RunKey& key) {
+    RunRow run;
+    run.key = key;
+    run.start_time = absl::FromUnixSeconds(1795723221);
+    REQUIRE(store->runs().Upsert(run).ok());
+  }
+
+  // An artifact record of `files` (path -> bytes), as the client sends it.
+  records::ArtifactRecord Record(const std::string& name,
+                                 const std::vector<std::pair<std::string, std::string>>& files,
+                                 std::vector<std::string> aliases = {"latest"},
+                                 const std::string& type = "dataset") {
+    artifact::Manifest manifest;
+    for (const auto& [path, bytes] : files) {
+      const std::string source = tmp.File("source");
+      WriteBytes(source, bytes);
+      absl::StatusOr<artifact::CachedFile> cached = cache.PutFile(source);
+      REQUIRE(cached.ok());
+      artifact::ManifestEntry entry;
+      entry.path = path;
+      entry.digest = artifact::ToBase64(cached->md5);
+      entry.size = cached->size;
+      entry.local_path = cached->path;
+      REQUIRE(manifest.Add(entry).ok());
+    }
+    records::ArtifactRecord record;
+    record.set_name(name);
+    record.set_type(type);
+    record.set_client_id("call-" + std::to_string(++calls));
+    for (const std::string& alias : aliases) record.add_aliases(alias);
+    artifact::ManifestToProto(manifest, record.mutable_manifest());
+    record.set_digest(manifest.Digest());
+    return record;
+  }
+
+  ArtifactCommit Commit(const records::ArtifactRecord& record, const RunKey& run = kRun) {
+    absl::StatusOr<ArtifactCommit> commit = store->artifacts().Commit(run, record);
+    INFO(commit.status().ToString());
+    REQUIRE(commit.ok());
+    return *std::move(commit);
+  }
+
+  std::vector<ArtifactVersion> Versions(const std::string& name) {
+    absl::StatusOr<std::vector<ArtifactVersion>> versions =
+        store->artifacts().Versions("alice", "mnist", name);
+    REQUIRE(versions.ok());
+    return *std::move(versions);
+  }
+};
+
+using Aliases = std::vector<std::string>;
+
+TEST_CASE("store/Artifacts: versions are v0, v1, ... and latest is always the newest",
+          "[store][artifacts]") {
+  Fixture f;
+  ArtifactCommit first = f.Commit(f.Record("data", {{"a.txt", "one"}}, {"latest", "best"}));
+  CHECK(first.created);
+  CHECK(first.version.VersionName() == "v0");
+  CHECK(first.version.aliases == Aliases{"best", "latest"});
+  CHECK(first.version.created_by == "run1");
+  CHECK(first.version.size == 3);
+  CHECK(first.version.file_count == 1);
+
+  // Asking for no alias still moves latest; `best` stays where it was.
+  ArtifactCommit second = f.Commit(f.Record("data", {{"a.txt", "two"}}, {"nightly"}));
+  CHECK(second.version.VersionName() == "v1");
+  std::vector<ArtifactVersion> versions = f.Versions("data");
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0].aliases == Aliases{"best"});
+  CHECK(versions[1].aliases == Aliases{"latest", "nightly"});
+
+  // `best` moves to the version that last received it.
+  f.Commit(f.Record("data", {{"a.txt", "three"}}, {"best"}));
+  versions = f.Versions("data");
+  REQUIRE(versions.size() == 3);
+  CHECK(versions[0].aliases.empty());
+  CHECK(versions[2].aliases == Aliases{"best", "latest"});
+  CHECK(f.store->IntegrityCheck().ok());
+}
+
+TEST_CASE("store/Artifacts: the same digest makes no new version; it gains the aliases",
+          "[store][artifacts]") {
+  Fixture f;
+  f.Commit(f.Record("data", {{"a.txt", "one"}}));
+  f.Commit(f.Record("data", {{"a.txt", "two"}}));
+  ArtifactCommit again = f.Commit(f.Record("data", {{"a.txt", "one"}}, {"latest", "golden"}));
+  CHECK_FALSE(again.created);
+  CHECK(again.version.VersionName() == "v0");
+  // latest stays on v1, the newest.
+  CHECK(again.version.aliases == Aliases{"golden"});
+  CHECK(f.Versions("data").size() == 2);
+}
+
+TEST_CASE("store/Artifacts: unchanged files are stored once, across versions and artifacts",
+          "[store][artifacts]") {
+  Fixture f;
+  ArtifactCommit v0 = f.Commit(f.Record("data", {{"a", "same"}, {"b", "old"}}));
+  CHECK(v0.blobs_stored == 2);
+  ArtifactCommit v1 = f.Commit(f.Record("data", {{"a", "same"}, {"b", "new"}}));
+  CHECK(v1.blobs_stored == 1);  // only the changed file
+  ArtifactCommit other = f.Commit(f.Record("model", {{"weights", "same"}}, {}, "model"));
+  CHECK(other.blobs_stored == 0);
+  absl::StatusOr<std::vector<ArtifactFile>> files = f.store->artifacts().Files("alice", "mnist",
+                                                                               "data", 1);
+  REQUIRE(files.ok());
+  REQUIRE(files->size() == 2);
+  CHECK((*files)[0].path == "a");
+  CHECK(testing::ReadBytes((*files)[1].blob_path) == "new");
+}
+
+TEST_CASE("store/Artifacts: a call committed before changes nothing when replayed",
+          "[store][artifacts]") {
+  Fixture f;
+  records::ArtifactRecord record = f.Record("data", {{"a", "one"}});
+  f.Commit(record);
+  f.Commit(f.Record("data", {{"a", "two"}}));
+  ArtifactCommit replayed = f.Commit(record);
+  CHECK_FALSE(replayed.created);
+  CHECK(replayed.version.VersionName() == "v0");
+  CHECK(f.Versions("data")[1].aliases == Aliases{"latest"});  // latest did not move back
+}
+
+TEST_CASE("store/Artifacts: refusals say why and store no version", "[store][artifacts]") {
+  Fixture f;
+  f.Commit(f.Record("data", {{"a", "one"}}));
+  SECTION("another type for the same name") {
+    absl::StatusOr<ArtifactCommit> commit =
+        f.store->artifacts().Commit(kRun, f.Record("data", {{"a", "x"}}, {}, "model"));
+    CHECK(absl::IsFailedPrecondition(commit.status()));
+    CHECK_THAT(std::string(commit.status().message()), Catch::Contains("type 'dataset'"));
+  }
+  SECTION("a cached file whose bytes are not its digest's") {
+    records::ArtifactRecord record = f.Record("data", {{"a", "fresh content"}});
+    WriteBytes(record.manifest().contents(0).local_path(), "tampered");
+    absl::StatusOr<ArtifactCommit> commit = f.store->artifacts().Commit(kRun, record);
+    CHECK(absl::IsDataLoss(commit.status()));
+    CHECK_THAT(std::string(commit.status().message()), Catch::Contains("changed after it was added"));
+  }
+  SECTION("a run the store does not have") {
+    CHECK(absl::IsNotFound(
+        f.store->artifacts().Commit({"alice", "mnist", "nope"}, f.Record("data", {{"a", "z"}}))
+            .status()));
+  }
+  CHECK(f.Versions("data").size() == 1);
+  CHECK(f.store->IntegrityCheck().ok());
+}
+
+TEST_CASE("store/Artifacts: references are recorded, not stored", "[store][artifacts]") {
+  Fixture f;
+  records::ArtifactRecord record = f.Record("data", {{"a", "one"}});
+  records::ArtifactManifestEntry* ref = record.mutable_manifest()->add_contents();
+  ref->set_path("remote");
+  ref->set_ref("s3://bucket/key");
+  ref->set_digest("s3://bucket/key");
+  absl::StatusOr<artifact::Manifest> manifest = artifact::ManifestFromProto(record.manifest());
+  REQUIRE(manifest.ok());
+  record.set_digest(manifest->Digest());
+  ArtifactCommit commit = f.Commit(record);
+  CHECK(commit.version.file_count == 2);
+  absl::StatusOr<std::vector<ArtifactFile>> files =
+      f.store->artifacts().Files("alice", "mnist", "data", 0);
+  REQUIRE(files.ok());
+  CHECK((*files)[1].ref == "s3://bucket/key");
+  CHECK((*files)[1].blob_path.empty());
+}
+
+}  // namespace
+}  // namespace wandb::store
