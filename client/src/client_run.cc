@@ -398,11 +398,9 @@ absl::Status ClientRun::LogArtifact(const std::shared_ptr<ArtifactState>& artifa
   if (disabled() || IgnoredInChild("log_artifact()")) return absl::OkStatus();
   CallScope scope(this);
   if (absl::Status s = CheckLive("log_artifact()"); !s.ok()) return s;
-  ArtifactRecordInput input{settings_.run_id,          settings_.entity,
-                            settings_.project,         artifact->name(),
-                            artifact->type(),          artifact->description(),
-                            artifact->metadata(),      artifact->client_id(),
-                            aliases};
+  ArtifactRecordInput input{settings_.run_id,     settings_.entity,      settings_.project,
+                            artifact->name(),     artifact->type(),      artifact->description(),
+                            artifact->metadata(), artifact->client_id(), aliases};
   // The aliases are checked before the artifact becomes final, so a bad one can be fixed.
   if (absl::Status s = BuildArtifactRecord(input, artifact::Manifest()).status(); !s.ok()) {
     return s;
@@ -412,21 +410,37 @@ absl::Status ClientRun::LogArtifact(const std::shared_ptr<ArtifactState>& artifa
   absl::StatusOr<records::Record> record = BuildArtifactRecord(input, *manifest);
   if (!record.ok()) return record.status();
   outbox().Send(*std::move(record));
-  artifact->SetLogged([self = std::move(self), id = artifact->client_id()]()
-                          -> absl::StatusOr<service::ArtifactStatusResponse> {
-    std::shared_ptr<ClientRun> run = self.lock();
-    if (run == nullptr) return absl::FailedPreconditionError("its run is gone");
-    return run->ArtifactStatus(id);
-  });
+  {
+    absl::MutexLock lock(&artifacts_mu_);
+    logged_artifacts_.push_back(artifact);
+  }
+  artifact->SetLogged(
+      [self = std::move(self),
+       id = artifact->client_id()]() -> absl::StatusOr<service::ArtifactStatusResponse> {
+        std::shared_ptr<ClientRun> run = self.lock();
+        if (run == nullptr) return absl::FailedPreconditionError("its run is gone");
+        return run->ArtifactStatus(id);
+      });
   return absl::OkStatus();
+}
+
+void ClientRun::ResolveArtifacts(const service::FinishRunResponse& response) {
+  absl::MutexLock lock(&artifacts_mu_);
+  for (const std::weak_ptr<ArtifactState>& logged : logged_artifacts_) {
+    std::shared_ptr<ArtifactState> artifact = logged.lock();
+    if (artifact == nullptr) continue;
+    auto it = response.artifacts().find(artifact->client_id());
+    if (it != response.artifacts().end()) artifact->Resolve(it->second);
+  }
+  logged_artifacts_.clear();
 }
 
 absl::StatusOr<service::ArtifactStatusResponse> ClientRun::ArtifactStatus(
     const std::string& client_id) {
   if (finished()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "run ", settings_.run_id,
-        " finished before its artifact was confirmed; call wait() before finish()"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("run ", settings_.run_id,
+                     " finished before its artifact was confirmed; call wait() before finish()"));
   }
   service::ArtifactStatusRequest request;
   request.mutable_run()->set_protocol_version(kProtocolVersion);
@@ -481,6 +495,7 @@ void ClientRun::FinishOnce(int exit_code, bool called) {
     std::error_code ec;
     std::filesystem::remove(settings_.resume_file, ec);
   }
+  if (status.ok()) ResolveArtifacts(response);
   PrintFinish(status, response);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "client/src/artifact/artifact_state.h"
 #include "client/src/console.h"
 #include "client/src/console_capture.h"
@@ -84,6 +85,8 @@ class ClientRun {
   void PrintFinish(const grpc::Status& status, const service::FinishRunResponse& response);
   absl::Status CheckLive(const char* what) const;
   void FinishOnce(int exit_code, bool called);
+  // Hands finish's word on each logged artifact to it, so wait() works after finish.
+  void ResolveArtifacts(const service::FinishRunResponse& response);
   // The default end of a stop request in a program without a SIGINT handler: finishes the
   // run as stopped (every row logged before is delivered) and ends the process as Ctrl-C
   // would. Runs on the run-status checker's thread; never returns.
@@ -127,6 +130,8 @@ class ClientRun {
   std::atomic<bool> ending_{false};
   std::atomic<int> in_calls_{0};  // calls inside a CallScope
   FeatureUsage features_;
+  absl::Mutex artifacts_mu_;
+  std::vector<std::weak_ptr<ArtifactState>> logged_artifacts_ ABSL_GUARDED_BY(artifacts_mu_);
 };
 
 // Makes the public handle of a run (Run's constructor is private to the library).

@@ -113,8 +113,7 @@ std::vector<std::string> Run::save(const std::string& glob, const SaveOptions& o
 
 Artifact Run::log_artifact(const Artifact& artifact, const std::vector<std::string>& aliases) {
   internal::ClientRun& run = state();
-  absl::Status status =
-      run.LogArtifact(internal::ArtifactAccess::State(artifact), aliases, state_);
+  absl::Status status = run.LogArtifact(internal::ArtifactAccess::State(artifact), aliases, state_);
   // Every artifact error is wandb::Error, bad aliases included (the header says so).
   if (!status.ok()) throw Error(std::string(status.message()));
   return artifact;

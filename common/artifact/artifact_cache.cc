@@ -71,6 +71,22 @@ absl::Status CopyHashing(int in, int out, const std::string& source, const std::
   return absl::OkStatus();
 }
 
+absl::StatusOr<CachedFile> HashFd(int fd, const std::string& source) {
+  Md5 md5;
+  CachedFile result;
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    const ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError(errno, absl::StrCat("cannot read ", source));
+    if (n == 0) break;
+    md5.Update(absl::string_view(buffer.data(), static_cast<size_t>(n)));
+    result.size += n;
+  }
+  result.md5 = md5.Finish();
+  return result;
+}
+
 }  // namespace
 
 std::string ArtifactCache::DefaultRoot() {
@@ -98,7 +114,16 @@ absl::StatusOr<CachedFile> ArtifactCache::PutFile(const std::string& source) con
   if (!S_ISREG(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(source, " is not a regular file"));
   }
-  // The content's name is known only once it is read: copy into obj/tmp first.
+  // Hashed first: content the cache has already (an unchanged file of a new version) is not
+  // written again.
+  absl::StatusOr<CachedFile> hashed = HashFd(in.fd, source);
+  if (!hashed.ok()) return hashed.status();
+  hashed->path = ObjectPath(hashed->md5);
+  struct stat cached;
+  if (stat(hashed->path.c_str(), &cached) == 0 && cached.st_size == hashed->size) return hashed;
+  if (lseek(in.fd, 0, SEEK_SET) != 0) return ErrnoError(errno, absl::StrCat("cannot seek ", source));
+  // The copy is hashed again as it is written: its digest is that of the bytes kept, even when
+  // the file changed since the first pass. Its name is known only then: obj/tmp first.
   const std::string tmp_dir = root_ + "/obj/tmp";
   std::error_code ec;
   std::filesystem::create_directories(tmp_dir, ec);
@@ -121,7 +146,8 @@ absl::StatusOr<CachedFile> ArtifactCache::PutFile(const std::string& source) con
     return result;  // already cached; the temporary goes
   }
   std::filesystem::create_directories(std::filesystem::path(result.path).parent_path(), ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot create ", result.path, ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot create ", result.path, ": ", ec.message()));
   if (rename(temp.path.c_str(), result.path.c_str()) != 0) {
     return ErrnoError(errno, absl::StrCat("cannot move a file into ", result.path));
   }

@@ -1,9 +1,10 @@
 // The per-user artifact cache, laid out as wandb lays it out:
 //   ${WANDB_CACHE_DIR:-~/.cache/wandb}/artifacts/obj/md5/<hex[0:2]>/<hex[2:]>
-// A file added to an artifact is copied here at once (write-through, as wandb does), hashing
-// the bytes as they are copied: the entry's digest is that of the bytes kept, so a file the
-// program changes while it is being added is never recorded with a digest it does not have,
-// and a file changed or deleted after add_file() still logs as it was when added. The daemon
+// A file added to an artifact is copied here at once (write-through, as wandb does) unless the
+// cache has its content already. The copy is hashed as it is written: the entry's digest is
+// that of the bytes kept, so a file the program changes while it is being added is never
+// recorded with a digest it does not have, and a file changed or deleted after add_file()
+// still logs as it was when added. The daemon
 // reads the artifact's files from here when it commits them to the store.
 //
 // Writes go to a temporary file in the object's directory, then rename(2) into place: an
@@ -31,8 +32,9 @@ class ArtifactCache {
   static std::string DefaultRoot();
   explicit ArtifactCache(std::string root) : root_(std::move(root)) {}
 
-  // Copies the regular file at `source` (symlinks followed) into the cache, hashing as it
-  // copies. NotFound / InvalidArgument (not a regular file) name the source.
+  // Hashes the regular file at `source` (symlinks followed) and, unless the cache has that
+  // content, copies it in, hashing the copy. NotFound / InvalidArgument (not a regular file)
+  // name the source.
   absl::StatusOr<CachedFile> PutFile(const std::string& source) const;
   // Where the object with this MD5 is (whether or not it exists).
   std::string ObjectPath(const Md5Bytes& md5) const;

@@ -16,7 +16,7 @@ absl::Status ValidateWord(absl::string_view what, absl::string_view word) {
   if (word.empty()) return absl::InvalidArgumentError(absl::StrCat("artifact ", what, " is empty"));
   if (word.size() > kMaxNameBytes) {
     return absl::InvalidArgumentError(absl::StrCat("artifact ", what, " '", word.substr(0, 40),
-                                                    "...' is over ", kMaxNameBytes, " bytes"));
+                                                   "...' is over ", kMaxNameBytes, " bytes"));
   }
   for (char c : word) {
     if (!IsNameChar(c)) {
@@ -37,10 +37,9 @@ absl::Status ValidateArtifactType(absl::string_view type) { return ValidateWord(
 absl::Status ValidateAlias(absl::string_view alias) {
   if (alias.empty()) return absl::InvalidArgumentError("artifact alias is empty");
   if (alias.size() > kMaxNameBytes || !validation::IsValidUtf8(alias)) {
-    return absl::InvalidArgumentError(absl::StrCat("artifact alias '",
-                                                   validation::ReplaceInvalidUtf8(alias.substr(0, 40)),
-                                                   "' is over ", kMaxNameBytes,
-                                                   " bytes or not valid UTF-8"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("artifact alias '", validation::ReplaceInvalidUtf8(alias.substr(0, 40)),
+                     "' is over ", kMaxNameBytes, " bytes or not valid UTF-8"));
   }
   if (alias.find_first_of("/:") != absl::string_view::npos) {
     return absl::InvalidArgumentError(
@@ -86,15 +85,14 @@ absl::Status ValidateReferenceUri(absl::string_view uri) {
   }
   const absl::string_view scheme = UriScheme(uri);
   if (scheme.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("reference '", uri,
-                     "' is not a URI; to reference a local file, use file:///path"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "reference '", uri, "' is not a URI; to reference a local file, use file:///path"));
   }
   for (absl::string_view known : {"file", "http", "https", "s3", "gs"}) {
     if (scheme == known) return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "reference '", uri, "': scheme '", scheme, "' is not one of file, http, https, s3, gs"));
+  return absl::InvalidArgumentError(absl::StrCat("reference '", uri, "': scheme '", scheme,
+                                                 "' is not one of file, http, https, s3, gs"));
 }
 
 }  // namespace wandb::artifact

@@ -70,8 +70,7 @@ absl::StatusOr<Manifest> ManifestFromProto(const records::ArtifactManifest& prot
         absl::StrCat("artifact manifest version ", proto.version(), "; only 1 is known"));
   }
   if (proto.contents_size() > kMaxEntries) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("artifact has over ", kMaxEntries, " entries"));
+    return absl::InvalidArgumentError(absl::StrCat("artifact has over ", kMaxEntries, " entries"));
   }
   Manifest manifest;
   for (const records::ArtifactManifestEntry& item : proto.contents()) {
@@ -117,9 +116,9 @@ absl::StatusOr<Manifest> CheckArtifactRecord(const records::ArtifactRecord& reco
   absl::StatusOr<Manifest> manifest = ManifestFromProto(record.manifest());
   if (!manifest.ok()) return manifest.status();
   if (manifest->Digest() != record.digest()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("artifact ", record.name(), ": digest ", record.digest(),
-                     " is not its manifest's (", manifest->Digest(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat("artifact ", record.name(), ": digest ",
+                                                   record.digest(), " is not its manifest's (",
+                                                   manifest->Digest(), ")"));
   }
   return manifest;
 }

@@ -20,9 +20,8 @@ constexpr absl::string_view kVersionSelect =
     "JOIN projects p ON p.id = a.project_id LEFT JOIN runs r ON r.id = v.created_by ";
 
 absl::Status ReadAliases(Database& db, int64_t version_id, ArtifactVersion* out) {
-  absl::StatusOr<CachedStatement> select =
-      db.Query("SELECT alias FROM artifact_aliases WHERE version_id = ?1 ORDER BY alias",
-               version_id);
+  absl::StatusOr<CachedStatement> select = db.Query(
+      "SELECT alias FROM artifact_aliases WHERE version_id = ?1 ORDER BY alias", version_id);
   if (!select.ok()) return select.status();
   out->aliases.clear();
   while (true) {
@@ -200,9 +199,9 @@ absl::StatusOr<ArtifactCommit> Artifacts::Commit(const RunKey& run,
         }
         absl::StatusOr<int64_t> collection = CollectionRow(db, run_row, record, now);
         if (!collection.ok()) return collection.status();
-        absl::StatusOr<std::optional<int64_t>> same = QueryInt(
-            db, "SELECT id FROM artifact_versions WHERE artifact_id = ?1 AND digest = ?2",
-            *collection, record.digest());
+        absl::StatusOr<std::optional<int64_t>> same =
+            QueryInt(db, "SELECT id FROM artifact_versions WHERE artifact_id = ?1 AND digest = ?2",
+                     *collection, record.digest());
         if (!same.ok()) return same.status();
         result.created = !same->has_value();
         if (result.created) {
@@ -246,8 +245,7 @@ absl::StatusOr<ArtifactVersion> Artifacts::ByClientId(absl::string_view client_i
   std::vector<ArtifactVersion> found;
   absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
     absl::StatusOr<std::vector<ArtifactVersion>> versions = ReadVersions(
-        db, "WHERE v.id = (SELECT version_id FROM artifact_logs WHERE client_id = ?1)",
-        client_id);
+        db, "WHERE v.id = (SELECT version_id FROM artifact_logs WHERE client_id = ?1)", client_id);
     if (!versions.ok()) return versions.status();
     found = *std::move(versions);
     return absl::OkStatus();

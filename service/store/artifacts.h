@@ -50,8 +50,8 @@ struct ArtifactVersion {
 
 struct ArtifactCommit {
   ArtifactVersion version;
-  bool created = false;        // a new version; false when its digest or call was known
-  int64_t blobs_stored = 0;    // files copied into the blob store (new content)
+  bool created = false;      // a new version; false when its digest or call was known
+  int64_t blobs_stored = 0;  // files copied into the blob store (new content)
 };
 
 struct ArtifactFile {
@@ -82,8 +82,8 @@ class Artifacts {
                                                         absl::string_view name);
   // The entries of one version, by path.
   absl::StatusOr<std::vector<ArtifactFile>> Files(absl::string_view entity,
-                                                  absl::string_view project,
-                                                  absl::string_view name, int version);
+                                                  absl::string_view project, absl::string_view name,
+                                                  int version);
 
  private:
   // Puts each stored file of `record` into the blob store; returns how many were new.

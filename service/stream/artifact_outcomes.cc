@@ -26,4 +26,11 @@ ArtifactStatusResponse ArtifactOutcomes::Get(const std::string& client_id) const
   return it == outcomes_.end() ? ArtifactStatusResponse() : it->second;
 }
 
+void ArtifactOutcomes::CopyTo(FinishRunResponse* response) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [client_id, outcome] : outcomes_) {
+    (*response->mutable_artifacts())[client_id] = outcome;
+  }
+}
+
 }  // namespace wandb::service

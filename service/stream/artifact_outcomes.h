@@ -20,6 +20,8 @@ class ArtifactOutcomes {
   void Record(const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome);
   // COMMITTED or FAILED once known, else PENDING.
   ArtifactStatusResponse Get(const std::string& client_id) const;
+  // Every outcome known, into finish's answer.
+  void CopyTo(FinishRunResponse* response) const;
 
  private:
   mutable absl::Mutex mu_;

@@ -57,6 +57,7 @@ class Sender {
   // What became of an artifact the run logged (PENDING until the backend has it; OFFLINE
   // when the backend takes nothing). Any thread; never calls the backend.
   ArtifactStatusResponse artifact_status(const std::string& client_id) const;
+  void CopyArtifactOutcomes(FinishRunResponse* response) const { artifacts_.CopyTo(response); }
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
 

@@ -261,7 +261,11 @@ absl::StatusOr<FinishRunResponse> Stream::Finish(std::optional<int> exit_code, u
   }
   absl::StatusOr<FinishRunResponse> response = done.get();
   lock_.reset();  // everything is written: a resumed part may take the directory's name
-  if (response.ok()) response->set_run_dir(dir_.run_dir);
+  if (response.ok()) {
+    response->set_run_dir(dir_.run_dir);
+    // The sender is done: every artifact in the log was committed or refused.
+    sender_->CopyArtifactOutcomes(&*response);
+  }
   debug_log_.Info("stream: finished (%s)", response.status().ToString());
   return response;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "service/store/local_store.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/test_env.h"
 #include "wandb/wandb.h"
 
@@ -164,14 +165,15 @@ TEST_CASE("four processes logging one artifact name at once get distinct version
   TestEnv env;
   std::vector<pid_t> clients;
   for (int i = 0; i < 4; ++i) {
-    clients.push_back(env.Spawn("artifact_client",
-                                {"--id", "p" + std::to_string(i), "--name", "shared", "--content",
-                                 "content " + std::to_string(i), "--out",
-                                 env.root_dir() + "/version" + std::to_string(i)}));
+    clients.push_back(
+        env.Spawn("artifact_client", {"--id", "p" + std::to_string(i), "--name", "shared",
+                                      "--content", "content " + std::to_string(i), "--out",
+                                      env.root_dir() + "/version" + std::to_string(i)}));
   }
   for (pid_t pid : clients) CHECK(WaitExit(pid) == 0);
   std::set<std::string> seen;
-  for (int i = 0; i < 4; ++i) seen.insert(ReadFile(env.root_dir() + "/version" + std::to_string(i)));
+  for (int i = 0; i < 4; ++i)
+    seen.insert(ReadFile(env.root_dir() + "/version" + std::to_string(i)));
   CHECK(seen == std::set<std::string>{"v0", "v1", "v2", "v3"});
   std::unique_ptr<store::LocalStore> store = OpenStore(env);
   absl::StatusOr<store::RunRow> run = store->runs().Find("p0");
@@ -182,6 +184,33 @@ TEST_CASE("four processes logging one artifact name at once get distinct version
   CHECK(versions->size() == 4);
   CHECK(versions->back().aliases == Strings{"latest"});
   CHECK(store->IntegrityCheck().ok());
+}
+
+TEST_CASE("an offline run's artifacts are committed by wandb-cpp import") {
+  TestEnv env;
+  WriteFile(env.root_dir() + "/model.pt", "weights");
+  Run run = init({.project = "offart", .id = "artoff", .mode = Mode::kOffline});
+  Artifact model("model", "model");
+  model.add_file(env.root_dir() + "/model.pt");
+  run.log_artifact(model);
+  CHECK_THROWS_WITH(model.wait(), Catch::Contains("wandb-cpp import"));
+  const std::string dir = run.dir();
+  run.finish();
+
+  CommandResult imported = RunCli({"import", dir});
+  INFO(imported.err);
+  CHECK(imported.exit_code == 0);
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> row = store->runs().Find("artoff");
+  REQUIRE(row.ok());
+  absl::StatusOr<std::vector<store::ArtifactVersion>> versions =
+      store->artifacts().Versions(row->key.entity, "offart", "model");
+  REQUIRE(versions.ok());
+  REQUIRE(versions->size() == 1);
+  CHECK(versions->front().digest == model.digest());
+  // Importing again commits nothing twice.
+  CHECK(RunCli({"import", dir}).exit_code == 0);
+  CHECK(OpenStore(env)->artifacts().Versions(row->key.entity, "offart", "model")->size() == 1);
 }
 
 }  // namespace wandb::testing

@@ -30,7 +30,8 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListFiles(
     files.emplace_back(prefix.empty() ? relative : absl::StrCat(prefix, "/", relative),
                        it->path().string());
   }
-  if (ec) return absl::InternalError(absl::StrCat("add_dir: cannot list ", dir, ": ", ec.message()));
+  if (ec)
+    return absl::InternalError(absl::StrCat("add_dir: cannot list ", dir, ": ", ec.message()));
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -29,8 +29,8 @@ T Check(absl::StatusOr<T> value) {
 
 }  // namespace
 
-Artifact::Artifact(const std::string& name, const std::string& type,
-                   const std::string& description, Value::Map metadata)
+Artifact::Artifact(const std::string& name, const std::string& type, const std::string& description,
+                   Value::Map metadata)
     : state_(Check(internal::ArtifactState::Make(name, type, description, std::move(metadata)))) {}
 
 const std::string& Artifact::name() const { return state_->name(); }
@@ -40,7 +40,9 @@ Value::Map Artifact::metadata() const { return state_->metadata(); }
 void Artifact::set_description(const std::string& description) {
   Check(state_->SetDescription(description));
 }
-void Artifact::set_metadata(Value::Map metadata) { Check(state_->SetMetadata(std::move(metadata))); }
+void Artifact::set_metadata(Value::Map metadata) {
+  Check(state_->SetMetadata(std::move(metadata)));
+}
 
 ArtifactEntry Artifact::add_file(const std::string& local_path, const std::string& name) {
   Check(state_->CheckCanAdd());
@@ -77,9 +79,7 @@ std::vector<ArtifactEntry> Artifact::add_reference(const std::string& uri, const
   return added;
 }
 
-ArtifactEntry Artifact::get_path(const std::string& name) const {
-  return Check(state_->Get(name));
-}
+ArtifactEntry Artifact::get_path(const std::string& name) const { return Check(state_->Get(name)); }
 std::vector<ArtifactEntry> Artifact::entries() const { return state_->Entries(); }
 std::string Artifact::digest() const { return state_->Digest(); }
 std::string Artifact::manifest_json() const { return state_->ManifestJson(); }
@@ -90,7 +90,8 @@ std::string Artifact::wait(double timeout_seconds) {
   if (!(timeout_seconds >= 0) || timeout_seconds > 1e9) {
     throw Error("Artifact::wait: the timeout must be a number of seconds >= 0");
   }
-  return Check(state_->Wait(std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1e3))));
+  return Check(
+      state_->Wait(std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1e3))));
 }
 std::string Artifact::version() const { return state_->version(); }
 

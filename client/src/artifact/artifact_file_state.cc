@@ -24,8 +24,8 @@ absl::StatusOr<std::unique_ptr<ArtifactFileState>> ArtifactFileState::Open(
   auto state = std::unique_ptr<ArtifactFileState>(
       new ArtifactFileState(std::move(artifact), path, std::move(dir)));
   if (!state->stream_.is_open()) {
-    return absl::InternalError(absl::StrCat("new_file: cannot open a staging file in ",
-                                            state->staging_dir_));
+    return absl::InternalError(
+        absl::StrCat("new_file: cannot open a staging file in ", state->staging_dir_));
   }
   return state;
 }

@@ -156,8 +156,9 @@ absl::StatusOr<artifact::Manifest> ArtifactState::Finalize() {
         absl::StrCat("artifact ", name_, " was logged already; make a new Artifact to log again"));
   }
   if (!open_files_.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "artifact ", name_, ": new_file('", open_files_.front(), "') is still open; close() it first"));
+    return absl::FailedPreconditionError(absl::StrCat("artifact ", name_, ": new_file('",
+                                                      open_files_.front(),
+                                                      "') is still open; close() it first"));
   }
   final_ = true;
   return manifest_;
@@ -173,6 +174,11 @@ bool ArtifactState::logged() const {
   return poll_ != nullptr;
 }
 
+void ArtifactState::Resolve(const service::ArtifactStatusResponse& outcome) {
+  absl::MutexLock lock(&mu_);
+  resolved_ = outcome;
+}
+
 std::string ArtifactState::version() const {
   absl::MutexLock lock(&mu_);
   return version_;
@@ -180,10 +186,15 @@ std::string ArtifactState::version() const {
 
 absl::StatusOr<std::string> ArtifactState::Wait(std::chrono::milliseconds timeout) {
   ArtifactPoll poll;
+  std::optional<service::ArtifactStatusResponse> resolved;
   {
     absl::MutexLock lock(&mu_);
     if (!version_.empty()) return version_;
     poll = poll_;
+    resolved = resolved_;
+  }
+  if (resolved.has_value()) {
+    poll = [resolved]() -> absl::StatusOr<service::ArtifactStatusResponse> { return *resolved; };
   }
   if (poll == nullptr) {
     return absl::FailedPreconditionError(

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ class ArtifactState {
   void SetLogged(ArtifactPoll poll);
   bool logged() const;
   absl::StatusOr<std::string> Wait(std::chrono::milliseconds timeout);
+  // The daemon's last word on the artifact (finish's answer): wait() then asks no more.
+  void Resolve(const service::ArtifactStatusResponse& outcome);
   std::string version() const;
 
  private:
@@ -83,6 +86,7 @@ class ArtifactState {
   bool final_ ABSL_GUARDED_BY(mu_) = false;
   ArtifactPoll poll_ ABSL_GUARDED_BY(mu_);
   std::string version_ ABSL_GUARDED_BY(mu_);
+  std::optional<service::ArtifactStatusResponse> resolved_ ABSL_GUARDED_BY(mu_);
 };
 
 // The public entry of a manifest entry.

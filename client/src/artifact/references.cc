@@ -76,8 +76,8 @@ absl::StatusOr<std::vector<artifact::ManifestEntry>> FileReference(const std::st
 }  // namespace
 
 absl::StatusOr<std::vector<artifact::ManifestEntry>> ReferenceEntries(const std::string& uri,
-                                                                       const std::string& name,
-                                                                       bool checksum) {
+                                                                      const std::string& name,
+                                                                      bool checksum) {
   if (absl::Status s = artifact::ValidateReferenceUri(uri); !s.ok()) return s;
   if (artifact::UriScheme(uri) == "file") return FileReference(uri, name, checksum);
   artifact::ManifestEntry entry;

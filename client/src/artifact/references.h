@@ -16,8 +16,8 @@ namespace wandb::internal {
 // `name`: the entry's path (for a directory, the prefix of its entries); empty means the
 // URI's base name (for a directory, no prefix).
 absl::StatusOr<std::vector<artifact::ManifestEntry>> ReferenceEntries(const std::string& uri,
-                                                                       const std::string& name,
-                                                                       bool checksum);
+                                                                      const std::string& name,
+                                                                      bool checksum);
 
 }  // namespace wandb::internal
 

@@ -29,8 +29,8 @@ TEST_CASE("aliases may not contain '/' or ':'") {
 TEST_CASE("entry paths cannot leave the artifact's root") {
   CHECK(ValidateEntryPath("a.txt").ok());
   CHECK(ValidateEntryPath("images/train/0001.png").ok());
-  for (const char* bad : {"", "/etc/passwd", "../up", "a/../../b", "a//b", "a/./b", "a/",
-                          "a\\..\\b"}) {
+  for (const char* bad :
+       {"", "/etc/passwd", "../up", "a/../../b", "a//b", "a/./b", "a/", "a\\..\\b"}) {
     CHECK_FALSE(ValidateEntryPath(bad).ok());
   }
   CHECK_FALSE(ValidateEntryPath(std::string("a\0b", 3)).ok());

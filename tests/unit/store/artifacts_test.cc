@@ -134,8 +134,8 @@ TEST_CASE("store/Artifacts: unchanged files are stored once, across versions and
   CHECK(v1.blobs_stored == 1);  // only the changed file
   ArtifactCommit other = f.Commit(f.Record("model", {{"weights", "same"}}, {}, "model"));
   CHECK(other.blobs_stored == 0);
-  absl::StatusOr<std::vector<ArtifactFile>> files = f.store->artifacts().Files("alice", "mnist",
-                                                                               "data", 1);
+  absl::StatusOr<std::vector<ArtifactFile>> files =
+      f.store->artifacts().Files("alice", "mnist", "data", 1);
   REQUIRE(files.ok());
   REQUIRE(files->size() == 2);
   CHECK((*files)[0].path == "a");
@@ -168,12 +168,13 @@ TEST_CASE("store/Artifacts: refusals say why and store no version", "[store][art
     WriteBytes(record.manifest().contents(0).local_path(), "tampered");
     absl::StatusOr<ArtifactCommit> commit = f.store->artifacts().Commit(kRun, record);
     CHECK(absl::IsDataLoss(commit.status()));
-    CHECK_THAT(std::string(commit.status().message()), Catch::Contains("changed after it was added"));
+    CHECK_THAT(std::string(commit.status().message()),
+               Catch::Contains("changed after it was added"));
   }
   SECTION("a run the store does not have") {
-    CHECK(absl::IsNotFound(
-        f.store->artifacts().Commit({"alice", "mnist", "nope"}, f.Record("data", {{"a", "z"}}))
-            .status()));
+    CHECK(absl::IsNotFound(f.store->artifacts()
+                               .Commit({"alice", "mnist", "nope"}, f.Record("data", {{"a", "z"}}))
+                               .status()));
   }
   CHECK(f.Versions("data").size() == 1);
   CHECK(f.store->IntegrityCheck().ok());
