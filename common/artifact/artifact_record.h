@@ -15,6 +15,9 @@ inline constexpr int kMaxEntries = 1'000'000;
 inline constexpr int kMaxAliases = 64;
 // Longest description and metadata (JSON) we take.
 inline constexpr size_t kMaxTextBytes = 1 << 20;
+// Largest serialized record: one record travels in one gRPC message (64 MiB at most), so an
+// artifact of more entries than fit (about 200,000 files) is refused when logged.
+inline constexpr size_t kMaxRecordBytes = 32 << 20;
 
 void ManifestToProto(const Manifest& manifest, records::ArtifactManifest* out);
 // The manifest a record carries, every entry checked: a valid path, and for a stored file a

@@ -30,10 +30,19 @@ std::unique_ptr<store::LocalStore> OpenStore(const TestEnv& env) {
   return *std::move(store);
 }
 
-std::vector<store::ArtifactVersion> Versions(const TestEnv& env, const Run& run,
+// The run's key as the store has it (the entity is the store's, not necessarily the run's).
+store::RunKey StoredKey(store::LocalStore& store, const std::string& run_id) {
+  absl::StatusOr<store::RunRow> run = store.runs().Find(run_id);
+  REQUIRE(run.ok());
+  return run->key;
+}
+
+std::vector<store::ArtifactVersion> Versions(const TestEnv& env, const std::string& run_id,
                                              const std::string& name) {
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  const store::RunKey key = StoredKey(*store, run_id);
   absl::StatusOr<std::vector<store::ArtifactVersion>> versions =
-      OpenStore(env)->artifacts().Versions(run.entity(), run.project(), name);
+      store->artifacts().Versions(key.entity, key.project, name);
   REQUIRE(versions.ok());
   return *std::move(versions);
 }
@@ -51,7 +60,7 @@ using Strings = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("log_artifact commits versions into the store; wait() returns each version") {
+TEST_CASE("log_artifact commits versions into the store and wait() returns each version") {
   TestEnv env;
   const std::string data = env.root_dir() + "/data";
   WriteFile(data + "/a.txt", "hello\n");
@@ -96,7 +105,7 @@ TEST_CASE("log_artifact commits versions into the store; wait() returns each ver
   run.log_artifact(again, {"golden"});
   CHECK(again.wait() == "v0");
 
-  std::vector<store::ArtifactVersion> versions = Versions(env, run, "mnist");
+  std::vector<store::ArtifactVersion> versions = Versions(env, "art1", "mnist");
   REQUIRE(versions.size() == 2);
   CHECK(versions[0].digest == digest);
   CHECK(versions[0].aliases == Strings{"best", "golden"});
@@ -104,8 +113,10 @@ TEST_CASE("log_artifact commits versions into the store; wait() returns each ver
   CHECK(versions[0].description == "digits");
   CHECK(versions[0].metadata == R"({"rows": 3})");
   CHECK(versions[0].created_by == "art1");
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  const store::RunKey key = StoredKey(*store, "art1");
   absl::StatusOr<std::vector<store::ArtifactFile>> files =
-      OpenStore(env)->artifacts().Files(run.entity(), run.project(), "mnist", 1);
+      store->artifacts().Files(key.entity, key.project, "mnist", 1);
   REQUIRE(files.ok());
   REQUIRE(files->size() == 2);
   CHECK(ReadFile((*files)[0].blob_path) == "hello again\n");
@@ -119,11 +130,11 @@ TEST_CASE("log_artifact commits versions into the store; wait() returns each ver
   CHECK(logged[0].digest() == digest);
   CHECK(logged[0].aliases(0) == "best");
   CHECK(logged[1].aliases(0) == "latest");  // wandb's default
-  CHECK(logged[0].manifest().contents_size() == 6);
+  CHECK(logged[0].manifest().contents_size() == 5);
   CHECK(logged[0].run_id() == "art1");
 }
 
-TEST_CASE("log_artifact of a path names the artifact after it, as wandb does") {
+TEST_CASE("log_artifact of a path names the artifact after it as wandb does") {
   TestEnv env;
   WriteFile(env.root_dir() + "/model.pt", "weights");
   Run run = init({.id = "art2"});
@@ -159,6 +170,21 @@ TEST_CASE("artifacts refuse bad input with wandb::Error naming it") {
   CHECK_THROWS_AS(run.log_artifact(artifact), Error);  // logged already
   CHECK(artifact.wait() == "v0");
   run.finish();
+}
+
+TEST_CASE("add_dir takes a symlinked file under its own name and skips a directory link") {
+  TestEnv env;
+  const std::string dir = env.root_dir() + "/linked";
+  WriteFile(env.root_dir() + "/outside/target.txt", "target");
+  WriteFile(dir + "/plain.txt", "plain");
+  fs::create_symlink(env.root_dir() + "/outside/target.txt", dir + "/link.txt");
+  fs::create_directory_symlink(dir, dir + "/loop");  // would make the walk endless
+  Artifact artifact("linked", "dataset");
+  artifact.add_dir(dir + "/", "top");
+  std::vector<std::string> paths;
+  for (const ArtifactEntry& entry : artifact.entries()) paths.push_back(entry.path);
+  CHECK(paths == Strings{"top/link.txt", "top/plain.txt"});
+  CHECK(ReadFile(artifact.get_path("top/link.txt").local_path) == "target");
 }
 
 TEST_CASE("four processes logging one artifact name at once get distinct versions") {

@@ -19,14 +19,17 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListFiles(
   if (!fs::is_directory(dir, ec)) {
     return absl::InvalidArgumentError(absl::StrCat("add_dir: '", dir, "' is not a directory"));
   }
+  fs::path base = fs::path(dir).lexically_normal();
+  if (!base.has_filename()) base = base.parent_path();  // "data/" is "data"
   std::vector<std::pair<std::string, std::string>> files;
   // Directory symlinks are not followed: a link to an ancestor would make the walk endless.
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec)) continue;  // follows a symlink to a file
-    std::string relative = fs::relative(it->path(), dir, type_ec).generic_string();
-    if (type_ec) continue;
+    // Lexical: fs::relative would resolve a symlink and name its target's place instead.
+    const std::string relative =
+        it->path().lexically_normal().lexically_relative(base).generic_string();
     files.emplace_back(prefix.empty() ? relative : absl::StrCat(prefix, "/", relative),
                        it->path().string());
   }

@@ -38,6 +38,11 @@ absl::StatusOr<records::Record> BuildArtifactRecord(const ArtifactRecordInput& i
   for (const std::string& alias : aliases) out->add_aliases(alias);
   artifact::ManifestToProto(manifest, out->mutable_manifest());
   out->set_digest(manifest.Digest());
+  if (record.ByteSizeLong() > artifact::kMaxRecordBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log_artifact: artifact ", input.name, " has too many entries (",
+                     manifest.entries().size(), ") for one record of at most 32 MiB; split it"));
+  }
   return record;
 }
 

@@ -11,7 +11,7 @@
 namespace wandb::artifact {
 namespace {
 
-TEST_CASE("the cache keeps a file under obj/md5 by its hex MD5, hashed as it is copied") {
+TEST_CASE("the cache keeps a file under obj/md5 by its hex MD5 and hashes what it copies") {
   char dir_template[] = "/tmp/artifact-cache-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
   const std::string source = dir + "/a.txt";

@@ -38,7 +38,7 @@ Manifest ThreeFiles() {
   return manifest;
 }
 
-TEST_CASE("entry digests are base64 MD5s, as wandb's md5_file_b64") {
+TEST_CASE("entry digests are base64 MD5s as wandb's md5_file_b64") {
   CHECK(ToBase64(Md5Of("hello\n")) == "sZRqySSS0jR8YjW00mERhA==");
   CHECK(ToBase64(Md5Of(Bytes0To255())) == "4shl20Fivtljv6qe9qwY8A==");
   CHECK(ToBase64(Md5Of("")) == "1B2M2Y8AsgTpgAmY7PhCfg==");

@@ -84,7 +84,7 @@ struct Fixture {
 
 using Aliases = std::vector<std::string>;
 
-TEST_CASE("store/Artifacts: versions are v0, v1, ... and latest is always the newest",
+TEST_CASE("store/Artifacts: versions are v0 v1 ... in order and latest is always the newest",
           "[store][artifacts]") {
   Fixture f;
   ArtifactCommit first = f.Commit(f.Record("data", {{"a.txt", "one"}}, {"latest", "best"}));
@@ -112,7 +112,7 @@ TEST_CASE("store/Artifacts: versions are v0, v1, ... and latest is always the ne
   CHECK(f.store->IntegrityCheck().ok());
 }
 
-TEST_CASE("store/Artifacts: the same digest makes no new version; it gains the aliases",
+TEST_CASE("store/Artifacts: the same digest makes no new version but gains the aliases",
           "[store][artifacts]") {
   Fixture f;
   f.Commit(f.Record("data", {{"a.txt", "one"}}));
@@ -125,7 +125,7 @@ TEST_CASE("store/Artifacts: the same digest makes no new version; it gains the a
   CHECK(f.Versions("data").size() == 2);
 }
 
-TEST_CASE("store/Artifacts: unchanged files are stored once, across versions and artifacts",
+TEST_CASE("store/Artifacts: unchanged files are stored once across versions and artifacts",
           "[store][artifacts]") {
   Fixture f;
   ArtifactCommit v0 = f.Commit(f.Record("data", {{"a", "same"}, {"b", "old"}}));
@@ -180,7 +180,7 @@ TEST_CASE("store/Artifacts: refusals say why and store no version", "[store][art
   CHECK(f.store->IntegrityCheck().ok());
 }
 
-TEST_CASE("store/Artifacts: references are recorded, not stored", "[store][artifacts]") {
+TEST_CASE("store/Artifacts: references are recorded and not stored", "[store][artifacts]") {
   Fixture f;
   records::ArtifactRecord record = f.Record("data", {{"a", "one"}});
   records::ArtifactManifestEntry* ref = record.mutable_manifest()->add_contents();
