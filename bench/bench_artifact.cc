@@ -54,18 +54,17 @@ double LogSeconds(wandb::Run& run, const std::string& name, const std::string& d
   return Seconds(t0);
 }
 
-void Measure(wandb::Run& run, const std::string& root, const char* tag, int count,
-             int64_t bytes) {
+void Measure(wandb::Run& run, const std::string& root, const char* tag, int count, int64_t bytes) {
   const std::string dir = root + "/" + tag;
   WriteFiles(dir, count, bytes);
   const double mb = static_cast<double>(count) * static_cast<double>(bytes) / 1e6;
   const double cp = CopySeconds(dir);
   std::string version;
   const double first = LogSeconds(run, tag, dir, &version);
-  std::printf("  %d files of %.3f MB: log_artifact + wait %.3f s (%.1f MB/s, %s); cp %.3f s "
-              "(%.1f MB/s)\n",
-              count, static_cast<double>(bytes) / 1e6, first, mb / first, version.c_str(), cp,
-              mb / cp);
+  std::printf(
+      "  %d files of %.3f MB: log_artifact + wait %.3f s (%.1f MB/s, %s); cp %.3f s "
+      "(%.1f MB/s)\n",
+      count, static_cast<double>(bytes) / 1e6, first, mb / first, version.c_str(), cp, mb / cp);
   std::ofstream(dir + "/f0.bin", std::ios::binary | std::ios::app) << "changed";
   const double second = LogSeconds(run, tag, dir, &version);
   std::printf("  the same with one file changed: %.3f s (%s)\n", second, version.c_str());

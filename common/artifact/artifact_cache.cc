@@ -121,7 +121,8 @@ absl::StatusOr<CachedFile> ArtifactCache::PutFile(const std::string& source) con
   hashed->path = ObjectPath(hashed->md5);
   struct stat cached;
   if (stat(hashed->path.c_str(), &cached) == 0 && cached.st_size == hashed->size) return hashed;
-  if (lseek(in.fd, 0, SEEK_SET) != 0) return ErrnoError(errno, absl::StrCat("cannot seek ", source));
+  if (lseek(in.fd, 0, SEEK_SET) != 0)
+    return ErrnoError(errno, absl::StrCat("cannot seek ", source));
   // The copy is hashed again as it is written: its digest is that of the bytes kept, even when
   // the file changed since the first pass. Its name is known only then: obj/tmp first.
   const std::string tmp_dir = root_ + "/obj/tmp";
