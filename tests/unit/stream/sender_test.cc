@@ -65,6 +65,9 @@ class SlowStore final : public Backend {
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override {
     return local_.UploadFile(file);
   }
+  absl::StatusOr<ArtifactLogged> LogArtifact(const records::ArtifactRecord& artifact) override {
+    return local_.LogArtifact(artifact);
+  }
   absl::StatusOr<bool> StopRequested() override {
     absl::StatusOr<bool> stop = local_.StopRequested();
     absl::MutexLock lock(&mu_);
