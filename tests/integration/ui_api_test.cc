@@ -197,6 +197,77 @@ TEST_CASE("ui api: history as CSV and JSON, the console, files and their downloa
   CHECK(GetJson(http, run + "/file", 400).contains("error"));
 }
 
+TEST_CASE("ui api: media keys, their steps and values, the files they name, and custom charts") {
+  TestEnv env;
+  RunClient(env, {"--mode", "media", "--id", "media-run", "--steps", "20"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string run = "/api/runs/" + EntityOf(http, "media") + "/media/media-run";
+
+  json keys = GetJson(http, run + "/keys");
+  CHECK(keys["media"]["samples"] == "image-file");
+  CHECK(keys["media"]["weights"] == "histogram");
+  CHECK(keys["media"]["predictions"] == "table-file");
+  CHECK(keys["media"]["wave_table"] == "table-file");
+
+  json samples = GetJson(http, run + "/media?key=samples");
+  CHECK(samples["type"] == "image-file");
+  CHECK(samples["steps"] == json({0, 1, 2, 3, 4}));
+  CHECK_FALSE(samples.contains("values"));
+  // The value at one step, and the image file it names, from the store.
+  json at3 = GetJson(http, run + "/media?key=samples&step=3");
+  CHECK(at3["step"] == 3);
+  CHECK(at3["value"]["width"] == 20);
+  CHECK(at3["value"]["caption"] == "step 3");
+  const std::string image_path = at3["value"]["path"];
+  CHECK(image_path.rfind("media/images/samples_3_", 0) == 0);
+  httplib::Result png = http.Get((run + "/file?inline=1&path=" + image_path).c_str());
+  REQUIRE(png);
+  REQUIRE(png->status == 200);
+  CHECK(png->get_header_value("Content-Type") == "image/png");
+  CHECK(png->body.rfind("\x89PNG", 0) == 0);
+  CHECK(GetJson(http, run + "/media?key=samples&step=7", 404)["error"].get<std::string>().find(
+            "step 7") != std::string::npos);
+
+  // A histogram over steps: every step, or a sample spread over them with the values.
+  CHECK(GetJson(http, run + "/media?key=weights")["steps"].size() == 20);
+  json sampled = GetJson(http, run + "/media?key=weights&sample=5");
+  CHECK(sampled["steps"] == json({0, 5, 10, 14, 19}));
+  REQUIRE(sampled["values"].size() == 5);
+  CHECK(sampled["values"][0]["_type"] == "histogram");
+  CHECK(sampled["values"][0]["values"].size() == 16);
+  CHECK(sampled["values"][0]["bins"].size() == 17);
+  CHECK(sampled["values"][4]["bins"][0].get<double>() > sampled["values"][0]["bins"][0]);
+
+  // A table's file holds its columns and rows, image cells naming their own files.
+  json predictions = GetJson(http, run + "/media?key=predictions&step=5")["value"];
+  CHECK(predictions["nrows"] == 12);
+  httplib::Result table =
+      http.Get((run + "/file?inline=1&path=" + predictions["path"].get<std::string>()).c_str());
+  REQUIRE(table);
+  REQUIRE(table->status == 200);
+  json contents = json::parse(table->body);
+  CHECK(contents["columns"] == json({"id", "label", "score", "image"}));
+  REQUIRE(contents["data"].size() == 12);
+  const std::string cell_path = contents["data"][1][3]["path"];
+  CHECK(http.Get((run + "/file?path=" + cell_path).c_str())->status == 200);
+
+  // The line chart: its panel from the config, its table in the summary.
+  json overview = GetJson(http, run);
+  const json& wave = overview["charts"]["wave"];
+  CHECK(wave["panel_config"]["panelDefId"] == "wandb/line/v0");
+  CHECK(wave["panel_config"]["fieldSettings"]["x"] == "step");
+  CHECK(wave["panel_config"]["fieldSettings"]["y"] == "height");
+  CHECK(wave["panel_config"]["stringSettings"]["title"] == "A wave");
+  CHECK(overview["summary"]["wave_table"]["_type"] == "table-file");
+  CHECK_FALSE(overview["config"].contains("_wandb"));
+
+  CHECK(GetJson(http, run + "/media?key=loss", 404).contains("error"));
+  CHECK(GetJson(http, run + "/media", 400).contains("error"));
+  CHECK(GetJson(http, run + "/media?key=weights&sample=0", 400).contains("error"));
+  CHECK(GetJson(http, run + "/media?key=weights&step=-1", 400).contains("error"));
+}
+
 TEST_CASE("ui api: the store is opened read-only, and no store is made where there is none") {
   TestEnv env;
   RunClient(env, {"--mode", "demo", "--id", "ro", "--steps", "5"});

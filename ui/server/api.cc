@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "common/value/json.h"
 #include "service/store/local_store.h"
 #include "ui/server/json_out.h"
+#include "ui/server/media_lookup.h"
 #include "ui/server/series_reducer.h"
 
 namespace wandb::ui {
@@ -25,6 +27,8 @@ constexpr char kRunPath[] = R"(/api/runs/([^/]+)/([^/]+)/([^/]+))";
 constexpr int kMaxBuckets = 20000;
 constexpr int64_t kMaxConsoleLines = 10000;
 constexpr int64_t kMaxHistoryRows = 100000;
+// The most values of a media key one request reads (a histogram heat map's columns).
+constexpr int64_t kMaxMediaValues = 2000;
 constexpr int64_t kMetadataMaxBytes = 4 << 20;
 // How often a live-update stream looks at its run, and how often it proves it is alive.
 constexpr auto kPulseInterval = std::chrono::milliseconds(250);
@@ -202,6 +206,7 @@ void Api::Register(httplib::Server& server) {
   server.Get(absl::StrCat(kRunPath, "/series"), bind(&Api::Series));
   server.Get(absl::StrCat(kRunPath, "/history"), bind(&Api::History));
   server.Get(absl::StrCat(kRunPath, "/history.csv"), bind(&Api::HistoryCsv));
+  server.Get(absl::StrCat(kRunPath, "/media"), bind(&Api::Media));
   server.Get(absl::StrCat(kRunPath, "/system"), bind(&Api::System));
   server.Get(absl::StrCat(kRunPath, "/console"), bind(&Api::Console));
   server.Get(absl::StrCat(kRunPath, "/files"), bind(&Api::Files));
@@ -319,8 +324,20 @@ void Api::Run(const Request& request, Response& response) {
   if (!run.ok()) return SendError(response, run.status());
   nlohmann::json json = RunHeader(*run);
   nlohmann::json config = DialectToJson(run->config_json);
+  // The custom charts the run logged (plot_table and wandb.plot.*, and the older
+  // wandb.visualize): their panels sit in the config under _wandb (docs/formats.md).
+  nlohmann::json charts = nlohmann::json::object(), visualizations = nlohmann::json::object();
+  if (config.is_object() && config.contains("_wandb") && config["_wandb"].is_object()) {
+    const nlohmann::json& internal = config["_wandb"];
+    if (internal.contains("visualize") && internal["visualize"].is_object()) {
+      charts = internal["visualize"];
+    }
+    if (internal.contains("viz") && internal["viz"].is_object()) visualizations = internal["viz"];
+  }
   if (config.is_object()) config.erase("_wandb");
   json["config"] = std::move(config);
+  json["charts"] = std::move(charts);
+  json["visualizations"] = std::move(visualizations);
   json["summary"] = DialectToJson(run->summary_json);
   json["metadata"] = Metadata(*run);
   json["run_dir"] = run->run_dir;
@@ -399,6 +416,60 @@ void Api::History(const Request& request, Response& response) {
   for (const HistoryRowText& row : *rows) list.push_back(DialectToJson(row.row_json));
   nlohmann::json json = {{"rows", std::move(list)}};
   if (static_cast<int64_t>(rows->size()) == *limit) json["next_from_step"] = rows->back().step + 1;
+  SendJson(response, json);
+}
+
+void Api::Media(const Request& request, Response& response) {
+  absl::StatusOr<RunInfo> run = RunOf(request);
+  if (!run.ok()) return SendError(response, run.status());
+  if (!request.has_param("key")) {
+    return SendError(response, absl::InvalidArgumentError("parameter 'key' is missing"));
+  }
+  const std::string key = request.get_param_value("key");
+  absl::StatusOr<int64_t> step = IntParam(request, "step", -1, 0, INT64_MAX);
+  absl::StatusOr<int64_t> sample = IntParam(request, "sample", 0, 1, kMaxMediaValues);
+  if (!step.ok()) return SendError(response, step.status());
+  if (!sample.ok()) return SendError(response, sample.status());
+
+  std::string type;
+  std::vector<int64_t> steps;
+  absl::Status status = history_.With(run->row_id, [&](const RunHistory& history) {
+    const std::vector<int64_t>* found = history.MediaSteps(key);
+    if (found == nullptr) return;
+    type = history.media_keys().at(key);
+    if (*step >= 0) {
+      if (std::binary_search(found->begin(), found->end(), *step)) steps = {*step};
+    } else {
+      steps = *sample > 0 ? SpreadSteps(*found, static_cast<size_t>(*sample)) : *found;
+    }
+  });
+  if (!status.ok()) return SendError(response, status);
+  if (type.empty()) {
+    return SendError(response, absl::NotFoundError(
+                                   absl::StrCat("the run's history has no media key '", key, "'")));
+  }
+  if (*step >= 0 && steps.empty()) {
+    return SendError(response, absl::NotFoundError(absl::StrCat("the run's history has no '", key,
+                                                                "' at step ", *step)));
+  }
+  nlohmann::json json = {{"key", key}, {"type", type}, {"steps", steps}};
+  if (*step < 0 && *sample == 0) return SendJson(response, json);
+
+  // The values themselves: one indexed read of each chosen step's row.
+  nlohmann::json values = nlohmann::json::array();
+  for (int64_t at : steps) {
+    absl::StatusOr<std::vector<HistoryRowText>> rows = reader_->History(run->row_id, at, 1);
+    if (!rows.ok()) return SendError(response, rows.status());
+    const bool here = !rows->empty() && rows->front().step == at;
+    values.push_back(here ? ValueAtKey(DialectToJson(rows->front().row_json), key) : nullptr);
+  }
+  if (*step >= 0) {
+    json.erase("steps");
+    json["step"] = *step;
+    json["value"] = std::move(values[0]);
+  } else {
+    json["values"] = std::move(values);
+  }
   SendJson(response, json);
 }
 

@@ -47,6 +47,7 @@ class Api {
   void Keys(const Request& request, Response& response);
   void Series(const Request& request, Response& response);
   void History(const Request& request, Response& response);
+  void Media(const Request& request, Response& response);
   void HistoryCsv(const Request& request, Response& response);
   void System(const Request& request, Response& response);
   void Console(const Request& request, Response& response);

@@ -93,6 +93,18 @@ void RunHistory::AddValue(absl::string_view key, int64_t step, double value) {
   bytes_ += 2 * sizeof(double);
 }
 
+void RunHistory::AddMedia(std::string key, std::string type, int64_t step) {
+  auto it = media_steps_.find(key);
+  if (it == media_steps_.end()) {
+    if (media_steps_.size() >= kMaxColumns) return;
+    bytes_ += 2 * key.size() + type.size() + 64;
+    media_keys_.emplace(key, std::move(type));
+    it = media_steps_.try_emplace(std::move(key)).first;
+  }
+  it->second.push_back(step);
+  bytes_ += sizeof(int64_t);
+}
+
 void RunHistory::Append(int64_t step, absl::string_view row_json) {
   if (!steps_.empty() && step <= steps_.back()) return;
   steps_.push_back(step);
@@ -125,8 +137,8 @@ void RunHistory::Append(int64_t step, absl::string_view row_json) {
         std::string type = MediaType(value.as_map());
         if (type.empty()) {
           stack.push_back({&value.as_map(), std::move(name)});
-        } else if (!media_keys_.contains(name)) {
-          media_keys_.emplace(std::move(name), std::move(type));
+        } else {
+          AddMedia(std::move(name), std::move(type), step);
         }
       }
     }
@@ -144,6 +156,11 @@ std::map<std::string, int64_t> RunHistory::NumericKeys() const {
 const RunHistory::Column* RunHistory::Find(absl::string_view key) const {
   auto it = columns_.find(key);
   return it == columns_.end() ? nullptr : &it->second;
+}
+
+const std::vector<int64_t>* RunHistory::MediaSteps(absl::string_view key) const {
+  auto it = media_steps_.find(key);
+  return it == media_steps_.end() ? nullptr : &it->second;
 }
 
 absl::StatusOr<RunHistory::Series> RunHistory::Points(absl::string_view y_key,

@@ -5,7 +5,8 @@
 // Each history row is a JSON object; its numbers (ints and floats, NaN and infinities too) are
 // columns, named as W&B names them: a nested object's keys are joined with '.' ({"val":
 // {"loss": 1}} is "val.loss"). Values of other kinds (strings, lists, media objects with a
-// "_type") are not columns; media keys are listed with their type for the media panels.
+// "_type") are not columns; media keys are listed with their type and the steps that hold
+// one, for the media panels (which read the values themselves from the store's rows).
 #ifndef WANDB_UI_SERVER_RUN_HISTORY_H_
 #define WANDB_UI_SERVER_RUN_HISTORY_H_
 
@@ -49,6 +50,8 @@ class RunHistory {
   std::map<std::string, int64_t> NumericKeys() const;
   // Keys whose values are media objects, with their "_type" (e.g. "image-file").
   const std::map<std::string, std::string>& media_keys() const { return media_keys_; }
+  // The steps whose rows hold a media object under `key`, rising; null for no such key.
+  const std::vector<int64_t>* MediaSteps(absl::string_view key) const;
   const Column* Find(absl::string_view key) const;
 
   // The points of `y_key` against `x_key` ("_step", or any numeric key such as "_runtime",
@@ -62,10 +65,12 @@ class RunHistory {
 
  private:
   void AddValue(absl::string_view key, int64_t step, double value);
+  void AddMedia(std::string key, std::string type, int64_t step);
 
   std::vector<int64_t> steps_;
   absl::flat_hash_map<std::string, Column> columns_;
   std::map<std::string, std::string> media_keys_;
+  absl::flat_hash_map<std::string, std::vector<int64_t>> media_steps_;
   size_t bytes_ = 0;
 };
 

@@ -10,6 +10,13 @@
 //       N steps of a smooth "loss" with one value of 1000 at step K, for full fidelity.
 //   ui_client --mode live --id ID [--ready-file PATH]
 //       logs "loss" every 20 ms until a stop request reaches it, then finishes (stopped).
+//   ui_client --mode media --id ID [--steps N]
+//       media for the media panels, over N steps (default 20, at least 8): an image
+//       "samples" at steps 0..4, (8 + 4 * step) pixels wide and 8 high, captioned "step S";
+//       a histogram "weights" at every step whose values move up with the step; a table
+//       "predictions" at step 5 (columns id, label, score, image: 12 rows, an image cell in
+//       each); a line chart "wave" (wandb::plot::line over 30 points of step and height) at
+//       step 6; and "loss" at every step.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -115,11 +122,53 @@ int Live(const std::string& id, const std::string& ready_file) {
   return 0;
 }
 
+// A W x H RGB image whose colour says its step.
+wandb::Image StepImage(long step) {
+  const size_t width = 8 + 4 * static_cast<size_t>(step), height = 8;
+  std::vector<uint8_t> rgb(width * height * 3);
+  for (size_t i = 0; i < width * height; ++i) {
+    rgb[i * 3] = static_cast<uint8_t>(40 * step);
+    rgb[i * 3 + 1] = static_cast<uint8_t>(i % 256);
+    rgb[i * 3 + 2] = 200;
+  }
+  return wandb::Image(rgb, {height, width, 3}, {.caption = "step " + std::to_string(step)});
+}
+
+wandb::Table Predictions() {
+  wandb::Table table({"id", "label", "score", "image"});
+  for (int i = 0; i < 12; ++i) {
+    std::vector<uint8_t> grey(4 * 4, static_cast<uint8_t>(20 * i));
+    table.add_data(i, i % 2 ? "cat" : "dog", (i * 7 % 12) / 12.0,
+                   wandb::Image(grey, std::vector<size_t>{4, 4}));
+  }
+  return table;
+}
+
+int Media(const std::string& id, long steps) {
+  wandb::Run run = wandb::init({.project = "media", .id = id});
+  for (long step = 0; step < std::max(8L, steps); ++step) {
+    std::vector<double> weights;
+    for (int i = 0; i < 200; ++i) weights.push_back(step + std::sin(i * 0.37) * 2);
+    wandb::Value::Map row = {{"loss", 1.0 / (1 + step)},
+                             {"weights", wandb::Histogram(weights, 16)}};
+    if (step < 5) row.emplace_back("samples", StepImage(step));
+    if (step == 5) row.emplace_back("predictions", Predictions());
+    if (step == 6) {
+      wandb::Table wave({"step", "height"});
+      for (int i = 0; i < 30; ++i) wave.add_data(i, std::sin(i * 0.3));
+      row.emplace_back("wave", wandb::plot::line(wave, "step", "height", std::nullopt, "A wave"));
+    }
+    run.log(std::move(row));
+  }
+  run.finish();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string mode, id, project = "demo", ready_file;
-  long steps = 200, spike_step = 0;
+  long steps = -1, spike_step = 0;  // steps: the mode's default when not given
   int seed = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
@@ -132,9 +181,10 @@ int main(int argc, char** argv) {
     if (arg == "--seed") seed = std::atoi(value.c_str());
     if (arg == "--ready-file") ready_file = value;
   }
-  if (mode == "demo") return Demo(id, project, steps, seed);
-  if (mode == "spike") return Spike(id, steps, spike_step);
+  if (mode == "demo") return Demo(id, project, steps < 0 ? 200 : steps, seed);
+  if (mode == "spike") return Spike(id, steps < 0 ? 200 : steps, spike_step);
   if (mode == "live") return Live(id, ready_file);
-  std::cerr << "ui_client: --mode demo|spike|live\n";
+  if (mode == "media") return Media(id, steps < 0 ? 20 : steps);
+  std::cerr << "ui_client: --mode demo|spike|live|media\n";
   return 2;
 }

@@ -23,6 +23,9 @@ TEST_CASE("RunHistory: numbers become columns, nested keys joined with '.', medi
   CHECK(keys.count("list") == 0);
   CHECK(keys.count("img.path") == 0);
   CHECK(h.media_keys().at("img") == "image-file");
+  REQUIRE(h.MediaSteps("img") != nullptr);
+  CHECK(*h.MediaSteps("img") == std::vector<int64_t>{1});
+  CHECK(h.MediaSteps("loss") == nullptr);
 
   absl::StatusOr<RunHistory::Series> loss = h.Points("loss", "_step");
   REQUIRE(loss.ok());
@@ -32,6 +35,19 @@ TEST_CASE("RunHistory: numbers become columns, nested keys joined with '.', medi
   CHECK(std::isinf(loss->y[2]));
   CHECK(absl::IsNotFound(h.Points("nope", "_step").status()));
   CHECK(absl::IsNotFound(h.Points("loss", "nope").status()));
+}
+
+TEST_CASE("RunHistory: a media key's steps, nested ones named with '.'") {
+  RunHistory h;
+  h.Append(0, R"({"h": {"_type": "histogram", "values": [1], "bins": [0, 1]}})");
+  h.Append(1, R"({"loss": 1})");
+  h.Append(2, R"({"h": {"_type": "histogram", "values": [2], "bins": [0, 1]}, "val": {"img": )"
+              R"({"_type": "image-file", "path": "media/images/img_2_a.png"}}})");
+  h.Append(4, R"({"h": {"_type": "histogram", "values": [3], "bins": [0, 1]}})");
+  REQUIRE(h.MediaSteps("h") != nullptr);
+  CHECK(*h.MediaSteps("h") == std::vector<int64_t>{0, 2, 4});
+  CHECK(h.media_keys().at("val.img") == "image-file");
+  CHECK(*h.MediaSteps("val.img") == std::vector<int64_t>{2});
 }
 
 TEST_CASE("RunHistory: rows at or below the last step, and rows that are not objects") {

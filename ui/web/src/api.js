@@ -52,3 +52,6 @@ export const runApi = (run) => `/api/runs/${enc(run.entity)}/${enc(run.project)}
 export const projectApi = (entity, project) => `/api/projects/${enc(entity)}/${enc(project)}`;
 export const runPage = (entity, project, id) => `/r/${enc(entity)}/${enc(project)}/${enc(id)}`;
 export const projectPage = (entity, project) => `/p/${enc(entity)}/${enc(project)}`;
+// A file of a run (its latest version), served with its own type so the page can show it.
+export const runFileUrl = (run, path) =>
+  `${runApi(run)}/file?${new URLSearchParams({ path, inline: '1' })}`;

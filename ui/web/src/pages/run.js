@@ -1,15 +1,17 @@
-// A run: overview, charts, system metrics, console and files, with a Stop button while it
+// A run: overview, charts, media (images, histograms, tables, custom charts), system
+// metrics, console and files, with a Stop button while it
 // runs. A live run updates by itself: the server pushes a "pulse" (server-sent events) when
 // its state, steps, console, system metrics or files change, and the open tab fetches what
 // is new.
 import { get, post, runApi } from '../api.js';
 import { showCharts } from './run_charts.js';
+import { showMedia } from './run_media.js';
 import { showConsole } from '../components/console.js';
 import { showFiles } from '../components/files.js';
 import { showSystem } from '../components/system.js';
 import { h, clear, errorBox, flatten, formatValue, formatTime, formatDuration, stateBadge } from '../util.js';
 
-const TABS = ['overview', 'charts', 'system', 'console', 'files'];
+const TABS = ['overview', 'charts', 'media', 'system', 'console', 'files'];
 
 export async function showRun(main, entity, project, id) {
   const params = new URLSearchParams(location.search);
@@ -67,7 +69,7 @@ export async function showRun(main, entity, project, id) {
     view?.dispose?.();
     view = null;
     clear(body);
-    const shown = { overview: showOverview, charts: showCharts, system: showSystem,
+    const shown = { overview: showOverview, charts: showCharts, media: showMedia, system: showSystem,
                     console: showConsole, files: showFiles }[name];
     Promise.resolve(shown(body, run, ref)).then((v) => {
       if (tab === name) view = v;

@@ -1,0 +1,63 @@
+// An image panel: one media key's images, a step slider to move through the steps that have
+// one. A step holds one image ("image-file") or a list ("images/separated"); each is shown
+// with its caption. The values are fetched per step as the slider moves, and kept.
+import { get, runApi, runFileUrl } from '../api.js';
+import { h, clear } from '../util.js';
+
+// The images of one media value: [{path, caption}].
+function imagesOf(value) {
+  if (value?._type === 'image-file') return [{ path: value.path, caption: value.caption }];
+  if (value?._type === 'images/separated') {
+    return (value.filenames ?? []).map((path, i) => ({ path, caption: value.captions?.[i] }));
+  }
+  return [];
+}
+
+export class ImagePanel {
+  constructor(ref, key) {
+    this.ref = ref;
+    this.key = key;
+    this.steps = [];
+    this.values = new Map();  // step -> value
+    this.slider = h('input', { type: 'range', class: 'step-slider', min: 0, max: 0, value: 0 });
+    this.stepLabel = h('span', { class: 'mono step-label' });
+    this.view = h('div', { class: 'images' });
+    this.el = h('div', { class: 'panel media-panel image-panel', dataset: { key } },
+                h('div', { class: 'panel-title' }, h('span', {}, key), this.stepLabel),
+                this.view, h('div', { class: 'slider-row' }, this.slider));
+    this.slider.addEventListener('input', () => this.show(this.steps[Number(this.slider.value)]));
+    this.el.panel = this;  // for the browser tests
+  }
+
+  // Fetches the key's steps (again, for a live run) and shows the last one, unless the user
+  // moved the slider away from the end.
+  async load() {
+    const atEnd = Number(this.slider.value) >= this.steps.length - 1;
+    const { steps } = await get(`${runApi(this.ref)}/media`, { key: this.key });
+    this.steps = steps;
+    this.slider.max = Math.max(0, steps.length - 1);
+    this.slider.disabled = steps.length < 2;
+    if (atEnd) this.slider.value = steps.length - 1;
+    await this.show(steps[Number(this.slider.value)]);
+  }
+
+  async show(step) {
+    if (step === undefined) return;
+    this.wanted = step;
+    this.stepLabel.textContent = `step ${step}`;
+    let value = this.values.get(step);
+    if (value === undefined) {
+      value = (await get(`${runApi(this.ref)}/media`, { key: this.key, step })).value;
+      this.values.set(step, value);
+    }
+    if (this.wanted !== step) return;  // the slider moved on meanwhile
+    const images = imagesOf(value).map(({ path, caption }) => {
+      const img = h('img', { src: runFileUrl(this.ref, path), alt: caption ?? path });
+      return h('figure', {}, img, caption ? h('figcaption', {}, caption) : null);
+    });
+    clear(this.view, images.length ? images : h('p', { class: 'muted' }, 'no image'));
+    // The step is marked shown once its images have loaded (or failed), for tests to wait on.
+    await Promise.all(images.map((f) => f.querySelector('img').decode().catch(() => {})));
+    if (this.wanted === step) this.el.dataset.step = String(step);
+  }
+}

@@ -1,0 +1,86 @@
+// The media tab: a panel per media key of the run's history, in sections by kind (images with
+// a step slider, histograms as heat maps over the steps, tables), and the custom charts the
+// run logged (plot_table, wandb.plot.*). A live run's panels follow its new steps.
+import { get, runApi } from '../api.js';
+import { ImagePanel } from '../components/image_panel.js';
+import { HistogramPanel } from '../components/histogram_panel.js';
+import { TablePanel } from '../components/table_panel.js';
+import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
+import { h, clear, errorBox, throttle } from '../util.js';
+
+const KINDS = [
+  ['Images', (type) => type === 'image-file' || type === 'images/separated', ImagePanel],
+  ['Histograms', (type) => type === 'histogram', HistogramPanel],
+  ['Tables', (type) => type === 'table-file', TablePanel],
+];
+
+export async function showMedia(body, run, ref) {
+  const sections = h('div', { id: 'media-sections' });
+  clear(body, sections);
+  const panels = new Map();  // key -> panel
+
+  const load = (panel) => panel.load().catch((e) => panel.el.append(errorBox(e)));
+
+  function section(name, count) {
+    const grid = h('div', { class: 'panels' });
+    sections.append(h('details', { class: 'section', open: true, dataset: { section: name } },
+                      h('summary', {}, name, h('span', { class: 'muted' }, ` ${count}`)), grid));
+    return grid;
+  }
+
+  async function draw() {
+    const { media } = await get(`${runApi(ref)}/keys`);
+    const charts = chartsOf(run);
+    // A chart's table is drawn by its chart, not again as a table.
+    const chartTables = new Set(charts.map((c) => c.tableKey));
+    for (const p of panels.values()) p.dispose?.();
+    panels.clear();
+    clear(sections);
+    for (const [name, accepts, Panel] of KINDS) {
+      const keys = Object.keys(media).filter((k) => accepts(media[k]) && !chartTables.has(k)).sort();
+      if (!keys.length) continue;
+      const grid = section(name, keys.length);
+      for (const key of keys) {
+        const panel = new Panel(ref, key);
+        panels.set(key, panel);
+        grid.append(panel.el);
+      }
+    }
+    if (charts.length) {
+      const grid = section('Custom charts', charts.length);
+      for (const chart of charts) {
+        const panel = new CustomChartPanel(ref, chart);
+        panels.set(`chart:${chart.key}`, panel);
+        grid.append(panel.el);
+      }
+    }
+    if (!panels.size) sections.append(h('p', { class: 'muted' }, 'This run has logged no media, tables or charts yet.'));
+    for (const panel of panels.values()) load(panel);
+    return media;
+  }
+
+  let known = JSON.stringify(await draw());
+  // A live run: new media keys redraw the tab; otherwise each panel fetches its new steps.
+  const refresh = throttle(async () => {
+    const { media } = await get(`${runApi(ref)}/keys`).catch(() => ({ media: null }));
+    if (!media) return;
+    if (JSON.stringify(media) !== known) {
+      run = { ...run, ...(await get(runApi(ref))) };
+      known = JSON.stringify(await draw());
+      return;
+    }
+    for (const panel of panels.values()) if (!(panel instanceof CustomChartPanel)) load(panel);
+  }, 1000);
+
+  let lastStep = run.last_step;
+  return {
+    update(pulse) {
+      if (pulse.last_step === lastStep) return;
+      lastStep = pulse.last_step;
+      refresh();
+    },
+    dispose() {
+      for (const p of panels.values()) p.dispose?.();
+    },
+  };
+}
