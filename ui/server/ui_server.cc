@@ -56,6 +56,10 @@ absl::StatusOr<std::unique_ptr<UiServer>> UiServer::Start(UiServerOptions option
   const int threads = std::max(4, options.threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_keep_alive_timeout(5);
+  // A reply leaves in more than one write (headers, then body): without TCP_NODELAY, Nagle's
+  // algorithm holds the body until the browser's delayed ACK, some 40 ms per request on a
+  // kept-alive connection (docs/performance.md, the image slider).
+  http.set_tcp_nodelay(true);
   http.set_payload_max_length(64 * 1024);  // the API takes no uploads
   if (options.host.find(':') != std::string::npos) http.set_address_family(AF_INET6);
 

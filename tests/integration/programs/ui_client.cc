@@ -10,13 +10,16 @@
 //       N steps of a smooth "loss" with one value of 1000 at step K, for full fidelity.
 //   ui_client --mode live --id ID [--ready-file PATH]
 //       logs "loss" every 20 ms until a stop request reaches it, then finishes (stopped).
-//   ui_client --mode media --id ID [--steps N]
+//   ui_client --mode media --id ID [--steps N] [--image-steps K]
 //       media for the media panels, over N steps (default 20, at least 8): an image
-//       "samples" at steps 0..4, (8 + 4 * step) pixels wide and 8 high, captioned "step S";
+//       "samples" at steps 0..K-1 (default 5), (8 + 4 * step) pixels wide and 8 high,
+//       captioned "step S";
 //       a histogram "weights" at every step whose values move up with the step; a table
 //       "predictions" at step 5 (columns id, label, score, image: 12 rows, an image cell in
 //       each); a line chart "wave" (wandb::plot::line over 30 points of step and height) at
-//       step 6; and "loss" at every step.
+//       step 6; one chart of each other built-in kind at step 7 ("scatter", "bar", "hist",
+//       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall);
+//       and "loss" at every step.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -144,19 +147,48 @@ wandb::Table Predictions() {
   return table;
 }
 
-int Media(const std::string& id, long steps) {
+// One chart of every other built-in spec, over small made-up data.
+wandb::Value::Map OtherCharts() {
+  wandb::Table points({"a", "b", "name"});
+  for (int i = 0; i < 10; ++i)
+    points.add_data(i * 0.1, std::cos(i * 0.5), "item " + std::to_string(i));
+  const std::vector<int64_t> truth = {0, 1, 2, 0, 1, 2, 0, 1, 2, 1};
+  const std::vector<int64_t> guess = {0, 1, 1, 0, 2, 2, 0, 1, 2, 0};
+  std::vector<std::vector<double>> probas;
+  for (size_t i = 0; i < truth.size(); ++i) {
+    std::vector<double> p(3, 0.1);
+    p[guess[i]] = 0.8;
+    probas.push_back(p);
+  }
+  return {
+      {"scatter", wandb::plot::scatter(points, "a", "b", "Scatter")},
+      {"bar", wandb::plot::bar(points, "name", "b")},
+      {"hist", wandb::plot::histogram(points, "b")},
+      {"series",
+       wandb::plot::line_series({0, 1, 2, 3}, {{1, 2, 3, 4}, {4, 3, 2, 1}}, {"up", "down"})},
+      {"confusion", wandb::plot::confusion_matrix({.y_true = truth, .preds = guess})},
+      {"pr", wandb::plot::pr_curve(truth, probas)},
+      {"roc", wandb::plot::roc_curve(truth, probas)},
+      {"old_pr", wandb::plots::precision_recall(truth, probas)},
+  };
+}
+
+int Media(const std::string& id, long steps, long image_steps) {
   wandb::Run run = wandb::init({.project = "media", .id = id});
   for (long step = 0; step < std::max(8L, steps); ++step) {
     std::vector<double> weights;
     for (int i = 0; i < 200; ++i) weights.push_back(step + std::sin(i * 0.37) * 2);
     wandb::Value::Map row = {{"loss", 1.0 / (1 + step)},
                              {"weights", wandb::Histogram(weights, 16)}};
-    if (step < 5) row.emplace_back("samples", StepImage(step));
+    if (step < image_steps) row.emplace_back("samples", StepImage(step));
     if (step == 5) row.emplace_back("predictions", Predictions());
     if (step == 6) {
       wandb::Table wave({"step", "height"});
       for (int i = 0; i < 30; ++i) wave.add_data(i, std::sin(i * 0.3));
       row.emplace_back("wave", wandb::plot::line(wave, "step", "height", std::nullopt, "A wave"));
+    }
+    if (step == 7) {
+      for (auto& [key, chart] : OtherCharts()) row.emplace_back(key, std::move(chart));
     }
     run.log(std::move(row));
   }
@@ -168,7 +200,7 @@ int Media(const std::string& id, long steps) {
 
 int main(int argc, char** argv) {
   std::string mode, id, project = "demo", ready_file;
-  long steps = -1, spike_step = 0;  // steps: the mode's default when not given
+  long steps = -1, spike_step = 0, image_steps = 5;  // steps: the mode's default when not given
   int seed = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
@@ -179,12 +211,13 @@ int main(int argc, char** argv) {
     if (arg == "--steps") steps = std::atol(value.c_str());
     if (arg == "--spike-step") spike_step = std::atol(value.c_str());
     if (arg == "--seed") seed = std::atoi(value.c_str());
+    if (arg == "--image-steps") image_steps = std::atol(value.c_str());
     if (arg == "--ready-file") ready_file = value;
   }
   if (mode == "demo") return Demo(id, project, steps < 0 ? 200 : steps, seed);
   if (mode == "spike") return Spike(id, steps < 0 ? 200 : steps, spike_step);
   if (mode == "live") return Live(id, ready_file);
-  if (mode == "media") return Media(id, steps < 0 ? 20 : steps);
+  if (mode == "media") return Media(id, steps < 0 ? 20 : steps, image_steps);
   std::cerr << "ui_client: --mode demo|spike|live|media\n";
   return 2;
 }

@@ -1,0 +1,161 @@
+// The media tab of a finished run made by the real client and daemon (ui_client --mode
+// media): an image panel whose step slider changes the image, a histogram drawn as a heat
+// map over the steps, a paged and sortable table with image thumbnails, and a custom line
+// chart (wandb::plot::line) drawn by Vega-Lite with every logged point.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
+
+let env, browser, page, runUrl;
+
+before(async () => {
+  env = new TestEnv();
+  await env.run(['--mode', 'media', '--id', 'media-run', '--steps', '20']);
+  await env.startUi();
+  const entity = await entityOf(env, 'media');
+  runUrl = `${env.origin}/r/${entity}/media/media-run`;
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await page.goto(`${runUrl}?tab=media`);
+  await page.waitForSelector('#media-sections .media-panel');
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.cleanup();
+});
+
+const IMAGE = '.image-panel[data-key="samples"]';
+
+// The image the panel shows: its src and its size in pixels once loaded.
+const shownImage = () => page.$eval(IMAGE, (p) => {
+  const img = p.querySelector('figure img');
+  return img && img.complete && img.naturalWidth
+    ? { step: p.dataset.step, src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
+        caption: p.querySelector('figcaption')?.textContent }
+    : null;
+});
+
+test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
+  const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'Custom charts']);
+  const tables = await page.$$eval('.table-panel', (p) => p.map((e) => e.dataset.key));
+  assert.deepEqual(tables, ['predictions']);
+});
+
+test('the image panel shows the last step, and the slider shows the image of the chosen step', async () => {
+  // Steps 0..4: step S's image is 8 + 4*S pixels wide, captioned "step S".
+  const last = await eventually(async () => {
+    const img = await shownImage();
+    return img?.step === '4' ? img : null;
+  }, 20000, 'the last step\'s image');
+  assert.equal(last.width, 24);
+  assert.equal(last.height, 8);
+  assert.equal(last.caption, 'step 4');
+  assert.match(last.src, /samples_4_/);
+  await page.$eval(`${IMAGE} .step-slider`, (s) => { s.value = '1'; s.dispatchEvent(new Event('input')); });
+  const first = await eventually(async () => {
+    const img = await shownImage();
+    return img?.step === '1' ? img : null;
+  }, 20000, 'step 1\'s image');
+  assert.equal(first.width, 12);
+  assert.equal(first.caption, 'step 1');
+  assert.match(first.src, /samples_1_/);
+  assert.match(await page.$eval(`${IMAGE} .step-label`, (e) => e.textContent), /step 1/);
+});
+
+test('the histogram is drawn as a heat map over every step', async () => {
+  const panel = '.histogram-panel[data-key="weights"]';
+  await page.waitForSelector(`${panel} canvas[data-columns]`);
+  assert.equal(await page.$eval(`${panel} canvas`, (c) => c.dataset.columns), '20');
+  // The values rise with the step: the heat runs from the bottom left to the top right.
+  const cover = await page.$eval(`${panel} canvas`, (c) => {
+    const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const inked = (x0, x1, y0, y1) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const i = (y * width + x) * 4;
+          if (data[i + 3] > 0 && data[i + 2] > data[i] + 40) n++;  // a blue cell
+        }
+      }
+      return n;
+    };
+    const left = Math.round(width * 0.1), mid = Math.round(width / 2);
+    return {
+      all: inked(0, width, 0, height),
+      bottomLeft: inked(left, mid, Math.round(height / 2), height),
+      topLeft: inked(left, mid, 0, Math.round(height / 4)),
+      topRight: inked(mid, width, 0, Math.round(height / 2)),
+      area: width * height,
+    };
+  });
+  assert.ok(cover.all > cover.area * 0.1, `only ${cover.all} of ${cover.area} pixels drawn`);
+  assert.ok(cover.bottomLeft > 0 && cover.topRight > 0, JSON.stringify(cover));
+  // (a pixel or two of a cell's anti-aliased edge may stray there)
+  assert.ok(cover.topLeft * 50 < cover.bottomLeft, JSON.stringify(cover));
+});
+
+test('the table panel pages its rows, sorts by a column and shows image cells as thumbnails', async () => {
+  const panel = '.table-panel[data-key="predictions"]';
+  await page.waitForSelector(`${panel} tbody tr`);
+  const column = (i) => page.$$eval(`${panel} tbody tr`, (rows, i) => rows.map((r) => r.children[i].textContent), i);
+  assert.deepEqual(await column(0), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.match(await page.$eval(`${panel} .page-info`, (e) => e.textContent), /1–10 of 12/);
+  await page.click(`${panel} button.next`);
+  assert.deepEqual(await column(0), ['10', '11']);
+  // score = (id * 7 % 12) / 12: sorted up, id 0 (score 0) comes first; down, id 5 (11/12).
+  await page.click(`${panel} th[data-column="score"]`);
+  assert.equal((await column(0))[0], '0');
+  assert.equal((await column(2))[1], String(Number((1 / 12).toPrecision(6))));
+  await page.click(`${panel} th[data-column="score"]`);
+  assert.equal((await column(0))[0], '5');
+  const thumbs = await eventually(() => page.$$eval(`${panel} tbody img.thumb`, (imgs) =>
+    (imgs.every((i) => i.complete && i.naturalWidth) ? imgs.map((i) => i.naturalWidth) : null)), 20000, 'thumbnails');
+  assert.deepEqual(thumbs, new Array(10).fill(4));
+});
+
+test('every other built-in chart kind is drawn from its table', async () => {
+  const expected = {
+    scatter: ['wandb/scatter/v0', 10], bar: ['wandb/bar/v0', 10], hist: ['wandb/histogram/v0', 10],
+    series: ['wandb/lineseries/v0', 8], confusion: ['wandb/confusion_matrix/v1', 9],
+    pr: ['wandb/area-under-curve/v0', 0], roc: ['wandb/area-under-curve/v0', 0], old_pr: ['wandb/pr_curve/v1', 0],
+  };
+  for (const [key, [spec, rows]] of Object.entries(expected)) {
+    const panel = `.custom-chart[data-key="${key}"]`;
+    const drawn = await eventually(() => page.$eval(panel, (p) => (p.vegaView || p.querySelector('.error')
+      ? { spec: p.dataset.spec, error: p.querySelector('.error')?.textContent,
+          rows: p.vegaView?.data('table').length, marks: p.querySelectorAll('svg .role-mark > *').length }
+      : null)), 20000, `chart ${key}`);
+    assert.equal(drawn.error, undefined, `${key}: ${drawn.error}`);
+    assert.equal(drawn.spec, spec, key);
+    // The curves' rows depend on the data's thresholds: some, not a known count.
+    assert.ok(rows ? drawn.rows === rows : drawn.rows > 3, `${key}: ${drawn.rows} rows`);
+    assert.ok(drawn.marks > 0, `${key}: nothing drawn`);
+  }
+});
+
+test('the custom line chart is drawn by Vega-Lite with every logged point', async () => {
+  const panel = '.custom-chart[data-key="wave"]';
+  await page.waitForSelector(`${panel} svg`);
+  const drawn = await eventually(() => page.$eval(panel, (p) => {
+    const view = p.vegaView;
+    if (!view) return null;
+    const rows = view.data('table');
+    return { spec: p.dataset.spec, count: rows.length, first: rows[0], last: rows[rows.length - 1],
+             lines: p.querySelectorAll('svg path[aria-roledescription="line mark"], svg .mark-line path').length,
+             title: p.querySelector('svg .role-title')?.textContent };
+  }), 20000, 'the chart\'s view');
+  assert.equal(drawn.spec, 'wandb/line/v0');
+  assert.equal(drawn.count, 30);
+  assert.deepEqual({ x: drawn.first.x, y: drawn.first.y }, { x: 0, y: 0 });
+  assert.equal(drawn.last.x, 29);
+  assert.ok(Math.abs(drawn.last.y - Math.sin(29 * 0.3)) < 1e-9);
+  assert.ok(drawn.lines >= 1, 'no line drawn');
+  assert.equal(drawn.title, 'A wave');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, 'run-media');
+  await page.$eval('details[data-section="Custom charts"]', (e) => e.scrollIntoView());
+  await screenshot(page, 'run-media-charts');
+  assert.deepEqual(page.errors, []);
+});
