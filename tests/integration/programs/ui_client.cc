@@ -9,7 +9,8 @@
 //   ui_client --mode spike --id ID --steps N --spike-step K
 //       N steps of a smooth "loss" with one value of 1000 at step K, for full fidelity.
 //   ui_client --mode live --id ID [--ready-file PATH]
-//       logs "loss" every 20 ms until a stop request reaches it, then finishes (stopped).
+//       logs "loss" every 20 ms, and an image "frame" every 25th step, until a stop request
+//       reaches it, then finishes (stopped).
 //   ui_client --mode media --id ID [--steps N] [--image-steps K]
 //       media for the media panels, over N steps (default 20, at least 8): an image
 //       "samples" at steps 0..K-1 (default 5), (8 + 4 * step) pixels wide and 8 high,
@@ -54,6 +55,18 @@ fetch('/api/projects', { credentials: 'include' })
   });
 </script></body></html>
 )";
+
+// A W x H RGB image whose colour says its step.
+wandb::Image StepImage(long step) {
+  const size_t width = 8 + 4 * static_cast<size_t>(step), height = 8;
+  std::vector<uint8_t> rgb(width * height * 3);
+  for (size_t i = 0; i < width * height; ++i) {
+    rgb[i * 3] = static_cast<uint8_t>(40 * step);
+    rgb[i * 3 + 1] = static_cast<uint8_t>(i % 256);
+    rgb[i * 3 + 2] = 200;
+  }
+  return wandb::Image(rgb, {height, width, 3}, {.caption = "step " + std::to_string(step)});
+}
 
 int Demo(const std::string& id, const std::string& project, long steps, int seed) {
   const double lr = 0.001 * (1 + seed % 5);
@@ -116,25 +129,15 @@ int Live(const std::string& id, const std::string& ready_file) {
   wandb::Run run = wandb::init(settings);
   long step = 0;
   while (!stop) {
-    run.log({{"loss", 1.0 / (1 + step * 0.01)}});
+    wandb::Value::Map row = {{"loss", 1.0 / (1 + step * 0.01)}};
+    if (step % 25 == 0) row.emplace_back("frame", StepImage(step / 25 % 30));
+    run.log(std::move(row));
     std::cout << "live step " << step << std::endl;
     if (++step == 5 && !ready_file.empty()) std::ofstream(ready_file) << "ready\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   run.finish();
   return 0;
-}
-
-// A W x H RGB image whose colour says its step.
-wandb::Image StepImage(long step) {
-  const size_t width = 8 + 4 * static_cast<size_t>(step), height = 8;
-  std::vector<uint8_t> rgb(width * height * 3);
-  for (size_t i = 0; i < width * height; ++i) {
-    rgb[i * 3] = static_cast<uint8_t>(40 * step);
-    rgb[i * 3 + 1] = static_cast<uint8_t>(i % 256);
-    rgb[i * 3 + 2] = 200;
-  }
-  return wandb::Image(rgb, {height, width, 3}, {.caption = "step " + std::to_string(step)});
 }
 
 wandb::Table Predictions() {

@@ -1,6 +1,6 @@
-// A live run: its chart grows and its console and system metrics arrive without a reload;
-// the Stop button (after a confirmation) stops the training process through the store, and
-// the page shows the run as stopped.
+// A live run: its chart grows and its console, media and system metrics arrive without a
+// reload; the Stop button (after a confirmation) stops the training process through the
+// store, and the page shows the run as stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -46,6 +46,18 @@ test('the console follows the live run', async () => {
   const count = () => page.$$eval('#console .line', (l) => l.length);
   const first = await count();
   await eventually(async () => (await count()) > first + 10, 5000, 'new console lines');
+});
+
+test('the media tab follows the live run', async () => {
+  await page.click('nav.tabs a[data-tab="media"]');
+  // An image every 25th step: the panel opens at the latest and moves on to the next.
+  const step = () => page.$eval('.image-panel[data-key="frame"]', (p) => Number(p.dataset.step ?? -1)).catch(() => -1);
+  const first = await eventually(async () => {
+    const s = await step();
+    return s >= 0 ? s : null;
+  }, 10000, 'the image panel');
+  assert.equal(first % 25, 0);
+  await eventually(async () => (await step()) > first, 10000, 'a newer image');
 });
 
 test('system metrics are charted', async () => {
