@@ -14,12 +14,13 @@
 //   ui_client --mode media --id ID [--steps N] [--image-steps K]
 //       media for the media panels, over N steps (default 20, at least 8): an image
 //       "samples" at steps 0..K-1 (default 5), (8 + 4 * step) pixels wide and 8 high,
-//       captioned "step S";
-//       a histogram "weights" at every step whose values move up with the step; a table
+//       captioned "step S"; a list of three images "examples" (those of steps 0, 1, 2) at
+//       step 3; a histogram "weights" at every step whose values move up with the step; a table
 //       "predictions" at step 5 (columns id, label, score, image: 12 rows, an image cell in
 //       each); a line chart "wave" (wandb::plot::line over 30 points of step and height) at
 //       step 6; one chart of each other built-in kind at step 7 ("scatter", "bar", "hist",
-//       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall);
+//       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall),
+//       and "mine", a plot_table of a spec id that is not built in;
 //       and "loss" at every step.
 #include <algorithm>
 #include <atomic>
@@ -150,7 +151,7 @@ wandb::Table Predictions() {
   return table;
 }
 
-// One chart of every other built-in spec, over small made-up data.
+// One chart of every other built-in spec, and one of a team's own, over small made-up data.
 wandb::Value::Map OtherCharts() {
   wandb::Table points({"a", "b", "name"});
   for (int i = 0; i < 10; ++i)
@@ -173,6 +174,7 @@ wandb::Value::Map OtherCharts() {
       {"pr", wandb::plot::pr_curve(truth, probas)},
       {"roc", wandb::plot::roc_curve(truth, probas)},
       {"old_pr", wandb::plots::precision_recall(truth, probas)},
+      {"mine", wandb::plot_table("my-team/my-spec", points, {{"x", "a"}, {"y", "b"}})},
   };
 }
 
@@ -184,6 +186,9 @@ int Media(const std::string& id, long steps, long image_steps) {
     wandb::Value::Map row = {{"loss", 1.0 / (1 + step)},
                              {"weights", wandb::Histogram(weights, 16)}};
     if (step < image_steps) row.emplace_back("samples", StepImage(step));
+    if (step == 3) {
+      row.emplace_back("examples", wandb::Value::List{StepImage(0), StepImage(1), StepImage(2)});
+    }
     if (step == 5) row.emplace_back("predictions", Predictions());
     if (step == 6) {
       wandb::Table wave({"step", "height"});

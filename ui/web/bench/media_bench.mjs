@@ -1,5 +1,5 @@
 // The media tab in the browser: time from navigation to the media tab drawn (an image panel
-// of 100 steps, a histogram heat map over 100 steps, a table, 9 custom charts), and from a
+// of 100 steps, a histogram heat map over 100 steps, a table, 9 Vega charts), and from a
 // move of the image panel's step slider to the new image decoded and shown, in Debian's
 // headless Chromium.
 //

@@ -39,7 +39,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
 test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
   assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'Custom charts']);
-  const tables = await page.$$eval('.table-panel', (p) => p.map((e) => e.dataset.key));
+  const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
 
@@ -62,6 +62,15 @@ test('the image panel shows the last step, and the slider shows the image of the
   assert.equal(first.caption, 'step 1');
   assert.match(first.src, /samples_1_/);
   assert.match(await page.$eval(`${IMAGE} .step-label`, (e) => e.textContent), /step 1/);
+});
+
+test('a list of images shows every image of the step with its caption', async () => {
+  const panel = '.image-panel[data-key="examples"]';
+  await page.waitForSelector(`${panel}[data-step="3"]`);
+  const figures = await page.$$eval(`${panel} figure`, (f) => f.map((e) => ({
+    width: e.querySelector('img').naturalWidth, caption: e.querySelector('figcaption')?.textContent })));
+  assert.deepEqual(figures, [{ width: 8, caption: 'step 0' }, { width: 12, caption: 'step 1' }, { width: 16, caption: 'step 2' }]);
+  assert.equal(await page.$eval(`${panel} .step-slider`, (s) => s.disabled), true);  // one step only
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {
@@ -135,6 +144,15 @@ test('every other built-in chart kind is drawn from its table', async () => {
   }
 });
 
+test('a chart whose spec is not built in shows its table', async () => {
+  const panel = '.custom-chart[data-key="mine"]';
+  await page.waitForSelector(`${panel} .table-panel tbody tr`);
+  assert.match(await page.$eval(panel, (p) => p.textContent), /my-team\/my-spec is not a built-in chart/);
+  assert.equal((await page.$$(`${panel} .table-panel tbody tr`)).length, 10);
+  const header = await page.$$eval(`${panel} .table-panel th`, (t) => t.map((e) => e.dataset.column));
+  assert.deepEqual(header, ['a', 'b', 'name']);
+});
+
 test('the custom line chart is drawn by Vega-Lite with every logged point', async () => {
   const panel = '.custom-chart[data-key="wave"]';
   await page.waitForSelector(`${panel} svg`);
@@ -157,5 +175,14 @@ test('the custom line chart is drawn by Vega-Lite with every logged point', asyn
   await screenshot(page, 'run-media');
   await page.$eval('details[data-section="Custom charts"]', (e) => e.scrollIntoView());
   await screenshot(page, 'run-media-charts');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the overview shows a summary\'s media value as one line', async () => {
+  await page.goto(`${runUrl}?tab=overview`);
+  await page.waitForSelector('#overview-summary');
+  const rows = await page.$$eval('#overview-summary tr', (r) => r.map((e) => e.textContent));
+  assert.ok(rows.some((r) => /^wave_tabletable-file media\/table\/wave_table_6_/.test(r)), rows.join('\n'));
+  assert.ok(!rows.some((r) => r.startsWith('wave_table.')), rows.join('\n'));
   assert.deepEqual(page.errors, []);
 });

@@ -117,6 +117,14 @@ function keyValueTable(entries, id) {
     h('tr', {}, h('th', {}, k), h('td', { class: 'mono' }, formatValue(v))))));
 }
 
+// A summary's media values ({"_type": "image-file", "path": ...}) as one line each, not as
+// their fields: the media tab shows them.
+function mediaAsText(value) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (typeof value._type === 'string') return `${value._type}${value.path ? ` ${value.path}` : ''}`;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mediaAsText(v)]));
+}
+
 function showOverview(body, run) {
   const m = run.metadata ?? {};
   const command = [m.program ?? run.program, ...(m.args ?? [])].filter(Boolean).join(' ');
@@ -132,7 +140,7 @@ function showOverview(body, run) {
   clear(body,
         h('div', { class: 'columns2' },
           h('section', {}, h('h2', {}, 'Run'), keyValueTable(facts, 'overview-run')),
-          h('section', {}, h('h2', {}, 'Summary'), keyValueTable(flatten(run.summary).filter(([k]) => !k.startsWith('_')), 'overview-summary'))),
+          h('section', {}, h('h2', {}, 'Summary'), keyValueTable(flatten(mediaAsText(run.summary)).filter(([k]) => !k.startsWith('_')), 'overview-summary'))),
         h('div', { class: 'columns2' },
           h('section', {}, h('h2', {}, 'Config'), keyValueTable(flatten(run.config), 'overview-config')),
           h('section', {}, h('h2', {}, 'Metadata'), keyValueTable(flatten(m), 'overview-metadata'))));
