@@ -20,8 +20,8 @@
 //       each); a line chart "wave" (wandb::plot::line over 30 points of step and height) at
 //       step 6; one chart of each other built-in kind at step 7 ("scatter", "bar", "hist",
 //       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall),
-//       and "mine", a plot_table of a spec id that is not built in;
-//       and "loss" at every step.
+//       and "mine", a plot_table of a spec id that is not built in; "loss" at every step;
+//       and in the summary only, an image "best" (step 2's) and a table "final.table".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -200,6 +200,8 @@ int Media(const std::string& id, long steps, long image_steps) {
     }
     run.log(std::move(row));
   }
+  run.summary()["best"] = StepImage(2);
+  run.summary()["final"]["table"] = Predictions();
   run.finish();
   return 0;
 }

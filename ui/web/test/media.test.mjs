@@ -38,7 +38,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
 
 test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
-  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'Custom charts']);
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
@@ -71,6 +71,17 @@ test('a list of images shows every image of the step with its caption', async ()
     width: e.querySelector('img').naturalWidth, caption: e.querySelector('figcaption')?.textContent })));
   assert.deepEqual(figures, [{ width: 8, caption: 'step 0' }, { width: 12, caption: 'step 1' }, { width: 16, caption: 'step 2' }]);
   assert.equal(await page.$eval(`${panel} .step-slider`, (s) => s.disabled), true);  // one step only
+});
+
+test('images and tables set only in the summary are shown in their own section', async () => {
+  const section = 'details[data-section="Summary"]';
+  await page.waitForSelector(`${section} .image-panel[data-key="best"][data-step="summary"]`);
+  const best = await page.$eval(`${section} .image-panel[data-key="best"]`, (p) => ({
+    width: p.querySelector('img').naturalWidth, slider: p.querySelector('.step-slider').hidden }));
+  assert.deepEqual(best, { width: 16, slider: true });
+  await page.waitForSelector(`${section} .table-panel[data-key="final.table"] tbody tr`);
+  assert.equal((await page.$$(`${section} .table-panel[data-key="final.table"] tbody tr`)).length, 10);
+  assert.match(await page.$eval(`${section} .table-panel .step-label`, (e) => e.textContent), /summary · 12 rows/);
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {

@@ -1,6 +1,6 @@
 // An image panel: one media key's images, a step slider to move through the steps that have
 // one. A step holds one image ("image-file") or a list ("images/separated"); each is shown
-// with its caption. The values are fetched per step as the slider moves, and kept.
+// with its caption. An image of the summary alone is shown the same way, without a slider. The values are fetched per step as the slider moves, and kept.
 import { get, runApi, runFileUrl } from '../api.js';
 import { h, clear } from '../util.js';
 
@@ -14,9 +14,11 @@ function imagesOf(value) {
 }
 
 export class ImagePanel {
-  constructor(ref, key) {
+  // `summaryValue`: a value of the run's summary, shown alone (no steps, no slider).
+  constructor(ref, key, summaryValue = undefined) {
     this.ref = ref;
     this.key = key;
+    this.summaryValue = summaryValue;
     this.steps = [];
     this.values = new Map();  // step -> value
     this.slider = h('input', { type: 'range', class: 'step-slider', min: 0, max: 0, value: 0 });
@@ -32,6 +34,11 @@ export class ImagePanel {
   // Fetches the key's steps (again, for a live run) and shows the last one, unless the user
   // moved the slider away from the end.
   async load() {
+    if (this.summaryValue !== undefined) {
+      this.values.set('summary', this.summaryValue);
+      this.slider.hidden = true;
+      return this.show('summary');
+    }
     const atEnd = Number(this.slider.value) >= this.steps.length - 1;
     const { steps } = await get(`${runApi(this.ref)}/media`, { key: this.key });
     this.steps = steps;
@@ -44,7 +51,7 @@ export class ImagePanel {
   async show(step) {
     if (step === undefined) return;
     this.wanted = step;
-    this.stepLabel.textContent = `step ${step}`;
+    this.stepLabel.textContent = step === 'summary' ? 'summary' : `step ${step}`;
     let value = this.values.get(step);
     if (value === undefined) {
       value = (await get(`${runApi(this.ref)}/media`, { key: this.key, step })).value;

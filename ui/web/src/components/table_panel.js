@@ -18,9 +18,11 @@ function compare(a, b) {
 }
 
 export class TablePanel {
-  constructor(ref, key) {
+  // `summaryValue`: a table of the run's summary, shown alone (no steps, no slider).
+  constructor(ref, key, summaryValue = undefined) {
     this.ref = ref;
     this.key = key;
+    this.summaryValue = summaryValue;
     this.table = { columns: [], data: [] };
     this.sort = null;  // {column, descending}
     this.page = 0;
@@ -37,6 +39,7 @@ export class TablePanel {
   }
 
   async load() {
+    if (this.summaryValue !== undefined) return this.show('summary');
     const atEnd = Number(this.slider.value) >= this.steps.length - 1;
     const { steps } = await get(`${runApi(this.ref)}/media`, { key: this.key });
     this.steps = steps;
@@ -49,11 +52,13 @@ export class TablePanel {
   async show(step) {
     if (step === undefined || step === this.step) return;
     this.wanted = step;
-    const { value } = await get(`${runApi(this.ref)}/media`, { key: this.key, step });
+    const value = step === 'summary' ? this.summaryValue
+      : (await get(`${runApi(this.ref)}/media`, { key: this.key, step })).value;
     const table = await fetchTable(this.ref, value);
     if (this.wanted !== step) return;
     this.step = step;
-    this.stepLabel.textContent = `step ${step} · ${value.nrows ?? table.data.length} rows`;
+    const where = step === 'summary' ? 'summary' : `step ${step}`;
+    this.stepLabel.textContent = `${where} · ${value.nrows ?? table.data.length} rows`;
     this.table = table;
     this.page = 0;
     this.draw();

@@ -1,12 +1,29 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
-// a step slider, histograms as heat maps over the steps, tables), and the custom charts the
-// run logged (plot_table, wandb.plot.*). A live run's panels follow its new steps.
+// a step slider, histograms as heat maps over the steps, tables), the images and tables set
+// only in its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A
+// live run's panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HistogramPanel } from '../components/histogram_panel.js';
 import { TablePanel } from '../components/table_panel.js';
 import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
 import { h, clear, errorBox, throttle } from '../util.js';
+
+// The media values of the run's summary that its history does not hold (set only in the
+// summary): [[key, value, Panel]], nested keys joined with '.'.
+function summaryMedia(summary, historyKeys, prefix = '', out = []) {
+  for (const [k, v] of Object.entries(summary ?? {})) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (!v || typeof v !== 'object' || Array.isArray(v) || k.startsWith('_')) continue;
+    if (typeof v._type !== 'string') {
+      summaryMedia(v, historyKeys, key, out);
+      continue;
+    }
+    const kind = KINDS.find(([, accepts]) => accepts(v._type));
+    if (kind && kind[2] !== HistogramPanel && !historyKeys.has(key)) out.push([key, v, kind[2]]);
+  }
+  return out;
+}
 
 const KINDS = [
   ['Images', (type) => type === 'image-file' || type === 'images/separated', ImagePanel],
@@ -43,6 +60,15 @@ export async function showMedia(body, run, ref) {
       for (const key of keys) {
         const panel = new Panel(ref, key);
         panels.set(key, panel);
+        grid.append(panel.el);
+      }
+    }
+    const fromSummary = summaryMedia(run.summary, new Set([...Object.keys(media), ...chartTables]));
+    if (fromSummary.length) {
+      const grid = section('Summary', fromSummary.length);
+      for (const [key, value, Panel] of fromSummary) {
+        const panel = new Panel(ref, key, value);
+        panels.set(`summary:${key}`, panel);
         grid.append(panel.el);
       }
     }
