@@ -25,7 +25,7 @@ try {
     const t0 = Date.now();
     await page.goto(url);
     await page.waitForFunction(() =>
-      document.querySelector('.image-panel')?.dataset.step === '99' &&
+      document.querySelector('.image-panel[data-key="samples"]')?.dataset.step === '99' &&
       document.querySelector('.histogram-panel canvas[data-columns]') &&
       document.querySelectorAll('.custom-chart svg').length === 9, { timeout: 60000, polling: 10 });
     loads.push(Date.now() - t0);
@@ -35,7 +35,7 @@ try {
   for (let i = 0; i < 40; i++) {
     const step = (i * 37) % 99;  // a new step each time, so nothing is cached
     moves.push(await page.evaluate(async (step) => {
-      const panel = document.querySelector('.image-panel');
+      const panel = document.querySelector('.image-panel[data-key="samples"]');
       const slider = panel.querySelector('.step-slider');
       const shown = new Promise((r) => {
         const seen = new MutationObserver(() => {

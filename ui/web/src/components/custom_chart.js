@@ -67,7 +67,9 @@ export class CustomChartPanel {
     }
     // The chart's table: the latest value of its key (the summary's, as wandb's panel reads).
     const { steps } = await get(`${runApi(ref)}/media`, { key: chart.tableKey });
-    const { value } = await get(`${runApi(ref)}/media`, { key: chart.tableKey, step: steps[steps.length - 1] });
+    const last = steps[steps.length - 1];
+    if (last === this.shownStep) return;  // a live run's refresh: nothing new to draw
+    const { value } = await get(`${runApi(ref)}/media`, { key: chart.tableKey, step: last });
     const table = await fetchTable(ref, value);
     const rows = rowsByRole(table, built.roles, built.columns);
     const spec = { ...built.spec, datasets: { table: rows } };
@@ -75,6 +77,7 @@ export class CustomChartPanel {
     this.view?.finalize();
     const result = await embed(this.box, spec, { renderer: 'svg', actions: false, ast: true, expr });
     this.view = result.view;
+    this.shownStep = last;
     this.el.vegaView = result.view;  // for the browser tests: what is drawn
   }
 

@@ -52,6 +52,7 @@ export class ImagePanel {
     if (step === undefined) return;
     this.wanted = step;
     this.stepLabel.textContent = step === 'summary' ? 'summary' : `step ${step}`;
+    if (step === this.shown) return;  // a live refresh with nothing new, or back to the shown
     let value = this.values.get(step);
     if (value === undefined) {
       value = (await get(`${runApi(this.ref)}/media`, { key: this.key, step })).value;
@@ -62,9 +63,12 @@ export class ImagePanel {
       const img = h('img', { src: runFileUrl(this.ref, path), alt: caption ?? path });
       return h('figure', {}, img, caption ? h('figcaption', {}, caption) : null);
     });
-    clear(this.view, images.length ? images : h('p', { class: 'muted' }, 'no image'));
-    // The step is marked shown once its images have loaded (or failed), for tests to wait on.
+    // Loaded and decoded before they replace the shown ones: no flicker, and a step the
+    // slider has left by then is never shown. Marked shown for tests to wait on.
     await Promise.all(images.map((f) => f.querySelector('img').decode().catch(() => {})));
-    if (this.wanted === step) this.el.dataset.step = String(step);
+    if (this.wanted !== step) return;
+    clear(this.view, images.length ? images : h('p', { class: 'muted' }, 'no image'));
+    this.shown = step;
+    this.el.dataset.step = String(step);
   }
 }

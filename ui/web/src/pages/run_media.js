@@ -86,7 +86,8 @@ export async function showMedia(body, run, ref) {
   }
 
   let known = JSON.stringify(await draw());
-  // A live run: new media keys redraw the tab; otherwise each panel fetches its new steps.
+  // A live run: new media keys redraw the tab; otherwise each panel fetches its new steps (a
+  // chart draws again only when its table was logged again).
   const refresh = throttle(async () => {
     const { media } = await get(`${runApi(ref)}/keys`).catch(() => ({ media: null }));
     if (!media) return;
@@ -95,7 +96,7 @@ export async function showMedia(body, run, ref) {
       known = JSON.stringify(await draw());
       return;
     }
-    for (const panel of panels.values()) if (!(panel instanceof CustomChartPanel)) load(panel);
+    for (const panel of panels.values()) load(panel);
   }, 1000);
 
   let lastStep = run.last_step;
