@@ -455,22 +455,29 @@ void Api::Media(const Request& request, Response& response) {
   nlohmann::json json = {{"key", key}, {"type", type}, {"steps", steps}};
   if (*step < 0 && *sample == 0) return SendJson(response, json);
 
-  // The values themselves: one indexed read of each chosen step's row.
-  nlohmann::json values = nlohmann::json::array();
-  for (int64_t at : steps) {
-    absl::StatusOr<std::vector<HistoryRowText>> rows = reader_->History(run->row_id, at, 1);
-    if (!rows.ok()) return SendError(response, rows.status());
-    const bool here = !rows->empty() && rows->front().step == at;
-    values.push_back(here ? ValueAtKey(DialectToJson(rows->front().row_json), key) : nullptr);
-  }
+  absl::StatusOr<nlohmann::json> values = MediaValues(run->row_id, key, steps);
+  if (!values.ok()) return SendError(response, values.status());
   if (*step >= 0) {
     json.erase("steps");
     json["step"] = *step;
-    json["value"] = std::move(values[0]);
+    json["value"] = std::move((*values)[0]);
   } else {
-    json["values"] = std::move(values);
+    json["values"] = *std::move(values);
   }
   SendJson(response, json);
+}
+
+absl::StatusOr<nlohmann::json> Api::MediaValues(int64_t run_row, const std::string& key,
+                                                const std::vector<int64_t>& steps) {
+  // One indexed read of each step's row: a few hundred at most, not a scan of the history.
+  nlohmann::json values = nlohmann::json::array();
+  for (int64_t at : steps) {
+    absl::StatusOr<std::vector<HistoryRowText>> rows = reader_->History(run_row, at, 1);
+    if (!rows.ok()) return rows.status();
+    const bool here = !rows->empty() && rows->front().step == at;
+    values.push_back(here ? ValueAtKey(DialectToJson(rows->front().row_json), key) : nullptr);
+  }
+  return values;
 }
 
 void Api::HistoryCsv(const Request& request, Response& response) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
@@ -56,6 +57,9 @@ class Api {
   void Stop(const Request& request, Response& response);
   void Events(const Request& request, Response& response);
 
+  // The value under media key `key` of the history rows at `steps` (null where a row lacks it).
+  absl::StatusOr<nlohmann::json> MediaValues(int64_t run_row, const std::string& key,
+                                             const std::vector<int64_t>& steps);
   // wandb-metadata.json of the run: its latest stored version, else the run directory's.
   nlohmann::json Metadata(const RunInfo& run);
 
