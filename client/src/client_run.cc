@@ -18,6 +18,8 @@
 #include "client/src/run_banner.h"
 #include "client/src/save_glob.h"
 #include "client/src/start_request.h"
+#include "common/artifact/artifact_names.h"
+#include "common/artifact/artifact_ref.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
@@ -26,6 +28,8 @@ namespace wandb::internal {
 namespace {
 
 constexpr auto kQueryTimeout = std::chrono::seconds(10);
+// use_artifact(): the daemon may wait for the run to reach its store first.
+constexpr auto kUseArtifactTimeout = std::chrono::seconds(60);
 
 // The row's time, taken in log(): clock_gettime is the cheapest wall clock.
 double WallSeconds() {
@@ -454,6 +458,48 @@ absl::StatusOr<service::ArtifactStatusResponse> ClientRun::ArtifactStatus(
   });
   if (!s.ok()) return FromGrpc(s);
   return response;
+}
+
+absl::StatusOr<std::shared_ptr<ArtifactState>> ClientRun::UseArtifact(const std::string& name,
+                                                                      const std::string& type) {
+  const std::string what = absl::StrCat("use_artifact('", name, "')");
+  auto refuse = [&what](const absl::Status& s) {
+    return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+  };
+  if (absl::Status s = artifact::ParseArtifactRef(name).status(); !s.ok()) return s;
+  if (!type.empty()) {
+    if (absl::Status s = artifact::ValidateArtifactType(type); !s.ok()) return refuse(s);
+  }
+  if (disabled() || settings_.mode == Mode::kOffline) {
+    return refuse(absl::FailedPreconditionError(
+        "the run has no store to take artifacts from (mode offline or disabled; wandb refuses "
+        "use_artifact offline too): use mode \"local\""));
+  }
+  if (IgnoredInChild("use_artifact()")) {
+    return refuse(absl::FailedPreconditionError("the run belongs to the parent process"));
+  }
+  CallScope scope(this);
+  if (absl::Status s = CheckLive("use_artifact()"); !s.ok()) return s;
+  service::UseArtifactRequest request;
+  request.mutable_run()->set_protocol_version(kProtocolVersion);
+  request.mutable_run()->set_run_id(settings_.run_id);
+  request.set_name(name);
+  request.set_type(type);
+  service::UseArtifactResponse response;
+  grpc::Status s = link_->Call([&](ServiceConnection& connection) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kUseArtifactTimeout);
+    return connection.stub().UseArtifact(&context, request, &response);
+  });
+  if (!s.ok()) return refuse(FromGrpc(s));
+  if (!response.usage_problem().empty()) {
+    // The files are good to read; only the lineage misses this use.
+    console_.Warning(absl::StrCat(what, ": the store did not record that run ", settings_.run_id,
+                                  " used it: ", response.usage_problem()));
+  }
+  absl::StatusOr<std::shared_ptr<ArtifactState>> used = ArtifactState::Used(response);
+  if (!used.ok()) return refuse(used.status());
+  return used;
 }
 
 void ClientRun::Finish(int exit_code, bool called) {

@@ -55,6 +55,11 @@ class ClientRun {
   // artifact's wait() to ask the daemon through (it may outlive the run).
   absl::Status LogArtifact(const std::shared_ptr<ArtifactState>& artifact,
                            const std::vector<std::string>& aliases, std::weak_ptr<ClientRun> self);
+  // Resolves `name` through the daemon, which records the use; the version, ready to
+  // download(). InvalidArgument for a malformed name or type, NotFound / FailedPrecondition
+  // (the daemon's) for what the store lacks or a wrong type.
+  absl::StatusOr<std::shared_ptr<ArtifactState>> UseArtifact(const std::string& name,
+                                                             const std::string& type);
   // What the daemon says of a logged artifact (Artifact::wait()).
   absl::StatusOr<service::ArtifactStatusResponse> ArtifactStatus(const std::string& client_id);
   // Never fails the caller: a daemon problem is reported on stderr and in debug.log.

@@ -139,6 +139,13 @@ Artifact Run::log_artifact(const std::string& path, const std::string& name,
   return log_artifact(artifact, aliases);
 }
 
+Artifact Run::use_artifact(const std::string& name, const std::string& type) {
+  absl::StatusOr<std::shared_ptr<internal::ArtifactState>> used =
+      state().UseArtifact(name, type);
+  if (!used.ok()) throw Error(std::string(used.status().message()));
+  return internal::ArtifactAccess::Handle(*std::move(used));
+}
+
 const std::string& Run::id() const { return state().settings().run_id; }
 const std::string& Run::name() const { return state().settings().name; }
 const std::string& Run::project() const { return state().settings().project; }

@@ -36,12 +36,20 @@ class ArtifactCache {
   // content, copies it in, hashing the copy. NotFound / InvalidArgument (not a regular file)
   // name the source.
   absl::StatusOr<CachedFile> PutFile(const std::string& source) const;
+  // Copies `source` (a copy the caller trusts, the store's blob) over the object `md5`, which
+  // was found damaged; DataLoss when `source` does not have that MD5 either.
+  absl::StatusOr<CachedFile> Refill(const std::string& source, const Md5Bytes& md5) const;
   // Where the object with this MD5 is (whether or not it exists).
   std::string ObjectPath(const Md5Bytes& md5) const;
 
   const std::string& root() const { return root_; }
 
  private:
+  // Copies what is left of `in` into the cache under its MD5 (checked against `expected` when
+  // given); `replace`: over an object already there, else that object is kept.
+  absl::StatusOr<CachedFile> CopyIn(int in, const std::string& source, bool replace,
+                                    const Md5Bytes* expected = nullptr) const;
+
   std::string root_;
 };
 

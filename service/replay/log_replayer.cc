@@ -134,7 +134,9 @@ absl::Status LogReplayer::ApplyMessage(const records::Record& record) {
       if (absl::Status s = summary_.Apply(record.run().summary()); !s.ok()) return s;
       config_dirty_ = true;
       summary_dirty_ = true;
-      return backend_->UpsertRun(record.run(), run_dir_);
+      if (absl::Status s = backend_->UpsertRun(record.run(), run_dir_); !s.ok()) return s;
+      if (on_run_stored_) on_run_stored_();
+      return absl::OkStatus();
     case records::Record::kConfig:
       if (absl::Status s = config_.Apply(record.config()); !s.ok()) return s;
       config_dirty_ = true;

@@ -39,6 +39,10 @@ class LogReplayer {
 
   LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
   void set_on_artifact(ArtifactFn on_artifact) { on_artifact_ = std::move(on_artifact); }
+  // Called each time the backend took a RunRecord (the run exists there from then on).
+  void set_on_run_stored(std::function<void()> on_run_stored) {
+    on_run_stored_ = std::move(on_run_stored);
+  }
 
   // Sends every complete record after the last one sent. A record still being written is
   // left for the next call, which reads on with the same reader. Corrupt bytes are skipped
@@ -77,6 +81,7 @@ class LogReplayer {
   Backend* backend_;
   FilesFn on_files_;
   ArtifactFn on_artifact_;
+  std::function<void()> on_run_stored_;
   uint64_t offset_ = 0;  // 0: from the start
   // Open across calls, so that following the live log costs no open(2) per pass.
   std::unique_ptr<txlog::LogReader> reader_;

@@ -204,6 +204,13 @@ std::vector<RunRegistry::LiveRunFacts> RunRegistry::Snapshot() {
   return runs;
 }
 
+absl::StatusOr<RunRegistry::LiveRunFacts> RunRegistry::Facts(const std::string& run_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = runs_.find(run_id);
+  if (it == runs_.end()) return absl::NotFoundError(absl::StrCat("no live run ", run_id));
+  return it->second.facts;
+}
+
 int RunRegistry::size() {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(runs_.size());

@@ -64,6 +64,8 @@ class RunRegistry {
   };
   // Every live run, oldest first.
   std::vector<LiveRunFacts> Snapshot();
+  // One live run's; NotFound as Find.
+  absl::StatusOr<LiveRunFacts> Facts(const std::string& run_id);
 
  private:
   struct Entry {

@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/artifact/artifact_record.h"
+#include "common/artifact/manifest.h"
 #include "common/protocol.h"
 #include "service/stream/record_checks.h"
 
@@ -38,6 +40,37 @@ int64_t NowNs() { return absl::ToUnixNanos(absl::Now()); }
 
 grpc::Status Exiting() {
   return grpc::Status(grpc::StatusCode::UNAVAILABLE, "this wandb-service is exiting");
+}
+
+// How long a use waits for the run to reach its store (the sender stores the RunRecord first
+// thing, so only a failing store makes this wait whole).
+constexpr absl::Duration kRunStoredWait = absl::Seconds(20);
+
+// The response's description of `version` and its entries (blob paths as local paths).
+absl::Status DescribeVersion(const store::ArtifactVersion& version,
+                             const std::vector<store::ArtifactFile>& files,
+                             UseArtifactResponse* response) {
+  response->set_entity(version.entity);
+  response->set_project(version.project);
+  response->set_name(version.name);
+  response->set_type(version.type);
+  response->set_version(version.VersionName());
+  response->set_digest(version.digest);
+  response->set_description(version.description);
+  response->set_metadata_json(version.metadata);
+  for (const std::string& alias : version.aliases) response->add_aliases(alias);
+  artifact::Manifest manifest;
+  for (const store::ArtifactFile& file : files) {
+    artifact::ManifestEntry entry;
+    entry.path = file.path;
+    entry.digest = file.digest;
+    entry.ref = file.ref;
+    entry.size = file.size;
+    entry.local_path = file.blob_path;
+    if (absl::Status s = manifest.Add(std::move(entry)); !s.ok()) return s;
+  }
+  artifact::ManifestToProto(manifest, response->mutable_manifest());
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -189,6 +222,45 @@ grpc::Status WandbServiceImpl::ArtifactStatus(grpc::ServerContext*,
   if (!stream.ok()) return ToGrpc(stream.status());
   // The sender's record of its commits: this call never waits for the backend.
   *response = (*stream)->artifact_status(request->client_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::UseArtifact(grpc::ServerContext* context,
+                                           const UseArtifactRequest* request,
+                                           UseArtifactResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->run().protocol_version()); !s.ok()) return s;
+  absl::StatusOr<RunRegistry::LiveRunFacts> run = registry_->Facts(request->run().run_id());
+  if (!run.ok()) return ToGrpc(run.status());
+  if (!UsesLocalStore(run->mode)) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("run ", run->key.id,
+                                     " is offline: it has no store to take artifacts from (wandb "
+                                     "refuses use_artifact offline too); use mode \"local\""));
+  }
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
+      registry_->backends().Store(run->store_dir);
+  if (!store.ok()) return ToGrpc(store.status());
+  store::Artifacts& artifacts = (*store)->artifacts();
+  absl::StatusOr<store::ArtifactVersion> version =
+      artifacts.Resolve(run->key.entity, run->key.project, request->name(), request->type());
+  if (!version.ok()) return ToGrpc(version.status());
+  absl::StatusOr<std::vector<store::ArtifactFile>> files =
+      artifacts.Files(version->entity, version->project, version->name, version->version);
+  if (!files.ok()) return ToGrpc(files.status());
+  if (absl::Status s = DescribeVersion(*version, *files, response); !s.ok()) return ToGrpc(s);
+  // The lineage. A run its sender has not stored yet (just started) is waited for; a store
+  // that fails leaves the use unrecorded, which the client reports without failing.
+  absl::Status used = artifacts.RecordUse(run->key, version->id);
+  if (absl::IsNotFound(used) &&
+      run->stream->WaitRunStored(std::min(TimeLeft(context), kRunStoredWait))) {
+    used = artifacts.RecordUse(run->key, version->id);
+  }
+  if (!used.ok()) {
+    log_->Warning("run %s: use of artifact %s not recorded: %s", run->key.id, request->name(),
+                  used.ToString());
+    response->set_usage_problem(std::string(used.message()));
+  }
   return grpc::Status::OK;
 }
 

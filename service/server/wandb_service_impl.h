@@ -28,6 +28,8 @@ class WandbServiceImpl final : public WandbService::Service {
   grpc::Status StopStatus(grpc::ServerContext*, const RunQuery*, StopStatusResponse*) override;
   grpc::Status ArtifactStatus(grpc::ServerContext*, const ArtifactStatusRequest*,
                               ArtifactStatusResponse*) override;
+  grpc::Status UseArtifact(grpc::ServerContext*, const UseArtifactRequest*,
+                           UseArtifactResponse*) override;
   grpc::Status FinishRun(grpc::ServerContext*, const FinishRunRequest*,
                          FinishRunResponse*) override;
   grpc::Status RestoreFile(grpc::ServerContext*, const RestoreFileRequest*,

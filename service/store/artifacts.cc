@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/artifact/artifact_record.h"
+#include "common/artifact/artifact_ref.h"
 #include "common/artifact/md5.h"
 
 namespace wandb::store {
@@ -48,6 +49,7 @@ absl::StatusOr<std::vector<ArtifactVersion>> ReadVersions(Database& db,
       if (!*row) break;
       const Statement& c = **select;
       ArtifactVersion v;
+      v.id = c.ColumnInt64(0);
       v.entity = c.ColumnText(1);
       v.project = c.ColumnText(2);
       v.name = c.ColumnText(3);
@@ -145,6 +147,34 @@ absl::Status SetAlias(Database& db, int64_t collection, absl::string_view alias,
       "INSERT INTO artifact_aliases (artifact_id, alias, version_id) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (artifact_id, alias) DO UPDATE SET version_id = excluded.version_id",
       collection, alias, version_id);
+}
+
+
+// Why `ref` names nothing in entity/project: which part is missing, and what there is.
+absl::Status WhyNotFound(Database& db, absl::string_view entity, absl::string_view project,
+                         const artifact::ArtifactRef& ref) {
+  const std::string where = absl::StrCat(entity, "/", project);
+  if (!ref.digest.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no artifact version of ", where, " has digest ", ref.digest));
+  }
+  absl::StatusOr<std::optional<int64_t>> versions = QueryInt(
+      db,
+      "SELECT max(v.version) FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id "
+      "JOIN projects p ON p.id = a.project_id WHERE p.entity = ?1 AND p.name = ?2 AND a.name = ?3",
+      entity, project, ref.name);
+  if (!versions.ok()) return versions.status();
+  if (!versions->has_value()) {
+    return absl::NotFoundError(absl::StrCat("there is no artifact ", ref.name, " in ", where));
+  }
+  const std::string has = absl::StrCat("it has v0..v", **versions);
+  if (ref.version.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("artifact ", ref.name, " of ", where, " has no version v", *ref.version,
+                     " (", has, ")"));
+  }
+  return absl::NotFoundError(absl::StrCat("artifact ", ref.name, " of ", where,
+                                          " has no alias '", ref.alias, "' (", has, ")"));
 }
 
 }  // namespace
@@ -271,6 +301,130 @@ absl::StatusOr<std::vector<ArtifactVersion>> Artifacts::Versions(absl::string_vi
   });
   if (!status.ok()) return status;
   return versions;
+}
+
+absl::StatusOr<ArtifactVersion> Artifacts::Resolve(absl::string_view entity,
+                                                   absl::string_view project,
+                                                   absl::string_view ref_text,
+                                                   absl::string_view type) {
+  absl::StatusOr<artifact::ArtifactRef> ref = artifact::ParseArtifactRef(ref_text);
+  if (!ref.ok()) return ref.status();
+  const std::string e = ref->entity.empty() ? std::string(entity) : ref->entity;
+  const std::string p = ref->project.empty() ? std::string(project) : ref->project;
+  std::vector<ArtifactVersion> found;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    absl::StatusOr<std::vector<ArtifactVersion>> read;
+    constexpr absl::string_view kProject = "WHERE p.entity = ?1 AND p.name = ?2 ";
+    if (!ref->digest.empty()) {
+      // A digest may be in several collections of the project: the oldest version wins.
+      read = ReadVersions(db, absl::StrCat(kProject, "AND v.digest = ?3 ORDER BY v.id LIMIT 1"),
+                          e, p, ref->digest);
+    } else if (ref->version.has_value()) {
+      read = ReadVersions(db, absl::StrCat(kProject, "AND a.name = ?3 AND v.version = ?4"), e, p,
+                          ref->name, static_cast<int64_t>(*ref->version));
+    } else {
+      read = ReadVersions(db,
+                          absl::StrCat(kProject,
+                                       "AND a.name = ?3 AND v.id = (SELECT version_id FROM "
+                                       "artifact_aliases WHERE artifact_id = a.id AND alias = ?4)"),
+                          e, p, ref->name, ref->alias);
+    }
+    if (!read.ok()) return read.status();
+    if (read->empty()) return WhyNotFound(db, e, p, *ref);
+    found = *std::move(read);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  ArtifactVersion& version = found.front();
+  if (!type.empty() && type != version.type) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("artifact ", version.name, ":", version.VersionName(), " is of type '",
+                     version.type, "', not '", type, "'"));
+  }
+  return std::move(version);
+}
+
+absl::Status Artifacts::RecordUse(const RunKey& run, int64_t version_id) {
+  const double now = ToDbTime(absl::Now());
+  return connection_.WithRun(
+      run, Transaction::Mode::kImmediate, "cannot record an artifact used by run",
+      [&](Database& db, int64_t run_row) {
+        return db.Run(
+            "INSERT INTO artifact_usage (version_id, run, used_at) VALUES (?1, ?2, ?3) "
+            "ON CONFLICT (version_id, run) DO NOTHING",
+            version_id, run_row, now);
+      });
+}
+
+absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
+  ArtifactLineage lineage;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    constexpr absl::string_view kRunPath =
+        "p.entity || '/' || p.name || '/' || r.run_id FROM runs r "
+        "JOIN projects p ON p.id = r.project_id ";
+    {
+      absl::StatusOr<CachedStatement> logs = db.Query(
+          absl::StrCat("SELECT ", kRunPath,
+                       "JOIN artifact_logs l ON l.run = r.id WHERE l.version_id = ?1 "
+                       "GROUP BY r.id ORDER BY min(l.logged_at), r.id"),
+          version_id);
+      if (!logs.ok()) return logs.status();
+      while (true) {
+        absl::StatusOr<bool> row = (*logs)->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        lineage.logged_by.push_back((*logs)->ColumnText(0));
+      }
+    }  // given back before the next query
+    absl::StatusOr<CachedStatement> uses =
+        db.Query(absl::StrCat("SELECT ", kRunPath, ", u.used_at ",
+                              "JOIN artifact_usage u ON u.run = r.id WHERE u.version_id = ?1 "
+                              "ORDER BY u.used_at, r.id"),
+                 version_id);
+    if (!uses.ok()) return uses.status();
+    while (true) {
+      absl::StatusOr<bool> row = (*uses)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      lineage.used_by.push_back(
+          {(*uses)->ColumnText(0), FromDbTime((*uses)->ColumnDouble(1))});
+    }
+  });
+  if (!status.ok()) return status;
+  return lineage;
+}
+
+absl::StatusOr<std::vector<ArtifactCollection>> Artifacts::Collections(absl::string_view entity,
+                                                                       absl::string_view project) {
+  std::vector<ArtifactCollection> collections;
+  absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
+    absl::StatusOr<CachedStatement> select = db.Query(
+        "SELECT p.entity, p.name, a.name, a.type, count(v.id), max(v.version), "
+        "(SELECT size FROM artifact_versions WHERE artifact_id = a.id ORDER BY version DESC "
+        "LIMIT 1), a.created_at "
+        "FROM artifacts a JOIN projects p ON p.id = a.project_id "
+        "JOIN artifact_versions v ON v.artifact_id = a.id "
+        "WHERE (?1 = '' OR p.entity = ?1) AND (?2 = '' OR p.name = ?2) "
+        "GROUP BY a.id ORDER BY p.entity, p.name, a.name",
+        entity, project);
+    if (!select.ok()) return select.status();
+    while (true) {
+      absl::StatusOr<bool> row = (*select)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      const Statement& c = **select;
+      collections.push_back({.entity = c.ColumnText(0),
+                             .project = c.ColumnText(1),
+                             .name = c.ColumnText(2),
+                             .type = c.ColumnText(3),
+                             .versions = c.ColumnInt64(4),
+                             .latest = static_cast<int>(c.ColumnInt64(5)),
+                             .size = c.ColumnInt64(6),
+                             .created_time = FromDbTime(c.ColumnDouble(7))});
+    }
+  });
+  if (!status.ok()) return status;
+  return collections;
 }
 
 absl::StatusOr<std::vector<ArtifactFile>> Artifacts::Files(absl::string_view entity,

@@ -31,6 +31,7 @@
 namespace wandb::store {
 
 struct ArtifactVersion {
+  int64_t id = 0;  // the store's row: what usage rows point at
   std::string entity;
   std::string project;
   std::string name;
@@ -62,6 +63,30 @@ struct ArtifactFile {
   std::string blob_path;  // a stored file's content; empty for a reference
 };
 
+// A collection (an artifact name of a project) for listings.
+struct ArtifactCollection {
+  std::string entity;
+  std::string project;
+  std::string name;
+  std::string type;
+  int64_t versions = 0;
+  int latest = 0;  // N of the newest "vN"
+  int64_t size = 0;  // of the newest version
+  absl::Time created_time;
+};
+
+// Who made a version and who took it: the lineage.
+struct ArtifactLineage {
+  // Every run whose log_artifact() call committed to this version (the first made it), as
+  // entity/project/id; runs deleted since are left out.
+  std::vector<std::string> logged_by;
+  struct Use {
+    std::string run;  // entity/project/id
+    absl::Time used_time;
+  };
+  std::vector<Use> used_by;  // first use first
+};
+
 class Artifacts {
  public:
   Artifacts(Connection& connection, const BlobStore& blobs)
@@ -80,6 +105,19 @@ class Artifacts {
   absl::StatusOr<std::vector<ArtifactVersion>> Versions(absl::string_view entity,
                                                         absl::string_view project,
                                                         absl::string_view name);
+  // The version `ref` names (artifact_ref.h) in entity/project (the ref's own entity and
+  // project win): by alias, vN, or digest. NotFound, naming what exists, when there is no such
+  // artifact, version or alias; FailedPrecondition when `type` is given and is not the
+  // artifact's.
+  absl::StatusOr<ArtifactVersion> Resolve(absl::string_view entity, absl::string_view project,
+                                          absl::string_view ref, absl::string_view type = "");
+  // Records that `run` (which the store must have: NotFound otherwise) used the version with
+  // row `version_id`; a second use by the same run keeps the first time.
+  absl::Status RecordUse(const RunKey& run, int64_t version_id);
+  absl::StatusOr<ArtifactLineage> Lineage(int64_t version_id);
+  // The collections of one project (both empty: of every project), by project then name.
+  absl::StatusOr<std::vector<ArtifactCollection>> Collections(absl::string_view entity,
+                                                              absl::string_view project);
   // The entries of one version, by path.
   absl::StatusOr<std::vector<ArtifactFile>> Files(absl::string_view entity,
                                                   absl::string_view project, absl::string_view name,

@@ -21,6 +21,9 @@ Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
         if (!outcome.ok()) log_->Warning("sender: artifact: %s", outcome.status().ToString());
         artifacts_.Record(client_id, outcome);
       });
+  replayer_.set_on_run_stored([this] {
+    if (!run_stored_.HasBeenNotified()) run_stored_.Notify();
+  });
 }
 
 ArtifactStatusResponse Sender::artifact_status(const std::string& client_id) const {

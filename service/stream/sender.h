@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/util/logger.h"
 #include "common/util/work_queue.h"
@@ -58,6 +59,11 @@ class Sender {
   // when the backend takes nothing). Any thread; never calls the backend.
   ArtifactStatusResponse artifact_status(const std::string& client_id) const;
   void CopyArtifactOutcomes(FinishRunResponse* response) const { artifacts_.CopyTo(response); }
+  // Waits until the backend has taken the run's RunRecord (the store has the run, so a use
+  // of an artifact can be recorded against it); false after `timeout`. Any thread.
+  bool WaitRunStored(absl::Duration timeout) const {
+    return run_stored_.WaitForNotificationWithTimeout(timeout);
+  }
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
 
@@ -84,6 +90,7 @@ class Sender {
   // kRetryInterval when the last one failed, never when it reached the log's end.
   absl::Time next_catch_up_ = absl::InfiniteFuture();
   std::atomic<bool> stop_requested_{false};
+  absl::Notification run_stored_;
   absl::Status last_error_;  // the sender thread's own
   mutable absl::Mutex problem_mu_;
   std::string problem_ ABSL_GUARDED_BY(problem_mu_);

@@ -67,6 +67,8 @@ class Stream {
   ArtifactStatusResponse artifact_status(const std::string& client_id) const {
     return sender_->artifact_status(client_id);
   }
+  // See Sender::WaitRunStored.
+  bool WaitRunStored(absl::Duration timeout) const { return sender_->WaitRunStored(timeout); }
   std::string backend_problem() const { return sender_->problem(); }
   std::string log_problem() const { return writer_->problem(); }
   // The run as it started (for a resumed run, with what it resumed from).

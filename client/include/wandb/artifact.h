@@ -110,8 +110,25 @@ class WANDB_API Artifact {
   // artifact was not logged, could not be committed (the message says why), the run is
   // offline (`wandb-cpp import` commits it), or `timeout_seconds` passed first.
   std::string wait(double timeout_seconds = 300);
-  // The version once wait() has returned it; empty before.
+  // The version once wait() has returned it (for a used artifact, at once); empty before.
   std::string version() const;
+
+  // An artifact from run.use_artifact() (a stored version):
+  //   wandb::Artifact model = run.use_artifact("model:latest", "model");
+  //   std::string dir = model.download();  // ./artifacts/model:v3
+  // Its aliases when it was resolved (sorted).
+  std::vector<std::string> aliases() const;
+  // Copies its files under `root` (default ./artifacts/<name>:<version>, where ./artifacts is
+  // $WANDB_ARTIFACT_DIR when set) through the artifact cache, in parallel, each checked
+  // against its digest (a damaged cache object is copied again from the store); returns the
+  // root. Files already there are replaced; other files are left alone. References are not
+  // fetched. Throws wandb::Error for an artifact not from use_artifact(), a directory inside
+  // the root that is a symlink, or a file that cannot be written or whose stored copy is
+  // damaged.
+  std::string download(const std::string& root = "") const;
+  // Re-hashes the files under `root` (default as download's); throws wandb::Error naming the
+  // files that are missing or differ.
+  void verify(const std::string& root = "") const;
 
  private:
   friend struct internal::ArtifactAccess;

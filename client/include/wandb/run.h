@@ -134,6 +134,15 @@ class WANDB_API Run {
   // artifact named `name` (default "run-<run id>-<base name>") of `type`.
   Artifact log_artifact(const std::string& path, const std::string& name, const std::string& type,
                         const std::vector<std::string>& aliases = {});
+  // Declares a stored artifact version an input of this run (wandb's use_artifact) and
+  // returns it; download() then copies its files out. `name`: "name:alias", "name:vN",
+  // "project/name:...", "entity/project/name:..." (entity and project default to the run's)
+  // or a 32-digit artifact digest. The store records the use (the run's inputs: lineage).
+  // Throws wandb::Error for a malformed name, an artifact, version or alias the store does not
+  // have, a `type` that is not the artifact's, an offline run, or a daemon that cannot answer.
+  //   wandb::Artifact data = run.use_artifact("mnist:latest", "dataset");
+  //   std::string dir = data.download();
+  Artifact use_artifact(const std::string& name, const std::string& type = "");
   // Finishes the run: everything logged is written, then the exit code. Runs still open at
   // normal process exit are finished with code 0. A second call does nothing.
   void finish(int exit_code = 0);

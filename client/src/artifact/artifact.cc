@@ -94,6 +94,11 @@ std::string Artifact::wait(double timeout_seconds) {
       state_->Wait(std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1e3))));
 }
 std::string Artifact::version() const { return state_->version(); }
+std::vector<std::string> Artifact::aliases() const { return state_->aliases(); }
+std::string Artifact::download(const std::string& root) const {
+  return Check(state_->Download(root));
+}
+void Artifact::verify(const std::string& root) const { Check(state_->Verify(root)); }
 
 ArtifactFile::ArtifactFile(std::unique_ptr<internal::ArtifactFileState> state)
     : state_(std::move(state)) {}

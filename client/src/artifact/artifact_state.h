@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/artifact/artifact_cache.h"
 #include "common/artifact/manifest.h"
+#include "common/artifact/materialize.h"
 #include "wandb/artifact.h"
 #include "wandb/service.pb.h"
 
@@ -31,6 +32,10 @@ class ArtifactState {
   static absl::StatusOr<std::shared_ptr<ArtifactState>> Make(std::string name, std::string type,
                                                              std::string description,
                                                              Value::Map metadata);
+  // A stored version, as the daemon resolved it for use_artifact(): final, its version known,
+  // its stored files' local paths the store's blobs (download() copies from them).
+  static absl::StatusOr<std::shared_ptr<ArtifactState>> Used(
+      const service::UseArtifactResponse& used);
 
   const std::string& name() const { return name_; }
   const std::string& type() const { return type_; }
@@ -70,14 +75,28 @@ class ArtifactState {
   // The daemon's last word on the artifact (finish's answer): wait() then asks no more.
   void Resolve(const service::ArtifactStatusResponse& outcome);
   std::string version() const;
+  // A used version's aliases when it was resolved (empty for one being logged).
+  std::vector<std::string> aliases() const { return aliases_; }
+
+  // Copies a used version's stored files under `root` (default ./artifacts/<name>:<version>),
+  // each checked against its digest; the root. FailedPrecondition for an artifact that was not
+  // from use_artifact().
+  absl::StatusOr<std::string> Download(const std::string& root) const;
+  // OK when every stored file is under `root` with its digest; DataLoss naming those not.
+  absl::Status Verify(const std::string& root) const;
 
  private:
+  // A used version's stored files; FailedPrecondition naming `what` for any other artifact.
+  absl::StatusOr<std::vector<artifact::StoredFile>> UsedFiles(const char* what) const;
+
   ArtifactState(std::string name, std::string type, std::string description, Value::Map metadata);
 
   const std::string name_;
   const std::string type_;
   const std::string client_id_;
   const artifact::ArtifactCache cache_;
+  bool used_ = false;  // from use_artifact(): set by Used() before the state is shared
+  std::vector<std::string> aliases_;
   mutable absl::Mutex mu_;
   std::string description_ ABSL_GUARDED_BY(mu_);
   Value::Map metadata_ ABSL_GUARDED_BY(mu_);

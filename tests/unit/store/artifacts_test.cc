@@ -199,5 +199,98 @@ TEST_CASE("store/Artifacts: references are recorded and not stored", "[store][ar
   CHECK((*files)[1].blob_path.empty());
 }
 
+TEST_CASE("store/Artifacts: Resolve takes an alias, vN, project/ and a digest",
+          "[store][artifacts]") {
+  Fixture f;
+  ArtifactCommit v0 = f.Commit(f.Record("model", {{"w", "zero"}}, {"latest", "best"}, "model"));
+  ArtifactCommit v1 = f.Commit(f.Record("model", {{"w", "one"}}, {"latest"}, "model"));
+  Artifacts& artifacts = f.store->artifacts();
+  auto version_of = [&](const std::string& ref) {
+    absl::StatusOr<ArtifactVersion> found = artifacts.Resolve("alice", "mnist", ref);
+    INFO(ref << ": " << found.status());
+    REQUIRE(found.ok());
+    return found->VersionName();
+  };
+  CHECK(version_of("model:latest") == "v1");
+  CHECK(version_of("model:best") == "v0");
+  CHECK(version_of("model:v0") == "v0");
+  CHECK(version_of("mnist/model:v1") == "v1");
+  CHECK(version_of("alice/mnist/model:latest") == "v1");
+  CHECK(version_of(v0.version.digest) == "v0");
+  absl::StatusOr<ArtifactVersion> latest = artifacts.Resolve("alice", "mnist", "model:latest");
+  REQUIRE(latest.ok());
+  CHECK(latest->id == v1.version.id);
+  CHECK(latest->aliases == Aliases{"latest"});
+  // The run's defaults are only defaults: the ref's project wins.
+  CHECK(absl::IsNotFound(artifacts.Resolve("alice", "other", "model:v0").status()));
+  CHECK(artifacts.Resolve("bob", "other", "alice/mnist/model:v0").ok());
+}
+
+TEST_CASE("store/Artifacts: Resolve says what is missing, and a wrong type",
+          "[store][artifacts]") {
+  Fixture f;
+  f.Commit(f.Record("model", {{"w", "zero"}}, {"latest"}, "model"));
+  f.Commit(f.Record("model", {{"w", "one"}}, {"latest"}, "model"));
+  Artifacts& artifacts = f.store->artifacts();
+  auto message = [&](const std::string& ref, const std::string& type = "") {
+    absl::Status status = artifacts.Resolve("alice", "mnist", ref, type).status();
+    REQUIRE(!status.ok());
+    return std::string(status.message());
+  };
+  CHECK_THAT(message("model:v7"), Catch::Contains("no version v7") && Catch::Contains("v0..v1"));
+  CHECK_THAT(message("model:golden"), Catch::Contains("no alias 'golden'"));
+  CHECK_THAT(message("nothing:latest"), Catch::Contains("no artifact nothing in alice/mnist"));
+  CHECK_THAT(message("model:latest", "dataset"),
+             Catch::Contains("of type 'model', not 'dataset'"));
+  CHECK_THAT(message("model"), Catch::Contains("no version or alias"));
+  CHECK_THAT(message("bad name:v0"), Catch::Contains("bad name"));
+  CHECK_THAT(message("0123456789abcdef0123456789abcdef"), Catch::Contains("has digest"));
+  CHECK(absl::IsNotFound(artifacts.Resolve("alice", "mnist", "model:v7").status()));
+  CHECK(absl::IsFailedPrecondition(
+      artifacts.Resolve("alice", "mnist", "model:v0", "dataset").status()));
+  CHECK(absl::IsInvalidArgument(artifacts.Resolve("alice", "mnist", "model").status()));
+}
+
+TEST_CASE("store/Artifacts: uses are recorded once per run and make the lineage",
+          "[store][artifacts]") {
+  Fixture f;
+  const RunKey reader{"alice", "mnist", "run2"};
+  f.AddRun(reader);
+  ArtifactCommit made = f.Commit(f.Record("data", {{"a", "one"}}));
+  f.Commit(f.Record("data", {{"a", "one"}}, {"again"}), reader);  // the same digest
+  Artifacts& artifacts = f.store->artifacts();
+  REQUIRE(artifacts.RecordUse(reader, made.version.id).ok());
+  REQUIRE(artifacts.RecordUse(reader, made.version.id).ok());  // kept once
+  REQUIRE(artifacts.RecordUse(kRun, made.version.id).ok());
+  CHECK(absl::IsNotFound(artifacts.RecordUse({"alice", "mnist", "gone"}, made.version.id)));
+  absl::StatusOr<ArtifactLineage> lineage = artifacts.Lineage(made.version.id);
+  REQUIRE(lineage.ok());
+  CHECK(lineage->logged_by == Aliases{"alice/mnist/run1", "alice/mnist/run2"});
+  REQUIRE(lineage->used_by.size() == 2);
+  CHECK(lineage->used_by[0].run == "alice/mnist/run2");
+  CHECK(lineage->used_by[1].run == "alice/mnist/run1");
+  CHECK(f.store->IntegrityCheck().ok());
+}
+
+TEST_CASE("store/Artifacts: Collections lists each name with its newest version",
+          "[store][artifacts]") {
+  Fixture f;
+  f.Commit(f.Record("data", {{"a", "one"}}));
+  f.Commit(f.Record("data", {{"a", "two!"}}));
+  f.Commit(f.Record("model", {{"w", "w"}}, {"latest"}, "model"));
+  absl::StatusOr<std::vector<ArtifactCollection>> all = f.store->artifacts().Collections("", "");
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK((*all)[0].name == "data");
+  CHECK((*all)[0].versions == 2);
+  CHECK((*all)[0].latest == 1);
+  CHECK((*all)[0].size == 4);
+  CHECK((*all)[1].type == "model");
+  absl::StatusOr<std::vector<ArtifactCollection>> none =
+      f.store->artifacts().Collections("alice", "other");
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+}
+
 }  // namespace
 }  // namespace wandb::store

@@ -1,0 +1,96 @@
+// The ArtifactState of a version taken with use_artifact(): made from the daemon's answer, and
+// its files copied out of the store (through the artifact cache) by download().
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/src/artifact/artifact_state.h"
+#include "common/artifact/artifact_record.h"
+#include "common/artifact/materialize.h"
+#include "common/value/json.h"
+
+namespace wandb::internal {
+namespace {
+
+// The stored files of `manifest` (references are recorded, not fetched).
+absl::StatusOr<std::vector<artifact::StoredFile>> StoredFiles(const artifact::Manifest& manifest) {
+  std::vector<artifact::StoredFile> files;
+  for (const auto& [path, entry] : manifest.entries()) {
+    if (entry.is_reference()) continue;
+    absl::StatusOr<artifact::Md5Bytes> md5 = artifact::FromBase64(entry.digest);
+    if (!md5.ok()) return md5.status();
+    files.push_back({path, *md5, entry.size.value_or(0), entry.local_path});
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<ArtifactState>> ArtifactState::Used(
+    const service::UseArtifactResponse& used) {
+  Value::Map metadata;
+  if (absl::StatusOr<Value> parsed = json::Parse(used.metadata_json());
+      parsed.ok() && parsed->is_map()) {
+    metadata = parsed->as_map();
+  }
+  absl::StatusOr<std::shared_ptr<ArtifactState>> state =
+      Make(used.name(), used.type(), used.description(), std::move(metadata));
+  if (!state.ok()) return state.status();
+  absl::StatusOr<artifact::Manifest> manifest = artifact::ManifestFromProto(used.manifest());
+  if (!manifest.ok()) return manifest.status();
+  ArtifactState& s = **state;
+  // The daemon's digest is the store's: entries that do not give it back were misread.
+  if (manifest->Digest() != used.digest()) {
+    return absl::DataLossError(absl::StrCat("artifact ", used.name(), ":", used.version(),
+                                            ": its entries do not make its digest ",
+                                            used.digest()));
+  }
+  s.used_ = true;
+  s.aliases_.assign(used.aliases().begin(), used.aliases().end());
+  absl::MutexLock lock(&s.mu_);
+  s.manifest_ = *std::move(manifest);
+  s.final_ = true;
+  s.version_ = used.version();
+  service::ArtifactStatusResponse committed;
+  committed.set_state(service::ArtifactStatusResponse::COMMITTED);
+  committed.set_version(used.version());
+  committed.set_digest(used.digest());
+  s.poll_ = [committed]() -> absl::StatusOr<service::ArtifactStatusResponse> {
+    return committed;
+  };
+  return state;
+}
+
+absl::StatusOr<std::vector<artifact::StoredFile>> ArtifactState::UsedFiles(
+    const char* what) const {
+  if (!used_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, ": artifact ", name_,
+                     " was not taken with run.use_artifact(); its files are where you added "
+                     "them from"));
+  }
+  absl::MutexLock lock(&mu_);
+  return StoredFiles(manifest_);
+}
+
+absl::StatusOr<std::string> ArtifactState::Download(const std::string& root) const {
+  absl::StatusOr<std::vector<artifact::StoredFile>> files = UsedFiles("download()");
+  if (!files.ok()) return files.status();
+  const std::string target = root.empty() ? artifact::DefaultDownloadRoot(name_, version()) : root;
+  absl::StatusOr<artifact::MaterializeReport> report =
+      artifact::Materialize(*files, target, cache_);
+  if (!report.ok()) {
+    return absl::Status(report.status().code(),
+                        absl::StrCat("download of artifact ", name_, ":", version(), " into ",
+                                     target, ": ", report.status().message()));
+  }
+  return target;
+}
+
+absl::Status ArtifactState::Verify(const std::string& root) const {
+  absl::StatusOr<std::vector<artifact::StoredFile>> files = UsedFiles("verify()");
+  if (!files.ok()) return files.status();
+  return artifact::Verify(*files,
+                          root.empty() ? artifact::DefaultDownloadRoot(name_, version()) : root);
+}
+
+}  // namespace wandb::internal
