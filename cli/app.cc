@@ -5,6 +5,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "cli/artifact_command.h"
 #include "cli/daemon_command.h"
 #include "cli/dump_command.h"
 #include "cli/import_command.h"
@@ -68,6 +69,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   CLI::App* sync_command = AddSyncCommand(app, &sync);
   LoginOptions login;
   CLI::App* login_command = AddLoginCommand(app, &login);
+  ArtifactOptions artifact;
+  CLI::App* artifact_command = AddArtifactCommand(app, &artifact);
   DaemonStopOptions daemon_stop;
   CLI::App* daemon_stop_command = AddDaemonCommand(app, &daemon_stop);
 #ifdef WANDB_HAVE_UI
@@ -102,6 +105,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (import_command->parsed()) return RunImport(import, out, err);
     if (sync_command->parsed()) return RunSync(sync, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
+    if (artifact_command->parsed()) return RunArtifact(artifact, out, err);
     if (login_command->parsed()) return RunLogin(login, std::cin, out, err);
 #ifdef WANDB_HAVE_UI
     if (ui_command->parsed()) return RunUi(ui, out, err);

@@ -1,0 +1,142 @@
+// `wandb-cpp artifact` as the real binary against a store the real daemon filled: list,
+// versions, ls, get and lineage, as tables and as JSON lines, and their errors.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/cli_runner.h"
+#include "tests/support/test_env.h"
+#include "wandb/wandb.h"
+
+namespace wandb::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << contents;
+}
+
+std::vector<json> JsonLines(const CommandResult& result) {
+  INFO(result.out << result.err);
+  REQUIRE(result.exit_code == 0);
+  std::vector<json> lines;
+  std::istringstream in(result.out);
+  for (std::string line; std::getline(in, line);) {
+    json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    lines.push_back(parsed);
+  }
+  return lines;
+}
+
+// Run "maker" logs data v0 (alias best) and v1; run "user" uses data:v0.
+void MakeArtifacts(const TestEnv& env) {
+  Run maker = init({.project = "cliart", .entity = "team", .id = "maker"});
+  for (const char* content : {"first", "second!"}) {
+    WriteFile(env.root_dir() + "/d/a.txt", content);
+    WriteFile(env.root_dir() + "/d/sub/b.txt", "b");
+    Artifact data("data", "dataset");
+    data.add_dir(env.root_dir() + "/d");
+    data.add_reference("s3://bucket/raw.tar");
+    maker.log_artifact(data, std::string(content) == "first" ? std::vector<std::string>{"best"}
+                                                             : std::vector<std::string>{});
+    data.wait();
+  }
+  maker.finish();
+  Run user = init({.project = "cliart", .entity = "team", .id = "user"});
+  user.use_artifact("data:best");
+  user.finish();
+}
+
+}  // namespace
+
+TEST_CASE("artifact list, versions and ls show the store's artifacts") {
+  TestEnv env;
+  MakeArtifacts(env);
+
+  CommandResult table = RunCli({"artifact", "list"});
+  INFO(table.err);
+  CHECK(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::StartsWith("NAME  TYPE     VERSIONS  LATEST"));
+  CHECK_THAT(table.out, Catch::Contains("data  dataset         2  v1"));
+  CHECK_THAT(table.out, Catch::Contains("team/cliart"));
+  std::vector<json> listed = JsonLines(RunCli({"artifact", "list", "--json"}));
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["name"] == "data");
+  CHECK(listed[0]["versions"] == 2);
+  CHECK(listed[0]["latest"] == "v1");
+  CHECK(listed[0]["size"] == 8);  // "second!" and "b"
+  CHECK(JsonLines(RunCli({"artifact", "list", "--project", "other", "--json"})).empty());
+
+  std::vector<json> versions = JsonLines(RunCli({"artifact", "versions", "data", "--json"}));
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0]["version"] == "v0");
+  CHECK(versions[0]["aliases"] == json::array({"best"}));
+  CHECK(versions[0]["size"] == 6);
+  CHECK(versions[0]["created_by"] == "maker");
+  CHECK(versions[1]["version"] == "v1");
+  CHECK(versions[1]["aliases"] == json::array({"latest"}));
+  CHECK(versions[1]["digest"].get<std::string>().size() == 32);
+  CommandResult versions_table = RunCli({"artifact", "versions", "data"});
+  CHECK_THAT(versions_table.out, Catch::StartsWith("VERSION  ALIASES"));
+
+  std::vector<json> files = JsonLines(RunCli({"artifact", "ls", "team/cliart/data:v1", "--json"}));
+  REQUIRE(files.size() == 3);
+  CHECK(files[0]["path"] == "a.txt");
+  CHECK(files[0]["size"] == 7);
+  // python3 -c 'import hashlib,base64; print(base64.b64encode(hashlib.md5(b"second!").digest()))'
+  CHECK(files[0]["digest"] == "Jt55PQhO/dHEE0ZSxUlK8Q==");
+  CHECK(files[1]["ref"] == "s3://bucket/raw.tar");
+  CHECK(files[2]["path"] == "sub/b.txt");
+}
+
+TEST_CASE("artifact get copies a version out and lineage shows who made and used it") {
+  TestEnv env;
+  MakeArtifacts(env);
+  const std::string root = env.root_dir() + "/got";
+  CommandResult got = RunCli({"artifact", "get", "data:best", "--root", root});
+  INFO(got.err);
+  CHECK(got.exit_code == 0);
+  CHECK_THAT(got.out, Catch::Contains("data:v0: 2 files") &&
+                          Catch::Contains("1 reference(s) not fetched"));
+  CHECK(ReadFile(root + "/a.txt") == "first");
+  CHECK(ReadFile(root + "/sub/b.txt") == "b");
+
+  std::vector<json> lineage = JsonLines(RunCli({"artifact", "lineage", "data:v0", "--json"}));
+  REQUIRE(lineage.size() == 1);
+  CHECK(lineage[0]["logged_by"] == json::array({"team/cliart/maker"}));
+  REQUIRE(lineage[0]["used_by"].size() == 1);
+  CHECK(lineage[0]["used_by"][0]["run"] == "team/cliart/user");
+  CommandResult text = RunCli({"artifact", "lineage", "data:latest"});
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("logged by:\n  team/cliart/maker") &&
+                           Catch::Contains("used by:\n  - (no run yet)"));
+}
+
+TEST_CASE("artifact commands name what is missing and refuse malformed names") {
+  TestEnv env;
+  MakeArtifacts(env);
+  CommandResult missing = RunCli({"artifact", "get", "data:v7"});
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.err, Catch::Contains("no version v7") && Catch::Contains("v0..v1"));
+  CommandResult no_alias = RunCli({"artifact", "ls", "data"});
+  CHECK(no_alias.exit_code == 2);
+  CHECK_THAT(no_alias.err, Catch::Contains("names no version or alias"));
+  CommandResult unknown = RunCli({"artifact", "versions", "nothing"});
+  CHECK(unknown.exit_code == 1);
+  CHECK_THAT(unknown.err, Catch::Contains("there is no artifact nothing"));
+  CHECK(RunCli({"artifact", "list", "--project", "a/b/c"}).exit_code == 2);
+  CHECK(RunCli({"artifact"}).exit_code == 2);
+  CommandResult help = RunCli({"artifact", "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("lineage"));
+}
+
+}  // namespace wandb::testing
