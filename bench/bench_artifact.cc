@@ -1,6 +1,8 @@
 // log_artifact into the local store (issue 14): MB/s from the first add to wait()'s return
 // (the store has every file), against a plain `cp` of the same bytes on the same disk; then a
-// second version with one file changed, which copies only that file.
+// second version with one file changed, which copies only that file; then use_artifact +
+// download() of that version into a fresh directory, with the artifact cache emptied first
+// (every file copied from the store into the cache, then out) and with it warm.
 //
 //   bench_artifact [--small N] [--small-bytes B] [--large-mb M]
 #include <cstdio>
@@ -54,6 +56,16 @@ double LogSeconds(wandb::Run& run, const std::string& name, const std::string& d
   return Seconds(t0);
 }
 
+// Seconds for use_artifact(name:latest) + download() into `target`.
+double DownloadSeconds(wandb::Run& run, const std::string& name, const std::string& target) {
+  fs::remove_all(target);
+  const int64_t t0 = bench::NowNs();
+  run.use_artifact(name + ":latest").download(target);
+  const double seconds = Seconds(t0);
+  fs::remove_all(target);
+  return seconds;
+}
+
 void Measure(wandb::Run& run, const std::string& root, const char* tag, int count, int64_t bytes) {
   const std::string dir = root + "/" + tag;
   WriteFiles(dir, count, bytes);
@@ -69,6 +81,14 @@ void Measure(wandb::Run& run, const std::string& root, const char* tag, int coun
   const double second = LogSeconds(run, tag, dir, &version);
   std::printf("  the same with one file changed: %.3f s (%s)\n", second, version.c_str());
   const std::string name(tag);
+  fs::remove_all(root + "/cache/artifacts/obj");
+  const double cold = DownloadSeconds(run, name, root + "/download");
+  const double warm = DownloadSeconds(run, name, root + "/download");
+  std::printf("  use_artifact + download: %.3f s (%.1f MB/s) from the store, %.3f s (%.1f MB/s) "
+              "from a warm cache\n",
+              cold, mb / cold, warm, mb / warm);
+  bench::Result("artifact_download_mb_per_s_" + name, mb / cold, "MB/s");
+  bench::Result("artifact_download_warm_mb_per_s_" + name, mb / warm, "MB/s");
   bench::Result("artifact_mb_per_s_" + name, mb / first, "MB/s");
   bench::Result("artifact_cp_mb_per_s_" + name, mb / cp, "MB/s");
   bench::Result("artifact_one_changed_s_" + name, second, "s");

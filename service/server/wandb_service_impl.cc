@@ -213,6 +213,23 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   return grpc::Status::OK;
 }
 
+std::optional<ArtifactStatusResponse> WandbServiceImpl::StoredOutcome(
+    const ArtifactStatusRequest* request) {
+  absl::StatusOr<RunRegistry::LiveRunFacts> run = registry_->Facts(request->run().run_id());
+  if (!run.ok() || !UsesLocalStore(run->mode)) return std::nullopt;
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
+      registry_->backends().Store(run->store_dir);
+  if (!store.ok()) return std::nullopt;
+  absl::StatusOr<store::ArtifactVersion> version =
+      (*store)->artifacts().ByClientId(request->client_id());
+  if (!version.ok()) return std::nullopt;  // not committed (yet), or the store cannot say
+  ArtifactStatusResponse committed;
+  committed.set_state(ArtifactStatusResponse::COMMITTED);
+  committed.set_version(version->VersionName());
+  committed.set_digest(version->digest);
+  return committed;
+}
+
 grpc::Status WandbServiceImpl::ArtifactStatus(grpc::ServerContext*,
                                               const ArtifactStatusRequest* request,
                                               ArtifactStatusResponse* response) {
@@ -222,6 +239,13 @@ grpc::Status WandbServiceImpl::ArtifactStatus(grpc::ServerContext*,
   if (!stream.ok()) return ToGrpc(stream.status());
   // The sender's record of its commits: this call never waits for the backend.
   *response = (*stream)->artifact_status(request->client_id());
+  if (response->state() == ArtifactStatusResponse::PENDING) {
+    // A re-attached run's sender knows only the records it replayed: a call the daemon before
+    // it committed (the store's artifact_logs has it) is committed all the same.
+    if (std::optional<ArtifactStatusResponse> stored = StoredOutcome(request); stored) {
+      *response = *std::move(stored);
+    }
+  }
   return grpc::Status::OK;
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 #include "absl/time/time.h"
 #include "common/ipc/service_endpoint.h"
@@ -65,6 +66,10 @@ class WandbServiceImpl final : public WandbService::Service {
   template <typename Response, typename Ask>
   grpc::Status AnswerQuery(grpc::ServerContext* context, const RunQuery* query, Ask ask,
                            Response* response);
+
+  // What the store says of a logged artifact the run's sender does not know of; nothing
+  // when the store has no commit of it (or is not the run's backend).
+  std::optional<ArtifactStatusResponse> StoredOutcome(const ArtifactStatusRequest* request);
 
   RunRegistry* registry_;
   Logger* log_;
