@@ -84,9 +84,10 @@ void Measure(wandb::Run& run, const std::string& root, const char* tag, int coun
   fs::remove_all(root + "/cache/artifacts/obj");
   const double cold = DownloadSeconds(run, name, root + "/download");
   const double warm = DownloadSeconds(run, name, root + "/download");
-  std::printf("  use_artifact + download: %.3f s (%.1f MB/s) from the store, %.3f s (%.1f MB/s) "
-              "from a warm cache\n",
-              cold, mb / cold, warm, mb / warm);
+  std::printf(
+      "  use_artifact + download: %.3f s (%.1f MB/s) from the store, %.3f s (%.1f MB/s) "
+      "from a warm cache\n",
+      cold, mb / cold, warm, mb / warm);
   bench::Result("artifact_download_mb_per_s_" + name, mb / cold, "MB/s");
   bench::Result("artifact_download_warm_mb_per_s_" + name, mb / warm, "MB/s");
   bench::Result("artifact_mb_per_s_" + name, mb / first, "MB/s");

@@ -17,8 +17,8 @@
 namespace wandb::cli {
 namespace {
 
-using store::ArtifactVersion;
 using store::Artifacts;
+using store::ArtifactVersion;
 
 // Where the named artifact is: an entity and a project (either may be empty: any).
 struct Place {
@@ -156,8 +156,7 @@ absl::Status Ls(Artifacts& artifacts, const ArtifactVersion& v, bool json, std::
     }
     return absl::OkStatus();
   }
-  Table table({"PATH", "SIZE", "DIGEST", "REFERENCE"},
-              {Table::Align::kLeft, Table::Align::kRight});
+  Table table({"PATH", "SIZE", "DIGEST", "REFERENCE"}, {Table::Align::kLeft, Table::Align::kRight});
   for (const store::ArtifactFile& f : *files) {
     table.AddRow({f.path, f.size.has_value() ? FormatBytes(*f.size) : "-", f.digest,
                   f.ref.empty() ? "-" : f.ref});
@@ -208,8 +207,7 @@ absl::Status Get(Artifacts& artifacts, const ArtifactVersion& v, const ArtifactO
   return absl::OkStatus();
 }
 
-absl::Status Lineage(Artifacts& artifacts, const ArtifactVersion& v, bool json,
-                     std::ostream& out) {
+absl::Status Lineage(Artifacts& artifacts, const ArtifactVersion& v, bool json, std::ostream& out) {
   absl::StatusOr<store::ArtifactLineage> lineage = artifacts.Lineage(v.id);
   if (!lineage.ok()) return lineage.status();
   if (json) {
@@ -279,8 +277,7 @@ CLI::App* AddArtifactCommand(CLI::App& app, ArtifactOptions* options) {
   CLI::App* versions = AddAction(artifact, options, "versions", "list the versions of NAME");
   versions->add_option("NAME", options->target, "the artifact's name")->required();
   AddProjectOption(versions, options);
-  for (const auto& [action, description] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [action, description] : std::vector<std::pair<std::string, std::string>>{
            {"ls", "list the files of a version, with sizes and digests"},
            {"get", "copy a version's files out, each checked against its digest"},
            {"lineage", "the runs that logged a version and the runs that used it"}}) {

@@ -140,8 +140,7 @@ Artifact Run::log_artifact(const std::string& path, const std::string& name,
 }
 
 Artifact Run::use_artifact(const std::string& name, const std::string& type) {
-  absl::StatusOr<std::shared_ptr<internal::ArtifactState>> used =
-      state().UseArtifact(name, type);
+  absl::StatusOr<std::shared_ptr<internal::ArtifactState>> used = state().UseArtifact(name, type);
   if (!used.ok()) throw Error(std::string(used.status().message()));
   return internal::ArtifactAccess::Handle(*std::move(used));
 }

@@ -83,8 +83,8 @@ absl::StatusOr<CachedFile> ArtifactCache::CopyIn(int in, const std::string& sour
     return ErrnoError(errno, absl::StrCat("cannot write ", temp.path));
   }
   if (expected != nullptr && copy->md5 != *expected) {
-    return absl::DataLossError(absl::StrCat(source, " has MD5 ", ToHex(copy->md5), ", not ",
-                                            ToHex(*expected)));
+    return absl::DataLossError(
+        absl::StrCat(source, " has MD5 ", ToHex(copy->md5), ", not ", ToHex(*expected)));
   }
   CachedFile result{copy->md5, copy->size, ObjectPath(copy->md5)};
   struct stat existing;

@@ -16,9 +16,9 @@ constexpr absl::string_view kForms =
     "name:alias, name:vN, project/name:alias, entity/project/name:alias or a 32-digit digest";
 
 absl::Status Bad(absl::string_view text, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("artifact '",
-                                                 validation::ReplaceInvalidUtf8(text.substr(0, 200)),
-                                                 "' ", why, " (forms: ", kForms, ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("artifact '", validation::ReplaceInvalidUtf8(text.substr(0, 200)), "' ", why,
+                   " (forms: ", kForms, ")"));
 }
 
 bool IsHexDigest(absl::string_view text) {

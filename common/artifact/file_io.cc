@@ -67,9 +67,8 @@ absl::StatusOr<int> MakeTempFile(const std::string& pattern, TempPath* temp) {
 
 absl::StatusOr<HashedCopy> CopyHashing(int in, int out, const std::string& source,
                                        const std::string& target) {
-  return ReadHashing(in, source, [&](const char* data, size_t size) {
-    return WriteAll(out, data, size, target);
-  });
+  return ReadHashing(
+      in, source, [&](const char* data, size_t size) { return WriteAll(out, data, size, target); });
 }
 
 absl::StatusOr<HashedCopy> HashFd(int fd, const std::string& source) {

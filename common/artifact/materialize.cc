@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -31,8 +32,9 @@ absl::Status MakeDirs(const std::string& root, absl::string_view relative_dir) {
     if (lstat(dir.c_str(), &st) == 0) {
       if (S_ISLNK(st.st_mode)) {
         return absl::InvalidArgumentError(
-            absl::StrCat(dir, " is a symlink: a download writes through none (it could point "
-                              "outside ",
+            absl::StrCat(dir,
+                         " is a symlink: a download writes through none (it could point "
+                         "outside ",
                          root, ")"));
       }
       if (!S_ISDIR(st.st_mode)) {

@@ -149,7 +149,6 @@ absl::Status SetAlias(Database& db, int64_t collection, absl::string_view alias,
       collection, alias, version_id);
 }
 
-
 // Why `ref` names nothing in entity/project: which part is missing, and what there is.
 absl::Status WhyNotFound(Database& db, absl::string_view entity, absl::string_view project,
                          const artifact::ArtifactRef& ref) {
@@ -169,12 +168,11 @@ absl::Status WhyNotFound(Database& db, absl::string_view entity, absl::string_vi
   }
   const std::string has = absl::StrCat("it has v0..v", **versions);
   if (ref.version.has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("artifact ", ref.name, " of ", where, " has no version v", *ref.version,
-                     " (", has, ")"));
+    return absl::NotFoundError(absl::StrCat("artifact ", ref.name, " of ", where,
+                                            " has no version v", *ref.version, " (", has, ")"));
   }
-  return absl::NotFoundError(absl::StrCat("artifact ", ref.name, " of ", where,
-                                          " has no alias '", ref.alias, "' (", has, ")"));
+  return absl::NotFoundError(absl::StrCat("artifact ", ref.name, " of ", where, " has no alias '",
+                                          ref.alias, "' (", has, ")"));
 }
 
 }  // namespace
@@ -317,8 +315,8 @@ absl::StatusOr<ArtifactVersion> Artifacts::Resolve(absl::string_view entity,
     constexpr absl::string_view kProject = "WHERE p.entity = ?1 AND p.name = ?2 ";
     if (!ref->digest.empty()) {
       // A digest may be in several collections of the project: the oldest version wins.
-      read = ReadVersions(db, absl::StrCat(kProject, "AND v.digest = ?3 ORDER BY v.id LIMIT 1"),
-                          e, p, ref->digest);
+      read = ReadVersions(db, absl::StrCat(kProject, "AND v.digest = ?3 ORDER BY v.id LIMIT 1"), e,
+                          p, ref->digest);
     } else if (ref->version.has_value()) {
       read = ReadVersions(db, absl::StrCat(kProject, "AND a.name = ?3 AND v.version = ?4"), e, p,
                           ref->name, static_cast<int64_t>(*ref->version));
@@ -337,9 +335,9 @@ absl::StatusOr<ArtifactVersion> Artifacts::Resolve(absl::string_view entity,
   if (!status.ok()) return status;
   ArtifactVersion& version = found.front();
   if (!type.empty() && type != version.type) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("artifact ", version.name, ":", version.VersionName(), " is of type '",
-                     version.type, "', not '", type, "'"));
+    return absl::FailedPreconditionError(absl::StrCat("artifact ", version.name, ":",
+                                                      version.VersionName(), " is of type '",
+                                                      version.type, "', not '", type, "'"));
   }
   return std::move(version);
 }
@@ -359,15 +357,15 @@ absl::Status Artifacts::RecordUse(const RunKey& run, int64_t version_id) {
 absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
   ArtifactLineage lineage;
   absl::Status status = connection_.Transact(Transaction::Mode::kDeferred, [&](Database& db) {
-    constexpr absl::string_view kRunPath =
-        "p.entity || '/' || p.name || '/' || r.run_id FROM runs r "
-        "JOIN projects p ON p.id = r.project_id ";
+    // Each run as entity/project/id.
+    constexpr absl::string_view kRunPath = "p.entity || '/' || p.name || '/' || r.run_id";
+    constexpr absl::string_view kRuns = " FROM runs r JOIN projects p ON p.id = r.project_id ";
     {
-      absl::StatusOr<CachedStatement> logs = db.Query(
-          absl::StrCat("SELECT ", kRunPath,
-                       "JOIN artifact_logs l ON l.run = r.id WHERE l.version_id = ?1 "
-                       "GROUP BY r.id ORDER BY min(l.logged_at), r.id"),
-          version_id);
+      absl::StatusOr<CachedStatement> logs =
+          db.Query(absl::StrCat("SELECT ", kRunPath, kRuns,
+                                "JOIN artifact_logs l ON l.run = r.id WHERE l.version_id = ?1 "
+                                "GROUP BY r.id ORDER BY min(l.logged_at), r.id"),
+                   version_id);
       if (!logs.ok()) return logs.status();
       while (true) {
         absl::StatusOr<bool> row = (*logs)->Step();
@@ -377,7 +375,7 @@ absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
       }
     }  // given back before the next query
     absl::StatusOr<CachedStatement> uses =
-        db.Query(absl::StrCat("SELECT ", kRunPath, ", u.used_at ",
+        db.Query(absl::StrCat("SELECT ", kRunPath, ", u.used_at", kRuns,
                               "JOIN artifact_usage u ON u.run = r.id WHERE u.version_id = ?1 "
                               "ORDER BY u.used_at, r.id"),
                  version_id);
@@ -386,8 +384,7 @@ absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
       absl::StatusOr<bool> row = (*uses)->Step();
       if (!row.ok()) return row.status();
       if (!*row) return absl::OkStatus();
-      lineage.used_by.push_back(
-          {(*uses)->ColumnText(0), FromDbTime((*uses)->ColumnDouble(1))});
+      lineage.used_by.push_back({(*uses)->ColumnText(0), FromDbTime((*uses)->ColumnDouble(1))});
     }
   });
   if (!status.ok()) return status;

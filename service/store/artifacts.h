@@ -70,7 +70,7 @@ struct ArtifactCollection {
   std::string name;
   std::string type;
   int64_t versions = 0;
-  int latest = 0;  // N of the newest "vN"
+  int latest = 0;    // N of the newest "vN"
   int64_t size = 0;  // of the newest version
   absl::Time created_time;
 };

@@ -104,8 +104,8 @@ TEST_CASE("artifact get copies a version out and lineage shows who made and used
   CommandResult got = RunCli({"artifact", "get", "data:best", "--root", root});
   INFO(got.err);
   CHECK(got.exit_code == 0);
-  CHECK_THAT(got.out, Catch::Contains("data:v0: 2 files") &&
-                          Catch::Contains("1 reference(s) not fetched"));
+  CHECK_THAT(got.out,
+             Catch::Contains("data:v0: 2 files") && Catch::Contains("1 reference(s) not fetched"));
   CHECK(ReadFile(root + "/a.txt") == "first");
   CHECK(ReadFile(root + "/sub/b.txt") == "b");
 

@@ -60,9 +60,9 @@ TEST_CASE("a run uses the newest model another logged: its files, and the lineag
   // Another process takes model:latest and downloads it.
   const std::string root = env.root_dir() + "/inputs";
   const std::string out = env.root_dir() + "/use.out";
-  pid_t consumer = env.Spawn("use_client", {"--id", "consumer", "--project", "pipe", "--use",
-                                            "model:latest", "--type", "model", "--root", root,
-                                            "--out", out});
+  pid_t consumer =
+      env.Spawn("use_client", {"--id", "consumer", "--project", "pipe", "--use", "model:latest",
+                               "--type", "model", "--root", root, "--out", out});
   REQUIRE(WaitExit(consumer) == 0);
   CHECK(ReadFile(out) == "v1\n" + root + "\n");
   CHECK(ReadFile(root + "/weights.bin") == Weights(7));

@@ -54,14 +54,11 @@ absl::StatusOr<std::shared_ptr<ArtifactState>> ArtifactState::Used(
   committed.set_state(service::ArtifactStatusResponse::COMMITTED);
   committed.set_version(used.version());
   committed.set_digest(used.digest());
-  s.poll_ = [committed]() -> absl::StatusOr<service::ArtifactStatusResponse> {
-    return committed;
-  };
+  s.poll_ = [committed]() -> absl::StatusOr<service::ArtifactStatusResponse> { return committed; };
   return state;
 }
 
-absl::StatusOr<std::vector<artifact::StoredFile>> ArtifactState::UsedFiles(
-    const char* what) const {
+absl::StatusOr<std::vector<artifact::StoredFile>> ArtifactState::UsedFiles(const char* what) const {
   if (!used_) {
     return absl::FailedPreconditionError(
         absl::StrCat(what, ": artifact ", name_,

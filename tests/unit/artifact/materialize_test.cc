@@ -120,9 +120,9 @@ TEST_CASE("verify: names the files that are missing or differ") {
   fs::remove(root + "/b.txt");
   absl::Status status = Verify(f.files, root);
   CHECK(absl::IsDataLoss(status));
-  CHECK_THAT(std::string(status.message()),
-             Catch::Contains("2 file(s)") && Catch::Contains("a.txt has MD5") &&
-                 Catch::Contains("b.txt is missing"));
+  CHECK_THAT(std::string(status.message()), Catch::Contains("2 file(s)") &&
+                                                Catch::Contains("a.txt has MD5") &&
+                                                Catch::Contains("b.txt is missing"));
 }
 
 TEST_CASE("the default download root is ./artifacts/<name>:<version> or WANDB_ARTIFACT_DIR's") {

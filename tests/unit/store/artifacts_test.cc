@@ -226,8 +226,7 @@ TEST_CASE("store/Artifacts: Resolve takes an alias, vN, project/ and a digest",
   CHECK(artifacts.Resolve("bob", "other", "alice/mnist/model:v0").ok());
 }
 
-TEST_CASE("store/Artifacts: Resolve says what is missing, and a wrong type",
-          "[store][artifacts]") {
+TEST_CASE("store/Artifacts: Resolve says what is missing, and a wrong type", "[store][artifacts]") {
   Fixture f;
   f.Commit(f.Record("model", {{"w", "zero"}}, {"latest"}, "model"));
   f.Commit(f.Record("model", {{"w", "one"}}, {"latest"}, "model"));
@@ -240,8 +239,7 @@ TEST_CASE("store/Artifacts: Resolve says what is missing, and a wrong type",
   CHECK_THAT(message("model:v7"), Catch::Contains("no version v7") && Catch::Contains("v0..v1"));
   CHECK_THAT(message("model:golden"), Catch::Contains("no alias 'golden'"));
   CHECK_THAT(message("nothing:latest"), Catch::Contains("no artifact nothing in alice/mnist"));
-  CHECK_THAT(message("model:latest", "dataset"),
-             Catch::Contains("of type 'model', not 'dataset'"));
+  CHECK_THAT(message("model:latest", "dataset"), Catch::Contains("of type 'model', not 'dataset'"));
   CHECK_THAT(message("model"), Catch::Contains("no version or alias"));
   CHECK_THAT(message("bad name:v0"), Catch::Contains("bad name"));
   CHECK_THAT(message("0123456789abcdef0123456789abcdef"), Catch::Contains("has digest"));
