@@ -57,7 +57,7 @@ void MakeArtifacts(const TestEnv& env) {
 
 }  // namespace
 
-TEST_CASE("artifact list, versions and ls show the store's artifacts") {
+TEST_CASE("artifact list and versions and ls show the store's artifacts") {
   TestEnv env;
   MakeArtifacts(env);
 

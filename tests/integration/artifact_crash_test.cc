@@ -77,7 +77,7 @@ TEST_CASE("a daemon killed mid-commit of a large artifact: committed exactly onc
   CHECK(versions[0].size == 4 * (16 << 20));
 }
 
-TEST_CASE("wait() gets the version the killed daemon committed, from the next daemon") {
+TEST_CASE("wait() gets the version the killed daemon committed from the next daemon") {
   TestEnv env;
   fs::create_directories(env.root_dir() + "/d");
   std::ofstream(env.root_dir() + "/d/a.txt") << "committed before the crash";

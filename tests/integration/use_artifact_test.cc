@@ -50,7 +50,7 @@ using Strings = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("a run uses the newest model another logged: its files, and the lineage") {
+TEST_CASE("a run uses the newest model another logged: its files and the lineage") {
   TestEnv env;
   Run producer = init({.project = "pipe", .id = "producer"});
   CHECK(LogModel(producer, env.root_dir() + "/m0", Weights(0), {"best"}) == "v0");
@@ -89,7 +89,7 @@ TEST_CASE("a run uses the newest model another logged: its files, and the lineag
   CHECK(store->IntegrityCheck().ok());
 }
 
-TEST_CASE("use_artifact names what is wrong: a version, an alias, a type, a malformed name") {
+TEST_CASE("use_artifact names what is wrong: a version or alias or type or a malformed name") {
   TestEnv env;
   Run run = init({.project = "pipe", .id = "asker"});
   LogModel(run, env.root_dir() + "/m0", Weights(1), {});
@@ -119,7 +119,7 @@ TEST_CASE("use_artifact names what is wrong: a version, an alias, a type, a malf
   offline.finish();
 }
 
-TEST_CASE("download finds a damaged cache object, copies it again from the store; verify") {
+TEST_CASE("download finds a damaged cache object and copies it again from the store") {
   TestEnv env;
   Run run = init({.project = "pipe", .id = "cachecheck"});
   LogModel(run, env.root_dir() + "/m0", Weights(3), {});

@@ -13,7 +13,7 @@ ArtifactRef Parse(const std::string& text) {
   return *std::move(ref);
 }
 
-TEST_CASE("artifact refs: wandb's forms name an alias, a version or a digest") {
+TEST_CASE("artifact refs: wandb's forms name an alias or a version or a digest") {
   ArtifactRef alias = Parse("model:latest");
   CHECK(alias.name == "model");
   CHECK(alias.alias == "latest");
@@ -42,7 +42,7 @@ TEST_CASE("artifact refs: wandb's forms name an alias, a version or a digest") {
   CHECK(digest.name.empty());
 }
 
-TEST_CASE("artifact refs: anything else is refused, naming the input and the forms") {
+TEST_CASE("artifact refs: anything else is refused naming the input and the forms") {
   for (const char* bad : {"", "model", "model:", ":latest", "bad name:v0", "model:a/b",
                           "a/b/c/model:v0", "a//model:v0", "model:v0:v1", "0123456789abcdef"}) {
     absl::StatusOr<ArtifactRef> ref = ParseArtifactRef(bad);

@@ -30,7 +30,7 @@ struct Fixture {
   }
 };
 
-TEST_CASE("materialize: files come out byte for byte, through the cache") {
+TEST_CASE("materialize: files come out byte for byte through the cache") {
   Fixture f;
   f.Add("a.txt", "hello\n");
   f.Add("sub/deeper/b.bin", std::string("\0\1\2", 3));

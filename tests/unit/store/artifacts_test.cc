@@ -199,7 +199,7 @@ TEST_CASE("store/Artifacts: references are recorded and not stored", "[store][ar
   CHECK((*files)[1].blob_path.empty());
 }
 
-TEST_CASE("store/Artifacts: Resolve takes an alias, vN, project/ and a digest",
+TEST_CASE("store/Artifacts: Resolve takes an alias or vN or project/ or a digest",
           "[store][artifacts]") {
   Fixture f;
   ArtifactCommit v0 = f.Commit(f.Record("model", {{"w", "zero"}}, {"latest", "best"}, "model"));
@@ -226,7 +226,8 @@ TEST_CASE("store/Artifacts: Resolve takes an alias, vN, project/ and a digest",
   CHECK(artifacts.Resolve("bob", "other", "alice/mnist/model:v0").ok());
 }
 
-TEST_CASE("store/Artifacts: Resolve says what is missing, and a wrong type", "[store][artifacts]") {
+TEST_CASE("store/Artifacts: Resolve says what is missing and refuses a wrong type",
+          "[store][artifacts]") {
   Fixture f;
   f.Commit(f.Record("model", {{"w", "zero"}}, {"latest"}, "model"));
   f.Commit(f.Record("model", {{"w", "one"}}, {"latest"}, "model"));
