@@ -197,8 +197,8 @@ absl::Status Get(Artifacts& artifacts, const ArtifactVersion& v, const ArtifactO
     out << JsonLine(json) << "\n";
     return absl::OkStatus();
   }
-  out << VersionLabel(v) << ": " << report->files << " files (" << FormatBytes(report->bytes)
-      << ") in " << root;
+  out << VersionLabel(v) << ": " << report->files << (report->files == 1 ? " file (" : " files (")
+      << FormatBytes(report->bytes) << ") in " << root;
   if (report->cache_repaired > 0) {
     out << "; " << report->cache_repaired << " damaged cache file(s) copied again from the store";
   }
