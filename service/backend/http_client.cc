@@ -2,6 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <mutex>
 
 #include "absl/strings/ascii.h"
@@ -47,39 +53,82 @@ HttpClient::~HttpClient() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
+void HttpClient::Prepare(const std::string& url, HttpResponse* response, char* error) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_reset(curl);  // keeps the connection cache
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // other threads: no SIGALRM for timeouts
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response->body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, response);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, HttpResponse* response,
+                                                 const char* error) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) {
+    return absl::UnavailableError(
+        absl::StrCat(url, ": ", error[0] != '\0' ? error : curl_easy_strerror(code)));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response->status);
+  return std::move(*response);
+}
+
 absl::StatusOr<HttpResponse> HttpClient::PostJson(const std::string& url, absl::string_view body) {
   CURL* curl = static_cast<CURL*>(curl_);
   if (curl == nullptr) return absl::InternalError("libcurl could not make a handle");
-  curl_easy_reset(curl);  // keeps the connection cache
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = {0};
+  Prepare(url, &response, error);
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // other threads: no SIGALRM for timeouts
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
   curl_easy_setopt(curl, CURLOPT_USERNAME, "api");
   curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.api_key.c_str());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  CURLcode code = curl_easy_perform(curl);
+  absl::StatusOr<HttpResponse> result = Perform(url, &response, error);
   curl_slist_free_all(headers);
-  if (code != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat(url, ": ", error[0] != '\0' ? error : curl_easy_strerror(code)));
+  return result;
+}
+
+absl::StatusOr<HttpResponse> HttpClient::PutFile(const std::string& url,
+                                                 const std::vector<std::string>& headers,
+                                                 const std::string& path) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  if (curl == nullptr) return absl::InternalError("libcurl could not make a handle");
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  struct stat st;
+  if (file == nullptr || fstat(fileno(file.get()), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  return response;
+  HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {0};
+  Prepare(url, &response, error);
+  curl_slist* list = nullptr;
+  for (const std::string& header : headers) list = curl_slist_append(list, header.c_str());
+  // Without this libcurl adds "Expect: 100-continue" to large PUTs, which some storage refuses.
+  list = curl_slist_append(list, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_READDATA, file.get());  // libcurl's default reader: fread
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(st.st_size));
+  // A large file may take long: no limit on the whole, but a stalled transfer (under 1 byte/s
+  // for the request timeout) is given up.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(absl::ToInt64Seconds(options_.timeout)));
+  absl::StatusOr<HttpResponse> result = Perform(url, &response, error);
+  curl_slist_free_all(list);
+  return result;
 }
 
 }  // namespace wandb::service

@@ -1,12 +1,14 @@
 // One connection to an HTTP server over libcurl, for one thread at a time (a run's sender):
-// POSTs of JSON with Basic authentication, answered with the status, the body and the
-// server's Retry-After. The key is handed to libcurl alone; it is in no URL, header string
-// or message of ours, so no error can carry it.
+// POSTs of JSON with Basic authentication, and PUTs of a file's bytes to a signed storage URL
+// (with no authentication: the URL is the permission), answered with the status, the body
+// and the server's Retry-After. The key is handed to libcurl alone; it is in no URL, header
+// string or message of ours, so no error can carry it.
 #ifndef WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 #define WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -37,8 +39,19 @@ class HttpClient {
   // Any HTTP status is an answer; a failure to get one (refused, reset, timed out, TLS) is
   // Unavailable, with libcurl's reason.
   absl::StatusOr<HttpResponse> PostJson(const std::string& url, absl::string_view body);
+  // PUTs the file at `path` as it is now, streamed from disk, with exactly `headers` ("Name:
+  // value" each) and no credentials. A file that cannot be opened is NotFound.
+  absl::StatusOr<HttpResponse> PutFile(const std::string& url,
+                                       const std::vector<std::string>& headers,
+                                       const std::string& path);
 
  private:
+  // Sets what every request has (timeouts, agent, where the answer goes) on a reset handle.
+  void Prepare(const std::string& url, HttpResponse* response, char* error);
+  // Runs the prepared request; `response` is where Prepare() pointed libcurl.
+  absl::StatusOr<HttpResponse> Perform(const std::string& url, HttpResponse* response,
+                                       const char* error);
+
   Options options_;
   void* curl_;  // CURL*, kept for its connection cache
 };

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/value/json.h"
@@ -27,6 +28,12 @@ constexpr absl::string_view kUpsertBucket =
 constexpr absl::string_view kRunStoppedStatus =
     "query RunStoppedStatus($entityName: String, $projectName: String, $runId: String!) { "
     "project(name: $projectName, entityName: $entityName) { run(name: $runId) { stopped } } }";
+
+constexpr absl::string_view kRunUploadUrls =
+    "query RunUploadUrls($name: String!, $files: [String]!, $entity: String, $run: String!, "
+    "$description: String) { model(name: $name, entityName: $entity) { bucket(name: $run, "
+    "desc: $description) { id files(names: $files) { uploadHeaders edges { node { name "
+    "url(upload: true) updatedAt } } } } } }";
 
 // The server's own words from an error body, shortened: {"error": ...} or {"errors": [...]}.
 std::string ServerMessage(absl::string_view body) {
@@ -218,6 +225,71 @@ absl::StatusOr<bool> WandbApi::QueryRunStopped(const Bucket& run) {
   return stopped.is_boolean() && stopped.get<bool>();
 }
 
+absl::StatusOr<UploadUrls> WandbApi::QueryUploadUrls(const Bucket& run,
+                                                     const std::vector<std::string>& names) {
+  std::string variables = "{";
+  AddVariable(&variables, "name", run.project);
+  AddVariable(&variables, "entity", run.entity);
+  AddVariable(&variables, "run", run.name);
+  variables.append(",\"files\":[");
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) variables.push_back(',');
+    json::AppendQuoted(names[i], &variables);
+  }
+  variables.append("]}");
+  absl::StatusOr<std::string> data = GraphQl(kRunUploadUrls, variables, "W&B RunUploadUrls");
+  if (!data.ok()) return data.status();
+  nlohmann::json parsed = nlohmann::json::parse(*data, nullptr, false);
+  const nlohmann::json& files = parsed["model"]["bucket"]["files"];
+  if (!files.is_object()) {
+    return absl::NotFoundError(absl::StrCat("W&B RunUploadUrls: the server has no run ", run.entity,
+                                            "/", run.project, "/", run.name));
+  }
+  UploadUrls out;
+  if (const nlohmann::json& headers = files["uploadHeaders"]; headers.is_array()) {
+    for (const nlohmann::json& header : headers) {
+      if (!header.is_string()) continue;
+      // "Name:value" -> "Name: value", the value trimmed (as wandb splits them).
+      std::string text = header.get<std::string>();
+      size_t colon = text.find(':');
+      if (colon == std::string::npos || colon == 0) continue;
+      out.headers.push_back(absl::StrCat(text.substr(0, colon), ": ",
+                                         absl::StripAsciiWhitespace(text.substr(colon + 1))));
+    }
+  }
+  if (const nlohmann::json& edges = files["edges"]; edges.is_array()) {
+    for (const nlohmann::json& edge : edges) {
+      if (!edge.is_object() || !edge["node"].is_object()) continue;
+      std::string name = StringAt(edge["node"], "name");
+      std::string url = StringAt(edge["node"], "url");
+      if (name.empty() || url.empty()) continue;
+      // Storage that the server proxies itself answers with a path.
+      if (url.front() == '/') url = absl::StrCat(base_url_, url);
+      out.urls[name] = std::move(url);
+    }
+  }
+  return out;
+}
+
+absl::Status WandbApi::PutFile(const std::string& url, const std::vector<std::string>& headers,
+                               const std::string& path, absl::string_view what) {
+  retry_after_.reset();
+  absl::StatusOr<HttpResponse> response = http_.PutFile(url, headers, path);
+  if (!response.ok()) {
+    // The signed URL carries its permission in its query: never repeated in a message.
+    std::string reason(response.status().message());
+    if (size_t at = reason.find(url); at != std::string::npos) {
+      reason.replace(at, url.size(), "the storage URL");
+    }
+    return absl::Status(response.status().code(), absl::StrCat(what, ": ", reason));
+  }
+  if (response->status / 100 != 2) {
+    retry_after_ = response->retry_after;
+    return StatusFor(response->status, what, response->body);
+  }
+  return absl::OkStatus();
+}
+
 FileStreamBody::FileStreamBody() : body_("{") {}
 
 void FileStreamBody::BeginFile(absl::string_view name, int64_t offset) {
@@ -236,9 +308,14 @@ void FileStreamBody::AddLine(absl::string_view line) {
 
 void FileStreamBody::EndFile() { body_.append("]}"); }
 
-void FileStreamBody::SetComplete(int exit_code) {
+void FileStreamBody::SetComplete(int exit_code, const std::vector<std::string>& uploaded) {
   tail_ =
-      absl::StrCat("\"complete\":true,\"exitcode\":", exit_code, ",\"dropped\":0,\"uploaded\":[]");
+      absl::StrCat("\"complete\":true,\"exitcode\":", exit_code, ",\"dropped\":0,\"uploaded\":[");
+  for (size_t i = 0; i < uploaded.size(); ++i) {
+    if (i > 0) tail_.push_back(',');
+    json::AppendQuoted(uploaded[i], &tail_);
+  }
+  tail_.push_back(']');
 }
 
 std::string FileStreamBody::Finish() {

@@ -7,6 +7,7 @@
 #define WANDB_SERVICE_BACKEND_WANDB_API_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,12 @@ struct FileStreamReply {
   bool stopped = false;
 };
 
+// Where to PUT a run's files (RunUploadUrls).
+struct UploadUrls {
+  std::vector<std::string> headers;         // "Name: value", for every PUT
+  std::map<std::string, std::string> urls;  // file name -> absolute URL
+};
+
 struct Viewer {
   std::string entity;
   std::string username;
@@ -72,6 +79,14 @@ class WandbApi {
   // RunStoppedStatus: whether someone pressed Stop on the run's page. A project or run the
   // server does not know reads as not stopped, as wandb reads it.
   absl::StatusOr<bool> QueryRunStopped(const Bucket& run);
+  // RunUploadUrls (wandb 0.12's query, which also makes the server's records of the files):
+  // a signed URL for each of `names`. A name the answer leaves out has no entry.
+  absl::StatusOr<UploadUrls> QueryUploadUrls(const Bucket& run,
+                                             const std::vector<std::string>& names);
+  // PUTs the file at `path` to a URL QueryUploadUrls gave, with its headers; `what` names
+  // the file in errors.
+  absl::Status PutFile(const std::string& url, const std::vector<std::string>& headers,
+                       const std::string& path, absl::string_view what);
   // The Retry-After of the last failed request, if it gave one.
   std::optional<absl::Duration> retry_after() const { return retry_after_; }
 
@@ -96,8 +111,10 @@ class FileStreamBody {
   void BeginFile(absl::string_view name, int64_t offset);
   void AddLine(absl::string_view line);
   void EndFile();
-  // The last request of a run: {"complete": true, "exitcode": n}.
-  void SetComplete(int exit_code);
+  // The last request of a run: {"complete": true, "exitcode": n, "uploaded": [names]}, where
+  // `uploaded` names the run's files whose PUT succeeded (how a server without storage
+  // notifications learns of them).
+  void SetComplete(int exit_code, const std::vector<std::string>& uploaded = {});
   size_t size() const { return body_.size(); }
   std::string Finish();
 

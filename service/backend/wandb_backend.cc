@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/artifact/md5.h"
 
 namespace wandb::service {
 namespace {
@@ -41,7 +42,9 @@ absl::Duration StopPollInterval(const OnlineOptions& options) {
 }  // namespace
 
 WandbBackend::WandbBackend(const OnlineOptions& options, std::string entity, std::string project)
-    : api_(options.base_url(), options.api_key()),
+    : base_url_(options.base_url()),
+      api_key_(options.api_key()),
+      api_(base_url_, api_key_),
       backoff_(MinWait(options)),
       stop_poll_interval_(StopPollInterval(options)) {
   fields_.entity = std::move(entity);
@@ -68,6 +71,10 @@ absl::Status WandbBackend::Record(absl::Status status) {
         absl::StrCat(status.message(), "; retrying in ",
                      absl::FormatDuration(absl::Trunc(wait, absl::Milliseconds(100)))));
     return last_error_;
+  }
+  {
+    absl::MutexLock lock(&files_mu_);
+    files_dead_ = true;
   }
   dead_ = absl::Status(status.code(), absl::StrCat(status.message(),
                                                    "; the run is no longer sent to W&B (it stays "
@@ -110,6 +117,10 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   absl::StatusOr<Bucket> bucket = api_.UpsertBucket(fields_);
   if (absl::Status s = Record(bucket.status()); !s.ok()) return s;
   bucket_ = *std::move(bucket);
+  {
+    absl::MutexLock lock(&files_mu_);
+    files_target_ = bucket_;
+  }
   last_upsert_ = std::move(serialized);
   return absl::OkStatus();
 }
@@ -211,9 +222,55 @@ absl::Status WandbBackend::ReplaceSummary(absl::string_view summary_json) {
 absl::Status WandbBackend::FinishRun(const RunEnd& end, absl::Duration) {
   if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
   if (!bucket_.has_value()) return absl::OkStatus();
+  std::vector<std::string> uploaded;
+  {
+    absl::MutexLock lock(&files_mu_);
+    uploaded = uploaded_;
+  }
   FileStreamBody body;
-  body.SetComplete(end.exit_code);
+  body.SetComplete(end.exit_code, uploaded);
   return Post(body.Finish());
+}
+
+std::optional<Bucket> WandbBackend::FilesTarget(bool* dead) const {
+  absl::MutexLock lock(&files_mu_);
+  *dead = files_dead_;
+  return files_target_;
+}
+
+absl::StatusOr<FileUploadResult> WandbBackend::UploadFile(const FileUpload& file) {
+  bool dead = false;
+  std::optional<Bucket> run = FilesTarget(&dead);
+  if (dead) return FileUploadResult{};
+  std::string what = absl::StrCat("upload of ", file.name, " to W&B");
+  if (!run.has_value()) {
+    return absl::UnavailableError(absl::StrCat(what, ": the run is not on the server yet"));
+  }
+  absl::StatusOr<artifact::FileDigest> digest = artifact::Md5OfFile(file.source_path);
+  if (!digest.ok()) return digest.status();
+  std::string md5 = artifact::ToHex(digest->md5);
+  {
+    absl::MutexLock lock(&files_mu_);
+    auto sent = sent_md5_.find(file.name);
+    if (sent != sent_md5_.end() && sent->second == md5) {
+      return FileUploadResult{.bytes = digest->size, .unchanged = true};
+    }
+  }
+  // Its own connection: the lane's is busy on the lane's thread.
+  WandbApi api(base_url_, api_key_);
+  absl::StatusOr<UploadUrls> urls = api.QueryUploadUrls(*run, {file.name});
+  if (!urls.ok()) return urls.status();
+  auto url = urls->urls.find(file.name);
+  if (url == urls->urls.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(what, ": the server gave no upload URL"));
+  }
+  if (absl::Status s = api.PutFile(url->second, urls->headers, file.source_path, what); !s.ok()) {
+    return s;
+  }
+  absl::MutexLock lock(&files_mu_);
+  if (!sent_md5_.contains(file.name)) uploaded_.push_back(file.name);
+  sent_md5_[file.name] = std::move(md5);
+  return FileUploadResult{.bytes = digest->size, .unchanged = false};
 }
 
 absl::StatusOr<bool> WandbBackend::StopRequested() {

@@ -12,6 +12,12 @@
 // heal (a refused key) ends the upload for this run: the rest is discarded (the run stays in
 // the log and the local store) and gave_up() says why.
 //
+// The run's files (save(), and what the daemon writes in files/: config.yaml, the summary,
+// the metadata, output.log) go as wandb 0.12 sends them: a signed URL from RunUploadUrls,
+// then a PUT of the bytes, and their names in the final file_stream request's "uploaded".
+// UploadFile runs on the upload pool's threads, beside the lane's: what they share is
+// guarded by files_mu_, and each call has its own connection.
+//
 // A stop pressed on the run's W&B page reaches StopRequested() two ways: newer servers say
 // so in a file_stream answer, and every stop_poll_interval() (wandb's 15 s by default) the
 // RunStoppedStatus query asks. A server that refuses that query is not asked again; the
@@ -22,8 +28,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/backend/backend.h"
 #include "service/backend/retry_backoff.h"
@@ -48,6 +58,10 @@ class WandbBackend final : public DiscardingBackend {
   absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override;
   absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
   absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) override;
+  // Any thread. Content this run already sent under the same name is not sent again. Until
+  // the run exists on the server it fails with Unavailable (the pool retries); after the
+  // upload gave up it drops the file, as everything else.
+  absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
   // The last answer, refreshed from the server when stop_poll_interval() has passed since the
   // last query: cheap to ask after every pass.
   absl::StatusOr<bool> StopRequested() override;
@@ -65,6 +79,9 @@ class WandbBackend final : public DiscardingBackend {
   // Makes the request's outcome the backend's state: a success resets the backoff, a
   // retryable failure schedules the next attempt, any other failure ends the upload.
   absl::Status Record(absl::Status status);
+  // The run UploadFile may upload to now; nullopt before it exists. Sets *dead after the
+  // upload gave up.
+  std::optional<Bucket> FilesTarget(bool* dead) const;
   absl::Status EnsureViewer();
   absl::Status Post(const std::string& body);
   // Sends lines [begin, end) of a logical file at its offset, in requests of at most
@@ -77,6 +94,8 @@ class WandbBackend final : public DiscardingBackend {
   absl::Status SendNewer(absl::string_view file, absl::Span<const Row> rows, absl::Time* last,
                          int64_t* offset, LineFn line);
 
+  const std::string base_url_;
+  const std::string api_key_;
   WandbApi api_;
   RetryBackoff backoff_;
   absl::BitGen jitter_;
@@ -101,6 +120,14 @@ class WandbBackend final : public DiscardingBackend {
   absl::Time last_stats_ = absl::InfinitePast();
   int64_t console_lines_ = 0;
   absl::Time last_console_ = absl::InfinitePast();
+
+  // Shared with UploadFile's threads.
+  mutable absl::Mutex files_mu_;
+  std::optional<Bucket> files_target_ ABSL_GUARDED_BY(files_mu_);
+  bool files_dead_ ABSL_GUARDED_BY(files_mu_) = false;
+  // Each name's last content PUT (hex MD5), and the names in the order first uploaded.
+  absl::flat_hash_map<std::string, std::string> sent_md5_ ABSL_GUARDED_BY(files_mu_);
+  std::vector<std::string> uploaded_ ABSL_GUARDED_BY(files_mu_);
 };
 
 }  // namespace wandb::service

@@ -1,11 +1,12 @@
 #include "service/stream/run_files.h"
 
 namespace wandb::service {
-RunFiles::RunFiles(std::string files_dir, Backend* backend, Logger* log)
+RunFiles::RunFiles(std::string files_dir, Backend* backend, Logger* log,
+                   files::UploadPoolOptions pool)
     : backend_(backend),
       log_(log),
       policies_(files_dir),
-      pool_([this](const files::UploadTask& task) { return Upload(task); }, {},
+      pool_([this](const files::UploadTask& task) { return Upload(task); }, std::move(pool),
             [this](const files::UploadTask& task,
                    const absl::StatusOr<files::UploadOutcome>& result) { Done(task, result); }),
       watcher_(files_dir, [this](const std::string& name) { OnChanged(name); }) {}

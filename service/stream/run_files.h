@@ -27,8 +27,10 @@ struct FilesSummary {
 
 class RunFiles {
  public:
-  // `backend` must outlive this; its UploadFile is called from the pool's threads.
-  RunFiles(std::string files_dir, Backend* backend, Logger* log);
+  // `backend` must outlive this; its UploadFile is called from the pool's threads, with the
+  // pool's retries (`pool`: a network wants more patience than a local disk).
+  RunFiles(std::string files_dir, Backend* backend, Logger* log,
+           files::UploadPoolOptions pool = {});
   ~RunFiles();  // stops the watcher and the pool
 
   void Start();

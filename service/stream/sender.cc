@@ -13,9 +13,9 @@ Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
                 [this](const records::FilesRecord& record) {
                   if (files_ != nullptr) files_->OnFilesRecord(record);
                 }),
-      online_(online != nullptr
-                  ? std::make_unique<UploadLane>(std::move(online), log_path, run_dir, log)
-                  : nullptr) {
+      online_(online != nullptr ? std::make_unique<UploadLane>(std::move(online), log_path, run_dir,
+                                                               files_dir, log)
+                                : nullptr) {
   replayer_.set_on_artifact(
       [this](const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome) {
         if (!outcome.ok()) log_->Warning("sender: artifact: %s", outcome.status().ToString());

@@ -3,14 +3,30 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "service/backend/wandb_api.h"
 
 namespace wandb::service {
 
+namespace {
+
+// What wandb's newer uploader does against a network: up to 20 attempts, 2 s to 60 s apart,
+// and only for failures that may heal (a refused key or a missing file will not).
+files::UploadPoolOptions NetworkRetries() {
+  return files::UploadPoolOptions{.initial_backoff = absl::Seconds(2),
+                                  .max_backoff = absl::Seconds(60),
+                                  .max_attempts = 20,
+                                  .retryable = IsRetryable};
+}
+
+}  // namespace
+
 UploadLane::UploadLane(std::shared_ptr<Backend> backend, const std::string& log_path,
-                       const std::string& run_dir, Logger* log)
+                       const std::string& run_dir, const std::string& files_dir, Logger* log)
     : backend_(std::move(backend)),
       log_(log),
-      replayer_(log_path, run_dir, backend_.get(), /*on_files=*/nullptr) {}
+      files_(files_dir, backend_.get(), log, NetworkRetries()),
+      replayer_(log_path, run_dir, backend_.get(),
+                [this](const records::FilesRecord& record) { files_.OnFilesRecord(record); }) {}
 
 UploadLane::~UploadLane() {
   {
@@ -22,6 +38,7 @@ UploadLane::~UploadLane() {
 }
 
 void UploadLane::Start() {
+  files_.Start();
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -117,6 +134,8 @@ absl::Status UploadLane::UntilDeadline(absl::Time deadline, Step step) {
 UploadLane::Outcome UploadLane::RunFinish(RunEnd end, absl::Time deadline) {
   absl::Status status = UntilDeadline(deadline, [&] { return replayer_.CatchUp(); });
   if (status.ok()) status = UntilDeadline(deadline, [&] { return replayer_.SendSummary(); });
+  // The files before the end: the final request names what was uploaded.
+  FilesSummary files = files_.Finish(deadline);
   // As the sender's: a log without its exit record ended without one.
   if (!replayer_.exit_code().has_value()) {
     end = DecideRunEnd(std::nullopt, end.outcome == RunOutcome::kStopped);
@@ -127,6 +146,12 @@ UploadLane::Outcome UploadLane::RunFinish(RunEnd end, absl::Time deadline) {
         UntilDeadline(deadline, [&] { return backend_->FinishRun(end, absl::Seconds(runtime)); });
   }
   Outcome outcome{backend_->run_url(), backend_->gave_up()};
+  if (outcome.problem.empty() && status.ok() && (!files.complete || files.files_failed > 0)) {
+    outcome.problem =
+        absl::StrCat("not every file reached W&B (", files.files_failed, " failed",
+                     files.complete ? "" : ", others still under way at finish()'s deadline",
+                     "); they stay in the run's files/ directory");
+  }
   if (outcome.problem.empty() && !status.ok()) {
     outcome.problem = absl::StrCat("the upload to W&B did not finish within finish()'s deadline (",
                                    status.message(), "); what is left stays in the run's log");

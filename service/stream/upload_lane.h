@@ -9,6 +9,10 @@
 // not one per row. A failed pass is read again after kRetryInterval; the backend itself
 // keeps wandb's backoff and answers at once while it waits.
 //
+// The run's files go to the backend by wandb's policies through the lane's own RunFiles (its
+// own watcher and upload pool, fed by the FilesRecords this lane reads), with a network's
+// retries; the finish waits for them before the run's end is sent, as wandb's does.
+//
 // The lane also asks its backend whether the run was stopped (a Stop pressed on W&B's run
 // page): after every pass and every stop_poll_interval(), on its own thread, since the answer
 // is an HTTP request. The sender adds the answer to its own (Sender::stop_requested()).
@@ -27,6 +31,7 @@
 #include "common/util/logger.h"
 #include "service/backend/backend.h"
 #include "service/replay/log_replayer.h"
+#include "service/stream/run_files.h"
 
 namespace wandb::service {
 
@@ -42,7 +47,7 @@ class UploadLane {
   };
 
   UploadLane(std::shared_ptr<Backend> backend, const std::string& log_path,
-             const std::string& run_dir, Logger* log);
+             const std::string& run_dir, const std::string& files_dir, Logger* log);
   ~UploadLane();  // joins; an unfinished upload is abandoned (the log keeps it)
 
   void Start();
@@ -69,6 +74,7 @@ class UploadLane {
 
   std::shared_ptr<Backend> backend_;
   Logger* log_;
+  RunFiles files_;
   LogReplayer replayer_;
   absl::Status last_error_;                           // the lane thread's own
   absl::Time next_stop_poll_ = absl::InfinitePast();  // the lane thread's own

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -94,6 +95,10 @@ store::RunRow StoredRun(const TestEnv& env, const std::string& id) {
   absl::StatusOr<store::RunRow> run = (*store)->runs().Find(id);
   REQUIRE(run.ok());
   return *run;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
 bool FileContains(const std::filesystem::path& path, const std::string& needle) {
@@ -338,6 +343,46 @@ TEST_CASE("a server that refuses RunStoppedStatus still gets the whole run") {
   std::optional<FakeWandbServer::RunState> sent = server.Run("stoprefused1");
   REQUIRE(sent.has_value());
   CheckWhole(*sent, 3000);
+}
+
+TEST_CASE("an online run's files reach W&B storage through 503s, and the last request names them") {
+  ScopedEnv fast_retry("WANDB_CPP_RETRY_WAIT_MIN_MS", "50");
+  FakeWandbServer server;
+  server.FailNext(2, 503, FakeWandbServer::Route::kStorage);
+  TestEnv env;
+  std::string work = env.root_dir() + "/work";
+  std::filesystem::create_directories(work);
+  WriteText(work + "/model.txt", "weights v1");
+  WriteText(work + "/live.log", "live v1");
+  Run run = init(OnlineSettings(server, "files1"));
+  run.save(work + "/model.txt");  // live, the default: now, then when it changes
+  run.save(work + "/live.log");
+  auto has = [&](const char* name) {
+    std::optional<FakeWandbServer::RunState> sent = server.Run("files1");
+    return sent.has_value() && sent->uploads.count(name) > 0;
+  };
+  REQUIRE(Eventually([&] { return has("model.txt") && has("live.log"); }));
+  WriteText(work + "/live.log", "live v2");  // within the live policy's 15 s: sent at the end
+  run.log({{"i", 1}});
+  run.finish();
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("files1");
+  REQUIRE(sent.has_value());
+  CHECK(server.faults_served() == 2);
+  CHECK(server.bad_storage_requests() == 0);  // no credentials, the listed headers
+  CHECK(sent->uploads["model.txt"] == std::vector<std::string>{"weights v1"});  // unchanged
+  CHECK(sent->uploads["live.log"] == std::vector<std::string>{"live v1", "live v2"});
+  for (const char* name : {"config.yaml", "wandb-metadata.json", "wandb-summary.json"}) {
+    INFO(name);
+    CHECK(sent->uploads.count(name) == 1);
+  }
+  std::vector<std::string> put;
+  for (const auto& [name, versions] : sent->uploads) put.push_back(name);
+  std::vector<std::string> reported = sent->reported_uploaded;
+  std::sort(reported.begin(), reported.end());
+  CHECK(reported == put);
+  CHECK(sent->complete);
+  CHECK(sent->exit_code == 0);
 }
 
 }  // namespace wandb::testing

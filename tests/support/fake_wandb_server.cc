@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,20 @@ std::string Base64(const std::string& in) {
     out.push_back(kChars[(n >> 12) & 63]);
     out.push_back(i + 1 < in.size() ? kChars[(n >> 6) & 63] : '=');
     out.push_back('=');
+  }
+  return out;
+}
+
+// A path segment's characters that may stand in a URL as they are.
+std::string EscapePath(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static const char kHex[] = "0123456789ABCDEF";
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
   }
   return out;
 }
@@ -81,6 +96,11 @@ std::vector<std::string> FakeWandbServer::authorizations() const {
   return authorizations_;
 }
 
+int FakeWandbServer::bad_storage_requests() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bad_storage_requests_;
+}
+
 std::optional<FakeWandbServer::Fault> FakeWandbServer::TakeFault(Route route) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_;
@@ -128,6 +148,55 @@ void FakeWandbServer::Routes() {
                   serve(Route::kFileStream, req, res,
                         [&](int* status) { return FileStream(req.matches[3], req.body, status); });
                 });
+  // Signed URLs: the permission is in the URL, so no credentials, but the listed headers.
+  server_->Put(R"(/storage/([^/]+)/(.+))",
+               [this](const httplib::Request& req, httplib::Response& res) { Store(req, res); });
+}
+
+void FakeWandbServer::Store(const httplib::Request& req, httplib::Response& res) {
+  if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
+    res.status = fault->status;
+    if (fault->retry_after) res.set_header("Retry-After", std::to_string(*fault->retry_after));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (req.has_header("Authorization") || req.get_header_value(kUploadHeader) != "sig-123") {
+    ++bad_storage_requests_;
+    res.status = 403;
+    return;
+  }
+  auto it = runs_.find(req.matches[1]);
+  if (it == runs_.end()) {
+    res.status = 404;
+    return;
+  }
+  it->second.uploads[req.matches[2]].push_back(req.body);
+  res.status = 200;
+}
+
+std::string FakeWandbServer::UploadUrls(const nlohmann::json& vars, int* status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = runs_.find(Str(vars, "run"));
+  if (it == runs_.end() || !vars["files"].is_array()) {
+    *status = 200;
+    return R"({"data": {"model": {"bucket": null}}})";
+  }
+  ++upload_url_queries_;
+  nlohmann::json edges = nlohmann::json::array();
+  for (const nlohmann::json& name : vars["files"]) {
+    std::string url = "/storage/" + it->first + "/" + EscapePath(name.get<std::string>());
+    // Absolute, as cloud storage's are; every other answer relative, as a server that
+    // proxies its own storage gives them.
+    if (upload_url_queries_ % 2 == 0) url = base_url() + url;
+    edges.push_back({{"node", {{"name", name}, {"url", url}, {"updatedAt", nullptr}}}});
+  }
+  nlohmann::json files = {
+      {"uploadHeaders",
+       {std::string(kUploadHeader) + ":sig-123", "Content-Type:application/octet-stream"}},
+      {"edges", edges}};
+  nlohmann::json answer = {
+      {"data", {{"model", {{"bucket", {{"id", "storage-" + it->first}, {"files", files}}}}}}}};
+  return answer.dump();
 }
 
 std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
@@ -141,6 +210,7 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
       request["variables"].is_object() ? request["variables"] : nlohmann::json::object();
   if (query.find("RunStoppedStatus") != std::string::npos)
     return RunStopped(Str(vars, "runId"), status);
+  if (query.find("RunUploadUrls") != std::string::npos) return UploadUrls(vars, status);
   if (query.find("upsertBucket") != std::string::npos) {
     std::string name = Str(vars, "name");
     std::lock_guard<std::mutex> lock(mu_);
@@ -235,6 +305,7 @@ std::string FakeWandbServer::FileStream(const std::string& name, const std::stri
   }
   if (request.value("complete", false)) {
     run.complete = true;
+    if (request["uploaded"].is_array()) run.reported_uploaded = request["uploaded"];
     if (request["exitcode"].is_number_integer()) run.exit_code = request["exitcode"].get<int>();
   }
   if (run.stopped_in_file_stream) return R"({"exitcode": null, "limits": {}, "stopped": true})";

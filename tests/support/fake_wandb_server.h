@@ -1,5 +1,6 @@
 // A W&B server for tests, over real TCP on 127.0.0.1 (cpp-httplib): the GraphQL operations a
-// run needs (viewer, UpsertBucket) and file_stream, with wandb's offset rule (a chunk's lines
+// run needs (viewer, UpsertBucket, RunUploadUrls), signed storage URLs that take PUTs of
+// run files, and file_stream, with wandb's offset rule (a chunk's lines
 // are written at their offset, so a resend overwrites rather than appends). It keeps what it
 // received for the test to read, and injects faults on command: the next requests answer
 // with an error status (500, 429 with Retry-After) before their body is applied. A test can
@@ -16,9 +17,13 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace wandb::testing {
 
@@ -43,11 +48,17 @@ class FakeWandbServer {
     bool complete = false;
     std::optional<int> exit_code;
     int requests_after_complete = 0;
+    // Run files PUT to storage: name -> each version's bytes, in order.
+    std::map<std::string, std::vector<std::string>> uploads;
+    // The names the final file_stream request listed as uploaded.
+    std::vector<std::string> reported_uploaded;
     bool stopped = false;                 // Stop pressed: RunStoppedStatus says so
     bool stopped_in_file_stream = false;  // ... and so do file_stream answers (newer servers)
   };
 
-  enum class Route { kAny, kGraphQl, kFileStream };
+  enum class Route { kAny, kGraphQl, kFileStream, kStorage };
+  // The header every upload URL requires, as signed URLs do.
+  static constexpr char kUploadHeader[] = "X-Fake-Signature";
 
   explicit FakeWandbServer(std::string api_key = kApiKey);
   ~FakeWandbServer();
@@ -66,8 +77,10 @@ class FakeWandbServer {
   std::optional<RunState> Run(const std::string& name) const;
   int faults_served() const;
   int requests() const;
-  // Each request's Authorization header, as received.
+  // Each request's Authorization header, as received (storage PUTs' not included).
   std::vector<std::string> authorizations() const;
+  // Storage PUTs that carried credentials, or lacked the upload header: both wrong.
+  int bad_storage_requests() const;
 
  private:
   struct Fault {
@@ -82,6 +95,8 @@ class FakeWandbServer {
   std::string GraphQl(const std::string& body, int* status);
   std::string RunStopped(const std::string& run_id, int* status);
   std::string FileStream(const std::string& run, const std::string& body, int* status);
+  std::string UploadUrls(const nlohmann::json& vars, int* status);
+  void Store(const httplib::Request& req, httplib::Response& res);
 
   const std::string api_key_;
   std::unique_ptr<httplib::Server> server_;
@@ -94,6 +109,8 @@ class FakeWandbServer {
   std::vector<std::string> authorizations_;
   std::map<std::string, RunState> runs_;
   int stop_queries_ = 0;
+  int bad_storage_requests_ = 0;
+  int upload_url_queries_ = 0;
   bool refuse_stop_queries_ = false;
 };
 

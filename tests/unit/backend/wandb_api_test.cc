@@ -28,7 +28,13 @@ TEST_CASE("FileStreamBody: files with offsets and content, and the final request
   nlohmann::json final_request = nlohmann::json::parse(last.Finish());
   CHECK(final_request["complete"] == true);
   CHECK(final_request["exitcode"] == 3);
+  CHECK(final_request["uploaded"] == nlohmann::json::array());
   CHECK_FALSE(final_request.contains("files"));
+
+  FileStreamBody with_files;
+  with_files.SetComplete(0, {"config.yaml", "media/images/a \"b\".png"});
+  nlohmann::json named = nlohmann::json::parse(with_files.Finish());
+  CHECK(named["uploaded"] == nlohmann::json::array({"config.yaml", "media/images/a \"b\".png"}));
 }
 
 TEST_CASE("WandbConfigJson: every key as {desc, value}, and wandb's own key", "[wandb_api]") {
