@@ -74,6 +74,11 @@ void FakeWandbServer::FailNext(int count, int status, Route route,
   for (int i = 0; i < count; ++i) faults_.push_back(Fault{route, status, retry_after_seconds});
 }
 
+void FakeWandbServer::SetDown(bool down) {
+  std::lock_guard<std::mutex> lock(mu_);
+  down_ = down;
+}
+
 std::optional<FakeWandbServer::RunState> FakeWandbServer::Run(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = runs_.find(name);
@@ -104,6 +109,10 @@ int FakeWandbServer::bad_storage_requests() const {
 std::optional<FakeWandbServer::Fault> FakeWandbServer::TakeFault(Route route) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_;
+  if (down_) {
+    ++faults_served_;
+    return Fault{Route::kAny, 503, std::nullopt};
+  }
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (it->route == Route::kAny || it->route == route) {
       Fault fault = *it;

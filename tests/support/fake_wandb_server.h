@@ -67,6 +67,9 @@ class FakeWandbServer {
   // The next `count` requests on `route` answer `status` (with Retry-After when given).
   void FailNext(int count, int status, Route route = Route::kAny,
                 std::optional<int> retry_after_seconds = std::nullopt);
+  // While down, every request answers 503, as a server in an outage (counted in
+  // faults_served()); SetDown(false) ends the outage.
+  void SetDown(bool down);
   // Presses Stop on run `name`'s page (the run must exist). `in_file_stream`: the answers to
   // its file_stream posts say so too, as newer servers do; else only RunStoppedStatus does.
   void StopRun(const std::string& name, bool in_file_stream);
@@ -105,6 +108,7 @@ class FakeWandbServer {
   mutable std::mutex mu_;
   std::deque<Fault> faults_;
   int faults_served_ = 0;
+  bool down_ = false;
   int requests_ = 0;
   std::vector<std::string> authorizations_;
   std::map<std::string, RunState> runs_;
