@@ -34,8 +34,8 @@ double CpuSeconds() {
 
 // The training process: prints, finishes, then reports on its own stdout.
 int ChildMain(const std::string& console, long lines, const std::string& style) {
-  wandb::Run run =
-      wandb::init({.project = "bench", .name = "console-" + console, .console = console});
+  setenv("WANDB_CONSOLE", console.c_str(), 1);  // wandb's strings: on, off, ...
+  wandb::Run run = wandb::init({.project = "bench", .name = "console-" + console});
   bool paced = style == "paced";
   double cpu0 = CpuSeconds();
   int64_t t0 = bench::NowNs();

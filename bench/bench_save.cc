@@ -43,7 +43,7 @@ void Measure(const bench::BenchEnv& env, const char* tag, int count, int64_t byt
   int64_t t0 = bench::NowNs();
   for (int f = 0; f < count; ++f) {
     int64_t c0 = bench::NowNs();
-    run.save(std::string(tag) + std::to_string(f) + ".bin", {.policy = wandb::Policy::now});
+    run.save(std::string(tag) + std::to_string(f) + ".bin", {.policy = wandb::Policy::kNow});
     call_ns.push_back(bench::NowNs() - c0);
   }
   run.finish();

@@ -48,11 +48,11 @@ void SetPath(records::SummaryItem* item, const std::vector<std::string>& path) {
 
 records::FilesItem::PolicyType PolicyFor(Policy policy) {
   switch (policy) {
-    case Policy::now:
+    case Policy::kNow:
       return records::FilesItem::NOW;
-    case Policy::end:
+    case Policy::kEnd:
       return records::FilesItem::END;
-    case Policy::live:
+    case Policy::kLive:
       break;
   }
   return records::FilesItem::LIVE;

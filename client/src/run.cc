@@ -10,6 +10,7 @@
 #include "client/src/restore.h"
 #include "client/src/run_registry.h"
 #include "client/src/settings_resolver.h"
+#include "client/src/status_error.h"
 #include "common/protocol.h"
 #include "common/value/validation.h"
 #include "wandb/error.h"
@@ -18,11 +19,13 @@
 namespace wandb {
 namespace {
 
+using internal::ThrowError;
+
+// Calls with data: invalid data is std::invalid_argument, the rest a wandb::Error.
 void ThrowIfError(const absl::Status& status) {
   if (status.ok()) return;
-  std::string message(status.message());
-  if (absl::IsInvalidArgument(status)) throw std::invalid_argument(message);
-  throw Error(message);
+  if (absl::IsInvalidArgument(status)) throw std::invalid_argument(std::string(status.message()));
+  ThrowError(status);
 }
 
 }  // namespace
@@ -34,7 +37,7 @@ Run internal::InitRun(Settings settings, CallerBuild caller) {
   }
   absl::StatusOr<internal::ResolvedSettings> resolved = internal::ResolveSettings(
       std::move(settings), [](const char* name) { return std::getenv(name); });
-  if (!resolved.ok()) throw Error(std::string(resolved.status().message()));
+  if (!resolved.ok()) ThrowError(resolved.status());
   resolved->program_compiler = caller.compiler;
   resolved->program_cplusplus = caller.cplusplus;
   if (resolved->mode == Mode::kDisabled)
@@ -53,9 +56,7 @@ Run internal::InitRun(Settings settings, CallerBuild caller) {
   }
   absl::StatusOr<std::shared_ptr<internal::ClientRun>> run =
       internal::ClientRun::Start(*std::move(resolved));
-  if (!run.ok()) {
-    throw Error("wandb::init: cannot start the run: " + std::string(run.status().message()));
-  }
+  if (!run.ok()) ThrowError(run.status(), "wandb::init: cannot start the run: ");
   registry.Add(*run);
   return internal::RunAccess::Handle(*std::move(run));
 }
@@ -70,7 +71,9 @@ std::string restore(const std::string& name, const RestoreOptions& options) {
 const char* version() { return kVersion; }
 
 internal::ClientRun& Run::state() const {
-  if (state_ == nullptr) throw Error("this wandb::Run was not made by wandb::init()");
+  if (state_ == nullptr) {
+    throw Error("this wandb::Run was not made by wandb::init()", ErrorCode::kFailedPrecondition);
+  }
   return *state_;
 }
 
@@ -115,7 +118,7 @@ Artifact Run::log_artifact(const Artifact& artifact, const std::vector<std::stri
   internal::ClientRun& run = state();
   absl::Status status = run.LogArtifact(internal::ArtifactAccess::State(artifact), aliases, state_);
   // Every artifact error is wandb::Error, bad aliases included (the header says so).
-  if (!status.ok()) throw Error(std::string(status.message()));
+  if (!status.ok()) ThrowError(status);
   return artifact;
 }
 
@@ -134,14 +137,15 @@ Artifact Run::log_artifact(const std::string& path, const std::string& name,
     artifact.add_dir(path);
   } else {
     throw Error("log_artifact: '" + path +
-                "' is not a file, a directory or a reference URI (s3://bucket/path)");
+                    "' is not a file, a directory or a reference URI (s3://bucket/path)",
+                ErrorCode::kNotFound);
   }
   return log_artifact(artifact, aliases);
 }
 
 Artifact Run::use_artifact(const std::string& name, const std::string& type) {
   absl::StatusOr<std::shared_ptr<internal::ArtifactState>> used = state().UseArtifact(name, type);
-  if (!used.ok()) throw Error(std::string(used.status().message()));
+  if (!used.ok()) ThrowError(used.status());
   return internal::ArtifactAccess::Handle(*std::move(used));
 }
 

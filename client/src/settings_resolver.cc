@@ -123,9 +123,25 @@ std::string ResumeFileRunId(const std::string& path) {
   return id != nullptr && id->is_string() ? id->as_string() : "";
 }
 
+// The init argument in WANDB_RESUME's words.
+std::optional<std::string> ResumeWord(const std::optional<Resume>& resume) {
+  if (!resume.has_value()) return std::nullopt;
+  switch (*resume) {
+    case Resume::kAllow:
+      return "allow";
+    case Resume::kMust:
+      return "must";
+    case Resume::kNever:
+      return "never";
+    case Resume::kAuto:
+      break;
+  }
+  return "auto";
+}
+
 // wandb's resume values; auto also picks the run id from the resume file.
 absl::Status PickResume(const Settings& s, const EnvLookup& env, ResolvedSettings* r) {
-  std::string value = Pick(s.resume, env("WANDB_RESUME"));
+  std::string value = Pick(ResumeWord(s.resume), env("WANDB_RESUME"));
   std::string lower = absl::AsciiStrToLower(value);
   if (lower.empty() || lower == "false") return absl::OkStatus();
   if (lower == "allow") {
@@ -153,9 +169,13 @@ absl::Status PickResume(const Settings& s, const EnvLookup& env, ResolvedSetting
 
 // wandb's console values: auto, wrap and redirect all mean a capture here (one that catches
 // the program's own writes and its children's); off means none.
-absl::Status PickConsole(const std::optional<std::string>& arg, const char* env_value,
+absl::Status PickConsole(const std::optional<wandb::Console>& arg, const char* env_value,
                          bool* capture) {
-  std::string value = Pick(arg, env_value, "auto");
+  if (arg.has_value()) {
+    *capture = *arg != wandb::Console::kOff;
+    return absl::OkStatus();
+  }
+  std::string value = Pick(std::nullopt, env_value, "auto");
   std::string lower = absl::AsciiStrToLower(value);
   if (lower == "auto" || lower == "on" || lower == "wrap" || lower == "redirect") {
     *capture = true;
@@ -163,7 +183,7 @@ absl::Status PickConsole(const std::optional<std::string>& arg, const char* env_
     *capture = false;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat(arg.has_value() ? "console" : "WANDB_CONSOLE", "='", value,
+        absl::StrCat("WANDB_CONSOLE='", value,
                      "' is not a console setting; use auto, on, wrap, redirect or off"));
   }
   return absl::OkStatus();
@@ -308,7 +328,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
       return absl::InvalidArgumentError(
           absl::StrCat("WANDB_CPP_DURABILITY='", d, "' is not a durability; use os or fsync"));
     }
-    r.durability = v == "fsync" ? Durability::fsync : Durability::os;
+    r.durability = v == "fsync" ? Durability::kFsync : Durability::kOs;
   }
   if (absl::Status st =
           PickBytes(s.resend_buffer, env, "WANDB_CPP_RESEND_BUFFER", 67108864, &r.resend_buffer);

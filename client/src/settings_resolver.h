@@ -45,7 +45,7 @@ struct ResolvedSettings {
   std::chrono::milliseconds stop_poll_interval{250};
   std::function<void()> on_stop;
   bool interrupt_on_stop = true;
-  Durability durability = Durability::os;
+  Durability durability = Durability::kOs;
   size_t resend_buffer = size_t{64} << 20;  // bytes
   size_t queue_limit = size_t{4} << 20;     // bytes
   size_t media_queue = size_t{256} << 20;   // bytes

@@ -73,7 +73,7 @@ service::StartRunRequest BuildStartRequest(const ResolvedSettings& settings,
     online->set_stop_poll_ms(static_cast<uint32_t>(settings.online_stop_poll_interval.count()));
   }
   request.set_store_dir(settings.store_dir);
-  request.set_fsync_batches(settings.durability == Durability::fsync);
+  request.set_fsync_batches(settings.durability == Durability::kFsync);
   request.set_save_code(settings.save_code);
   request.set_disable_git(settings.disable_git);
   request.set_resume(ResumeFor(settings.resume));

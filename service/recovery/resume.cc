@@ -108,8 +108,7 @@ absl::StatusOr<std::optional<ResumePoint>> FindResumePoint(const StartRunRequest
   switch (request.resume()) {
     case RESUME_MUST:
       if (!found->has_value()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("resume='must' but run (", id, ") doesn't exist"));
+        return absl::NotFoundError(absl::StrCat("resume='must' but run (", id, ") doesn't exist"));
       }
       return found;
     case RESUME_ALLOW:

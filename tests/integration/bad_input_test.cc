@@ -21,6 +21,17 @@ std::string ErrorMessage(const std::function<void()>& f) {
   return "<no wandb::Error>";
 }
 
+// The code of the wandb::Error that f throws; kInternal when it throws none.
+ErrorCode CodeOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const wandb::Error& e) {
+    return e.code();
+  }
+  FAIL("no wandb::Error");
+  return ErrorCode::kInternal;
+}
+
 Value Nested(int depth) {
   Value v = 1;
   for (int i = 0; i < depth; ++i) v = Value::Map{{"d", v}};
@@ -116,6 +127,33 @@ TEST_CASE("init refuses invalid settings with wandb::Error") {
   setenv("WANDB_MODE", "sideways", 1);
   CHECK_THAT(ErrorMessage([] { wandb::init({}); }), Catch::Contains("WANDB_MODE"));
   unsetenv("WANDB_MODE");
+}
+
+TEST_CASE("wandb::Error carries a code a program can act on") {
+  TestEnv env;
+  // Misuse, by the state things are in.
+  CHECK(CodeOf([] { Run().log({{"a", 1}}); }) == ErrorCode::kFailedPrecondition);
+  Run run = wandb::init({.config = {{"lr", 0.1}}, .id = "errcodes"});
+  CHECK(CodeOf([&] { run.config().set("lr", 0.2); }) == ErrorCode::kFailedPrecondition);
+  // What was named does not exist.
+  CHECK(CodeOf([] { wandb::restore("nothing.txt", {.run_path = "errcodes"}); }) ==
+        ErrorCode::kNotFound);
+  run.finish();
+  CHECK(CodeOf([&] { run.log({{"a", 1}}); }) == ErrorCode::kFailedPrecondition);
+  // A setting that cannot be used.
+  CHECK(CodeOf([] { wandb::init({.id = "../escape"}); }) == ErrorCode::kInvalidArgument);
+  setenv("WANDB_MODE", "sideways", 1);
+  CHECK(CodeOf([] { wandb::init({}); }) == ErrorCode::kInvalidArgument);
+  unsetenv("WANDB_MODE");
+  // resume = "must" of a run the store does not have; "never" of one it has.
+  CHECK(CodeOf([] { wandb::init({.id = "nosuchrun", .resume = Resume::kMust}); }) ==
+        ErrorCode::kNotFound);
+  CHECK(CodeOf([] { wandb::init({.id = "errcodes", .resume = Resume::kNever}); }) ==
+        ErrorCode::kAlreadyExists);
+  // No daemon to be had: its binary is missing.
+  setenv("WANDB_CPP_SERVICE_PATH", "/nonexistent/wandb-service", 1);
+  setenv("WANDB_CPP_SERVICE_DIR", (env.root_dir() + "/nodaemon").c_str(), 1);
+  CHECK(CodeOf([] { wandb::init({.id = "nodaemon"}); }) == ErrorCode::kNotFound);
 }
 
 TEST_CASE("mode disabled gives a run whose calls do nothing") {

@@ -240,7 +240,7 @@ TEST_CASE("console capture: an invalid console setting fails init with a clear e
   REQUIRE(client.ReadAll());
   int status = WaitExit(client.pid());
   CHECK_FALSE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-  CHECK_THAT(client.err(), Catch::Contains("console='sideways' is not a console setting"));
+  CHECK_THAT(client.err(), Catch::Contains("WANDB_CONSOLE='sideways' is not a console setting"));
 }
 
 TEST_CASE("console capture: a process that crashes keeps its output, the unfinished line too") {
@@ -322,7 +322,7 @@ records::Record OutputRecord(int type, const std::string& line) {
 
 TEST_CASE("console capture: the daemon refuses an unknown stream and cuts an overlong line") {
   TestEnv env;
-  Run keeper = wandb::init({.id = "console-keeper", .console = "off"});  // starts the daemon
+  Run keeper = wandb::init({.id = "console-keeper", .console = Console::kOff});  // the daemon
   // A run of a client that skipped the client's checks.
   RawClient client(env);
   REQUIRE(client.StartRun(client.StartRequest("console-forged")).ok());

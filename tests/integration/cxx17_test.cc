@@ -21,6 +21,8 @@ TEST_CASE("a C++17 program sets settings by field and logs a whole run") {
   CHECK_THAT(config, Catch::Contains("lr:") && Catch::Contains("epochs:"));
   nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/files/wandb-summary.json"));
   CHECK(summary["best"]["loss"] == 0.05);
+  CHECK(summary["weights"] == nlohmann::json::parse("[0.5, 0.25]"));
+  CHECK_THAT(config, Catch::Contains("shape:\n  desc: null\n  value:\n    - 4\n    - 2\n"));
 
   std::vector<int64_t> steps;
   for (const records::Record& r : ReadLog(dir + "/run-cxx17.wandb").records) {

@@ -7,9 +7,9 @@
 namespace wandb::testing {
 
 TEST_CASE("flush() returns once every row logged before it is in the log, in each durability") {
-  Durability durability = GENERATE(Durability::os, Durability::fsync);
+  Durability durability = GENERATE(Durability::kOs, Durability::kFsync);
   TestEnv env;
-  Settings settings{.id = durability == Durability::os ? "flushos" : "flushfsync"};
+  Settings settings{.id = durability == Durability::kOs ? "flushos" : "flushfsync"};
   settings.durability = durability;
   Run run = init(settings);
   for (int i = 0; i < 2500; ++i) run.log({{"i", i}});

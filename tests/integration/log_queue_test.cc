@@ -43,7 +43,7 @@ TEST_CASE(
   settings.queue_limit = size_t{1} << 20;
   settings.resend_buffer = size_t{1} << 20;
   settings.system_metrics = false;
-  settings.console = "off";
+  settings.console = wandb::Console::kOff;
   Run run = init(settings);
   long before_kb = PeakRssKb();
   // Unbounded, these rows would pile up in the queue: the loop makes them several times faster

@@ -41,7 +41,7 @@ TEST_CASE("resume='allow' continues a stored run: steps, config, summary and run
   }
   Run second = init({.config = {{"lr", 0.05}, {"epochs", 3}},
                      .id = "resumed1",
-                     .resume = "allow",
+                     .resume = Resume::kAllow,
                      .reinit = true});
   CHECK(second.config().get("layers") == Value(2));  // kept from the first part
   CHECK(second.config().get("lr") == Value(0.05));   // the new value wins
@@ -73,15 +73,15 @@ TEST_CASE("resume='allow' continues a stored run: steps, config, summary and run
 
 TEST_CASE("resume errors: must on a missing run, never or no resume on an existing one") {
   TestEnv env;
-  CHECK_THROWS_WITH(init({.id = "nothere", .resume = "must"}),
+  CHECK_THROWS_WITH(init({.id = "nothere", .resume = Resume::kMust}),
                     Catch::Contains("resume='must' but run (nothere) doesn't exist"));
   Run run = init({.id = "there1"});
   run.finish();
-  CHECK_THROWS_WITH(init({.id = "there1", .resume = "never", .reinit = true}),
+  CHECK_THROWS_WITH(init({.id = "there1", .resume = Resume::kNever, .reinit = true}),
                     Catch::Contains("resume='never' but run (there1) exists"));
   CHECK_THROWS_WITH(init({.id = "there1", .reinit = true}),
                     Catch::Contains("already exists") && Catch::Contains("resume='allow'"));
-  Run must = init({.id = "there1", .resume = "must", .reinit = true});
+  Run must = init({.id = "there1", .resume = Resume::kMust, .reinit = true});
   must.finish();
 }
 
@@ -89,13 +89,13 @@ TEST_CASE("resume='auto' continues the directory's last unfinished run") {
   TestEnv env;
   std::string first_id;
   {
-    Run first = init({.resume = "auto"});
+    Run first = init({.resume = Resume::kAuto});
     first_id = first.id();
     first.log({{"x", 1}});
     first.finish(1);  // not clean: the resume file stays
   }
   CHECK(std::filesystem::exists(env.root_dir() + "/wandb/wandb-resume.json"));
-  Run second = init({.resume = "auto", .reinit = true});
+  Run second = init({.resume = Resume::kAuto, .reinit = true});
   CHECK(second.id() == first_id);
   second.log({{"x", 2}});
   second.finish();  // clean: the file goes
@@ -114,7 +114,7 @@ TEST_CASE("offline runs resume from the earlier run directory's log") {
   }
   Run second = init({.config = {{"b", 2}},
                      .id = "offres",
-                     .resume = "must",
+                     .resume = Resume::kMust,
                      .mode = Mode::kOffline,
                      .reinit = true});
   CHECK(second.config().get("a") == Value(1));
@@ -124,7 +124,7 @@ TEST_CASE("offline runs resume from the earlier run directory's log") {
   REQUIRE(rows.size() == 4);
   CHECK(rows[3].step().num() == 3);
   CHECK_THROWS_WITH(
-      init({.id = "offnone", .resume = "must", .mode = Mode::kOffline, .reinit = true}),
+      init({.id = "offnone", .resume = Resume::kMust, .mode = Mode::kOffline, .reinit = true}),
       Catch::Contains("doesn't exist"));
 }
 

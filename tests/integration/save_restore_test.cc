@@ -65,9 +65,9 @@ TEST_CASE("save() stores files by policy: now once, live at once then at finish,
   WriteFile("live.log", "live v1");
   WriteFile("ckpt/end.pt", "end v1");
   Run run = init({.id = "policies"});
-  CHECK(run.save("now.txt", {.policy = Policy::now}) == std::vector<std::string>{"now.txt"});
+  CHECK(run.save("now.txt", {.policy = Policy::kNow}) == std::vector<std::string>{"now.txt"});
   CHECK(run.save("live.log") == std::vector<std::string>{"live.log"});  // live by default
-  CHECK(run.save("ckpt/*.pt", {.policy = Policy::end}) == std::vector<std::string>{"ckpt/end.pt"});
+  CHECK(run.save("ckpt/*.pt", {.policy = Policy::kEnd}) == std::vector<std::string>{"ckpt/end.pt"});
   CHECK(fs::is_symlink(run.dir() + "/files/ckpt/end.pt"));
 
   REQUIRE(Eventually([&] { return Versions(env, "policies", "now.txt").size() == 1; }));
@@ -107,7 +107,7 @@ TEST_CASE(
   WriteFile("model.pt", "weights v1");
   {
     Run first = init({.project = "proj", .id = "source1"});
-    first.save("model.pt", {.policy = Policy::now});
+    first.save("model.pt", {.policy = Policy::kNow});
     WriteFile(first.dir() + "/files/sub/extra.txt", "extra");
     first.finish();
   }

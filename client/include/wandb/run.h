@@ -32,9 +32,9 @@ struct LogOptions {
 
 // When save() uploads a file to the run (wandb's policies).
 enum class Policy {
-  live,  // now, then again whenever it changes (throttled for files that change often)
-  now,   // once, now
-  end,   // once, when the run finishes
+  kLive,  // now, then again whenever it changes (throttled for files that change often)
+  kNow,   // once, now
+  kEnd,   // once, when the run finishes
 };
 
 struct SaveOptions {
@@ -42,7 +42,7 @@ struct SaveOptions {
   // relative glob; the glob's own directory for an absolute one (sub-directories are then
   // flattened, with a warning).
   std::optional<std::string> base_path{};
-  Policy policy = Policy::live;
+  Policy policy = Policy::kLive;
 };
 
 // The run's hyperparameters. A key, once set, keeps its value unless a change is allowed:
@@ -112,7 +112,7 @@ class WANDB_API Run {
 
   // Returns once everything logged so far is in the run's transaction log: handed to the OS
   // (a crash of this process or of the daemon loses none of it), or fsynced with
-  // Durability::fsync. False when the daemon could not confirm it within finish_timeout (a
+  // Durability::kFsync. False when the daemon could not confirm it within finish_timeout (a
   // warning says why); nothing is lost then either, and finish() tries again. It costs a
   // round trip and waits for the daemon to catch up, so call it at checkpoints, not per step.
   bool flush();
@@ -121,7 +121,7 @@ class WANDB_API Run {
   // `policy`. Files that match later are picked up when they appear in files/ (call save()
   // again to link them). Returns the names linked now. Throws std::invalid_argument for a
   // cloud path (s3://, gs://) or a glob that climbs above its base path.
-  //   run.save("checkpoints/*.pt", {.policy = wandb::Policy::end});
+  //   run.save("checkpoints/*.pt", {.policy = wandb::Policy::kEnd});
   std::vector<std::string> save(const std::string& glob, const SaveOptions& options = {});
   // Logs `artifact` as the next version of its name in the run's project, with `aliases`
   // (default {"latest"}; `latest` always names the newest version). Returns at once: the

@@ -13,8 +13,8 @@ namespace wandb {
 
 // How far the daemon goes to make logged data survive a crash of the machine.
 enum class Durability {
-  os,     // hand each batch to the OS (as wandb does): survives any process crash
-  fsync,  // fsync the transaction log at every batch boundary: survives a power cut too
+  kOs,     // hand each batch to the OS (as wandb does): survives any process crash
+  kFsync,  // fsync the transaction log at every batch boundary: survives a power cut too
 };
 
 enum class Mode {
@@ -22,6 +22,25 @@ enum class Mode {
   kOffline,   // only the run directory and transaction log, for a later `wandb sync`
   kDisabled,  // a run whose every call does nothing
   kOnline,    // as kLocal, and the run sent to the W&B server at base_url
+};
+
+// Whether init() continues a run that exists already (wandb's resume). Unset: a new run.
+enum class Resume {
+  kAllow,  // continue run `id` if it is stored, else start it
+  kMust,   // continue run `id`; init() fails (ErrorCode::kNotFound) when it is not stored
+  kNever,  // start run `id`; init() fails (ErrorCode::kAlreadyExists) when it is stored
+  kAuto,   // continue this directory's last unfinished run (wandb/wandb-resume.json), if any
+};
+
+// What the run records of the program's stdout and stderr (wandb's console setting). Every
+// value but kOff records both, the program's own writes and its children's, in
+// files/output.log and the run's log, while they still reach the terminal.
+enum class Console {
+  kAuto,  // the default
+  kOn,
+  kWrap,
+  kRedirect,
+  kOff,  // record nothing
 };
 
 // What wandb::init() takes. Every field is optional: an unset field falls back to its
@@ -43,11 +62,10 @@ struct Settings {
   std::vector<std::string> config_exclude_keys{};
   std::optional<std::string> dir{};  // WANDB_DIR: where wandb/ is made; default the cwd
   std::optional<std::string> id{};   // WANDB_RUN_ID; default 8 random [0-9a-z]
-  // WANDB_RESUME, as wandb: "allow" continues run `id` if it exists; "must" requires it to;
-  // "never" refuses an existing one; "auto" (or "true") continues the run this directory's
-  // last unfinished run (wandb/wandb-resume.json); any other value is a run id to "allow".
-  // A resumed run goes on from its last step + 1 with its config, summary and runtime.
-  std::optional<std::string> resume{};
+  // Resume::kAllow, kMust, kNever or kAuto (see Resume). A resumed run goes on from its last
+  // step + 1 with its config, summary and runtime. WANDB_RESUME takes wandb's strings: allow,
+  // must, never, auto (or true), or a run id, which means kAllow of that run.
+  std::optional<Resume> resume{};
   std::optional<Mode> mode{};  // WANDB_MODE (local, offline, dryrun, disabled, online, run)
   // Online mode: the W&B server (WANDB_BASE_URL; default https://api.wandb.ai) and the API
   // key (WANDB_API_KEY, else the ~/.netrc entry `wandb-cpp login` writes for that host).
@@ -70,8 +88,10 @@ struct Settings {
   // Called once, on a background thread, when a stop is requested. Keep it short: set a flag
   // the training loop reads, for instance.
   std::function<void()> on_stop{};
-  // With no on_stop, a stop request interrupts the program with SIGINT, as Ctrl-C would, so a
-  // program that handles Ctrl-C stops cleanly. False leaves it to the program to poll
+  // With no on_stop, a stop request ends the program as Ctrl-C would. A program with a SIGINT
+  // handler of its own gets SIGINT and stops as on Ctrl-C. Any other (SIGINT at its default,
+  // or ignored as under nohup) first has its run finished, every row delivered and the run
+  // recorded as stopped, and then ends of SIGINT. False leaves it to the program to poll
   // Run::stop_requested().
   bool interrupt_on_stop = true;
   // WANDB_CPP_DURABILITY (os, fsync); default os.
@@ -101,11 +121,9 @@ struct Settings {
   std::optional<bool> system_metrics{};
   std::optional<std::chrono::milliseconds> stats_sample_interval{};
   std::optional<int> stats_samples_to_average{};
-  // Console capture (WANDB_CONSOLE), as wandb's `console`: "auto" (the default), "on",
-  // "wrap" or "redirect" record what the program writes to stdout and stderr (its own
-  // writes and its children's) in files/output.log and the run's log, while it still reaches
-  // the terminal; "off" records nothing.
-  std::optional<std::string> console{};
+  // Console capture (see Console); default kAuto. WANDB_CONSOLE takes wandb's strings: auto,
+  // on, wrap, redirect or off.
+  std::optional<Console> console{};
   // WANDB_SAVE_CODE: also save the uncommitted changes of the git repository the program runs
   // in, as files/diff.patch (`git diff HEAD`), as wandb's save_code does. Default false.
   std::optional<bool> save_code{};

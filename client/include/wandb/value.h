@@ -6,6 +6,8 @@
 #ifndef WANDB_VALUE_H_
 #define WANDB_VALUE_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -16,12 +18,43 @@
 #include <utility>
 #include <variant>
 #include <vector>
+#if __cplusplus >= 202002L
+#include <span>
+#endif
 
 #include "wandb/internal/api_begin.h"
 
 namespace wandb {
 
 class Media;  // wandb/media.h: Histogram, Image, ...
+class Value;
+
+// How a type of the program's own becomes a wandb::Value: specialize this template with a
+// static `convert`, and run.log(), config and summary take the type as they take a number:
+//
+//   template <>
+//   struct wandb::ValueConverter<Tensor> {
+//     static wandb::Value convert(const Tensor& t) {
+//       return wandb::Value::list(t.data(), t.numel());   // or a map, a string, ...
+//     }
+//   };
+//   run.log({{"weights", tensor}});
+//
+// The second parameter lets one specialization cover a family of types with enable_if.
+template <typename T, typename Enable = void>
+struct ValueConverter {};
+
+namespace internal {
+template <typename T, typename = void>
+struct HasValueConverter : std::false_type {};
+template <typename T>
+struct HasValueConverter<
+    T, std::void_t<decltype(ValueConverter<T>::convert(std::declval<const T&>()))>>
+    : std::true_type {};
+template <typename T>
+constexpr bool kIsNumber =
+    std::is_arithmetic_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char>;
+}  // namespace internal
 
 class WANDB_API Value {
  public:
@@ -66,12 +99,28 @@ class WANDB_API Value {
   // Use Value::list() when a list of [string, value] pairs is really meant.
   Value(std::initializer_list<Value> items);
 
+  // Containers: a list of each element (std::vector<float>, std::vector<int>, std::array,
+  // std::span in C++20), a map of std::map<std::string, T>.
   template <typename T>
   Value(const std::vector<T>& items) : data_(List(items.begin(), items.end())) {}
+  template <typename T, std::size_t N>
+  Value(const std::array<T, N>& items) : data_(List(items.begin(), items.end())) {}
+#if __cplusplus >= 202002L
+  template <typename T, std::size_t N>
+  Value(std::span<T, N> items) : data_(List(items.begin(), items.end())) {}
+#endif
   template <typename T>
   Value(const std::map<std::string, T>& items) : data_(Map(items.begin(), items.end())) {}
+  // A type of the program's own, through its ValueConverter specialization.
+  template <typename T, std::enable_if_t<internal::HasValueConverter<T>::value, int> = 0>
+  Value(const T& v) : Value(ValueConverter<T>::convert(v)) {}
 
   static Value list(std::initializer_list<Value> items) { return Value(List(items)); }
+  // `size` numbers from `data`: a tensor's or a buffer's contents, in C++17 too.
+  template <typename T, std::enable_if_t<internal::kIsNumber<T>, int> = 0>
+  static Value list(const T* data, std::size_t size) {
+    return Value(List(data, data + size));
+  }
   static Value map(Map items) { return Value(std::move(items)); }
 
   Type type() const noexcept { return static_cast<Type>(data_.index()); }

@@ -11,6 +11,7 @@
 #include "client/src/artifact/artifact_file_state.h"
 #include "client/src/artifact/artifact_state.h"
 #include "client/src/artifact/references.h"
+#include "client/src/status_error.h"
 #include "common/artifact/artifact_names.h"
 #include "wandb/error.h"
 
@@ -18,7 +19,7 @@ namespace wandb {
 namespace {
 
 void Check(const absl::Status& status) {
-  if (!status.ok()) throw Error(std::string(status.message()));
+  if (!status.ok()) internal::ThrowError(status);
 }
 
 template <typename T>
@@ -48,7 +49,7 @@ ArtifactEntry Artifact::add_file(const std::string& local_path, const std::strin
   Check(state_->CheckCanAdd());
   std::error_code ec;
   if (!std::filesystem::is_regular_file(local_path, ec)) {
-    throw Error(absl::StrCat("add_file: '", local_path, "' is not a file"));
+    throw Error(absl::StrCat("add_file: '", local_path, "' is not a file"), ErrorCode::kNotFound);
   }
   const std::string path =
       name.empty() ? std::filesystem::path(local_path).filename().string() : name;
@@ -88,7 +89,8 @@ bool Artifact::logged() const { return state_->logged(); }
 
 std::string Artifact::wait(double timeout_seconds) {
   if (!(timeout_seconds >= 0) || timeout_seconds > 1e9) {
-    throw Error("Artifact::wait: the timeout must be a number of seconds >= 0");
+    throw Error("Artifact::wait: the timeout must be a number of seconds >= 0",
+                ErrorCode::kInvalidArgument);
   }
   return Check(
       state_->Wait(std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1e3))));

@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
     sigaction(SIGSEGV, &own, nullptr);
     end = "segv";
   }
-  wandb::Run run = wandb::init({.project = "integration", .id = id, .console = console});
+  // Through the environment, which takes wandb's strings (and so can be wrong).
+  if (console.has_value()) setenv("WANDB_CONSOLE", console->c_str(), 1);
+  wandb::Run run = wandb::init({.project = "integration", .id = id});
 
   std::cout << "cout 1" << std::endl;
   std::printf("printf 2\n");

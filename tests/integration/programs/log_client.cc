@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     for (long b = 0; b < file_bytes; ++b) out.put(static_cast<char>('a' + (b + f) % 26));
     out << id;
     out.close();
-    run.save(name, {.policy = wandb::Policy::now});
+    run.save(name, {.policy = wandb::Policy::kNow});
   }
   if (hang) {
     run.summary().get();  // returns once the daemon has handled every row logged above

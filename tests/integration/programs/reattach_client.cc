@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   wandb::Settings settings{.project = "integration", .id = id};
   if (resend_buffer >= 0) settings.resend_buffer = static_cast<size_t>(resend_buffer);
   if (offline) settings.mode = wandb::Mode::kOffline;
-  if (fsync) settings.durability = wandb::Durability::fsync;
+  if (fsync) settings.durability = wandb::Durability::kFsync;
   wandb::Run run = wandb::init(settings);
   for (long i = 0; i < rows; ++i) {
     double loss = 1.0 / (static_cast<double>(i) + 1);

@@ -87,8 +87,8 @@ int Demo(const std::string& id, const std::string& project, long steps, int seed
   const std::string dir = env_dir != nullptr ? env_dir : ".";
   std::ofstream(dir + "/notes-" + id + ".txt") << "notes of run " << id << "\n";
   std::ofstream(dir + "/report-" + id + ".html") << kReportHtml;
-  run.save(dir + "/notes-" + id + ".txt", {.base_path = dir, .policy = wandb::Policy::now});
-  run.save(dir + "/report-" + id + ".html", {.base_path = dir, .policy = wandb::Policy::now});
+  run.save(dir + "/notes-" + id + ".txt", {.base_path = dir, .policy = wandb::Policy::kNow});
+  run.save(dir + "/report-" + id + ".html", {.base_path = dir, .policy = wandb::Policy::kNow});
   std::cout << "\x1b[1;32mstarting\x1b[0m training with lr=" << lr << std::endl;
   double best = 0;
   for (long step = 0; step < steps; ++step) {

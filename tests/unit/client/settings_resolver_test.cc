@@ -464,41 +464,55 @@ TEST_CASE("ResolveSettings: store_dir, WANDB_CPP_STORE_DIR, then XDG_DATA_HOME a
 namespace wandb::internal {
 
 TEST_CASE("ResolveSettings: resume values, as wandb reads them", "[settings]") {
-  auto resolve = [](const std::string& resume) {
+  // From init: the enum.
+  auto resolve = [](Resume resume) {
     Settings s;
     s.id = "given1";
     s.resume = resume;
     return MustResolve(s);
   };
-  CHECK(resolve("allow").resume == ResumeMode::kAllow);
-  CHECK(resolve("MUST").resume == ResumeMode::kMust);
-  CHECK(resolve("never").resume == ResumeMode::kNever);
-  CHECK(resolve("false").resume == ResumeMode::kNone);
-  CHECK(resolve("").resume == ResumeMode::kNone);
-  // Any other value is the id of the run to continue if it exists.
-  ResolvedSettings by_id = resolve("other-run");
-  CHECK(by_id.resume == ResumeMode::kAllow);
-  CHECK(by_id.run_id == "other-run");
-  // auto (or true) keeps the run in wandb/wandb-resume.json under the run root.
-  ResolvedSettings automatic = resolve("true");
+  CHECK(resolve(Resume::kAllow).resume == ResumeMode::kAllow);
+  CHECK(resolve(Resume::kMust).resume == ResumeMode::kMust);
+  CHECK(resolve(Resume::kNever).resume == ResumeMode::kNever);
+  CHECK(MustResolve({}).resume == ResumeMode::kNone);
+  // auto keeps the run in wandb/wandb-resume.json under the run root.
+  ResolvedSettings automatic = resolve(Resume::kAuto);
   CHECK(automatic.resume == ResumeMode::kAllow);
   CHECK(automatic.resume_file == automatic.root_dir + "/wandb/wandb-resume.json");
-  CHECK(MustResolve({}, FakeEnv({{"WANDB_RESUME", "must"}})).resume == ResumeMode::kMust);
-  // A run id taken from resume is checked like any other.
-  Settings bad;
-  bad.resume = "not/an id";
-  CHECK_THAT(ResolveError(bad), Catch::Contains("not/an id"));
+  // init wins over the environment.
+  Settings must;
+  must.resume = Resume::kMust;
+  CHECK(MustResolve(must, FakeEnv({{"WANDB_RESUME", "never"}})).resume == ResumeMode::kMust);
+
+  // From WANDB_RESUME: wandb's strings.
+  auto from_env = [](const std::string& resume) {
+    Settings s;
+    s.id = "given1";
+    return MustResolve(s, FakeEnv({{"WANDB_RESUME", resume}}));
+  };
+  CHECK(from_env("allow").resume == ResumeMode::kAllow);
+  CHECK(from_env("MUST").resume == ResumeMode::kMust);
+  CHECK(from_env("never").resume == ResumeMode::kNever);
+  CHECK(from_env("false").resume == ResumeMode::kNone);
+  CHECK(from_env("true").resume_file == from_env("auto").resume_file);
+  // Any other value is the id of the run to continue if it exists.
+  ResolvedSettings by_id = from_env("other-run");
+  CHECK(by_id.resume == ResumeMode::kAllow);
+  CHECK(by_id.run_id == "other-run");
+  // A run id taken from WANDB_RESUME is checked like any other.
+  CHECK_THAT(ResolveError({}, FakeEnv({{"WANDB_RESUME", "not/an id"}})),
+             Catch::Contains("not/an id"));
 }
 
 TEST_CASE("ResolveSettings: stop_poll_interval and durability", "[settings]") {
   ResolvedSettings defaults = MustResolve({});
   CHECK(defaults.stop_poll_interval == std::chrono::milliseconds(250));
-  CHECK(defaults.durability == Durability::os);
+  CHECK(defaults.durability == Durability::kOs);
   CHECK(defaults.interrupt_on_stop);
   CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_STOP_POLL_INTERVAL", "1.5"}})).stop_poll_interval ==
         std::chrono::milliseconds(1500));
   CHECK(MustResolve({}, FakeEnv({{"WANDB_CPP_DURABILITY", "FSYNC"}})).durability ==
-        Durability::fsync);
+        Durability::kFsync);
   Settings zero;
   zero.stop_poll_interval = std::chrono::milliseconds(0);
   CHECK(ResolveError(zero) == "stop_poll_interval must be positive, not 0 ms");
@@ -568,17 +582,16 @@ TEST_CASE("ResolveSettings: console capture is on unless console is off", "[sett
   }
   CHECK_FALSE(MustResolve({}, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
   Settings off;
-  off.console = "off";
+  off.console = wandb::Console::kOff;
   CHECK_FALSE(MustResolve(off, FakeEnv({{"WANDB_CONSOLE", "auto"}})).console);  // init wins
-  Settings on;
-  on.console = "wrap";
-  CHECK(MustResolve(on, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  for (wandb::Console value : {wandb::Console::kAuto, wandb::Console::kOn, wandb::Console::kWrap,
+                               wandb::Console::kRedirect}) {
+    Settings on;
+    on.console = value;
+    CHECK(MustResolve(on, FakeEnv({{"WANDB_CONSOLE", "off"}})).console);
+  }
   CHECK(ResolveError({}, FakeEnv({{"WANDB_CONSOLE", "quiet"}})) ==
         "WANDB_CONSOLE='quiet' is not a console setting; use auto, on, wrap, redirect or off");
-  Settings bad;
-  bad.console = "";
-  CHECK(ResolveError(bad) ==
-        "console='' is not a console setting; use auto, on, wrap, redirect or off");
 }
 
 TEST_CASE("ResolveSettings: system metrics, wandb's stats settings and their bounds",

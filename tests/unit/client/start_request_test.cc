@@ -79,7 +79,7 @@ TEST_CASE("BuildStartRequest: where and how the daemon keeps the run", "[start_r
   CHECK(local.system_metrics().samples_to_average() == 4);
 
   s.mode = Mode::kOffline;
-  s.durability = Durability::fsync;
+  s.durability = Durability::kFsync;
   s.save_code = true;
   s.disable_git = true;
   s.system_metrics = false;
