@@ -44,7 +44,7 @@ bool IsTrue(const char* value) {
   return v == "true" || v == "1" || v == "yes";
 }
 
-absl::StatusOr<Mode> ParseMode(const char* value, std::vector<std::string>* warnings) {
+absl::StatusOr<Mode> ParseMode(const char* value) {
   std::string v = absl::AsciiStrToLower(value);
   if (v == "local") return Mode::kLocal;
   if (v == "offline" || v == "dryrun") return Mode::kOffline;
@@ -298,7 +298,7 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   if (s.mode.has_value()) {
     r.mode = *s.mode;
   } else if (const char* mode = env("WANDB_MODE"); mode != nullptr && *mode != '\0') {
-    absl::StatusOr<Mode> parsed = ParseMode(mode, &r.warnings);
+    absl::StatusOr<Mode> parsed = ParseMode(mode);
     if (!parsed.ok()) return parsed.status();
     r.mode = *parsed;
   }

@@ -38,14 +38,6 @@ std::unique_ptr<service::WandbService::Stub> Stub(const TestEnv& env) {
       grpc::CreateChannel("unix:" + env.socket_path(), grpc::InsecureChannelCredentials()));
 }
 
-int CountRows(const TestEnv& env, const std::string& id) {
-  int rows = 0;
-  for (const auto& r : ReadLog(env.RunDir(id) + "/run-" + id + ".wandb").records) {
-    rows += r.has_history();
-  }
-  return rows;
-}
-
 }  // namespace
 
 TEST_CASE("random bytes on the socket harm neither the daemon nor a live run") {
@@ -67,7 +59,7 @@ TEST_CASE("random bytes on the socket harm neither the daemon nor a live run") {
   run.log({{"after", 2}});
   run.finish();
   CHECK(env.DaemonPids() == daemons);
-  CHECK(CountRows(env, "survivor") == 2);
+  CHECK(CountHistoryRows(env, "survivor") == 2);
 }
 
 TEST_CASE("a client of another protocol version is refused with a clear error") {
@@ -155,7 +147,7 @@ TEST_CASE("a batch numbered out of order is refused, and the client's own batche
   }
   for (int i = 2; i <= 100; ++i) run.log({{"a", i}});
   run.finish();
-  CHECK(CountRows(env, "seqrun") == 100);
+  CHECK(CountHistoryRows(env, "seqrun") == 100);
   CHECK_THAT(
       ReadFile(env.RunDir("seqrun") + "/logs/debug-internal.log"),
       Catch::Contains("refused a batch: INVALID_ARGUMENT: batch number 18446744073709551615"));
@@ -170,7 +162,7 @@ TEST_CASE("the daemon exits by itself once idle, and a new one starts on demand"
   Run second = wandb::init({.id = "idle2"});
   second.log({{"x", 1}});
   second.finish();
-  CHECK(CountRows(env, "idle2") == 1);
+  CHECK(CountHistoryRows(env, "idle2") == 1);
 }
 
 }  // namespace wandb::testing
@@ -194,7 +186,7 @@ TEST_CASE("a run started while the daemon idles out starts on a new daemon") {
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
     next.log({{"x", 2}});
     next.finish();
-    CHECK(CountRows(env, id + "b") == 1);
+    CHECK(CountHistoryRows(env, id + "b") == 1);
   }
 }
 

@@ -55,14 +55,6 @@ records::Record WideLogCall() {
   return LogCall(items);
 }
 
-int CountRows(const TestEnv& env, const std::string& id) {
-  int rows = 0;
-  for (const auto& r : ReadLog(env.RunDir(id) + "/run-" + id + ".wandb").records) {
-    rows += r.has_history();
-  }
-  return rows;
-}
-
 }  // namespace
 
 TEST_CASE("deep and wide records from a client are refused, and the daemon and the run go on") {
@@ -90,7 +82,7 @@ TEST_CASE("deep and wide records from a client are refused, and the daemon and t
 
   CHECK(env.DaemonPids() == daemons);
   CHECK(finished.history_rows() == 4);
-  CHECK(CountRows(env, "raw") == 4);
+  CHECK(CountHistoryRows(env, "raw") == 4);
   CHECK(finished.records_refused() == 5);
   CHECK_THAT(finished.first_refusal(),
              Catch::Contains("summary") && Catch::Contains("deeper than 32 levels"));
@@ -141,7 +133,7 @@ TEST_CASE("libwandb refuses a summary path or config deeper or wider than the li
   CHECK_THAT(InvalidArgumentMessage([&] { run.log(wide); }), Catch::Contains("keys in one call"));
   run.log({{"a", 2}});
   run.finish();
-  CHECK(CountRows(env, "deeppath") == 2);
+  CHECK(CountHistoryRows(env, "deeppath") == 2);
 }
 
 }  // namespace wandb::testing

@@ -148,6 +148,15 @@ LogContents ReadLog(const std::string& path) {
   return contents;
 }
 
+int CountHistoryRows(const TestEnv& env, const std::string& run_id) {
+  int rows = 0;
+  for (const records::Record& r :
+       ReadLog(env.RunDir(run_id) + "/run-" + run_id + ".wandb").records) {
+    rows += r.has_history();
+  }
+  return rows;
+}
+
 std::string ReadFile(const std::string& path) {
   absl::StatusOr<std::string> contents = ReadFileToString(path);
   return contents.ok() ? *contents : "";

@@ -67,6 +67,8 @@ struct LogContents {
   bool clean_end = false;  // the reader reached the end without truncation or corruption
 };
 LogContents ReadLog(const std::string& path);
+// The history records in the transaction log of run `run_id` (one of `env`'s runs).
+int CountHistoryRows(const TestEnv& env, const std::string& run_id);
 
 std::string ReadFile(const std::string& path);
 

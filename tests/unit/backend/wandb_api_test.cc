@@ -58,7 +58,7 @@ TEST_CASE("IsRetryable and Retry-After: network trouble, 429 and 5xx heal", "[wa
 }
 
 TEST_CASE("RunPageUrl: the app beside the API", "[wandb_api]") {
-  Bucket run{.name = "abc", .project = "p", .entity = "e"};
+  Bucket run{.storage_id = "", .name = "abc", .display_name = "", .project = "p", .entity = "e"};
   CHECK(RunPageUrl("https://api.wandb.ai", run) == "https://wandb.ai/e/p/runs/abc");
   CHECK(RunPageUrl("http://localhost:8080", run) == "http://localhost:8080/e/p/runs/abc");
 }
