@@ -91,7 +91,7 @@ absl::Status WandbBackend::EnsureViewer() {
   return absl::OkStatus();
 }
 
-absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string_view) {
+absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string_view run_dir) {
   if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
   // Read again after a failed pass, or a later update (git's facts): sent once each.
   std::string serialized = run.SerializeAsString();
@@ -101,6 +101,7 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
     return Record(absl::FailedPreconditionError(
         "resuming a run on W&B is not supported yet: this part of the run is not sent"));
   }
+  if (progress_path_.empty()) ResumeProgress(run_dir);
   if (absl::Status s = EnsureViewer(); !s.ok()) return s;
   fields_.name = run.run_id();
   if (fields_.entity.empty()) fields_.entity = default_entity_;
@@ -125,13 +126,32 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   return absl::OkStatus();
 }
 
+void WandbBackend::ResumeProgress(absl::string_view run_dir) {
+  progress_path_ = UploadProgressPath(std::string(run_dir));
+  // A run never sent before has none; an unreadable one only means sending the run again.
+  absl::StatusOr<UploadProgress> saved = ReadUploadProgress(progress_path_);
+  if (!saved.ok()) return;
+  acked_ = *saved;
+  saved_ = *saved;
+}
+
+absl::Status WandbBackend::SetLogOffset(uint64_t) {
+  if (progress_path_.empty() || acked_ == saved_) return absl::OkStatus();
+  // A failed write is not the upload's failure: the server has the lines; a later daemon
+  // would only send them again.
+  if (WriteUploadProgress(progress_path_, acked_).ok()) saved_ = acked_;
+  return absl::OkStatus();
+}
+
 absl::Status WandbBackend::ReplaceConfig(absl::string_view config_json) {
   if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
   if (!bucket_.has_value() || config_json == last_config_) return absl::OkStatus();
   absl::StatusOr<std::string> config = WandbConfigJson(config_json);
   if (!config.ok()) return Record(config.status());
-  BucketFields update{
-      .name = bucket_->name, .project = bucket_->project, .entity = bucket_->entity};
+  BucketFields update;  // only the run's key and its config: the rest stays as it is
+  update.name = bucket_->name;
+  update.project = bucket_->project;
+  update.entity = bucket_->entity;
   update.config = *std::move(config);
   absl::StatusOr<Bucket> bucket = api_.UpsertBucket(update);
   if (absl::Status s = Record(bucket.status()); !s.ok()) return s;
@@ -169,15 +189,18 @@ absl::Status WandbBackend::SendLines(absl::string_view file, int64_t* offset, si
 
 absl::Status WandbBackend::AppendHistory(absl::Span<const store::HistoryRow> rows) {
   if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
-  // Rows read again after a failed pass: the server has every step up to last_step_.
+  // Rows read again (after a failed pass, or by a daemon that took the run over): the server
+  // has every step up to acked_.last_step.
   size_t first = 0;
-  while (first < rows.size() && last_step_.has_value() && rows[first].step <= *last_step_) ++first;
+  while (first < rows.size() && acked_.last_step.has_value() &&
+         rows[first].step <= *acked_.last_step)
+    ++first;
   absl::Span<const store::HistoryRow> fresh = rows.subspan(first);
   size_t sent = 0;
   absl::Status status = SendLines(
-      kHistoryFile, &history_lines_, fresh.size(),
+      kHistoryFile, &acked_.history_lines, fresh.size(),
       [&](size_t i) -> const std::string& { return fresh[i].row_json; }, &sent);
-  if (sent > 0) last_step_ = fresh[sent - 1].step;
+  if (sent > 0) acked_.last_step = fresh[sent - 1].step;
   return status;
 }
 
@@ -198,12 +221,13 @@ absl::Status WandbBackend::SendNewer(absl::string_view file, absl::Span<const Ro
 
 absl::Status WandbBackend::AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) {
   return SendNewer(
-      kEventsFile, rows, &last_stats_, &events_lines_,
+      kEventsFile, rows, &acked_.last_stats, &acked_.events_lines,
       [this](const store::SystemMetricsRow& row) { return EventsLine(row, start_time_); });
 }
 
 absl::Status WandbBackend::AppendConsole(absl::Span<const store::ConsoleLine> lines) {
-  return SendNewer(kConsoleFile, lines, &last_console_, &console_lines_, ConsoleLineText);
+  return SendNewer(kConsoleFile, lines, &acked_.last_console, &acked_.console_lines,
+                   ConsoleLineText);
 }
 
 absl::Status WandbBackend::ReplaceSummary(absl::string_view summary_json) {

@@ -8,7 +8,9 @@
 // by wandb's backoff (retry_backoff.h), and every call before then fails at once with the
 // same error, so its caller (the upload lane, which reads the transaction log) simply reads
 // again later from its last acknowledged offset. What the server has is remembered here by
-// step, time and line offset, so rows read again are never sent twice. A failure that cannot
+// step, time and line offset, so rows read again are never sent twice, and it is kept in the
+// run directory, so a daemon that takes the run over after its daemon died (re-attach) goes
+// on from there rather than from the start. A failure that cannot
 // heal (a refused key) ends the upload for this run: the rest is discarded (the run stays in
 // the log and the local store) and gave_up() says why.
 //
@@ -37,6 +39,7 @@
 #include "absl/time/time.h"
 #include "service/backend/backend.h"
 #include "service/backend/retry_backoff.h"
+#include "service/backend/upload_progress.h"
 #include "service/backend/wandb_api.h"
 #include "wandb/service.pb.h"
 
@@ -62,6 +65,9 @@ class WandbBackend final : public DiscardingBackend {
   // the run exists on the server it fails with Unavailable (the pool retries); after the
   // upload gave up it drops the file, as everything else.
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
+  // Records what the server has acknowledged in the run directory (upload_progress.h); the
+  // log offset itself is not needed: a replay skips what the server has by step and time.
+  absl::Status SetLogOffset(uint64_t offset) override;
   // The last answer, refreshed from the server when stop_poll_interval() has passed since the
   // last query: cheap to ask after every pass.
   absl::StatusOr<bool> StopRequested() override;
@@ -70,7 +76,7 @@ class WandbBackend final : public DiscardingBackend {
 
   std::string gave_up() const override { return dead_.ok() ? "" : std::string(dead_.message()); }
   // History lines the server has acknowledged.
-  int64_t history_lines() const { return history_lines_; }
+  int64_t history_lines() const { return acked_.history_lines; }
 
  private:
   // Whether a request may be made now: the backoff's error while waiting, OK when dead too
@@ -82,6 +88,8 @@ class WandbBackend final : public DiscardingBackend {
   // The run UploadFile may upload to now; nullopt before it exists. Sets *dead after the
   // upload gave up.
   std::optional<Bucket> FilesTarget(bool* dead) const;
+  // Takes what an earlier daemon recorded the server has of this run (upload_progress.h).
+  void ResumeProgress(absl::string_view run_dir);
   absl::Status EnsureViewer();
   absl::Status Post(const std::string& body);
   // Sends lines [begin, end) of a logical file at its offset, in requests of at most
@@ -113,13 +121,12 @@ class WandbBackend final : public DiscardingBackend {
   absl::Time next_stop_query_ = absl::InfinitePast();
   bool stopped_ = false;  // once asked to stop, the run stays stopping
   bool stop_query_refused_ = false;
-  // What the server has: the next line of each logical file, and the last row taken.
-  int64_t history_lines_ = 0;
-  std::optional<int64_t> last_step_;
-  int64_t events_lines_ = 0;
-  absl::Time last_stats_ = absl::InfinitePast();
-  int64_t console_lines_ = 0;
-  absl::Time last_console_ = absl::InfinitePast();
+  // What the server has: the next line of each logical file, and the last row taken. Kept
+  // in the run directory at each SetLogOffset() (progress_path_), and read back by the first
+  // UpsertRun() of a daemon that took the run over.
+  UploadProgress acked_;
+  UploadProgress saved_;       // what the file says
+  std::string progress_path_;  // empty until the run's directory is known
 
   // Shared with UploadFile's threads.
   mutable absl::Mutex files_mu_;

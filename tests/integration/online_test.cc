@@ -227,6 +227,39 @@ TEST_CASE("the API key reaches the server and no file, log or daemon environment
   }
 }
 
+// Issue 15 point 3: the daemon killed (kill -9) under an online run. The training process
+// re-attaches its run to a new daemon, whose upload goes on from what W&B acknowledged (kept
+// in logs/upload-progress.json), not from the start: every row arrives once, none twice.
+TEST_CASE("an online run goes on after a daemon kill -9 from what W&B acknowledged") {
+  FakeWandbServer server;
+  TestEnv env;
+  Run run = init(OnlineSettings(server, "crash1"));
+  for (int i = 0; i < 500; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+  auto history_lines = [&] {
+    std::optional<FakeWandbServer::RunState> sent = server.Run("crash1");
+    if (!sent.has_value()) return size_t{0};
+    auto it = sent->files.find("wandb-history.jsonl");
+    return it == sent->files.end() ? size_t{0} : it->second.size();
+  };
+  // Killed once the server has the rows and the daemon has noted it.
+  REQUIRE(Eventually([&] { return history_lines() == 500; }));
+  const std::string progress = env.RunDir("crash1") + "/logs/upload-progress.json";
+  REQUIRE(Eventually([&] { return FileContains(progress, "\"history_lines\":500"); }));
+  REQUIRE(env.KillDaemonAndAwaitNext());
+  REQUIRE(Eventually([&] {
+    return FileContains(env.RunDir("crash1") + "/logs/debug-internal.log", "stream: re-attached");
+  }));
+  for (int i = 500; i < 1000; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+  run.summary()["best"] = 0.5;
+  run.config().update({{"epochs", 3}});
+  run.finish();
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("crash1");
+  REQUIRE(sent.has_value());
+  CheckWhole(*sent, 1000);  // every row once, in order; none sent twice
+  CHECK(StoredRun(env, "crash1").last_step == 999);
+}
+
 TEST_CASE("online mode without an API key is a clear init error that says how to log in") {
   FakeWandbServer server;
   TestEnv env;
