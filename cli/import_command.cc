@@ -1,15 +1,12 @@
 #include "cli/import_command.h"
 
-#include <algorithm>
-#include <filesystem>
-
 #include "absl/strings/str_cat.h"
 #include "cli/output.h"
+#include "cli/run_directories.h"
 #include "cli/store_option.h"
 
 namespace wandb::cli {
 namespace {
-namespace fs = std::filesystem;
 
 std::string Plural(int64_t n, absl::string_view one, absl::string_view many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
@@ -49,31 +46,6 @@ CLI::App* AddImportCommand(CLI::App& app, ImportOptions* options) {
       "imported or already imported; 1 a directory failed (the others are still imported); 2 bad "
       "arguments.");
   return command;
-}
-
-absl::StatusOr<std::vector<std::string>> RunDirectoriesIn(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return absl::NotFoundError(absl::StrCat(dir, " is not a directory"));
-  }
-  if (service::IsRunDirectory(dir)) return std::vector<std::string>{dir};
-  std::vector<std::string> runs;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename();
-    std::error_code type_ec;
-    if (name.starts_with("offline-run-") && it->is_directory(type_ec) &&
-        service::IsRunDirectory(it->path())) {
-      runs.push_back(it->path());
-    }
-  }
-  if (runs.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        dir,
-        " is not a run directory (it holds no run-<id>.wandb) and holds no offline-run-* "
-        "directories"));
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs;
 }
 
 std::string ImportLine(const service::RunSyncResult& r) {
@@ -128,33 +100,16 @@ int RunImport(const ImportOptions& options, std::ostream& out, std::ostream& err
   }
   std::shared_ptr<store::LocalStore> store = *std::move(opened);
 
-  int failures = 0;
-  auto failed = [&](const std::string& what, absl::string_view message) {
-    ++failures;
-    err << "wandb-cpp import: " << message << "\n";
-    if (options.json) {
-      out << JsonLine({{"dir", what}, {"outcome", "failed"}, {"error", std::string(message)}})
-          << "\n";
-    }
-  };
-  for (const std::string& arg : options.dirs) {
-    absl::StatusOr<std::vector<std::string>> runs = RunDirectoriesIn(arg);
-    if (!runs.ok()) {
-      failed(arg, runs.status().message());
-      continue;
-    }
-    for (const std::string& run_dir : *runs) {
-      absl::StatusOr<service::RunSyncResult> result = service::SyncRunDirectory(store, run_dir);
-      if (!result.ok()) {
-        failed(run_dir, result.status().message());
-        continue;
-      }
-      for (const std::string& warning : result->warnings) {
-        err << "wandb-cpp import: warning: " << result->run_dir << ": " << warning << "\n";
-      }
-      out << (options.json ? JsonLine(ImportJson(*result)) : ImportLine(*result)) << "\n";
-    }
-  }
+  int failures = ForEachRunDirectory(
+      options.dirs, "import", options.json, out, err, [&](const std::string& run_dir) {
+        absl::StatusOr<service::RunSyncResult> result = service::SyncRunDirectory(store, run_dir);
+        if (!result.ok()) return result.status();
+        for (const std::string& warning : result->warnings) {
+          err << "wandb-cpp import: warning: " << result->run_dir << ": " << warning << "\n";
+        }
+        out << (options.json ? JsonLine(ImportJson(*result)) : ImportLine(*result)) << "\n";
+        return absl::OkStatus();
+      });
   return failures == 0 ? kExitOk : kExitFailure;
 }
 

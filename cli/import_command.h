@@ -1,8 +1,8 @@
 // `wandb-cpp import DIR... [--store DIR]`: imports run directories into the local store by
 // replaying their transaction logs (service/recovery/run_sync.h). A DIR is a run directory
 // (wandb/offline-run-*/ or wandb/run-*/, holding run-<id>.wandb), or a directory whose
-// offline-run-*/ directories are each imported (e.g. ./wandb). Importing twice stores nothing
-// twice: a run already whole in the store is reported as "already imported".
+// offline-run-*/ directories are each imported (e.g. ./wandb; run_directories.h). Importing twice
+// stores nothing twice: a run already whole in the store is reported as "already imported".
 //
 // Output: one line per run (warnings and errors on stderr), or with --json one JSON object per
 // run per line (JSON lines). Exit codes: 0 every run imported or already imported; 1 any DIR
@@ -30,10 +30,6 @@ struct ImportOptions {
 
 CLI::App* AddImportCommand(CLI::App& app, ImportOptions* options);
 int RunImport(const ImportOptions& options, std::ostream& out, std::ostream& err);
-
-// The run directories `dir` names: itself when it is one, else its offline-run-*
-// subdirectories that are, sorted. NotFound when it names none.
-absl::StatusOr<std::vector<std::string>> RunDirectoriesIn(const std::string& dir);
 
 // "imported run e/p/id from DIR: ..." / "already imported: ..."
 std::string ImportLine(const service::RunSyncResult& result);

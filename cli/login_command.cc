@@ -6,25 +6,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/output.h"
+#include "cli/wandb_server.h"
 #include "common/util/netrc.h"
 #include "service/backend/wandb_api.h"
 
 namespace wandb::cli {
-namespace {
-
-constexpr char kDefaultHost[] = "https://api.wandb.ai";
-
-std::string BaseUrl(const LoginOptions& options) {
-  std::string url = options.host;
-  if (url.empty()) {
-    const char* env = std::getenv("WANDB_BASE_URL");
-    url = env != nullptr && *env != '\0' ? env : kDefaultHost;
-  }
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
-
-}  // namespace
 
 CLI::App* AddLoginCommand(CLI::App& app, LoginOptions* options) {
   CLI::App* command = app.add_subcommand("login", "check a W&B API key and save it in ~/.netrc");
@@ -36,14 +22,15 @@ CLI::App* AddLoginCommand(CLI::App& app, LoginOptions* options) {
 }
 
 int RunLogin(const LoginOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  std::string base_url = BaseUrl(options);
+  std::string base_url = WandbServerUrl(options.host);
   if (!absl::StartsWith(base_url, "https://") && !absl::StartsWith(base_url, "http://")) {
     err << "wandb-cpp login: --host " << base_url << " must start with https:// or http://\n";
     return kExitUsage;
   }
   std::string key = options.key;
   if (key.empty()) {
-    err << "Paste an API key from " << (base_url == kDefaultHost ? "https://wandb.ai" : base_url)
+    err << "Paste an API key from "
+        << (base_url == kDefaultWandbUrl ? "https://wandb.ai" : base_url)
         << "/authorize and press Enter:\n";
     std::getline(in, key);
   }
@@ -66,7 +53,7 @@ int RunLogin(const LoginOptions& options, std::istream& in, std::ostream& out, s
   }
   out << "Logged in to " << base_url << " as " << viewer->entity << "; the key is in " << path
       << " (machine " << host << ")\n";
-  if (base_url != kDefaultHost) {
+  if (base_url != kDefaultWandbUrl) {
     out << "Runs go there with WANDB_MODE=online and WANDB_BASE_URL=" << base_url << "\n";
   }
   return kExitOk;

@@ -1,25 +1,102 @@
 #include "cli/sync_command.h"
 
-#include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "cli/output.h"
+#include "cli/run_directories.h"
+#include "cli/wandb_server.h"
+#include "service/recovery/wandb_sync.h"
 
 namespace wandb::cli {
+namespace {
+
+std::string SyncLine(const service::WandbSyncResult& r) {
+  if (r.already_synced) return absl::StrCat("already synced: ", r.run_dir);
+  std::string line = absl::StrCat("synced run ", r.run_id, " from ", r.run_dir, ": ",
+                                  r.history_rows, r.history_rows == 1 ? " row, " : " rows, ",
+                                  r.files_uploaded, r.files_uploaded == 1 ? " file" : " files",
+                                  " uploaded (", FormatBytes(r.bytes_uploaded), ")");
+  if (r.files_unchanged > 0) absl::StrAppend(&line, ", ", r.files_unchanged, " unchanged");
+  if (r.files_failed > 0) {
+    absl::StrAppend(&line, ", ", r.files_failed, " failed (not marked synced: run it again)");
+  }
+  absl::StrAppend(&line, ", exit code ", r.exit_code);
+  if (!r.run_url.empty()) absl::StrAppend(&line, "; ", r.run_url);
+  return line;
+}
+
+nlohmann::json SyncJson(const service::WandbSyncResult& r) {
+  return {
+      {"dir", r.run_dir},
+      {"run_id", r.run_id},
+      {"outcome", r.already_synced ? "already_synced" : "synced"},
+      {"url", r.run_url},
+      {"rows", r.history_rows},
+      {"files_uploaded", r.files_uploaded},
+      {"files_unchanged", r.files_unchanged},
+      {"files_failed", r.files_failed},
+      {"bytes_uploaded", r.bytes_uploaded},
+      {"exit_code", r.exit_code},
+      {"log_has_exit", r.log_has_exit},
+      {"warnings", r.warnings},
+  };
+}
+
+}  // namespace
 
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
-  CLI::App* command = app.add_subcommand(
-      "sync", "upload runs to W&B (not yet: use 'wandb-cpp import' or wandb's 'wandb sync')");
-  command->add_option("args", options->args, "what `wandb sync` takes (run directories)");
-  command->allow_extras();
+  CLI::App* command =
+      app.add_subcommand("sync", "send run directories to W&B, as `wandb sync` (idempotent)");
+  command
+      ->add_option("dirs", options->dirs,
+                   "run directories (wandb/offline-run-*), or directories holding them")
+      ->required();
+  command->add_option("--entity", options->entity, "the entity to send to (default: the log's)");
+  command->add_option("--project", options->project, "the project to send to (default: the log's)");
+  command->add_option(
+      "--host", options->host,
+      "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
+  command->add_flag("--json", options->json, "print one JSON object per run per line");
+  command->footer(
+      "Each run's transaction log is replayed to the server (run, config, history, system "
+      "metrics, console, summary), its files/ are uploaded, and the run is finished as its log "
+      "records (a log without an exit: crashed, exit code 1). The key comes from WANDB_API_KEY, "
+      "else ~/.netrc (wandb-cpp login). A run sent whole gets a run-<id>.wandb.synced mark and is "
+      "not sent again. Exit codes: 0 every run synced or already synced; 1 a directory failed "
+      "(the others are still sent); 2 bad arguments.");
   return command;
 }
 
-int RunSync(const SyncOptions& options, std::ostream&, std::ostream& err) {
-  std::string dirs = options.args.empty() ? "DIR..." : absl::StrJoin(options.args, " ");
-  err << "wandb-cpp sync: uploading runs to W&B (what `wandb sync` does) is not supported yet; "
-         "nothing was done.\n"
-      << "  To put offline run directories into the local store:  wandb-cpp import " << dirs << "\n"
-      << "  To upload them to W&B, use wandb's own command:         wandb sync " << dirs << "\n";
-  return kExitFailure;
+int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
+  service::WandbSyncOptions sync;
+  sync.online.set_base_url(WandbServerUrl(options.host));
+  if (!absl::StartsWith(sync.online.base_url(), "https://") &&
+      !absl::StartsWith(sync.online.base_url(), "http://")) {
+    err << "wandb-cpp sync: " << sync.online.base_url() << " must start with https:// or http://\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::string> key = WandbApiKey(sync.online.base_url());
+  if (!key.ok()) {
+    err << "wandb-cpp sync: " << key.status().message() << "; nothing was sent\n";
+    return kExitFailure;
+  }
+  sync.online.set_api_key(*key);
+  sync.entity = options.entity;
+  sync.project = options.project;
+
+  int partial = 0;
+  int failures = ForEachRunDirectory(
+      options.dirs, "sync", options.json, out, err, [&](const std::string& run_dir) {
+        absl::StatusOr<service::WandbSyncResult> result = service::SyncToWandb(run_dir, sync);
+        if (!result.ok()) return result.status();
+        for (const std::string& warning : result->warnings) {
+          err << "wandb-cpp sync: warning: " << result->run_dir << ": " << warning << "\n";
+        }
+        out << (options.json ? JsonLine(SyncJson(*result)) : SyncLine(*result)) << "\n";
+        if (result->files_failed > 0) ++partial;  // sent, but not whole: exit code 1 too
+        return absl::OkStatus();
+      });
+  return failures + partial == 0 ? kExitOk : kExitFailure;
 }
 
 }  // namespace wandb::cli

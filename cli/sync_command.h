@@ -1,7 +1,13 @@
-// `wandb-cpp sync`: reserved for uploading runs to W&B, as `wandb sync` does (online mode, not
-// yet here). Until then it says so and points to what exists: `wandb-cpp import` to put offline
-// run directories into the local store, and wandb's own `wandb sync` to upload them to W&B
-// (their transaction logs are wandb's format). Exit code 1: nothing was done.
+// `wandb-cpp sync DIR... [--entity E] [--project P] [--host URL] [--json]`: sends run
+// directories to W&B, as wandb's `wandb sync` does (service/recovery/wandb_sync.h). A DIR is
+// a run directory (wandb/offline-run-*/, or an online run's wandb/run-*/ whose upload did not
+// finish), or a directory whose offline-run-*/ directories are each sent (e.g. ./wandb).
+// The server and the key are found as for an online run (wandb_server.h). A run sent whole
+// is marked, and syncing it again sends nothing ("already synced").
+//
+// Output: one line per run (warnings and errors on stderr), or with --json one JSON object per
+// run per line. Exit codes: 0 every run synced or already synced; 1 any DIR failed (the
+// others are still sent); 2 usage.
 #ifndef WANDB_CLI_SYNC_COMMAND_H_
 #define WANDB_CLI_SYNC_COMMAND_H_
 
@@ -14,7 +20,11 @@
 namespace wandb::cli {
 
 struct SyncOptions {
-  std::vector<std::string> args;  // whatever was given; only echoed back
+  std::vector<std::string> dirs;
+  std::string entity;
+  std::string project;
+  std::string host;
+  bool json = false;
 };
 
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options);

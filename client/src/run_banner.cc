@@ -20,7 +20,8 @@ std::vector<std::string> StartBanner(const ResolvedSettings& settings,
   }
   lines.push_back(absl::StrCat("Run directory: ", started.run_dir()));
   if (offline) {
-    lines.push_back("Offline: only the run directory is written; upload it later with wandb sync");
+    lines.push_back(
+        "Offline: only the run directory is written; send it later with wandb-cpp sync");
   } else {
     lines.push_back(absl::StrCat("Local store: ", settings.store_dir));
   }
@@ -35,7 +36,7 @@ std::vector<std::string> FinishLines(const ResolvedSettings& settings, const std
   std::string rows = CountOf(finished.history_rows(), "history row");
   if (settings.mode == Mode::kOffline) {
     return {absl::StrCat("Offline run ", settings.run_id, " finished with ", rows, " in ", run_dir),
-            absl::StrCat("Upload it to W&B with: wandb sync ", run_dir)};
+            absl::StrCat("Upload it to W&B with: wandb-cpp sync ", run_dir)};
   }
   std::string files;
   if (finished.files_uploaded() > 0) {

@@ -9,66 +9,16 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/ipc/file_lock.h"
-#include "common/ipc/history_wire.h"
 #include "common/run/run_id.h"
-#include "common/txlog/log_reader.h"
 #include "service/backend/local_backend.h"
 #include "service/files/save_policies.h"
+#include "service/recovery/offline_run.h"
 #include "service/recovery/store_run_files.h"
 #include "service/replay/log_replayer.h"
 
 namespace wandb::service {
 namespace {
 namespace fs = std::filesystem;
-
-// How long a daemon may hold the run directory of a run whose log is complete: it releases
-// a finished stream on its next supervision round.
-constexpr absl::Duration kFinishedRunRelease = absl::Seconds(5);
-
-// What a first pass over the log tells, before anything is written to the store.
-struct LogFacts {
-  std::optional<records::RunRecord> run;  // the first run record
-  std::optional<int> exit_code;           // from the exit record
-  int64_t history_rows = 0;
-  std::string last_runtime_json;  // the last row's _runtime
-  uint64_t end_offset = 0;        // just past the last complete record
-  bool truncated = false;         // the log ends inside a record
-};
-
-// Corrupt bytes are skipped (the replay skips the same bytes and says so).
-absl::StatusOr<LogFacts> ReadLogFacts(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<txlog::LogReader>> reader = txlog::LogReader::Open(path);
-  if (!reader.ok()) return reader.status();
-  LogFacts facts;
-  std::string record;
-  history_wire::PartialHistoryView row;
-  while ((*reader)->Next(&record)) {
-    // History, nearly every record, is read in place; only the others are parsed.
-    absl::StatusOr<bool> is_history = history_wire::ReadHistory(record, &row);
-    if (!is_history.ok()) return is_history.status();
-    if (*is_history) {
-      ++facts.history_rows;
-      for (const history_wire::ItemView& item : row.items) {
-        if (item.key == "_runtime") {
-          facts.last_runtime_json.assign(item.value_json.data(), item.value_json.size());
-        }
-      }
-      continue;
-    }
-    records::Record message;
-    if (!message.ParseFromString(record)) {
-      return absl::DataLossError(absl::StrCat(path, ": a record does not parse"));
-    }
-    if (message.has_run() && !facts.run.has_value()) facts.run = message.run();
-    if (message.has_exit()) facts.exit_code = message.exit().exit_code();
-  }
-  if (!(*reader)->status().ok()) {
-    if (!(*reader)->truncated()) return (*reader)->status();
-    facts.truncated = true;
-  }
-  facts.end_offset = (*reader)->good_offset();
-  return facts;
-}
 
 std::string OsUserName() {
   passwd pw;
@@ -238,21 +188,10 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
   result.history_rows = facts->history_rows;
 
   // A daemon streaming this run holds its lock; holding it ourselves also keeps a daemon's
-  // orphan recovery away from the run while we bring it up to date. A daemon lets go of a
-  // finished run's lock shortly after the finish: a log that has its exit is waited for.
-  std::optional<FileLock> lock;
-  if (fs::is_directory(result.run_dir + "/logs", ec)) {
-    const std::string lock_path = result.run_dir + "/logs/run.lock";
-    absl::StatusOr<FileLock> taken = facts->exit_code.has_value()
-                                         ? FileLock::Acquire(lock_path, kFinishedRunRelease)
-                                         : FileLock::TryAcquire(lock_path);
-    if (absl::IsUnavailable(taken.status())) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("run ", result.key.ToString(), " is live: a wandb-service is writing ",
-                       result.run_dir, "; sync it once the run has ended"));
-    }
-    if (taken.ok()) lock = *std::move(taken);
-  }
+  // orphan recovery away from the run while we bring it up to date.
+  absl::StatusOr<std::optional<FileLock>> lock =
+      LockEndedRun(result.run_dir, facts->exit_code.has_value(), result.key.ToString());
+  if (!lock.ok()) return lock.status();
 
   absl::StatusOr<store::RunRow> stored = store->runs().Get(result.key);
   if (stored.ok()) {

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "cli/output.h"
+#include "tests/support/scoped_env.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/store/store_test_support.h"
 
 namespace wandb::cli {
@@ -48,13 +50,17 @@ TEST_CASE("an unknown command is named, with the list of commands") {
   }
 }
 
-TEST_CASE("sync does nothing and points to import and to wandb sync") {
-  Outcome sync = Run({"sync", "wandb/offline-run-1"});
+TEST_CASE("sync without an API key says how to log in and sends nothing") {
+  wandb::testing::TempDir home("sync_home");
+  wandb::testing::ScopedEnv no_key("WANDB_API_KEY", nullptr);
+  wandb::testing::ScopedEnv no_netrc("NETRC", nullptr);
+  wandb::testing::ScopedEnv empty_home("HOME", home.path().c_str());
+  Outcome sync = Run({"sync", "--host", "http://127.0.0.1:9", "wandb/offline-run-1"});
   CHECK(sync.code == kExitFailure);
   CHECK(sync.out.empty());
-  CHECK_THAT(sync.err, Catch::Contains("not supported yet; nothing was done"));
-  CHECK_THAT(sync.err, Catch::Contains("wandb-cpp import wandb/offline-run-1"));
-  CHECK_THAT(sync.err, Catch::Contains("wandb sync wandb/offline-run-1"));
+  CHECK_THAT(sync.err, Catch::Contains("no API key for http://127.0.0.1:9") &&
+                           Catch::Contains("wandb-cpp login") &&
+                           Catch::Contains("nothing was sent"));
 }
 
 TEST_CASE("bad arguments are usage errors with exit code 2 and a message on stderr") {
@@ -64,6 +70,8 @@ TEST_CASE("bad arguments are usage errors with exit code 2 and a message on stde
            {"stop"},
            {"stop", "a/b/c/d"},
            {"import"},
+           {"sync"},
+           {"sync", "dir", "--host", "ftp://x"},
            {"runs", "--project", "/p"},
            {"status", "--timeout", "0"},
            {"daemon"},

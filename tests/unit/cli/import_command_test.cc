@@ -1,4 +1,5 @@
 #include "cli/import_command.h"
+#include "cli/run_directories.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>

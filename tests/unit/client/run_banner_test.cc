@@ -79,7 +79,7 @@ TEST_CASE("FinishLines: an offline run says how to upload it", "[banner]") {
       FinishLines(Settings(Mode::kOffline), "/p/wandb/offline-run-x", Finished(30, 0, 0));
   REQUIRE(lines.size() >= 2);
   CHECK(lines[0] == "Offline run l8sdrqxm finished with 30 history rows in /p/wandb/offline-run-x");
-  CHECK(lines[1] == "Upload it to W&B with: wandb sync /p/wandb/offline-run-x");
+  CHECK(lines[1] == "Upload it to W&B with: wandb-cpp sync /p/wandb/offline-run-x");
 }
 
 TEST_CASE("finish()'s warnings count in words", "[banner]") {

@@ -1,0 +1,109 @@
+// `wandb-cpp sync` (issue 15 point 4): offline run directories go to a W&B server (the fake
+// one, over real TCP on 127.0.0.1) with the daemon's own W&B backend, as `wandb sync` sends
+// them, and a run sent whole is not sent again.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/cli_runner.h"
+#include "tests/support/fake_wandb_server.h"
+#include "tests/support/scoped_env.h"
+#include "tests/support/test_env.h"
+#include "wandb/wandb.h"
+
+namespace wandb::testing {
+namespace {
+namespace fs = std::filesystem;
+using Catch::Contains;
+
+// An offline run of `rows` rows, a summary, a config and a file of its own; its directory.
+std::string OfflineRun(const std::string& id, int rows, const std::string& project) {
+  Run run = init({.project = project, .config = {{"lr", 0.01}}, .id = id, .mode = Mode::kOffline});
+  for (int i = 0; i < rows; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+  run.summary()["best"] = 0.5;
+  std::string dir = run.dir();
+  std::ofstream(dir + "/files/notes.txt") << "offline notes";
+  run.finish();
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("wandb-cpp sync sends an offline run to W&B whole and a second sync sends nothing") {
+  FakeWandbServer server;
+  TestEnv env;
+  const std::string dir = OfflineRun("wsync1", 300, "sync-proj");
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+  ScopedEnv url("WANDB_BASE_URL", server.base_url().c_str());
+
+  CommandResult first = RunCli({"sync", dir});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK_THAT(first.out, Contains("synced run wsync1") && Contains("300 rows"));
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("wsync1");
+  REQUIRE(sent.has_value());
+  CHECK(sent->project == "sync-proj");
+  CHECK(sent->entity == "fake-user");  // the key's default entity
+  CHECK(nlohmann::json::parse(sent->config)["lr"]["value"] == 0.01);
+  const std::vector<std::string>& history = sent->files["wandb-history.jsonl"];
+  REQUIRE(history.size() == 300);
+  for (int i = 0; i < 300; ++i) {
+    nlohmann::json row = nlohmann::json::parse(history[i]);
+    INFO("row " << i);
+    REQUIRE(row["_step"] == i);
+    REQUIRE(row["i"] == i);
+  }
+  CHECK(sent->rewritten_lines == 0);
+  REQUIRE(sent->files["wandb-summary.json"].size() == 1);
+  CHECK(nlohmann::json::parse(sent->files["wandb-summary.json"][0])["best"] == 0.5);
+  CHECK_FALSE(sent->files["wandb-events.jsonl"].empty());  // system metrics, as events
+  CHECK(sent->uploads["notes.txt"] == std::vector<std::string>{"offline notes"});
+  CHECK(sent->uploads.count("config.yaml") == 1);
+  CHECK(sent->uploads.count("wandb-summary.json") == 1);
+  CHECK(sent->complete);
+  CHECK(sent->exit_code == 0);
+  CHECK(fs::exists(dir + "/run-wsync1.wandb.synced"));
+
+  // The directory holding it (./wandb) names the same run: already synced, nothing sent.
+  const int requests = server.requests();
+  CommandResult again = RunCli({"sync", "--json", fs::path(dir).parent_path().string()});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  nlohmann::json line = nlohmann::json::parse(again.out);
+  CHECK(line["outcome"] == "already_synced");
+  CHECK(line["dir"] == fs::canonical(dir).string());
+  CHECK(server.requests() == requests);
+}
+
+TEST_CASE("wandb-cpp sync sends to the entity and project given, and says what failed") {
+  FakeWandbServer server;
+  TestEnv env;
+  const std::string dir = OfflineRun("wsync2", 10, "first-proj");
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+
+  CommandResult sync = RunCli({"sync", "--host", server.base_url(), "--entity", "team", "--project",
+                               "other-proj", dir, env.root_dir() + "/nothing"});
+  INFO(sync.err);
+  CHECK(sync.exit_code == 1);  // one of the two arguments failed
+  CHECK_THAT(sync.err, Contains(env.root_dir() + "/nothing"));
+  CHECK_THAT(sync.out, Contains("synced run wsync2"));
+  std::optional<FakeWandbServer::RunState> sent = server.Run("wsync2");
+  REQUIRE(sent.has_value());
+  CHECK(sent->entity == "team");
+  CHECK(sent->project == "other-proj");
+  CHECK(sent->files["wandb-history.jsonl"].size() == 10);
+  CHECK(sent->complete);
+
+  // A refused key is a failure that names the server's words, and marks nothing.
+  const std::string refused = OfflineRun("wsync3", 5, "first-proj");
+  ScopedEnv bad_key("WANDB_API_KEY", "local-ffffffffffffffffffffffffffffffffffffffff");
+  CommandResult denied = RunCli({"sync", "--host", server.base_url(), refused});
+  CHECK(denied.exit_code == 1);
+  CHECK_THAT(denied.err, Contains("wandb-cpp sync: cannot send") && Contains("not marked synced"));
+  CHECK_FALSE(fs::exists(refused + "/run-wsync3.wandb.synced"));
+}
+
+}  // namespace wandb::testing
