@@ -29,6 +29,12 @@ constexpr absl::string_view kRunStoppedStatus =
     "query RunStoppedStatus($entityName: String, $projectName: String, $runId: String!) { "
     "project(name: $projectName, entityName: $entityName) { run(name: $runId) { stopped } } }";
 
+constexpr absl::string_view kRunResumeStatus =
+    "query RunResumeStatus($project: String, $entity: String, $name: String!) { "
+    "model(name: $project, entityName: $entity) { id name entity { id name } "
+    "bucket(name: $name, missingOk: true) { id name logLineCount historyLineCount "
+    "eventsLineCount } } }";
+
 constexpr absl::string_view kRunUploadUrls =
     "query RunUploadUrls($name: String!, $files: [String]!, $entity: String, $run: String!, "
     "$description: String) { model(name: $name, entityName: $entity) { bucket(name: $run, "
@@ -223,6 +229,28 @@ absl::StatusOr<bool> WandbApi::QueryRunStopped(const Bucket& run) {
   if (!project.is_object() || !project["run"].is_object()) return false;
   const nlohmann::json& stopped = project["run"]["stopped"];
   return stopped.is_boolean() && stopped.get<bool>();
+}
+
+absl::StatusOr<std::optional<ResumeOffsets>> WandbApi::QueryResumeStatus(const BucketFields& run) {
+  std::string variables = "{";
+  AddVariable(&variables, "project", run.project);
+  AddVariable(&variables, "entity", run.entity);
+  AddVariable(&variables, "name", run.name);
+  variables.push_back('}');
+  absl::StatusOr<std::string> data = GraphQl(kRunResumeStatus, variables, "W&B RunResumeStatus");
+  if (!data.ok()) return data.status();
+  nlohmann::json parsed = nlohmann::json::parse(*data, nullptr, false);
+  const nlohmann::json& model = parsed["model"];
+  if (!model.is_object() || !model["bucket"].is_object()) return std::nullopt;
+  const nlohmann::json& bucket = model["bucket"];
+  // A count the server leaves out (null) is a file it has no line of.
+  auto count = [&bucket](const char* key) -> int64_t {
+    const nlohmann::json& value = bucket[key];
+    return value.is_number_integer() && value.get<int64_t>() > 0 ? value.get<int64_t>() : 0;
+  };
+  return ResumeOffsets{.history_lines = count("historyLineCount"),
+                       .events_lines = count("eventsLineCount"),
+                       .console_lines = count("logLineCount")};
 }
 
 absl::StatusOr<UploadUrls> WandbApi::QueryUploadUrls(const Bucket& run,

@@ -55,6 +55,14 @@ struct FileStreamReply {
   bool stopped = false;
 };
 
+// How many lines of a run's file_stream files the server has (RunResumeStatus): where a
+// resumed run's lines go on.
+struct ResumeOffsets {
+  int64_t history_lines = 0;
+  int64_t events_lines = 0;
+  int64_t console_lines = 0;
+};
+
 // Where to PUT a run's files (RunUploadUrls).
 struct UploadUrls {
   std::vector<std::string> headers;         // "Name: value", for every PUT
@@ -79,6 +87,9 @@ class WandbApi {
   // RunStoppedStatus: whether someone pressed Stop on the run's page. A project or run the
   // server does not know reads as not stopped, as wandb reads it.
   absl::StatusOr<bool> QueryRunStopped(const Bucket& run);
+  // RunResumeStatus: the line counts of run `run` (its entity, project and name), or nullopt
+  // when the server has no such run.
+  absl::StatusOr<std::optional<ResumeOffsets>> QueryResumeStatus(const BucketFields& run);
   // RunUploadUrls (wandb 0.12's query, which also makes the server's records of the files):
   // a signed URL for each of `names`. A name the answer leaves out has no entry.
   absl::StatusOr<UploadUrls> QueryUploadUrls(const Bucket& run,

@@ -96,12 +96,7 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   // Read again after a failed pass, or a later update (git's facts): sent once each.
   std::string serialized = run.SerializeAsString();
   if (serialized == last_upsert_) return absl::OkStatus();
-  if (run.resumed()) {
-    // Its earlier lines are on the server: going on needs RunResumeStatus's offsets (later).
-    return Record(absl::FailedPreconditionError(
-        "resuming a run on W&B is not supported yet: this part of the run is not sent"));
-  }
-  if (progress_path_.empty()) ResumeProgress(run_dir);
+  if (progress_path_.empty()) progress_from_file_ = ResumeProgress(run_dir);
   if (absl::Status s = EnsureViewer(); !s.ok()) return s;
   fields_.name = run.run_id();
   if (fields_.entity.empty()) fields_.entity = default_entity_;
@@ -115,6 +110,11 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   fields_.tags.assign(run.tags().begin(), run.tags().end());
   start_time_ = absl::FromUnixSeconds(run.start_time().seconds()) +
                 absl::Nanoseconds(run.start_time().nanos());
+  // A resumed run's earlier lines are on the server: its lines go on after them. Asked once,
+  // before the run is first sent (a daemon that took the run over knows from its file).
+  if (run.resumed() && !bucket_.has_value() && !progress_from_file_) {
+    if (absl::Status s = ResumeOffsetsFromServer(); !s.ok()) return s;
+  }
   absl::StatusOr<Bucket> bucket = api_.UpsertBucket(fields_);
   if (absl::Status s = Record(bucket.status()); !s.ok()) return s;
   bucket_ = *std::move(bucket);
@@ -126,13 +126,24 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   return absl::OkStatus();
 }
 
-void WandbBackend::ResumeProgress(absl::string_view run_dir) {
+bool WandbBackend::ResumeProgress(absl::string_view run_dir) {
   progress_path_ = UploadProgressPath(std::string(run_dir));
   // A run never sent before has none; an unreadable one only means sending the run again.
   absl::StatusOr<UploadProgress> saved = ReadUploadProgress(progress_path_);
-  if (!saved.ok()) return;
+  if (!saved.ok()) return false;
   acked_ = *saved;
   saved_ = *saved;
+  return true;
+}
+
+absl::Status WandbBackend::ResumeOffsetsFromServer() {
+  absl::StatusOr<std::optional<ResumeOffsets>> offsets = api_.QueryResumeStatus(fields_);
+  if (absl::Status s = Record(offsets.status()); !s.ok()) return s;
+  if (!offsets->has_value()) return absl::OkStatus();  // not on the server: a new run there
+  acked_.history_lines = (*offsets)->history_lines;
+  acked_.events_lines = (*offsets)->events_lines;
+  acked_.console_lines = (*offsets)->console_lines;
+  return absl::OkStatus();
 }
 
 absl::Status WandbBackend::SetLogOffset(uint64_t) {

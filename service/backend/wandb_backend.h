@@ -88,8 +88,11 @@ class WandbBackend final : public DiscardingBackend {
   // The run UploadFile may upload to now; nullopt before it exists. Sets *dead after the
   // upload gave up.
   std::optional<Bucket> FilesTarget(bool* dead) const;
-  // Takes what an earlier daemon recorded the server has of this run (upload_progress.h).
-  void ResumeProgress(absl::string_view run_dir);
+  // Takes what an earlier daemon recorded the server has of this run (upload_progress.h);
+  // false when none did.
+  bool ResumeProgress(absl::string_view run_dir);
+  // A resumed run: where its file_stream lines go on, from RunResumeStatus.
+  absl::Status ResumeOffsetsFromServer();
   absl::Status EnsureViewer();
   absl::Status Post(const std::string& body);
   // Sends lines [begin, end) of a logical file at its offset, in requests of at most
@@ -125,8 +128,9 @@ class WandbBackend final : public DiscardingBackend {
   // in the run directory at each SetLogOffset() (progress_path_), and read back by the first
   // UpsertRun() of a daemon that took the run over.
   UploadProgress acked_;
-  UploadProgress saved_;       // what the file says
-  std::string progress_path_;  // empty until the run's directory is known
+  UploadProgress saved_;             // what the file says
+  std::string progress_path_;        // empty until the run's directory is known
+  bool progress_from_file_ = false;  // an earlier daemon's file said what the server has
 
   // Shared with UploadFile's threads.
   mutable absl::Mutex files_mu_;

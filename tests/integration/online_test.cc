@@ -260,6 +260,41 @@ TEST_CASE("an online run goes on after a daemon kill -9 from what W&B acknowledg
   CHECK(StoredRun(env, "crash1").last_step == 999);
 }
 
+// Issue 15: a resumed online run goes on in the same W&B run. Its offsets come from
+// RunResumeStatus, so its rows follow the first part's instead of overwriting them.
+TEST_CASE("a resumed online run appends to its W&B run at the offsets RunResumeStatus gives") {
+  FakeWandbServer server;
+  TestEnv env;
+  {
+    Run run = init(OnlineSettings(server, "resume1"));
+    for (int i = 0; i < 100; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+    run.finish();
+  }
+  CHECK(server.resume_queries() == 0);  // a new run asks nothing
+  Settings settings = OnlineSettings(server, "resume1");
+  settings.resume = Resume::kAllow;
+  Run run = init(settings);
+  for (int i = 100; i < 250; ++i) run.log({{"loss", 1.0 / (i + 1)}, {"i", i}});
+  run.summary()["best"] = 0.5;
+  run.config().update({{"epochs", 3}});
+  run.finish();
+
+  CHECK(server.resume_queries() == 1);
+  std::optional<FakeWandbServer::RunState> sent = server.Run("resume1");
+  REQUIRE(sent.has_value());
+  CheckHistory(*sent, 250);  // steps 0-249 once each, in order; nothing overwritten
+  nlohmann::json config = nlohmann::json::parse(sent->config);
+  CHECK(config["lr"]["value"] == 0.001);
+  CHECK(config["epochs"]["value"] == 3);
+  REQUIRE(sent->files["wandb-summary.json"].size() == 1);
+  nlohmann::json summary = nlohmann::json::parse(sent->files["wandb-summary.json"][0]);
+  CHECK(summary["best"] == 0.5);
+  CHECK(summary["_step"] == 249);
+  CHECK(sent->complete);  // each part ends with its exit code
+  CHECK(sent->exit_code == 0);
+  CHECK(StoredRun(env, "resume1").last_step == 249);
+}
+
 TEST_CASE("online mode without an API key is a clear init error that says how to log in") {
   FakeWandbServer server;
   TestEnv env;

@@ -101,6 +101,11 @@ std::vector<std::string> FakeWandbServer::authorizations() const {
   return authorizations_;
 }
 
+int FakeWandbServer::resume_queries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return resume_queries_;
+}
+
 int FakeWandbServer::bad_storage_requests() const {
   std::lock_guard<std::mutex> lock(mu_);
   return bad_storage_requests_;
@@ -220,6 +225,7 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
   if (query.find("RunStoppedStatus") != std::string::npos)
     return RunStopped(Str(vars, "runId"), status);
   if (query.find("RunUploadUrls") != std::string::npos) return UploadUrls(vars, status);
+  if (query.find("RunResumeStatus") != std::string::npos) return ResumeStatus(vars);
   if (query.find("upsertBucket") != std::string::npos) {
     std::string name = Str(vars, "name");
     std::lock_guard<std::mutex> lock(mu_);
@@ -257,6 +263,26 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
     return R"({"data": {"viewer": {"id": "VXNlcjox", "entity": "fake-user", "username": "fake-user", "email": "fake@example.com"}}})";
   }
   return R"({"errors": [{"message": "not implemented by the fake server"}]})";
+}
+
+std::string FakeWandbServer::ResumeStatus(const nlohmann::json& vars) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++resume_queries_;
+  auto it = runs_.find(Str(vars, "name"));
+  if (it == runs_.end()) return R"({"data": {"model": null}})";
+  const RunState& run = it->second;
+  auto lines = [&run](const char* file) -> size_t {
+    auto found = run.files.find(file);
+    return found == run.files.end() ? 0 : found->second.size();
+  };
+  nlohmann::json bucket = {{"id", "storage-" + it->first},
+                           {"name", it->first},
+                           {"historyLineCount", lines("wandb-history.jsonl")},
+                           {"eventsLineCount", lines("wandb-events.jsonl")},
+                           {"logLineCount", lines("output.log")}};
+  nlohmann::json answer = {
+      {"data", {{"model", {{"id", "p1"}, {"name", run.project}, {"bucket", bucket}}}}}};
+  return answer.dump();
 }
 
 std::string FakeWandbServer::RunStopped(const std::string& run_id, int* status) {

@@ -1,10 +1,10 @@
 // A W&B server for tests, over real TCP on 127.0.0.1 (cpp-httplib): the GraphQL operations a
-// run needs (viewer, UpsertBucket, RunUploadUrls), signed storage URLs that take PUTs of
-// run files, and file_stream, with wandb's offset rule (a chunk's lines
-// are written at their offset, so a resend overwrites rather than appends). It keeps what it
-// received for the test to read, and injects faults on command: the next requests answer
-// with an error status (500, 429 with Retry-After) before their body is applied. A test can
-// press a run's Stop button (StopRun), as a user on W&B's run page would.
+// run needs (viewer, UpsertBucket, RunResumeStatus, RunUploadUrls), signed storage URLs that take
+// PUTs of run files, and file_stream, with wandb's offset rule (a chunk's lines are written at
+// their offset, so a resend overwrites rather than appends). It keeps what it received for the test
+// to read, and injects faults on command: the next requests answer with an error status (500, 429
+// with Retry-After) before their body is applied. A test can press a run's Stop button (StopRun),
+// as a user on W&B's run page would.
 #ifndef WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 #define WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 
@@ -82,6 +82,8 @@ class FakeWandbServer {
   int requests() const;
   // Each request's Authorization header, as received (storage PUTs' not included).
   std::vector<std::string> authorizations() const;
+  // RunResumeStatus queries answered.
+  int resume_queries() const;
   // Storage PUTs that carried credentials, or lacked the upload header: both wrong.
   int bad_storage_requests() const;
 
@@ -99,6 +101,7 @@ class FakeWandbServer {
   std::string RunStopped(const std::string& run_id, int* status);
   std::string FileStream(const std::string& run, const std::string& body, int* status);
   std::string UploadUrls(const nlohmann::json& vars, int* status);
+  std::string ResumeStatus(const nlohmann::json& vars);
   void Store(const httplib::Request& req, httplib::Response& res);
 
   const std::string api_key_;
@@ -115,6 +118,7 @@ class FakeWandbServer {
   int stop_queries_ = 0;
   int bad_storage_requests_ = 0;
   int upload_url_queries_ = 0;
+  int resume_queries_ = 0;
   bool refuse_stop_queries_ = false;
 };
 
