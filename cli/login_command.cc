@@ -18,8 +18,26 @@ CLI::App* AddLoginCommand(CLI::App& app, LoginOptions* options) {
   command->add_option(
       "--host", options->host,
       "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
+  command->add_flag("--relogin", options->relogin,
+                    "ask for a key even when one for this server works already");
   return command;
 }
+
+namespace {
+
+// Whether the key this machine has for `base_url` (WANDB_API_KEY, else ~/.netrc) works: then
+// a login without a key has nothing to do, as `wandb login` says.
+bool AlreadyLoggedIn(const std::string& base_url, std::ostream& out) {
+  absl::StatusOr<std::string> key = WandbApiKey(base_url);
+  if (!key.ok()) return false;
+  absl::StatusOr<service::Viewer> viewer = service::WandbApi(base_url, *key).QueryViewer();
+  if (!viewer.ok()) return false;  // a refused or unreachable key: ask for another
+  out << "Already logged in to " << base_url << " as " << viewer->entity
+      << "; `wandb-cpp login --relogin` uses another key\n";
+  return true;
+}
+
+}  // namespace
 
 int RunLogin(const LoginOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string base_url = WandbServerUrl(options.host);
@@ -28,6 +46,7 @@ int RunLogin(const LoginOptions& options, std::istream& in, std::ostream& out, s
     return kExitUsage;
   }
   std::string key = options.key;
+  if (key.empty() && !options.relogin && AlreadyLoggedIn(base_url, out)) return kExitOk;
   if (key.empty()) {
     err << "Paste an API key from "
         << (base_url == kDefaultWandbUrl ? "https://wandb.ai" : base_url)

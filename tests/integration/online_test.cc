@@ -328,6 +328,17 @@ TEST_CASE("wandb-cpp login checks the key, writes ~/.netrc with mode 0600, and r
   CHECK((st.st_mode & 0777) == 0600);
   CHECK(FileContains(netrc, "machine 127.0.0.1"));
 
+  // Logged in: a login without a key keeps the one that works; --relogin asks for another
+  // (stdin is empty here, so none comes).
+  CommandResult again = RunCli({"login", "--host", server.base_url()});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out,
+             Catch::Contains("Already logged in to " + server.base_url() + " as fake-user"));
+  CommandResult relogin = RunCli({"login", "--relogin", "--host", server.base_url()});
+  CHECK(relogin.exit_code == 2);
+  CHECK_THAT(relogin.err,
+             Catch::Contains("Paste an API key") && Catch::Contains("no API key given"));
+
   // The key now comes from the netrc entry for the server's host.
   Run run = init({.project = "netrc-proj",
                   .id = "netrc1",
