@@ -5,6 +5,7 @@
 #include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace wandb::testing {
 namespace {
@@ -74,6 +75,21 @@ void FakeWandbServer::FailNext(int count, int status, Route route,
   for (int i = 0; i < count; ++i) faults_.push_back(Fault{route, status, retry_after_seconds});
 }
 
+void FakeWandbServer::DropAfterApplyingNext(int count, Route route) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int i = 0; i < count; ++i) faults_.push_back(Fault{route, 200, std::nullopt, true});
+}
+
+void FakeWandbServer::SetDelay(std::chrono::milliseconds delay) {
+  std::lock_guard<std::mutex> lock(mu_);
+  delay_ = delay;
+}
+
+std::chrono::milliseconds FakeWandbServer::delay() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return delay_;
+}
+
 void FakeWandbServer::SetDown(bool down) {
   std::lock_guard<std::mutex> lock(mu_);
   down_ = down;
@@ -138,12 +154,14 @@ bool FakeWandbServer::Authorized(const std::string& header) {
 void FakeWandbServer::Routes() {
   auto serve = [this](Route route, const httplib::Request& req, httplib::Response& res,
                       auto handle) {
-    if (std::optional<Fault> fault = TakeFault(route); fault.has_value()) {
+    std::optional<Fault> fault = TakeFault(route);
+    if (fault.has_value() && !fault->drop) {
       res.status = fault->status;
       if (fault->retry_after) res.set_header("Retry-After", std::to_string(*fault->retry_after));
       res.set_content(R"({"error": "injected fault"})", "application/json");
       return;
     }
+    std::this_thread::sleep_for(delay());
     if (!Authorized(req.get_header_value("Authorization"))) {
       res.status = 401;
       res.set_content(R"({"errors": [{"message": "invalid api key"}]})", "application/json");
@@ -152,6 +170,16 @@ void FakeWandbServer::Routes() {
     int status = 200;
     std::string body = handle(&status);
     res.status = status;
+    if (fault.has_value()) {
+      // Applied, then half the answer and the connection closed (the provider's false): the
+      // client cannot tell whether its request arrived.
+      res.set_content_provider(body.size(), "application/json",
+                               [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                 if (offset == 0) sink.write(body.data(), body.size() / 2);
+                                 return false;
+                               });
+      return;
+    }
     res.set_content(body, "application/json");
   };
   server_->Post("/graphql", [this, serve](const httplib::Request& req, httplib::Response& res) {

@@ -3,11 +3,13 @@
 // PUTs of run files, and file_stream, with wandb's offset rule (a chunk's lines are written at
 // their offset, so a resend overwrites rather than appends). It keeps what it received for the test
 // to read, and injects faults on command: the next requests answer with an error status (500, 429
-// with Retry-After) before their body is applied. A test can press a run's Stop button (StopRun),
+// with Retry-After) before their body is applied, or are applied and then cut off mid-answer;
+// it can also be slow, or down for a while. A test can press a run's Stop button (StopRun),
 // as a user on W&B's run page would.
 #ifndef WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 #define WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
@@ -67,6 +69,11 @@ class FakeWandbServer {
   // The next `count` requests on `route` answer `status` (with Retry-After when given).
   void FailNext(int count, int status, Route route = Route::kAny,
                 std::optional<int> retry_after_seconds = std::nullopt);
+  // The next `count` requests on `route` are applied, then their connection is closed in the
+  // middle of the answer, as a network that fails after the server took a request.
+  void DropAfterApplyingNext(int count, Route route = Route::kAny);
+  // Every request waits `delay` before it is handled: a slow server.
+  void SetDelay(std::chrono::milliseconds delay);
   // While down, every request answers 503, as a server in an outage (counted in
   // faults_served()); SetDown(false) ends the outage.
   void SetDown(bool down);
@@ -92,7 +99,9 @@ class FakeWandbServer {
     Route route;
     int status;
     std::optional<int> retry_after;
+    bool drop = false;  // applied, then the connection dropped mid-answer (status unused)
   };
+  std::chrono::milliseconds delay() const;
   void Routes();
   // The fault for this request, if one is due.
   std::optional<Fault> TakeFault(Route route);
@@ -112,6 +121,7 @@ class FakeWandbServer {
   std::deque<Fault> faults_;
   int faults_served_ = 0;
   bool down_ = false;
+  std::chrono::milliseconds delay_{0};
   int requests_ = 0;
   std::vector<std::string> authorizations_;
   std::map<std::string, RunState> runs_;
