@@ -1,6 +1,6 @@
-// Media values through the real daemon: files under files/media/, wandb's JSON in the log's
-// history and in wandb-summary.json, the files announced before their row and kept by the
-// local store, and bad media refused without harm to the run.
+// Media values (images, histograms, HTML) through the real daemon: files under files/media/,
+// wandb's JSON in the log's history and in wandb-summary.json, the files announced before their row
+// and kept by the local store, and bad media refused without harm to the run.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -103,6 +103,29 @@ TEST_CASE("images and histograms land as wandb writes them: files, log, summary,
     CHECK(fs::is_regular_file(dir + "/files/" + file));
     CHECK(Eventually([&] { return StoredVersions(env, "media", file) == 1; }));
   }
+}
+
+TEST_CASE("an html page lands as wandb writes it: its file, the row, the store") {
+  TestEnv env;
+  Run run = wandb::init({.id = "htmlrun"});
+  run.log({{"report", Html("<html><body><h1>epoch 1</h1></body></html>")}});
+  run.finish();
+
+  std::string dir = env.RunDir("htmlrun");
+  json report;
+  for (const records::Record& r : ReadLog(dir + "/run-htmlrun.wandb").records) {
+    if (r.has_history() && !ItemValue(r.history(), "report").empty()) {
+      report = json::parse(ItemValue(r.history(), "report"));
+    }
+  }
+  REQUIRE(report.is_object());
+  CHECK(report["_type"] == "html-file");
+  std::string path = report["path"];
+  CHECK(path.rfind("media/html/report_0_", 0) == 0);
+  std::string page = ReadFile(dir + "/files/" + path);
+  CHECK(page.size() == report["size"].get<size_t>());
+  CHECK(page.rfind("<html><head><base target=\"_blank\">", 0) == 0);  // W&B's stylesheet in
+  CHECK(Eventually([&] { return StoredVersions(env, "htmlrun", path) == 1; }));
 }
 
 TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on") {

@@ -14,6 +14,7 @@
 #include "wandb/artifact.h"
 #include "wandb/error.h"
 #include "wandb/histogram.h"
+#include "wandb/html.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
 #include "wandb/plot.h"

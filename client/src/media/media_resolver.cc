@@ -4,15 +4,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "wandb/html.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
 
 namespace wandb::internal {
 namespace {
 
-bool AllImages(const Value::List& items) {
+// Whether `items` is a non-empty list of T alone: wandb writes such a list as one batch.
+template <typename T>
+bool AllOf(const Value::List& items) {
   return !items.empty() && std::all_of(items.begin(), items.end(), [](const Value& v) {
-    return v.is_media() && dynamic_cast<const Image*>(v.as_media().get()) != nullptr;
+    return v.is_media() && dynamic_cast<const T*>(v.as_media().get()) != nullptr;
   });
 }
 
@@ -75,8 +78,10 @@ void MediaResolver::Resolve(const std::string& name, const std::string& step, bo
       if (!item.holds_media()) continue;
       Resolve(summary ? absl::StrCat(name, ".", key) : key, step, summary, item, written);
     }
-  } else if (value.is_list() && AllImages(value.as_list())) {
+  } else if (value.is_list() && AllOf<Image>(value.as_list())) {
     value = ResolveImageList(name, step, value.as_list(), written);
+  } else if (value.is_list() && AllOf<Html>(value.as_list())) {
+    value = ResolveHtmlList(name, step, value.as_list(), written);
   } else if (value.is_list()) {
     for (Value& item : value.as_list()) {
       if (item.holds_media()) Resolve(name, step, summary, item, written);
@@ -90,6 +95,17 @@ Value MediaResolver::ResolveOne(const std::string& name, const std::string& step
   Value json = media.Resolve(context);
   AddWritten(context.written(), written);
   return json;
+}
+
+// wandb's Html.seq_to_json: each page's own JSON, in a batch.
+Value MediaResolver::ResolveHtmlList(const std::string& name, const std::string& step,
+                                     const Value::List& pages, std::vector<std::string>* written) {
+  Value::List each;
+  each.reserve(pages.size());
+  for (const Value& page : pages) each.push_back(ResolveOne(name, step, *page.as_media(), written));
+  return Value::map({{"_type", "html"},
+                     {"count", static_cast<int64_t>(pages.size())},
+                     {"html", Value(std::move(each))}});
 }
 
 // wandb's Image.seq_to_json, as it writes it for a server that takes file names.

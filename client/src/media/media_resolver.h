@@ -36,6 +36,8 @@ class MediaResolver {
                std::vector<std::string>* written);
   Value ResolveOne(const std::string& name, const std::string& step, const Media& media,
                    std::vector<std::string>* written);
+  Value ResolveHtmlList(const std::string& name, const std::string& step, const Value::List& pages,
+                        std::vector<std::string>* written);
   Value ResolveImageList(const std::string& name, const std::string& step,
                          const Value::List& images, std::vector<std::string>* written);
 
