@@ -210,6 +210,7 @@ TEST_CASE("ui api: media keys, their steps and values, the files they name, and 
   CHECK(keys["media"]["predictions"] == "table-file");
   CHECK(keys["media"]["wave_table"] == "table-file");
   CHECK(keys["media"]["examples"] == "images/separated");
+  CHECK(keys["media"]["report"] == "html-file");
   json examples = GetJson(http, run + "/media?key=examples&step=3");
   CHECK(examples["value"]["count"] == 3);
   CHECK(examples["value"]["filenames"].size() == 3);

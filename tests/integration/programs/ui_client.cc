@@ -20,7 +20,8 @@
 //       each); a line chart "wave" (wandb::plot::line over 30 points of step and height) at
 //       step 6; one chart of each other built-in kind at step 7 ("scatter", "bar", "hist",
 //       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall),
-//       and "mine", a plot_table of a spec id that is not built in; "loss" at every step;
+//       and "mine", a plot_table of a spec id that is not built in; an HTML page "report"
+//       at steps 2 and 4 (its <h1> says "Report of step S"); "loss" at every step;
 //       and in the summary only, an image "best" (step 2's) and a table "final.table".
 #include <algorithm>
 #include <atomic>
@@ -188,6 +189,10 @@ int Media(const std::string& id, long steps, long image_steps) {
     if (step < image_steps) row.emplace_back("samples", StepImage(step));
     if (step == 3) {
       row.emplace_back("examples", wandb::Value::List{StepImage(0), StepImage(1), StepImage(2)});
+    }
+    if (step == 2 || step == 4) {
+      row.emplace_back("report", wandb::Html("<html><body><h1>Report of step " +
+                                             std::to_string(step) + "</h1></body></html>"));
     }
     if (step == 5) row.emplace_back("predictions", Predictions());
     if (step == 6) {

@@ -1,7 +1,8 @@
 // The media tab of a finished run made by the real client and daemon (ui_client --mode
 // media): an image panel whose step slider changes the image, a histogram drawn as a heat
-// map over the steps, a paged and sortable table with image thumbnails, and a custom line
-// chart (wandb::plot::line) drawn by Vega-Lite with every logged point.
+// map over the steps, a paged and sortable table with image thumbnails, an HTML page in a
+// sandboxed frame, and a custom line chart (wandb::plot::line) drawn by Vega-Lite with every
+// logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -38,7 +39,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
 
 test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
-  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'Summary', 'Custom charts']);
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
@@ -82,6 +83,29 @@ test('images and tables set only in the summary are shown in their own section',
   await page.waitForSelector(`${section} .table-panel[data-key="final.table"] tbody tr`);
   assert.equal((await page.$$(`${section} .table-panel[data-key="final.table"] tbody tr`)).length, 10);
   assert.match(await page.$eval(`${section} .table-panel .step-label`, (e) => e.textContent), /summary · 12 rows/);
+});
+
+test('an HTML page is shown in a sandboxed frame that cannot reach the app, per step', async () => {
+  const panel = '.html-panel[data-key="report"]';
+  // The frame of the shown step, and what its page says (read inside the frame).
+  const shownPage = async (step) => {
+    await page.waitForSelector(`${panel}[data-step="${step}"] iframe.html-frame`);
+    const frame = await (await page.$(`${panel} iframe.html-frame`)).contentFrame();
+    return eventually(async () => {
+      const title = await frame.$eval('h1', (e) => e.textContent).catch(() => null);
+      return title ? { frame, title } : null;
+    }, 20000, `the page of step ${step}`);
+  };
+  const last = await shownPage('4');
+  assert.equal(last.title, 'Report of step 4');
+  assert.equal(await page.$eval(`${panel} iframe`, (f) => f.getAttribute('sandbox')), 'allow-scripts');
+  // Scripts run in it, but in an origin of their own: the app's document is out of reach.
+  const reach = await last.frame.evaluate(() => {
+    try { return window.parent.document.title; } catch { return 'blocked'; }
+  });
+  assert.equal(reach, 'blocked');
+  await page.$eval(`${panel} .step-slider`, (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
+  assert.equal((await shownPage('2')).title, 'Report of step 2');
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {

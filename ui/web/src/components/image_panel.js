@@ -1,6 +1,7 @@
 // An image panel: one media key's images, a step slider to move through the steps that have
 // one. A step holds one image ("image-file") or a list ("images/separated"); each is shown
 // with its caption. An image of the summary alone is shown the same way, without a slider. The values are fetched per step as the slider moves, and kept.
+// HtmlPanel (html_panel.js) is the same panel with pages in frames instead of images.
 import { get, runApi, runFileUrl } from '../api.js';
 import { h, clear } from '../util.js';
 
@@ -59,16 +60,24 @@ export class ImagePanel {
       this.values.set(step, value);
     }
     if (this.wanted !== step) return;  // the slider moved on meanwhile
-    const images = imagesOf(value).map(({ path, caption }) => {
+    const { elements, ready, empty } = this.render(value);
+    // Loaded before they replace the shown ones: no flicker, and a step the slider has left
+    // by then is never shown. Marked shown for tests to wait on.
+    await ready;
+    if (this.wanted !== step) return;
+    clear(this.view, elements.length ? elements : h('p', { class: 'muted' }, empty));
+    this.shown = step;
+    this.el.dataset.step = String(step);
+  }
+
+  // One step's value as elements, with a promise of when they are ready to be shown: the
+  // images decoded. A panel of another kind of file overrides this.
+  render(value) {
+    const elements = imagesOf(value).map(({ path, caption }) => {
       const img = h('img', { src: runFileUrl(this.ref, path), alt: caption ?? path });
       return h('figure', {}, img, caption ? h('figcaption', {}, caption) : null);
     });
-    // Loaded and decoded before they replace the shown ones: no flicker, and a step the
-    // slider has left by then is never shown. Marked shown for tests to wait on.
-    await Promise.all(images.map((f) => f.querySelector('img').decode().catch(() => {})));
-    if (this.wanted !== step) return;
-    clear(this.view, images.length ? images : h('p', { class: 'muted' }, 'no image'));
-    this.shown = step;
-    this.el.dataset.step = String(step);
+    const ready = Promise.all(elements.map((f) => f.querySelector('img').decode().catch(() => {})));
+    return { elements, ready, empty: 'no image' };
   }
 }

@@ -1,9 +1,10 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
-// a step slider, histograms as heat maps over the steps, tables), the images and tables set
-// only in its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A
+// a step slider, histograms as heat maps over the steps, tables, HTML pages in sandboxed
+// frames), the images, tables and pages set only in its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A
 // live run's panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
+import { HtmlPanel } from '../components/html_panel.js';
 import { HistogramPanel } from '../components/histogram_panel.js';
 import { TablePanel } from '../components/table_panel.js';
 import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
@@ -29,6 +30,7 @@ const KINDS = [
   ['Images', (type) => type === 'image-file' || type === 'images/separated', ImagePanel],
   ['Histograms', (type) => type === 'histogram', HistogramPanel],
   ['Tables', (type) => type === 'table-file', TablePanel],
+  ['HTML', (type) => type === 'html-file' || type === 'html', HtmlPanel],
 ];
 
 export async function showMedia(body, run, ref) {
