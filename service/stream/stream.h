@@ -27,8 +27,9 @@ class Stream {
  public:
   // Batches received but not yet in the log. Beyond this, Publish() waits for the writer, so
   // a client that logs faster than the disk takes it is held back by gRPC's flow control
-  // instead of growing the daemon's memory.
-  static constexpr uint64_t kMaxBatchesInFlight = 8;
+  // instead of growing the daemon's memory. Two keep the writer busy while the next batch is
+  // decoded; more only raised the daemon's peak (docs/performance.md, issue 10.9).
+  static constexpr uint64_t kMaxBatchesInFlight = 2;
 
   // Makes the run directory and the transaction log, and starts the pipeline.
   // `reattach`: go on with a run whose daemon died, in its directory (see reattach.h).
