@@ -18,7 +18,7 @@ bin=$build_dir/bin
 repeat=${BENCH_REPEAT:-2}
 programs=(bench_log_latency bench_throughput bench_init bench_finish bench_daemon_rss
           bench_save bench_count_history bench_system_metrics bench_recovery bench_console
-          bench_media wandb-service)
+          bench_media bench_artifact bench_online wandb-service)
 for p in "${programs[@]}"; do
   if [[ ! -x $bin/$p ]]; then
     echo "run_benchmarks.sh: $bin/$p is missing; build $build_dir first" >&2
@@ -63,6 +63,8 @@ run bench_system_metrics --samples 5000 --seconds 10
 run bench_recovery --reps 7
 WANDB_MODE=local run bench_console --lines 100000 --reps 3
 WANDB_MODE=local run bench_media
+WANDB_MODE=local run bench_artifact --large-mb 256
+run bench_online --rows 100000 --seconds 10
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # best <metric> <min|max>: the best value of a metric over the repetitions
@@ -160,6 +162,14 @@ row "console: line latency to the terminal, p50, capture off" console_latency_of
     "µs" "%.0f" "-"
 row "console: line latency to the terminal, p50, capture on" console_latency_on_p50_us min \
     "µs" "%.0f" "no visible latency: ≤ 1000 µs" "<=" 1000
+row "log_artifact + wait: 1,000 files of 4 KB" artifact_mb_per_s_small max "MB/s" "%.1f" "-"
+row "log_artifact + wait: one file of 256 MB" artifact_mb_per_s_large max "MB/s" "%.0f" "-"
+row "use_artifact + download from the store: one file of 256 MB" \
+    artifact_download_mb_per_s_large max "MB/s" "%.0f" "-"
+row "online: rows/s streamed to a W&B server on 127.0.0.1 (100k rows)" online_rows_per_s max \
+    "rows/s" "%.0f" "-"
+row "online: file_stream requests per minute at 1,000 rows/s" \
+    online_requests_per_min_at_1000_rows_per_s min "req/min" "%.0f" "-"
 row "daemon peak RSS after 1,000 rows" daemon_hwm_mb_1000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 100,000 rows (tight loop)" daemon_hwm_mb_100000 min "MB" "%.1f" "-"
 row "daemon peak RSS after 1,000,000 rows (tight loop)" daemon_hwm_mb_1000000 min "MB" "%.1f" \
