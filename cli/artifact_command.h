@@ -5,6 +5,7 @@
 //   get NAME:VER [--root DIR]    copies a version's files out (through the artifact cache),
 //                                each checked against its digest; records no use (no run)
 //   lineage NAME:VER             the runs that logged the version and the runs that used it
+//   cache cleanup SIZE           shrinks the artifact cache (artifact_cache_command.h)
 // NAME:VER is any form use_artifact() takes (artifact_ref.h); without a project, the one
 // project that has such an artifact. Every command takes --store DIR and --json (JSON lines:
 // one object per line). Exit codes: 0 done (also an empty list); 1 no such artifact, version
@@ -23,10 +24,11 @@
 namespace wandb::cli {
 
 struct ArtifactOptions {
-  std::string action;   // list, versions, ls, get, lineage: the subcommand parsed
+  std::string action;   // list, versions, ls, get, lineage, cache cleanup: the one parsed
   std::string project;  // "project" or "entity/project"; empty: any
   std::string target;   // NAME (versions) or NAME:VER (ls, get, lineage)
   std::string root;     // get: where to write; empty: ./artifacts/<name>:<version>
+  std::string size;     // cache cleanup: the size to shrink the cache to
   std::string store_dir;
   bool json = false;
 };

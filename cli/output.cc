@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace wandb::cli {
@@ -70,6 +74,28 @@ std::string FormatBytes(int64_t bytes) {
     ++unit;
   }
   return absl::StrFormat("%.1f %s", value, kUnits[unit]);
+}
+
+absl::StatusOr<int64_t> ParseByteSize(absl::string_view text) {
+  // clang-format off
+  static const std::pair<absl::string_view, double> kUnits[] = {
+      {"", 1}, {"b", 1}, {"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12},
+      {"kib", 1024.0}, {"mib", 1048576.0}, {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  // clang-format on
+  std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  size_t digits = 0;
+  while (digits < lower.size() && (absl::ascii_isdigit(lower[digits]) || lower[digits] == '.')) {
+    ++digits;
+  }
+  double number = 0;
+  const std::string unit(absl::StripAsciiWhitespace(absl::string_view(lower).substr(digits)));
+  if (digits > 0 && absl::SimpleAtod(lower.substr(0, digits), &number) && number >= 0) {
+    for (const auto& [name, factor] : kUnits) {
+      if (unit == name && number * factor < 9.2e18) return static_cast<int64_t>(number * factor);
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "'", text, "' is not a size (a number with B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)"));
 }
 
 double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -48,6 +49,11 @@ std::string CompactDuration(absl::Duration duration);
 std::string FormatLocalTime(absl::Time time);
 // "512 B", "1.5 KiB", "3.2 MiB", "1.0 GiB".
 std::string FormatBytes(int64_t bytes);
+// A size as people write it, as wandb reads one: a number (fractions allowed) with an
+// optional unit, B, KB/MB/GB/TB (powers of 1000, as wandb's) or KiB/MiB/GiB/TiB (of 1024),
+// any case, spaces between allowed: "1GB", "500 MiB", "1.5gb", "4096". InvalidArgument
+// otherwise.
+absl::StatusOr<int64_t> ParseByteSize(absl::string_view text);
 // Seconds since the Unix epoch, for JSON.
 double UnixSeconds(absl::Time time);
 

@@ -1,5 +1,6 @@
 // `wandb-cpp artifact` as the real binary against a store the real daemon filled: list,
-// versions, ls, get and lineage, as tables and as JSON lines, and their errors.
+// versions, ls, get and lineage, as tables and as JSON lines, and their errors; and the
+// artifact cache's cleanup.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -118,6 +119,44 @@ TEST_CASE("artifact get copies a version out and lineage shows who made and used
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("logged by:\n  team/cliart/maker") &&
                            Catch::Contains("used by:\n  - (no run yet)"));
+}
+
+TEST_CASE("artifact cache cleanup shrinks the cache and a later get copies from the store again") {
+  TestEnv env;
+  MakeArtifacts(env);
+  const std::string objects = env.cache_dir() + "/artifacts/obj/md5";
+  auto cached_files = [&] {
+    size_t n = 0;
+    for (auto it = fs::recursive_directory_iterator(objects);
+         it != fs::recursive_directory_iterator(); ++it) {
+      n += it->is_regular_file();
+    }
+    return n;
+  };
+  REQUIRE(cached_files() == 3);  // "first", "second!", "b"
+
+  std::vector<json> done =
+      JsonLines(RunCli({"artifact", "cache", "cleanup", "--size", "0B", "--json"}));
+  REQUIRE(done.size() == 1);
+  CHECK(done[0]["files_removed"] == 3);
+  CHECK(done[0]["reclaimed_bytes"] == 5 + 7 + 1);
+  CHECK(done[0]["bytes_after"] == 0);
+  CHECK(cached_files() == 0);
+  CommandResult again = RunCli({"artifact", "cache", "cleanup", "1GB"});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::StartsWith("Reclaimed 0 B of space (0 files)"));
+
+  const std::string root = env.root_dir() + "/got";
+  CommandResult got = RunCli({"artifact", "get", "data:v1", "--root", root});
+  INFO(got.err);
+  CHECK(got.exit_code == 0);
+  CHECK(ReadFile(root + "/a.txt") == "second!");
+  CHECK(cached_files() == 2);  // taken from the store into the cache again
+
+  CommandResult bad = RunCli({"artifact", "cache", "cleanup", "lots"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("'lots' is not a size"));
+  CHECK(RunCli({"artifact", "cache", "cleanup"}).exit_code == 2);
 }
 
 TEST_CASE("artifact commands name what is missing and refuse malformed names") {

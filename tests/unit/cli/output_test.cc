@@ -65,4 +65,18 @@ TEST_CASE("JSON lines never throw on invalid UTF-8") {
   CHECK_NOTHROW(JsonLine({{"s", bad}}));
 }
 
+TEST_CASE("sizes as wandb reads them: powers of 1000, and of 1024 with an i") {
+  CHECK(*ParseByteSize("4096") == 4096);
+  CHECK(*ParseByteSize("0") == 0);
+  CHECK(*ParseByteSize("10B") == 10);
+  CHECK(*ParseByteSize("1GB") == 1000000000);
+  CHECK(*ParseByteSize("1.5 gb") == 1500000000);
+  CHECK(*ParseByteSize(" 500MiB ") == 500 * 1048576LL);
+  CHECK(*ParseByteSize("2TiB") == 2 * 1099511627776LL);
+  for (const char* bad : {"", "GB", "-1GB", "1 parsec", "1e3", "1.2.3MB", "99999999999TB"}) {
+    INFO(bad);
+    CHECK(absl::IsInvalidArgument(ParseByteSize(bad).status()));
+  }
+}
+
 }  // namespace wandb::cli
