@@ -35,17 +35,22 @@ absl::StatusOr<std::vector<std::string>> RunDirectoriesIn(const std::string& dir
   return runs;
 }
 
+void ReportRunFailure(const std::string& command, bool json, const std::string& what,
+                      absl::string_view message, std::ostream& out, std::ostream& err) {
+  err << "wandb-cpp " << command << ": " << message << "\n";
+  if (json) {
+    out << JsonLine({{"dir", what}, {"outcome", "failed"}, {"error", std::string(message)}})
+        << "\n";
+  }
+}
+
 int ForEachRunDirectory(const std::vector<std::string>& args, const std::string& command, bool json,
                         std::ostream& out, std::ostream& err,
                         const std::function<absl::Status(const std::string& run_dir)>& each) {
   int failures = 0;
   auto failed = [&](const std::string& what, absl::string_view message) {
     ++failures;
-    err << "wandb-cpp " << command << ": " << message << "\n";
-    if (json) {
-      out << JsonLine({{"dir", what}, {"outcome", "failed"}, {"error", std::string(message)}})
-          << "\n";
-    }
+    ReportRunFailure(command, json, what, message, out, err);
   };
   for (const std::string& arg : args) {
     absl::StatusOr<std::vector<std::string>> runs = RunDirectoriesIn(arg);

@@ -10,12 +10,17 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace wandb::cli {
 
 // The run directories `dir` names: itself when it is one, else its offline-run-*
 // subdirectories that are, sorted. NotFound when it names none.
 absl::StatusOr<std::vector<std::string>> RunDirectoriesIn(const std::string& dir);
+
+// Reports a failure of `what` (an argument, a run directory) as ForEachRunDirectory does.
+void ReportRunFailure(const std::string& command, bool json, const std::string& what,
+                      absl::string_view message, std::ostream& out, std::ostream& err);
 
 // Calls `each` with every run directory that `args` name, in order. An argument that names
 // none, or a run that `each` fails, is reported on `err` as "wandb-cpp <command>: <reason>"

@@ -1,9 +1,13 @@
 #include "cli/sync_command.h"
 
+#include <filesystem>
+#include <memory>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/output.h"
 #include "cli/run_directories.h"
+#include "cli/store_option.h"
 #include "cli/wandb_server.h"
 #include "service/recovery/wandb_sync.h"
 
@@ -42,6 +46,47 @@ nlohmann::json SyncJson(const service::WandbSyncResult& r) {
   };
 }
 
+// The run directory of run `ref` of the local store.
+absl::StatusOr<std::string> StoredRunDirectory(const std::string& ref,
+                                               const std::string& store_flag) {
+  absl::StatusOr<std::string> dir = ResolveStoreDir(store_flag);
+  if (!dir.ok()) return dir.status();
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store = OpenExistingStore(*dir);
+  if (!store.ok()) return store.status();
+  absl::StatusOr<store::RunRow> run = (*store)->runs().Find(ref);
+  if (!run.ok()) return run.status();
+  if (run->run_dir.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("run ", ref, " of the local store has no run directory to send"));
+  }
+  return run->run_dir;
+}
+
+// The arguments as paths: a path as it is, anything else as a run of the local store, its
+// run directory. One that is neither is reported and counted in *failures.
+std::vector<std::string> PathsToSync(const SyncOptions& options, std::ostream& out,
+                                     std::ostream& err, int* failures) {
+  std::vector<std::string> paths;
+  for (const std::string& arg : options.dirs) {
+    std::error_code ec;
+    if (std::filesystem::exists(arg, ec)) {
+      paths.push_back(arg);
+      continue;
+    }
+    absl::StatusOr<std::string> stored = StoredRunDirectory(arg, options.store_dir);
+    if (stored.ok()) {
+      paths.push_back(*stored);
+      continue;
+    }
+    ++*failures;
+    ReportRunFailure("sync", options.json, arg,
+                     absl::StrCat(arg, " is neither a directory nor a run of the local store: ",
+                                  stored.status().message()),
+                     out, err);
+  }
+  return paths;
+}
+
 }  // namespace
 
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
@@ -49,8 +94,10 @@ CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
       app.add_subcommand("sync", "send run directories to W&B, as `wandb sync` (idempotent)");
   command
       ->add_option("dirs", options->dirs,
-                   "run directories (wandb/offline-run-*), or directories holding them")
+                   "run directories (wandb/offline-run-*), directories holding them, or runs of "
+                   "the local store (id, project/id, entity/project/id)")
       ->required();
+  AddStoreOption(command, &options->store_dir);
   command->add_option("--entity", options->entity, "the entity to send to (default: the log's)");
   command->add_option("--project", options->project, "the project to send to (default: the log's)");
   command->add_option(
@@ -84,9 +131,11 @@ int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
   sync.entity = options.entity;
   sync.project = options.project;
 
+  int failures = 0;
+  const std::vector<std::string> dirs = PathsToSync(options, out, err, &failures);
   int partial = 0;
-  int failures = ForEachRunDirectory(
-      options.dirs, "sync", options.json, out, err, [&](const std::string& run_dir) {
+  failures +=
+      ForEachRunDirectory(dirs, "sync", options.json, out, err, [&](const std::string& run_dir) {
         absl::StatusOr<service::WandbSyncResult> result = service::SyncToWandb(run_dir, sync);
         if (!result.ok()) return result.status();
         for (const std::string& warning : result->warnings) {

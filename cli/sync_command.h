@@ -1,7 +1,9 @@
-// `wandb-cpp sync DIR... [--entity E] [--project P] [--host URL] [--json]`: sends run
-// directories to W&B, as wandb's `wandb sync` does (service/recovery/wandb_sync.h). A DIR is
-// a run directory (wandb/offline-run-*/, or an online run's wandb/run-*/ whose upload did not
-// finish), or a directory whose offline-run-*/ directories are each sent (e.g. ./wandb).
+// `wandb-cpp sync DIR|RUN... [--entity E] [--project P] [--host URL] [--store DIR] [--json]`:
+// sends run directories to W&B, as wandb's `wandb sync` does (service/recovery/wandb_sync.h).
+// A DIR is a run directory (wandb/offline-run-*/, or an online run's wandb/run-*/ whose upload
+// did not finish), or a directory whose offline-run-*/ directories are each sent (e.g.
+// ./wandb). An argument that is no path is a run of the local store ("id", "project/id" or
+// "entity/project/id"), sent from the run directory the store names.
 // The server and the key are found as for an online run (wandb_server.h). A run sent whole
 // is marked, and syncing it again sends nothing ("already synced").
 //
@@ -24,6 +26,7 @@ struct SyncOptions {
   std::string entity;
   std::string project;
   std::string host;
+  std::string store_dir;  // where a RUN argument is looked up
   bool json = false;
 };
 

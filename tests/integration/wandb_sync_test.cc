@@ -106,4 +106,30 @@ TEST_CASE("wandb-cpp sync sends to the entity and project given, and says what f
   CHECK_FALSE(fs::exists(refused + "/run-wsync3.wandb.synced"));
 }
 
+TEST_CASE("wandb-cpp sync sends a run of the local store named by its id") {
+  FakeWandbServer server;
+  TestEnv env;
+  {
+    Run run = init({.project = "stored-proj", .id = "wsync4"});  // local mode: into the store
+    for (int i = 0; i < 20; ++i) run.log({{"i", i}});
+    run.finish();
+  }
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+  CommandResult sync = RunCli({"sync", "--host", server.base_url(), "stored-proj/wsync4"});
+  INFO(sync.err);
+  CHECK(sync.exit_code == 0);
+  CHECK_THAT(sync.out,
+             Contains("synced run wsync4 from " + fs::canonical(env.RunDir("wsync4")).string()));
+  std::optional<FakeWandbServer::RunState> sent = server.Run("wsync4");
+  REQUIRE(sent.has_value());
+  CHECK(sent->project == "stored-proj");
+  CHECK(sent->files["wandb-history.jsonl"].size() == 20);
+  CHECK(sent->complete);
+
+  CommandResult unknown = RunCli({"sync", "--host", server.base_url(), "nosuchrun"});
+  CHECK(unknown.exit_code == 1);
+  CHECK_THAT(unknown.err,
+             Contains("nosuchrun is neither a directory nor a run of the local store"));
+}
+
 }  // namespace wandb::testing
