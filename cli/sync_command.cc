@@ -103,6 +103,8 @@ CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
   command->add_option(
       "--host", options->host,
       "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
+  command->add_flag("--include-synced", options->include_synced,
+                    "send runs marked synced again, as wandb's --include-synced");
   command->add_flag("--json", options->json, "print one JSON object per run per line");
   command->footer(
       "Each run's transaction log is replayed to the server (run, config, history, system "
@@ -130,6 +132,7 @@ int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
   sync.online.set_api_key(*key);
   sync.entity = options.entity;
   sync.project = options.project;
+  sync.include_synced = options.include_synced;
 
   int failures = 0;
   const std::vector<std::string> dirs = PathsToSync(options, out, err, &failures);

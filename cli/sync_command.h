@@ -27,6 +27,7 @@ struct SyncOptions {
   std::string project;
   std::string host;
   std::string store_dir;  // where a RUN argument is looked up
+  bool include_synced = false;
   bool json = false;
 };
 

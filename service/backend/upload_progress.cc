@@ -46,13 +46,15 @@ absl::StatusOr<UploadProgress> ReadUploadProgress(const std::string& path) {
   const auto invalid = [&path] {
     return absl::InvalidArgumentError(absl::StrCat(path, ": not an upload progress file"));
   };
-  if (!json.is_object() || !ReadCount(json, "history_lines", &p.history_lines) ||
+  if (!json.is_object() || !json.value("target", nlohmann::json()).is_string() ||
+      !ReadCount(json, "history_lines", &p.history_lines) ||
       !ReadCount(json, "events_lines", &p.events_lines) ||
       !ReadCount(json, "console_lines", &p.console_lines) ||
       !ReadTime(json.value("last_stats_ns", nlohmann::json()), &p.last_stats) ||
       !ReadTime(json.value("last_console_ns", nlohmann::json()), &p.last_console)) {
     return invalid();
   }
+  p.target = json["target"].get<std::string>();
   const nlohmann::json step = json.value("last_step", nlohmann::json());
   if (step.is_number_integer()) {
     p.last_step = step.get<int64_t>();
@@ -64,6 +66,7 @@ absl::StatusOr<UploadProgress> ReadUploadProgress(const std::string& path) {
 
 absl::Status WriteUploadProgress(const std::string& path, const UploadProgress& progress) {
   nlohmann::json json = {
+      {"target", progress.target},
       {"history_lines", progress.history_lines},
       {"last_step", progress.last_step ? nlohmann::json(*progress.last_step) : nullptr},
       {"events_lines", progress.events_lines},

@@ -19,6 +19,9 @@
 namespace wandb::service {
 
 struct UploadProgress {
+  // The run it is about on which server ("<base_url> <entity> <project> <run id>", the
+  // entity as configured): a sync of the directory elsewhere starts from nothing.
+  std::string target;
   int64_t history_lines = 0;                       // wandb-history.jsonl's next offset
   std::optional<int64_t> last_step;                // the last history row's step the server has
   int64_t events_lines = 0;                        // wandb-events.jsonl's next offset

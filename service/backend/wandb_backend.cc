@@ -96,7 +96,7 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   // Read again after a failed pass, or a later update (git's facts): sent once each.
   std::string serialized = run.SerializeAsString();
   if (serialized == last_upsert_) return absl::OkStatus();
-  if (progress_path_.empty()) progress_from_file_ = ResumeProgress(run_dir);
+  if (progress_path_.empty()) progress_from_file_ = ResumeProgress(run_dir, run.run_id());
   if (absl::Status s = EnsureViewer(); !s.ok()) return s;
   fields_.name = run.run_id();
   if (fields_.entity.empty()) fields_.entity = default_entity_;
@@ -126,11 +126,15 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   return absl::OkStatus();
 }
 
-bool WandbBackend::ResumeProgress(absl::string_view run_dir) {
+bool WandbBackend::ResumeProgress(absl::string_view run_dir, absl::string_view run_id) {
   progress_path_ = UploadProgressPath(std::string(run_dir));
-  // A run never sent before has none; an unreadable one only means sending the run again.
+  // Before the viewer query: the entity as configured, the same whenever this run goes to
+  // this place.
+  acked_.target = absl::StrCat(base_url_, " ", fields_.entity, " ", fields_.project, " ", run_id);
+  // A run never sent before has none; an unreadable one only means sending the run again, and
+  // one about another server or project is not this upload's.
   absl::StatusOr<UploadProgress> saved = ReadUploadProgress(progress_path_);
-  if (!saved.ok()) return false;
+  if (!saved.ok() || saved->target != acked_.target) return false;
   acked_ = *saved;
   saved_ = *saved;
   return true;

@@ -90,7 +90,7 @@ class WandbBackend final : public DiscardingBackend {
   std::optional<Bucket> FilesTarget(bool* dead) const;
   // Takes what an earlier daemon recorded the server has of this run (upload_progress.h);
   // false when none did.
-  bool ResumeProgress(absl::string_view run_dir);
+  bool ResumeProgress(absl::string_view run_dir, absl::string_view run_id);
   // A resumed run: where its file_stream lines go on, from RunResumeStatus.
   absl::Status ResumeOffsetsFromServer();
   absl::Status EnsureViewer();

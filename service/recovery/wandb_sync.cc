@@ -53,7 +53,7 @@ absl::StatusOr<WandbSyncResult> SyncToWandb(const std::string& dir,
   result.run_dir = canonical.string();
   absl::StatusOr<std::string> log_path = FindRunLog(result.run_dir);
   if (!log_path.ok()) return log_path.status();
-  if (fs::exists(SyncedMarkPath(*log_path), ec)) {
+  if (!options.include_synced && fs::exists(SyncedMarkPath(*log_path), ec)) {
     result.already_synced = true;
     return result;
   }

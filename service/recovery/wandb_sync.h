@@ -29,6 +29,8 @@ struct WandbSyncOptions {
   std::string project;
   // How long failures that may heal (network, 5xx, 429) are retried, with wandb's backoff.
   absl::Duration give_up_after = absl::Minutes(10);
+  // Send a run marked synced again (wandb's --include-synced).
+  bool include_synced = false;
 };
 
 struct WandbSyncResult {

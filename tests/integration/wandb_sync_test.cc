@@ -76,6 +76,24 @@ TEST_CASE("wandb-cpp sync sends an offline run to W&B whole and a second sync se
   CHECK(line["outcome"] == "already_synced");
   CHECK(line["dir"] == fs::canonical(dir).string());
   CHECK(server.requests() == requests);
+
+  // --include-synced sends it again, and to another project it sends every row: what the
+  // first sync recorded the server has (logs/upload-progress.json) was about the first one.
+  // (The fake server keeps runs by id, so the copy lands over the first.)
+  CommandResult copy = RunCli({"sync", "--include-synced", "--project", "copy-proj", dir});
+  INFO(copy.err);
+  REQUIRE(copy.exit_code == 0);
+  CHECK_THAT(copy.out, Contains("synced run wsync1"));
+  sent = server.Run("wsync1");
+  CHECK(sent->project == "copy-proj");
+  CHECK(sent->files["wandb-history.jsonl"].size() == 300);
+  // Every line again, at its own offset: the rows, the system metrics, the console.
+  const int lines = static_cast<int>(300 + sent->files["wandb-events.jsonl"].size() +
+                                     sent->files["output.log"].size());
+  CHECK(sent->rewritten_lines == lines);
+  // To the same place again: the server has every line, and none is sent twice.
+  REQUIRE(RunCli({"sync", "--include-synced", "--project", "copy-proj", dir}).exit_code == 0);
+  CHECK(server.Run("wsync1")->rewritten_lines == lines);
 }
 
 TEST_CASE("wandb-cpp sync sends to the entity and project given, and says what failed") {

@@ -24,7 +24,8 @@ TEST_CASE("UploadProgress: written and read back whole", "[upload_progress]") {
   REQUIRE(read.ok());
   CHECK(*read == none);
 
-  UploadProgress some{.history_lines = 500,
+  UploadProgress some{.target = "http://127.0.0.1:8080  proj abc",
+                      .history_lines = 500,
                       .last_step = 499,
                       .events_lines = 3,
                       .last_stats = absl::FromUnixNanos(1764720000123456789),
@@ -40,10 +41,14 @@ TEST_CASE("UploadProgress: a file that is not one is refused", "[upload_progress
   TempDir dir;
   const std::string path = dir.path() + "/progress.json";
   for (const char* text :
-       {"", "not json", "[]", R"({"history_lines": -1, "events_lines": 0, "console_lines": 0})",
-        R"({"history_lines": 1, "events_lines": 0})",
-        R"({"history_lines": 1, "events_lines": 0, "console_lines": 0, "last_step": "x"})",
-        R"({"history_lines": 1, "events_lines": 0, "console_lines": 0, "last_stats_ns": 1.5})"}) {
+       {"", "not json", "[]",
+        R"({"target": "t", "history_lines": -1, "events_lines": 0, "console_lines": 0})",
+        R"({"target": "t", "history_lines": 1, "events_lines": 0})",
+        R"({"history_lines": 1, "events_lines": 0, "console_lines": 0})",
+        R"({"target": "t", "history_lines": 1, "events_lines": 0, "console_lines": 0,
+            "last_step": "x"})",
+        R"({"target": "t", "history_lines": 1, "events_lines": 0, "console_lines": 0,
+            "last_stats_ns": 1.5})"}) {
     INFO(text);
     std::ofstream(path, std::ios::trunc) << text;
     CHECK(absl::IsInvalidArgument(ReadUploadProgress(path).status()));
