@@ -87,6 +87,16 @@ std::vector<std::string> PathsToSync(const SyncOptions& options, std::ostream& o
   return paths;
 }
 
+// How many run directories `paths` name (a directory of offline runs names each).
+size_t RunCount(const std::vector<std::string>& paths) {
+  size_t runs = 0;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<std::string>> in = RunDirectoriesIn(path);
+    runs += in.ok() ? in->size() : 1;
+  }
+  return runs;
+}
+
 }  // namespace
 
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
@@ -100,6 +110,8 @@ CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
   AddStoreOption(command, &options->store_dir);
   command->add_option("--entity", options->entity, "the entity to send to (default: the log's)");
   command->add_option("--project", options->project, "the project to send to (default: the log's)");
+  command->add_option("--id", options->id,
+                      "the run id to send it as (default: the log's; one run)");
   command->add_option(
       "--host", options->host,
       "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
@@ -133,9 +145,14 @@ int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
   sync.entity = options.entity;
   sync.project = options.project;
   sync.include_synced = options.include_synced;
+  sync.run_id = options.id;
 
   int failures = 0;
   const std::vector<std::string> dirs = PathsToSync(options, out, err, &failures);
+  if (!options.id.empty() && RunCount(dirs) + failures > 1) {
+    err << "wandb-cpp sync: --id names one run: give one run directory or RUN\n";
+    return kExitUsage;
+  }
   int partial = 0;
   failures +=
       ForEachRunDirectory(dirs, "sync", options.json, out, err, [&](const std::string& run_dir) {

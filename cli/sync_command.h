@@ -1,4 +1,5 @@
-// `wandb-cpp sync DIR|RUN... [--entity E] [--project P] [--host URL] [--store DIR] [--json]`:
+// `wandb-cpp sync DIR|RUN... [--entity E] [--project P] [--id ID] [--host URL] [--store DIR]
+// [--include-synced] [--json]`:
 // sends run directories to W&B, as wandb's `wandb sync` does (service/recovery/wandb_sync.h).
 // A DIR is a run directory (wandb/offline-run-*/, or an online run's wandb/run-*/ whose upload
 // did not finish), or a directory whose offline-run-*/ directories are each sent (e.g.
@@ -25,6 +26,7 @@ struct SyncOptions {
   std::vector<std::string> dirs;
   std::string entity;
   std::string project;
+  std::string id;  // send as this run id (one run only)
   std::string host;
   std::string store_dir;  // where a RUN argument is looked up
   bool include_synced = false;

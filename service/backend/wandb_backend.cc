@@ -96,9 +96,10 @@ absl::Status WandbBackend::UpsertRun(const records::RunRecord& run, absl::string
   // Read again after a failed pass, or a later update (git's facts): sent once each.
   std::string serialized = run.SerializeAsString();
   if (serialized == last_upsert_) return absl::OkStatus();
-  if (progress_path_.empty()) progress_from_file_ = ResumeProgress(run_dir, run.run_id());
+  const std::string& run_id = run_id_.empty() ? run.run_id() : run_id_;
+  if (progress_path_.empty()) progress_from_file_ = ResumeProgress(run_dir, run_id);
   if (absl::Status s = EnsureViewer(); !s.ok()) return s;
-  fields_.name = run.run_id();
+  fields_.name = run_id;
   if (fields_.entity.empty()) fields_.entity = default_entity_;
   fields_.display_name = run.display_name();
   fields_.notes = run.notes();

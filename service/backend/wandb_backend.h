@@ -75,6 +75,9 @@ class WandbBackend final : public DiscardingBackend {
   std::string run_url() const override;
 
   std::string gave_up() const override { return dead_.ok() ? "" : std::string(dead_.message()); }
+  // Sends the run as run `id` rather than its record's (`wandb-cpp sync --id`); before the
+  // first UpsertRun.
+  void set_run_id(std::string id) { run_id_ = std::move(id); }
   // History lines the server has acknowledged.
   int64_t history_lines() const { return acked_.history_lines; }
 
@@ -114,6 +117,7 @@ class WandbBackend final : public DiscardingBackend {
   absl::Status dead_;
   std::string default_entity_;
   bool viewer_known_ = false;
+  std::string run_id_;  // set_run_id's; empty: the run record's
   BucketFields fields_;
   std::optional<Bucket> bucket_;
   std::string last_upsert_;  // the RunRecord last upserted, serialized

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/run/run_id.h"
 #include "service/backend/run_end.h"
 #include "service/backend/wandb_api.h"
 #include "service/backend/wandb_backend.h"
@@ -75,6 +76,11 @@ absl::StatusOr<WandbSyncResult> SyncToWandb(const std::string& dir,
   WandbBackend backend(options.online,
                        options.entity.empty() ? facts->run->entity() : options.entity,
                        options.project.empty() ? facts->run->project() : options.project);
+  if (!options.run_id.empty()) {
+    if (absl::Status s = ValidateRunId(options.run_id); !s.ok()) return s;
+    backend.set_run_id(options.run_id);
+    result.run_id = options.run_id;
+  }
   std::vector<records::FilesRecord> saves;
   LogReplayer replayer(*log_path, result.run_dir, &backend,
                        [&saves](const records::FilesRecord& files) { saves.push_back(files); });

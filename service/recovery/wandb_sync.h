@@ -27,6 +27,7 @@ struct WandbSyncOptions {
   // Where the run goes; empty: the log's (the entity: the key's default entity).
   std::string entity;
   std::string project;
+  std::string run_id;  // the run's id on the server; empty: the log's (wandb sync --id)
   // How long failures that may heal (network, 5xx, 429) are retried, with wandb's backoff.
   absl::Duration give_up_after = absl::Minutes(10);
   // Send a run marked synced again (wandb's --include-synced).

@@ -150,4 +150,28 @@ TEST_CASE("wandb-cpp sync sends a run of the local store named by its id") {
              Contains("nosuchrun is neither a directory nor a run of the local store"));
 }
 
+TEST_CASE("wandb-cpp sync --id sends one run under another id, and refuses several") {
+  FakeWandbServer server;
+  TestEnv env;
+  const std::string dir = OfflineRun("wsync5", 10, "id-proj");
+  const std::string other = OfflineRun("wsync6", 5, "id-proj");
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+
+  CommandResult both =
+      RunCli({"sync", "--host", server.base_url(), "--id", "renamed1", dir, other});
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Contains("--id names one run"));
+  CHECK(RunCli({"sync", "--host", server.base_url(), "--id", "no/slash", dir}).exit_code == 1);
+
+  CommandResult sync = RunCli({"sync", "--host", server.base_url(), "--id", "renamed1", dir});
+  INFO(sync.err);
+  CHECK(sync.exit_code == 0);
+  CHECK_THAT(sync.out, Contains("synced run renamed1"));
+  CHECK_FALSE(server.Run("wsync5").has_value());
+  std::optional<FakeWandbServer::RunState> sent = server.Run("renamed1");
+  REQUIRE(sent.has_value());
+  CHECK(sent->files["wandb-history.jsonl"].size() == 10);
+  CHECK(sent->complete);
+}
+
 }  // namespace wandb::testing
