@@ -19,11 +19,10 @@ std::string WandbServerUrl(const std::string& host) {
 }
 
 absl::StatusOr<std::string> WandbApiKey(const std::string& base_url) {
-  if (const char* key = std::getenv("WANDB_API_KEY"); key != nullptr && *key != '\0') return key;
-  const std::string path = netrc::DefaultPath(std::getenv("NETRC"), std::getenv("HOME"));
-  absl::StatusOr<std::optional<std::string>> found =
-      netrc::ReadPassword(path, netrc::HostOf(base_url));
-  if (found.ok() && found->has_value()) return **found;
+  absl::StatusOr<std::optional<std::string>> found = netrc::FindApiKey(
+      base_url, std::getenv("WANDB_API_KEY"), std::getenv("NETRC"), std::getenv("HOME"));
+  if (!found.ok()) return found.status();
+  if (found->has_value()) return **found;
   return absl::NotFoundError(
       absl::StrCat("no API key for ", base_url, ": run `wandb-cpp login` (or set WANDB_API_KEY)"));
 }

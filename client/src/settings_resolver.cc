@@ -241,13 +241,12 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSetting
     r->warnings.push_back(absl::StrCat(
         "base_url ", r->base_url, " is not https: the API key crosses the network unencrypted"));
   }
-  r->api_key = Pick(s.api_key, env("WANDB_API_KEY"));
+  r->api_key = s.api_key.value_or("");
   if (r->api_key.empty()) {
-    std::string path = netrc::DefaultPath(env("NETRC"), env("HOME"));
-    absl::StatusOr<std::optional<std::string>> found = netrc::ReadPassword(path, host);
+    absl::StatusOr<std::optional<std::string>> found =
+        netrc::FindApiKey(r->base_url, env("WANDB_API_KEY"), env("NETRC"), env("HOME"));
     if (!found.ok()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "online mode: cannot read the API key from ", path, ": ", found.status().message()));
+      return absl::FailedPreconditionError(absl::StrCat("online mode: ", found.status().message()));
     }
     if (found->has_value()) r->api_key = **found;
   }

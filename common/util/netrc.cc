@@ -80,6 +80,19 @@ absl::StatusOr<std::optional<std::string>> ReadPassword(const std::string& path,
   return FindPassword(*text, host);
 }
 
+absl::StatusOr<std::optional<std::string>> FindApiKey(absl::string_view base_url,
+                                                      const char* api_key_env,
+                                                      const char* netrc_env, const char* home_env) {
+  if (api_key_env != nullptr && *api_key_env != '\0') return std::string(api_key_env);
+  const std::string path = DefaultPath(netrc_env, home_env);
+  absl::StatusOr<std::optional<std::string>> found = ReadPassword(path, HostOf(base_url));
+  if (!found.ok()) {
+    return absl::Status(found.status().code(),
+                        absl::StrCat("cannot read ", path, ": ", found.status().message()));
+  }
+  return found;
+}
+
 absl::Status WriteEntry(const std::string& path, absl::string_view host, absl::string_view login,
                         absl::string_view password) {
   if (path.empty()) return absl::FailedPreconditionError("no netrc path (HOME is not set)");

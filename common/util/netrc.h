@@ -1,6 +1,6 @@
 // The user's ~/.netrc, where `wandb login` keeps W&B API keys: `machine <host>`, `login user`,
-// `password <key>`. Both processes' callers need it: the client reads the key for an online
-// run, `wandb-cpp login` writes it.
+// `password <key>`. Both processes' callers need it: the client and `wandb-cpp sync` read the
+// key, `wandb-cpp login` writes it.
 #ifndef WANDB_COMMON_UTIL_NETRC_H_
 #define WANDB_COMMON_UTIL_NETRC_H_
 
@@ -26,6 +26,14 @@ std::optional<std::string> FindPassword(absl::string_view text, absl::string_vie
 // Reads `path` (a missing file is no entry) and returns the password for `host`.
 absl::StatusOr<std::optional<std::string>> ReadPassword(const std::string& path,
                                                         absl::string_view host);
+
+// The W&B API key for the server at `base_url`, where wandb looks for one: `api_key_env`
+// (WANDB_API_KEY's value) when set, else the netrc entry (`netrc_env`, `home_env`: NETRC's and
+// HOME's values, see DefaultPath) for the URL's host. nullopt when neither has one; an error
+// naming the file when the netrc file cannot be read.
+absl::StatusOr<std::optional<std::string>> FindApiKey(absl::string_view base_url,
+                                                      const char* api_key_env,
+                                                      const char* netrc_env, const char* home_env);
 
 // Sets `machine host` to login `login`, password `password` in the file at `path`, keeping
 // every other entry, and leaves the file with mode 0600 (written whole under a temporary

@@ -60,4 +60,23 @@ TEST_CASE("DefaultPath: $NETRC, else $HOME/.netrc", "[netrc]") {
   CHECK(DefaultPath("", nullptr).empty());
 }
 
+TEST_CASE("FindApiKey: WANDB_API_KEY first, then the netrc entry of the URL's host", "[netrc]") {
+  testing::TempDir home;
+  const std::string netrc = home.path() + "/.netrc";
+  REQUIRE(WriteEntry(netrc, "127.0.0.1", "user", "from-netrc").ok());
+  auto key = [](absl::StatusOr<std::optional<std::string>> found) {
+    REQUIRE(found.ok());
+    return found->value_or("(none)");
+  };
+  CHECK(key(FindApiKey("http://127.0.0.1:8080", "from-env", nullptr, home.path().c_str())) ==
+        "from-env");
+  CHECK(key(FindApiKey("http://127.0.0.1:8080", "", nullptr, home.path().c_str())) == "from-netrc");
+  CHECK(key(FindApiKey("https://api.wandb.ai", nullptr, netrc.c_str(), nullptr)) == "(none)");
+  // A netrc that cannot be read is an error naming it, not "no key".
+  absl::StatusOr<std::optional<std::string>> unreadable =
+      FindApiKey("http://127.0.0.1", nullptr, home.path().c_str(), nullptr);  // a directory
+  REQUIRE_FALSE(unreadable.ok());
+  CHECK_THAT(std::string(unreadable.status().message()), Catch::Contains(home.path()));
+}
+
 }  // namespace wandb::netrc
