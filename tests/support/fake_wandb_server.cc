@@ -151,16 +151,17 @@ bool FakeWandbServer::Authorized(const std::string& header) {
   return header == "Basic " + Base64("api:" + api_key_);
 }
 
+void FakeWandbServer::SendFault(const Fault& fault, httplib::Response& res) {
+  res.status = fault.status;
+  if (fault.retry_after) res.set_header("Retry-After", std::to_string(*fault.retry_after));
+  res.set_content(R"({"error": "injected fault"})", "application/json");
+}
+
 void FakeWandbServer::Routes() {
   auto serve = [this](Route route, const httplib::Request& req, httplib::Response& res,
                       auto handle) {
     std::optional<Fault> fault = TakeFault(route);
-    if (fault.has_value() && !fault->drop) {
-      res.status = fault->status;
-      if (fault->retry_after) res.set_header("Retry-After", std::to_string(*fault->retry_after));
-      res.set_content(R"({"error": "injected fault"})", "application/json");
-      return;
-    }
+    if (fault.has_value() && !fault->drop) return SendFault(*fault, res);
     std::this_thread::sleep_for(delay());
     if (!Authorized(req.get_header_value("Authorization"))) {
       res.status = 401;
@@ -197,9 +198,7 @@ void FakeWandbServer::Routes() {
 
 void FakeWandbServer::Store(const httplib::Request& req, httplib::Response& res) {
   if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
-    res.status = fault->status;
-    if (fault->retry_after) res.set_header("Retry-After", std::to_string(*fault->retry_after));
-    return;
+    return SendFault(*fault, res);
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (req.has_header("Authorization") || req.get_header_value(kUploadHeader) != "sig-123") {

@@ -103,6 +103,8 @@ class FakeWandbServer {
   };
   std::chrono::milliseconds delay() const;
   void Routes();
+  // Answers with the fault's status (and Retry-After), before anything is applied.
+  static void SendFault(const Fault& fault, httplib::Response& res);
   // The fault for this request, if one is due.
   std::optional<Fault> TakeFault(Route route);
   bool Authorized(const std::string& header);
