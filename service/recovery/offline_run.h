@@ -1,6 +1,6 @@
 // Reading a run directory after the fact, as `wandb-cpp import` (into the local store) and
-// `wandb-cpp sync` (to W&B) do: what a first pass over its log tells, and the run directory's
-// lock, which keeps daemons away from the run while it is read.
+// `wandb-cpp sync` (to W&B) do: finding its log, what a first pass over the log tells, and the
+// run directory's lock, which keeps daemons away from the run while it is read.
 #ifndef WANDB_SERVICE_RECOVERY_OFFLINE_RUN_H_
 #define WANDB_SERVICE_RECOVERY_OFFLINE_RUN_H_
 
@@ -8,11 +8,28 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/ipc/file_lock.h"
 #include "wandb/records.pb.h"
 
 namespace wandb::service {
+
+// The transaction log of the run directory `dir`: its single run-<id>.wandb. NotFound when it
+// has none, InvalidArgument when it has several.
+absl::StatusOr<std::string> FindRunLog(const std::string& dir);
+
+// Whether `dir` is a run directory (it holds a run-<id>.wandb).
+bool IsRunDirectory(const std::string& dir);
+
+struct RunDirectoryPaths {
+  std::string run_dir;   // absolute, symlinks resolved
+  std::string log_path;  // run_dir/run-<id>.wandb
+};
+
+// `dir` resolved, and its log (FindRunLog). NotFound when `dir` cannot be opened,
+// InvalidArgument when it is no directory.
+absl::StatusOr<RunDirectoryPaths> OpenRunDirectory(const std::string& dir);
 
 // What a first pass over the log tells, before anything is sent anywhere.
 struct LogFacts {
@@ -27,6 +44,10 @@ struct LogFacts {
 // Corrupt bytes are skipped (a replay skips the same bytes and says so); a log cut short at
 // its end is read up to there (`truncated`).
 absl::StatusOr<LogFacts> ReadLogFacts(const std::string& log_path);
+
+// ReadLogFacts for a log that must start a run: FailedPrecondition when it has no run record
+// or its run id is malformed. Every error names the log.
+absl::StatusOr<LogFacts> ReadRunFacts(const std::string& log_path);
 
 // Takes the lock of run directory `run_dir` (nullopt when it has no logs/, as a copied
 // directory may not). A daemon lets go of a finished run's lock shortly after the finish, so

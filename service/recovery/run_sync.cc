@@ -9,7 +9,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/ipc/file_lock.h"
-#include "common/run/run_id.h"
 #include "service/backend/local_backend.h"
 #include "service/files/save_policies.h"
 #include "service/recovery/offline_run.h"
@@ -123,62 +122,20 @@ absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::Local
 
 }  // namespace
 
-absl::StatusOr<std::string> FindRunLog(const std::string& dir) {
-  std::vector<std::string> logs;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename();
-    std::error_code type_ec;
-    if (name.starts_with("run-") && name.ends_with(".wandb") && it->is_regular_file(type_ec)) {
-      logs.push_back(it->path());
-    }
-  }
-  if (ec)
-    return absl::NotFoundError(absl::StrCat("cannot read directory ", dir, ": ", ec.message()));
-  if (logs.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat(dir, " is not a run directory: it holds no run-<id>.wandb"));
-  }
-  if (logs.size() > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(dir, " holds ", logs.size(), " transaction logs (run-*.wandb); expected one"));
-  }
-  return logs.front();
-}
-
-bool IsRunDirectory(const std::string& dir) { return FindRunLog(dir).ok(); }
-
 absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::LocalStore>& store,
                                                const std::string& dir,
                                                const RunSyncOptions& options) {
-  std::error_code ec;
-  fs::path canonical = fs::canonical(dir, ec);
-  if (ec) return absl::NotFoundError(absl::StrCat("cannot open ", dir, ": ", ec.message()));
-  if (!fs::is_directory(canonical, ec)) {
-    return absl::InvalidArgumentError(absl::StrCat(dir, " is not a directory"));
-  }
+  absl::StatusOr<RunDirectoryPaths> paths = OpenRunDirectory(dir);
+  if (!paths.ok()) return paths.status();
   RunSyncResult result;
-  result.run_dir = canonical.string();
-  absl::StatusOr<std::string> log_path = FindRunLog(result.run_dir);
-  if (!log_path.ok()) return log_path.status();
-  result.log_path = *log_path;
-
-  absl::StatusOr<LogFacts> facts = ReadLogFacts(result.log_path);
+  result.run_dir = paths->run_dir;
+  result.log_path = paths->log_path;
+  absl::StatusOr<LogFacts> facts = ReadRunFacts(result.log_path);
   if (!facts.ok()) {
     return absl::Status(facts.status().code(),
-                        absl::StrCat("cannot read ", result.log_path, ": ",
-                                     facts.status().message(), "; nothing was synced"));
-  }
-  if (!facts->run.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(result.log_path, " has no run record (it ends before the run started); ",
-                     "nothing was synced"));
+                        absl::StrCat(facts.status().message(), "; nothing was synced"));
   }
   const records::RunRecord& run = *facts->run;
-  if (absl::Status s = ValidateRunId(run.run_id()); !s.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(result.log_path, ": bad run id in its run record: ", s.message()));
-  }
   std::string entity = run.entity();
   if (entity.empty()) entity = options.default_entity;
   if (entity.empty()) entity = OsUserName();

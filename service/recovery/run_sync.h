@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "service/backend/run_end.h"
+#include "service/recovery/offline_run.h"
 #include "service/store/local_store.h"
 
 namespace wandb::service {
@@ -60,13 +61,6 @@ struct RunSyncResult {
   // could not be read).
   std::vector<std::string> warnings;
 };
-
-// The transaction log of the run directory `dir`: its single run-<id>.wandb. NotFound when it
-// has none, InvalidArgument when it has several.
-absl::StatusOr<std::string> FindRunLog(const std::string& dir);
-
-// Whether `dir` is a run directory (it holds a run-<id>.wandb).
-bool IsRunDirectory(const std::string& dir);
 
 // Imports the run in `dir` into `store`. Fails, changing nothing, when the directory holds no
 // readable log, when the log has no run record or is corrupt before its end (a log cut short

@@ -47,26 +47,18 @@ std::string SyncedMarkPath(const std::string& log_path) { return log_path + ".sy
 
 absl::StatusOr<WandbSyncResult> SyncToWandb(const std::string& dir,
                                             const WandbSyncOptions& options) {
-  std::error_code ec;
-  fs::path canonical = fs::canonical(dir, ec);
-  if (ec) return absl::NotFoundError(absl::StrCat("cannot open ", dir, ": ", ec.message()));
+  absl::StatusOr<RunDirectoryPaths> paths = OpenRunDirectory(dir);
+  if (!paths.ok()) return paths.status();
   WandbSyncResult result;
-  result.run_dir = canonical.string();
-  absl::StatusOr<std::string> log_path = FindRunLog(result.run_dir);
-  if (!log_path.ok()) return log_path.status();
-  if (!options.include_synced && fs::exists(SyncedMarkPath(*log_path), ec)) {
+  result.run_dir = paths->run_dir;
+  const std::string& log_path = paths->log_path;
+  std::error_code ec;
+  if (!options.include_synced && fs::exists(SyncedMarkPath(log_path), ec)) {
     result.already_synced = true;
     return result;
   }
-  absl::StatusOr<LogFacts> facts = ReadLogFacts(*log_path);
-  if (!facts.ok()) {
-    return absl::Status(facts.status().code(),
-                        absl::StrCat("cannot read ", *log_path, ": ", facts.status().message()));
-  }
-  if (!facts->run.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(*log_path, " has no run record (it ends before the run started)"));
-  }
+  absl::StatusOr<LogFacts> facts = ReadRunFacts(log_path);
+  if (!facts.ok()) return facts.status();
   result.run_id = facts->run->run_id();
   result.history_rows = facts->history_rows;
   absl::StatusOr<std::optional<FileLock>> lock =
@@ -82,14 +74,14 @@ absl::StatusOr<WandbSyncResult> SyncToWandb(const std::string& dir,
     result.run_id = options.run_id;
   }
   std::vector<records::FilesRecord> saves;
-  LogReplayer replayer(*log_path, result.run_dir, &backend,
+  LogReplayer replayer(log_path, result.run_dir, &backend,
                        [&saves](const records::FilesRecord& files) { saves.push_back(files); });
   const absl::Time deadline = absl::Now() + options.give_up_after;
   absl::Status sent = Retrying(backend, deadline, [&] {
     absl::Status s = replayer.CatchUp();
     return s.ok() ? replayer.SendSummary() : s;
   });
-  if (!sent.ok()) return Failed(*log_path, sent);
+  if (!sent.ok()) return Failed(log_path, sent);
   if (!replayer.corruption().empty()) {
     result.warnings.push_back(absl::StrCat("the log is damaged: ", replayer.corruption().Summary(),
                                            "; sent every intact record"));
@@ -111,12 +103,12 @@ absl::StatusOr<WandbSyncResult> SyncToWandb(const std::string& dir,
   }
   const absl::Duration runtime = absl::Seconds(replayer.exit_runtime().value_or(0));
   sent = Retrying(backend, deadline, [&] { return backend.FinishRun(end, runtime); });
-  if (!sent.ok()) return Failed(*log_path, sent);
+  if (!sent.ok()) return Failed(log_path, sent);
   if (!backend.gave_up().empty())
-    return Failed(*log_path, absl::UnavailableError(backend.gave_up()));
+    return Failed(log_path, absl::UnavailableError(backend.gave_up()));
   result.run_url = backend.run_url();
   if (result.files_failed > 0) return result;  // not marked: the next sync tries them again
-  std::ofstream mark(SyncedMarkPath(*log_path));
+  std::ofstream mark(SyncedMarkPath(log_path));
   if (!mark) result.warnings.push_back("could not write the .synced mark beside the log");
   return result;
 }
