@@ -106,6 +106,8 @@ test('an HTML page is shown in a sandboxed frame that cannot reach the app, per 
   assert.equal(reach, 'blocked');
   await page.$eval(`${panel} .step-slider`, (s) => { s.value = '0'; s.dispatchEvent(new Event('input')); });
   assert.equal((await shownPage('2')).title, 'Report of step 2');
+  await page.$eval('details[data-section="HTML"]', (e) => e.scrollIntoView());
+  await screenshot(page, 'run-media-html');
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {
