@@ -37,7 +37,7 @@ install(FILES ${PROJECT_BINARY_DIR}/wandbConfig.cmake ${PROJECT_BINARY_DIR}/wand
 set(WANDB_PC_REQUIRES_PRIVATE "")
 set(WANDB_PC_LIBS_PRIVATE "")
 if(WANDB_BUILD_STATIC)
-  set(WANDB_PC_REQUIRES_PRIVATE "Requires.private: grpc++ protobuf yaml-cpp libpng libcrypto zlib absl_status absl_statusor absl_strings absl_str_format absl_synchronization absl_time absl_flat_hash_map absl_random_random")
+  set(WANDB_PC_REQUIRES_PRIVATE "Requires.private: grpc++ protobuf yaml-cpp libpng libgif sndfile libcrypto zlib absl_status absl_statusor absl_strings absl_str_format absl_synchronization absl_time absl_flat_hash_map absl_random_random")
   set(WANDB_PC_LIBS_PRIVATE "Libs.private: -lpthread -ldl")
 endif()
 file(RELATIVE_PATH WANDB_PC_TO_PREFIX

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -22,12 +23,16 @@ absl::Status Failure(const char* what, const std::string& path, int err) {
 }  // namespace
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  return ReadFilePrefix(path, std::string::npos);
+}
+
+absl::StatusOr<std::string> ReadFilePrefix(const std::string& path, size_t max_bytes) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Failure("open", path, errno);
   std::string contents;
   char buf[4096];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof(buf));
+  while (contents.size() < max_bytes) {
+    ssize_t n = read(fd, buf, std::min(sizeof(buf), max_bytes - contents.size()));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int err = errno;

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "wandb/artifact.h"
+#include "wandb/audio.h"
 #include "wandb/error.h"
 #include "wandb/histogram.h"
 #include "wandb/html.h"
@@ -22,6 +23,7 @@
 #include "wandb/settings.h"
 #include "wandb/table.h"
 #include "wandb/value.h"
+#include "wandb/video.h"
 
 #include "wandb/internal/api_begin.h"
 #include "wandb/internal/compiler.h"

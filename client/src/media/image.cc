@@ -1,14 +1,12 @@
 #include "wandb/image.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/src/media/image_header.h"
 #include "client/src/media/media_context.h"
 #include "client/src/media/pixel_convert.h"
 #include "client/src/media/png_codec.h"
+#include "common/util/read_file.h"
 
 namespace wandb {
 namespace {
@@ -17,22 +15,6 @@ constexpr size_t kHeaderBytes = 64 << 10;  // enough for a JPEG's frame header
 
 std::string ShapeText(const std::vector<size_t>& shape) {
   return absl::StrCat("{", absl::StrJoin(shape, ", "), "}");
-}
-
-// The first bytes of a file; NotFound when it cannot be opened.
-absl::StatusOr<std::string> ReadHead(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::string head(kHeaderBytes, '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    ssize_t n = read(fd, head.data() + got, head.size() - got);
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  close(fd);
-  head.resize(got);
-  return head;
 }
 
 }  // namespace
@@ -115,11 +97,7 @@ Image Image::from_file(const std::string& path, const ImageOptions& options) {
   Image image;
   image.options_ = options;
   image.file_ = path;
-  size_t dot = path.rfind('.');
-  size_t slash = path.rfind('/');
-  std::string ext = dot == std::string::npos || (slash != std::string::npos && dot < slash)
-                        ? ""
-                        : path.substr(dot + 1);
+  std::string ext = internal::FileExtension(path);
   std::string format = internal::ImageFormatForExtension(ext);
   if (format.empty()) {
     image.Fail(absl::StrCat("image file ", path, ": unknown extension '", ext,
@@ -127,7 +105,7 @@ Image Image::from_file(const std::string& path, const ImageOptions& options) {
     return image;
   }
   image.format_ = ext;  // wandb keeps the extension as written
-  absl::StatusOr<std::string> head = ReadHead(path);
+  absl::StatusOr<std::string> head = ReadFilePrefix(path, kHeaderBytes);
   if (!head.ok()) {
     image.Fail(absl::StrCat("image file ", path, ": missing or unreadable"));
     return image;
@@ -145,7 +123,7 @@ Image Image::from_file(const std::string& path, const ImageOptions& options) {
 Value Image::Resolve(internal::MediaContext& context) const {
   std::optional<internal::MediaFile> file;
   if (!file_.empty()) {
-    file = context.Copy("images", file_.substr(file_.rfind('.')), file_);
+    file = context.Copy("images", absl::StrCat(".", internal::FileExtension(file_)), file_);
   } else {
     internal::Pixels png;
     png.width = width_;

@@ -56,6 +56,15 @@ std::string MediaFileName(absl::string_view key, absl::string_view step, absl::s
   return absl::StrCat(key, "_", step, "_", id, ext);
 }
 
+std::string FileExtension(absl::string_view path) {
+  size_t dot = path.rfind('.');
+  size_t slash = path.rfind('/');
+  if (dot == absl::string_view::npos || (slash != absl::string_view::npos && dot < slash)) {
+    return "";
+  }
+  return std::string(path.substr(dot + 1));
+}
+
 MediaContext::MediaContext(std::string files_dir, std::string key, std::string step,
                            Reporter* reporter)
     : files_dir_(std::move(files_dir)),

@@ -59,6 +59,10 @@ class MediaContext {
   std::vector<std::string> written_;
 };
 
+// The extension of the file at `path` (after the last '.' of its name, as written), or ""
+// when its name has none.
+std::string FileExtension(absl::string_view path);
+
 // wandb's media file name: <key>_<step>_<id><ext>.
 std::string MediaFileName(absl::string_view key, absl::string_view step, absl::string_view id,
                           absl::string_view ext);

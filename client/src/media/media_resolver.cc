@@ -4,9 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/src/media/wav_codec.h"
+#include "wandb/audio.h"
 #include "wandb/html.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
+#include "wandb/video.h"
 
 namespace wandb::internal {
 namespace {
@@ -82,6 +85,10 @@ void MediaResolver::Resolve(const std::string& name, const std::string& step, bo
     value = ResolveImageList(name, step, value.as_list(), written);
   } else if (value.is_list() && AllOf<Html>(value.as_list())) {
     value = ResolveHtmlList(name, step, value.as_list(), written);
+  } else if (value.is_list() && AllOf<Audio>(value.as_list())) {
+    value = ResolveAudioList(name, step, value.as_list(), written);
+  } else if (value.is_list() && AllOf<Video>(value.as_list())) {
+    value = ResolveVideoList(name, step, value.as_list(), written);
   } else if (value.is_list()) {
     for (Value& item : value.as_list()) {
       if (item.holds_media()) Resolve(name, step, summary, item, written);
@@ -106,6 +113,63 @@ Value MediaResolver::ResolveHtmlList(const std::string& name, const std::string&
   return Value::map({{"_type", "html"},
                      {"count", static_cast<int64_t>(pages.size())},
                      {"html", Value(std::move(each))}});
+}
+
+namespace {
+
+// An audio's rate and length for wandb's list form: the samples', or what its file says of
+// itself (null when libsndfile does not read the file's format).
+std::pair<Value, Value> RateAndDuration(const Audio& audio) {
+  if (audio.sample_rate().has_value())
+    return {Value(*audio.sample_rate()), Value(*audio.duration())};
+  absl::StatusOr<SoundInfo> info = ReadSoundInfo(audio.file());
+  if (!info.ok() || info->sample_rate <= 0) return {Value(), Value()};
+  return {Value(info->sample_rate),
+          Value(static_cast<double>(info->frames) / static_cast<double>(info->sample_rate))};
+}
+
+}  // namespace
+
+// wandb's Audio.seq_to_json: each clip's JSON with the rates, lengths and (when any clip
+// has one) captions beside them.
+Value MediaResolver::ResolveAudioList(const std::string& name, const std::string& step,
+                                      const Value::List& clips, std::vector<std::string>* written) {
+  Value::List each, rates, durations, captions;
+  bool any_caption = false;
+  for (const Value& item : clips) {
+    const auto& audio = static_cast<const Audio&>(*item.as_media());
+    each.push_back(ResolveOne(name, step, audio, written));
+    auto [rate, duration] = RateAndDuration(audio);
+    rates.push_back(std::move(rate));
+    durations.push_back(std::move(duration));
+    any_caption = any_caption || audio.caption().has_value();
+    captions.push_back(audio.caption().value_or(""));
+  }
+  Value meta = Value::map({{"_type", "audio"},
+                           {"count", static_cast<int64_t>(clips.size())},
+                           {"audio", Value(std::move(each))},
+                           {"sampleRates", Value(std::move(rates))},
+                           {"durations", Value(std::move(durations))}});
+  if (any_caption) meta.set("captions", Value(std::move(captions)));
+  return meta;
+}
+
+// wandb's Video.seq_to_json: each video's JSON, and the captions when the first has one
+// (false otherwise, as wandb writes it).
+Value MediaResolver::ResolveVideoList(const std::string& name, const std::string& step,
+                                      const Value::List& videos,
+                                      std::vector<std::string>* written) {
+  Value::List each, captions;
+  for (const Value& item : videos) {
+    const auto& video = static_cast<const Video&>(*item.as_media());
+    each.push_back(ResolveOne(name, step, video, written));
+    captions.push_back(video.caption().has_value() ? Value(*video.caption()) : Value());
+  }
+  bool first_has_caption = static_cast<const Video&>(*videos[0].as_media()).caption().has_value();
+  return Value::map({{"_type", "videos"},
+                     {"count", static_cast<int64_t>(videos.size())},
+                     {"videos", Value(std::move(each))},
+                     {"captions", first_has_caption ? Value(std::move(captions)) : Value(false)}});
 }
 
 // wandb's Image.seq_to_json, as it writes it for a server that takes file names.
