@@ -1,10 +1,11 @@
 // Media (issue 13): what log() costs the caller with one 224x224x3 image, with a batch of 16
-// of them, and with a histogram of 1M floats; how many images per second reach the run
+// of them, with a histogram of 1M floats, with 1 s of 16 kHz audio and with a 16-frame
+// 64x64 video; how many images per second reach the run
 // directory end to end (log() to finish(), PNG + SHA-256 + file, announced to the store);
 // and, for comparison, what encoding one image costs when done on the caller's thread, as
 // wandb's Python SDK does.
 //
-//   bench_media [--images N] [--batches N] [--histograms N] [--end-to-end N]
+//   bench_media [--images N] [--batches N] [--histograms N] [--clips N] [--end-to-end N]
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -39,11 +40,13 @@ int main(int argc, char** argv) {
   int images = 300;
   int batches = 30;
   int histograms = 30;
+  int clips = 100;
   int end_to_end = 1000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--images") == 0) images = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--batches") == 0) batches = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--histograms") == 0) histograms = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--clips") == 0) clips = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--end-to-end") == 0) end_to_end = std::atoi(argv[i + 1]);
   }
   bench::BenchEnv env;
@@ -91,7 +94,35 @@ int main(int argc, char** argv) {
     ns.push_back(bench::NowNs() - t0);
   }
   Stats hist = Summarize(ns);
+  run.flush();
   Print("a histogram of 1M floats", hist);
+  std::vector<float> second(16000);
+  for (float& v : second) v = 0.2f * normal(rng);
+  ns.clear();
+  for (int i = 0; i < clips; ++i) {
+    second[0] = static_cast<float>(i) / static_cast<float>(clips);
+    int64_t t0 = bench::NowNs();
+    run.log({{"audio", wandb::Audio(second, 16000)}});
+    ns.push_back(bench::NowNs() - t0);
+  }
+  Stats audio = Summarize(ns);
+  run.flush();
+  Print("1 s of 16 kHz audio", audio);
+  std::vector<uint8_t> frames(16 * 3 * 64 * 64);
+  for (uint8_t& p : frames) p = static_cast<uint8_t>(rng() & 0xe0);  // 8 levels a channel
+  ns.clear();
+  int64_t videos0 = bench::NowNs();
+  for (int i = 0; i < clips; ++i) {
+    frames[0] = static_cast<uint8_t>(i);
+    int64_t t0 = bench::NowNs();
+    run.log({{"video", wandb::Video(frames, {16, 3, 64, 64})}});
+    ns.push_back(bench::NowNs() - t0);
+  }
+  Stats video = Summarize(ns);
+  run.flush();
+  double videos_per_second = clips / (static_cast<double>(bench::NowNs() - videos0) / 1e9);
+  Print("a 16-frame 64x64 video", video);
+  std::printf("  videos (GIF) written end to end: %.1f/s\n", videos_per_second);
   int64_t finish0 = bench::NowNs();
   run.finish();
   std::printf("  finish() after that: %.1f ms\n", bench::Ms(bench::NowNs() - finish0));
@@ -118,5 +149,8 @@ int main(int argc, char** argv) {
   bench::Result("media_log_16_images_median_us", sixteen.median_us, "us");
   bench::Result("media_log_histogram_1m_median_us", hist.median_us, "us");
   bench::Result("media_images_per_second", per_second, "images/s");
+  bench::Result("media_log_audio_1s_median_us", audio.median_us, "us");
+  bench::Result("media_log_video_16x64x64_median_us", video.median_us, "us");
+  bench::Result("media_videos_per_second", videos_per_second, "videos/s");
   return 0;
 }

@@ -1,6 +1,7 @@
-// Logs media as a training loop would: a histogram of "weights" and a generated image each
-// epoch, a list of sample images, and the best image in the summary; at the end a table of
-// the epochs (with an image per row) and a line chart of the loss. Then look at
+// Logs media as a training loop would: a histogram of "weights", a generated image, a short
+// sound and a little animation each epoch, a list of sample images, and the best image in the
+// summary; at the end a table of the epochs (with an image per row) and a line chart of the
+// loss. Then look at
 //   wandb/latest-run/files/media/   and   wandb-cpp dump wandb/latest-run/run-*.wandb
 //
 //   media [epochs]
@@ -27,6 +28,29 @@ std::vector<uint8_t> Picture(size_t height, size_t width, double phase) {
   return rgb;
 }
 
+// A quarter second at 16 kHz of a tone whose pitch rises with `epoch`.
+std::vector<float> Tone(int epoch) {
+  const double hz = 220.0 * (1 + epoch);
+  std::vector<float> samples(4000);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * hz * static_cast<double>(i) / 16000));
+  }
+  return samples;
+}
+
+// 8 frames (time x 3 x 32 x 32) of a bar that sweeps across, faster each epoch.
+std::vector<uint8_t> Sweep(int epoch) {
+  const size_t t = 8, side = 32;
+  std::vector<uint8_t> frames(t * 3 * side * side, 0);
+  for (size_t f = 0; f < t; ++f) {
+    size_t column = (f * (epoch + 1) * 4) % side;
+    for (size_t y = 0; y < side; ++y) {
+      for (size_t c = 0; c < 3; ++c) frames[((f * 3 + c) * side + y) * side + column] = 255;
+    }
+  }
+  return frames;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,7 +70,9 @@ int main(int argc, char** argv) {
              {"picture", wandb::Image(Picture(64, 96, epoch), {64, 96, 3},
                                       {.caption = "epoch " + std::to_string(epoch)})},
              {"samples", wandb::Value::List{wandb::Image(grey, {32, 32}),
-                                            wandb::Image(Picture(32, 32, -epoch), {32, 32, 3})}}});
+                                            wandb::Image(Picture(32, 32, -epoch), {32, 32, 3})}},
+             {"tone", wandb::Audio(Tone(epoch), 16000)},
+             {"sweep", wandb::Video(Sweep(epoch), {8, 3, 32, 32}, {.fps = 8})}});
     epochs_table.add_data(epoch, 1.0 / (epoch + 1),
                           wandb::Image(Picture(16, 16, epoch), {16, 16, 3}));
   }

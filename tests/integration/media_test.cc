@@ -1,8 +1,9 @@
-// Media values (images, histograms, HTML) through the real daemon: files under files/media/,
-// wandb's JSON in the log's history and in wandb-summary.json, the files announced before their row
-// and kept by the local store, and bad media refused without harm to the run.
+// Media values (images, histograms, HTML, audio, video) through the real daemon: files under
+// files/media/, wandb's JSON in the log's history and in wandb-summary.json, the files announced
+// before their row and kept by the local store, and bad media refused without harm to the run.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -128,6 +129,54 @@ TEST_CASE("an html page lands as wandb writes it: its file, the row, the store")
   CHECK(Eventually([&] { return StoredVersions(env, "htmlrun", path) == 1; }));
 }
 
+TEST_CASE(
+    "audio and video land as wandb writes them: WAV and GIF files in the row and the summary") {
+  TestEnv env;
+  Run run = wandb::init({.id = "avrun"});
+  std::vector<float> beep(4000);
+  for (size_t i = 0; i < beep.size(); ++i) beep[i] = 0.5f * std::sin(0.785f * i);  // 1 kHz
+  std::vector<uint8_t> frames(3 * 3 * 4 * 6, 200);                                 // t, c, h, w
+  run.log({{"beep", Audio(beep, 8000, {.caption = "1 kHz"})},
+           {"clips", Value::List{Audio(beep, 8000), Audio(beep, 16000)}},
+           {"rollout", Video(frames, {3, 3, 4, 6}, {.fps = 5})}});
+  run.summary()["best_clip"] = Audio(beep, 8000);
+  run.finish();
+
+  std::string dir = env.RunDir("avrun");
+  json beep_json, clips, rollout;
+  for (const records::Record& r : ReadLog(dir + "/run-avrun.wandb").records) {
+    if (r.has_history() && !ItemValue(r.history(), "beep").empty()) {
+      beep_json = json::parse(ItemValue(r.history(), "beep"));
+      clips = json::parse(ItemValue(r.history(), "clips"));
+      rollout = json::parse(ItemValue(r.history(), "rollout"));
+    }
+  }
+  REQUIRE(beep_json.is_object());
+  CHECK(beep_json["_type"] == "audio-file");
+  CHECK(beep_json["caption"] == "1 kHz");
+  std::string wav = ReadFile(dir + "/files/" + beep_json["path"].get<std::string>());
+  CHECK(wav.rfind("RIFF", 0) == 0);
+  CHECK(wav.size() == beep_json["size"].get<size_t>());
+  CHECK(clips["_type"] == "audio");
+  CHECK(clips["sampleRates"] == json::array({8000, 16000}));
+  CHECK(clips["durations"] == json::array({0.5, 0.25}));
+
+  CHECK(rollout["_type"] == "video-file");
+  CHECK(rollout["width"] == 6);
+  CHECK(rollout["height"] == 4);
+  std::string path = rollout["path"];
+  CHECK(path.rfind("media/videos/rollout_0_", 0) == 0);
+  CHECK(ReadFile(dir + "/files/" + path).rfind("GIF89a", 0) == 0);
+
+  json summary = json::parse(ReadFile(dir + "/files/wandb-summary.json"));
+  CHECK(summary["rollout"] == rollout);
+  std::string best = summary["best_clip"]["path"];
+  CHECK(best.rfind("media/audio/best_clip_summary_", 0) == 0);
+  for (const std::string& file : {beep_json["path"].get<std::string>(), path, best}) {
+    CHECK(Eventually([&] { return StoredVersions(env, "avrun", file) == 1; }));
+  }
+}
+
 TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on") {
   TestEnv env;
   Run run = wandb::init({.id = "badmedia"});
@@ -136,6 +185,10 @@ TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on
                     Catch::Contains("key 'img'") && Catch::Contains("5 pixel values"));
   CHECK_THROWS_AS(run.log({{"h", Histogram(std::vector<double>{1}, 600)}}), std::invalid_argument);
   CHECK_THROWS_AS(run.summary()["s"] = Image::from_file("/nonexistent.png"), std::invalid_argument);
+  CHECK_THROWS_WITH(run.log({{"a", Audio(std::vector<float>(3), 0)}}),
+                    Catch::Contains("key 'a'") && Catch::Contains("sample rate 0"));
+  CHECK_THROWS_WITH(run.log({{"v", Video::from_file("/tmp/clip.avi")}}),
+                    Catch::Contains("key 'v'") && Catch::Contains("unknown extension"));
   CHECK_THROWS_AS(run.config().update({{"c", Histogram(std::vector<double>{1})}}),
                   std::invalid_argument);
   run.log({{"x", 2}});
