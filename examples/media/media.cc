@@ -1,7 +1,7 @@
 // Logs media as a training loop would: a histogram of "weights", a generated image, a short
-// sound and a little animation each epoch, a list of sample images, and the best image in the
-// summary; at the end a table of the epochs (with an image per row) and a line chart of the
-// loss. Then look at
+// sound, a little animation and a point cloud each epoch, a list of sample images, and the best
+// image in the summary; at the end a table of the epochs (with an image per row) and a line chart
+// of the loss. Then look at
 //   wandb/latest-run/files/media/   and   wandb-cpp dump wandb/latest-run/run-*.wandb
 //
 //   media [epochs]
@@ -51,6 +51,17 @@ std::vector<uint8_t> Sweep(int epoch) {
   return frames;
 }
 
+// A spiral of 500 points (x, y, z, r, g, b) that winds tighter with `epoch`.
+std::vector<float> Spiral(int epoch) {
+  std::vector<float> points;
+  for (int i = 0; i < 500; ++i) {
+    float t = 0.05f * static_cast<float>(i * (epoch + 1));
+    float h = 0.01f * static_cast<float>(i);
+    points.insert(points.end(), {std::cos(t), std::sin(t), h, 255.0f * h / 5.0f, 100.0f, 200.0f});
+  }
+  return points;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,7 +83,8 @@ int main(int argc, char** argv) {
              {"samples", wandb::Value::List{wandb::Image(grey, {32, 32}),
                                             wandb::Image(Picture(32, 32, -epoch), {32, 32, 3})}},
              {"tone", wandb::Audio(Tone(epoch), 16000)},
-             {"sweep", wandb::Video(Sweep(epoch), {8, 3, 32, 32}, {.fps = 8})}});
+             {"sweep", wandb::Video(Sweep(epoch), {8, 3, 32, 32}, {.fps = 8})},
+             {"spiral", wandb::Object3D(Spiral(epoch), {500, 6})}});
     epochs_table.add_data(epoch, 1.0 / (epoch + 1),
                           wandb::Image(Picture(16, 16, epoch), {16, 16, 3}));
   }

@@ -1,6 +1,7 @@
-// Media values (images, histograms, HTML, audio, video) through the real daemon: files under
-// files/media/, wandb's JSON in the log's history and in wandb-summary.json, the files announced
-// before their row and kept by the local store, and bad media refused without harm to the run.
+// Media values (images, histograms, HTML, audio, video, 3-D objects) through the real daemon: files
+// under files/media/, wandb's JSON in the log's history and in wandb-summary.json, the files
+// announced before their row and kept by the local store, and bad media refused without harm to the
+// run.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -130,7 +131,7 @@ TEST_CASE("an html page lands as wandb writes it: its file, the row, the store")
 }
 
 TEST_CASE(
-    "audio and video land as wandb writes them: WAV and GIF files in the row and the summary") {
+    "audio video and 3-D objects land as wandb writes them: files in the row and the summary") {
   TestEnv env;
   Run run = wandb::init({.id = "avrun"});
   std::vector<float> beep(4000);
@@ -138,17 +139,19 @@ TEST_CASE(
   std::vector<uint8_t> frames(3 * 3 * 4 * 6, 200);                                 // t, c, h, w
   run.log({{"beep", Audio(beep, 8000, {.caption = "1 kHz"})},
            {"clips", Value::List{Audio(beep, 8000), Audio(beep, 16000)}},
-           {"rollout", Video(frames, {3, 3, 4, 6}, {.fps = 5})}});
+           {"rollout", Video(frames, {3, 3, 4, 6}, {.fps = 5})},
+           {"cloud", Object3D(std::vector<float>{0, 0, 0, 1, 1, 1}, {2, 3})}});
   run.summary()["best_clip"] = Audio(beep, 8000);
   run.finish();
 
   std::string dir = env.RunDir("avrun");
-  json beep_json, clips, rollout;
+  json beep_json, clips, rollout, cloud;
   for (const records::Record& r : ReadLog(dir + "/run-avrun.wandb").records) {
     if (r.has_history() && !ItemValue(r.history(), "beep").empty()) {
       beep_json = json::parse(ItemValue(r.history(), "beep"));
       clips = json::parse(ItemValue(r.history(), "clips"));
       rollout = json::parse(ItemValue(r.history(), "rollout"));
+      cloud = json::parse(ItemValue(r.history(), "cloud"));
     }
   }
   REQUIRE(beep_json.is_object());
@@ -167,6 +170,10 @@ TEST_CASE(
   std::string path = rollout["path"];
   CHECK(path.rfind("media/videos/rollout_0_", 0) == 0);
   CHECK(ReadFile(dir + "/files/" + path).rfind("GIF89a", 0) == 0);
+
+  CHECK(cloud["_type"] == "object3D-file");
+  CHECK(json::parse(ReadFile(dir + "/files/" + cloud["path"].get<std::string>())) ==
+        json::parse("[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]"));
 
   json summary = json::parse(ReadFile(dir + "/files/wandb-summary.json"));
   CHECK(summary["rollout"] == rollout);

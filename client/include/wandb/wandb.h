@@ -18,6 +18,7 @@
 #include "wandb/html.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
+#include "wandb/object3d.h"
 #include "wandb/plot.h"
 #include "wandb/run.h"
 #include "wandb/settings.h"

@@ -9,6 +9,7 @@
 #include "wandb/html.h"
 #include "wandb/image.h"
 #include "wandb/media.h"
+#include "wandb/object3d.h"
 #include "wandb/video.h"
 
 namespace wandb::internal {
@@ -89,6 +90,8 @@ void MediaResolver::Resolve(const std::string& name, const std::string& step, bo
     value = ResolveAudioList(name, step, value.as_list(), written);
   } else if (value.is_list() && AllOf<Video>(value.as_list())) {
     value = ResolveVideoList(name, step, value.as_list(), written);
+  } else if (value.is_list() && AllOf<Object3D>(value.as_list())) {
+    value = ResolveObject3DList(name, step, value.as_list(), written);
   } else if (value.is_list()) {
     for (Value& item : value.as_list()) {
       if (item.holds_media()) Resolve(name, step, summary, item, written);
@@ -170,6 +173,27 @@ Value MediaResolver::ResolveVideoList(const std::string& name, const std::string
                      {"count", static_cast<int64_t>(videos.size())},
                      {"videos", Value(std::move(each))},
                      {"captions", first_has_caption ? Value(std::move(captions)) : Value(false)}});
+}
+
+// wandb's Object3D.seq_to_json: each object's JSON, and their files' names within
+// media/object3D/.
+Value MediaResolver::ResolveObject3DList(const std::string& name, const std::string& step,
+                                         const Value::List& objects,
+                                         std::vector<std::string>* written) {
+  constexpr absl::string_view kFolder = "media/object3D/";
+  Value::List each, filenames;
+  for (const Value& item : objects) {
+    Value json = ResolveOne(name, step, *item.as_media(), written);
+    const Value* path = json.find("path");
+    filenames.push_back(path != nullptr && path->is_string()
+                            ? Value(path->as_string().substr(kFolder.size()))
+                            : Value());
+    each.push_back(std::move(json));
+  }
+  return Value::map({{"_type", "object3D"},
+                     {"filenames", Value(std::move(filenames))},
+                     {"count", static_cast<int64_t>(objects.size())},
+                     {"objects", Value(std::move(each))}});
 }
 
 // wandb's Image.seq_to_json, as it writes it for a server that takes file names.

@@ -4,9 +4,9 @@
 // Names follow wandb's history_dict_to_json and summary encoding: a row's value is named by
 // its own key (the innermost one when nested in maps) and the step; a summary value by its
 // dotted path and "summary". A list whose items are all Images becomes wandb's
-// "images/separated" object (at most Image::kMaxListItems of them), a list of Audio, Video
-// or Html wandb's "audio", "videos" or "html" batch; any other list has its items resolved
-// one by one.
+// "images/separated" object (at most Image::kMaxListItems of them), a list of Audio, Video,
+// Object3D or Html wandb's "audio", "videos", "object3D" or "html" batch; any other list has its
+// items resolved one by one.
 #ifndef WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_
 #define WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_
 
@@ -43,6 +43,8 @@ class MediaResolver {
                          std::vector<std::string>* written);
   Value ResolveVideoList(const std::string& name, const std::string& step,
                          const Value::List& videos, std::vector<std::string>* written);
+  Value ResolveObject3DList(const std::string& name, const std::string& step,
+                            const Value::List& objects, std::vector<std::string>* written);
   Value ResolveImageList(const std::string& name, const std::string& step,
                          const Value::List& images, std::vector<std::string>* written);
 
