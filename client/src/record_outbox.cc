@@ -316,12 +316,18 @@ void RecordOutbox::SendQueued(absl::string_view queue) {
 }
 
 void RecordOutbox::WriteMedia(LogCall& call, service::RecordBatch* batch) {
-  if (media_ != nullptr) AppendFiles(media_->ResolveRow(call.data, call.media_step), batch);
+  if (media_ != nullptr) {
+    AppendFiles(media_->ResolveRow(call.data, call.media_step), batch);
+    AppendConfig(media_->TakeConfig(), batch);
+  }
   ReleaseMediaRoom(call.media_bytes);
 }
 
 void RecordOutbox::WriteMedia(SummaryCall& call, service::RecordBatch* batch) {
-  if (media_ != nullptr) AppendFiles(media_->ResolveSummary(call.path, call.value), batch);
+  if (media_ != nullptr) {
+    AppendFiles(media_->ResolveSummary(call.path, call.value), batch);
+    AppendConfig(media_->TakeConfig(), batch);
+  }
   ReleaseMediaRoom(call.media_bytes);
   records::Record record;
   records::SummaryItem* item = record.mutable_summary()->add_update();
@@ -343,6 +349,20 @@ void RecordOutbox::AppendFiles(const std::vector<std::string>& paths, service::R
     records::FilesItem* item = record.mutable_files()->add_files();
     item->set_path(EscapeGlob(path));
     item->set_policy(records::FilesItem::NOW);
+  }
+  AppendRecord(record, batch->mutable_records());
+  batch->set_record_count(batch->record_count() + 1);
+}
+
+// The config the media need (their class labels), like their files before the row.
+void RecordOutbox::AppendConfig(const std::vector<MediaContext::ConfigEntry>& entries,
+                                service::RecordBatch* batch) {
+  if (entries.empty()) return;
+  records::Record record;
+  for (const MediaContext::ConfigEntry& entry : entries) {
+    records::ConfigItem* item = record.mutable_config()->add_update();
+    for (const std::string& part : entry.nested_key) item->add_nested_key(part);
+    item->set_value_json(json::Encode(entry.value));
   }
   AppendRecord(record, batch->mutable_records());
   batch->set_record_count(batch->record_count() + 1);

@@ -119,6 +119,8 @@ class RecordOutbox {
   // Writes the call's media and appends the FilesRecord naming the files to `batch`.
   void WriteMedia(LogCall& call, service::RecordBatch* batch);
   void WriteMedia(SummaryCall& call, service::RecordBatch* batch);
+  void AppendConfig(const std::vector<MediaContext::ConfigEntry>& entries,
+                    service::RecordBatch* batch);
   void AppendFiles(const std::vector<std::string>& paths, service::RecordBatch* batch);
   void Loop();
   bool OpenStream();

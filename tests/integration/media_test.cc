@@ -184,6 +184,48 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "an image's boxes and mask land as wandb writes them with their class labels in the config") {
+  TestEnv env;
+  Run run = wandb::init({.id = "boxrun"});
+  BoxGroup predictions{.boxes = {{.min_x = 0, .min_y = 0, .max_x = 0.5, .max_y = 1, .class_id = 7}},
+                       .class_labels = {{7, "cat"}}};
+  ImageMask mask{.class_ids = {0, 1, 1, 0}};
+  run.log({{"det", Image(kRgb2x2, {2, 2, 3},
+                         {.boxes = {{"predictions", predictions}}, .masks = {{"truth", mask}}})}});
+  run.finish();
+
+  std::string dir = env.RunDir("boxrun");
+  json det;
+  bool config_before_row = false;
+  for (const records::Record& r : ReadLog(dir + "/run-boxrun.wandb").records) {
+    if (r.has_config() && r.config().update_size() > 0 &&
+        r.config().update(0).nested_key_size() == 3) {
+      config_before_row = det.is_null();
+    }
+    if (r.has_history() && !ItemValue(r.history(), "det").empty()) {
+      det = json::parse(ItemValue(r.history(), "det"));
+    }
+  }
+  CHECK(config_before_row);
+  REQUIRE(det.is_object());
+  std::string boxes = det["boxes"]["predictions"]["path"];
+  CHECK(boxes.rfind("media/metadata/boxes2D/det_0_", 0) == 0);
+  json box_file = json::parse(ReadFile(dir + "/files/" + boxes));
+  CHECK(box_file["box_data"][0]["class_id"] == 7);
+  CHECK(box_file["class_labels"]["7"] == "cat");
+  std::string mask_path = det["masks"]["truth"]["path"];
+  CHECK(mask_path.rfind("media/images/mask/det_0_", 0) == 0);
+  CHECK(fs::is_regular_file(dir + "/files/" + mask_path));
+  std::string config = ReadFile(dir + "/files/config.yaml");
+  CHECK_THAT(config, Catch::Contains("bounding_box/class_labels:") &&
+                         Catch::Contains("det_wandb_delimeter_predictions:") &&
+                         Catch::Contains("mask/class_labels:"));
+  for (const std::string& file : {boxes, mask_path}) {
+    CHECK(Eventually([&] { return StoredVersions(env, "boxrun", file) == 1; }));
+  }
+}
+
 TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on") {
   TestEnv env;
   Run run = wandb::init({.id = "badmedia"});
@@ -192,6 +234,10 @@ TEST_CASE("bad media throw std::invalid_argument naming the key, the run goes on
                     Catch::Contains("key 'img'") && Catch::Contains("5 pixel values"));
   CHECK_THROWS_AS(run.log({{"h", Histogram(std::vector<double>{1}, 600)}}), std::invalid_argument);
   CHECK_THROWS_AS(run.summary()["s"] = Image::from_file("/nonexistent.png"), std::invalid_argument);
+  CHECK_THROWS_WITH(
+      run.log({{"b", Image(kRgb2x2, {2, 2, 3},
+                           {.boxes = {{"p", {.boxes = {{.max_x = 2, .max_y = 1}}}}}})}}),
+      Catch::Contains("key 'b'") && Catch::Contains("outside the image"));
   CHECK_THROWS_WITH(run.log({{"a", Audio(std::vector<float>(3), 0)}}),
                     Catch::Contains("key 'a'") && Catch::Contains("sample rate 0"));
   CHECK_THROWS_WITH(run.log({{"v", Video::from_file("/tmp/clip.avi")}}),

@@ -7,19 +7,32 @@
 //   run.log({{"photo", wandb::Image::from_file("cat.jpg")}});
 //   run.log({{"examples", wandb::Value::List{wandb::Image(a, {h, w}), wandb::Image(b, {h, w})}}});
 //
+//   wandb::BoxGroup predictions{.boxes = {{.min_x = 0.1, .min_y = 0.2, .max_x = 0.5, .max_y = 0.9,
+//                                          .class_id = 1, .caption = "cat 0.93",
+//                                          .scores = {{"confidence", 0.93}}}},
+//                               .class_labels = {{1, "cat"}, {2, "dog"}}};
+//   wandb::ImageMask segmentation{.class_ids = mask, .class_labels = {{0, "sky"}, {1, "road"}}};
+//   run.log({{"detections", wandb::Image(rgb, {h, w, 3}, {.boxes = {{"predictions", predictions}},
+//                                                           .masks = {{"truth",
+//                                                           segmentation}}})}});
+//
 // Shapes: {height, width} grey, {height, width, 1|3|4} grey, RGB, RGBA, or the channel-first
 // {channels, height, width} with `channels_first`. 8-bit pixels are taken as they are; float
 // pixels are scaled as wandb's to_uint8: when the smallest is negative, to 0..1 by
 // (v - min) / (max - min); then, when the largest is at most 1, times 255 (truncated); then
 // clipped to 0..255. (Like wandb, 8-bit pixels that are all 0 or 1 are scaled by 255 too.)
 // Files: png, jpg/jpeg, gif, bmp, copied as they are; width and height are read from the
-// file. Building an Image copies the pixels; converting, PNG encoding, hashing and writing
-// happen on the run's background thread.
+// file. Boxes and masks are drawn over the image by W&B, in groups named as you like
+// ("predictions", "ground_truth"); each group's class ids get names from its class_labels
+// (class_<id> when none are given), stored in the run's config as wandb stores them. Building an
+// Image copies the pixels; converting, PNG encoding, hashing and writing happen on the run's
+// background thread.
 #ifndef WANDB_IMAGE_H_
 #define WANDB_IMAGE_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -32,6 +45,38 @@
 
 namespace wandb {
 
+// A box over an image, by its top-left (min) and bottom-right (max) corners: fractions of the
+// image's width and height (0..1), or pixels when its group's `pixels` is set.
+struct BoundingBox {
+  double min_x = 0;
+  double min_y = 0;
+  double max_x = 0;
+  double max_y = 0;
+  int64_t class_id = 0;
+  std::string caption{};  // shown above the box
+  // Named numbers W&B can filter the boxes by ("confidence", "iou").
+  std::map<std::string, double> scores{};
+
+  // A box given by its centre and size (YOLO's form), in the same units.
+  static BoundingBox centered(double middle_x, double middle_y, double width, double height,
+                              int64_t class_id = 0);
+};
+
+// One group of boxes (wandb's BoundingBoxes2D).
+struct BoxGroup {
+  std::vector<BoundingBox> boxes{};
+  std::map<int64_t, std::string> class_labels{};
+  // The boxes' coordinates are pixels ("domain": "pixel") rather than fractions.
+  bool pixels = false;
+};
+
+// A segmentation mask (wandb's ImageMask): a class id (0..255) per pixel, height x width,
+// the image's size.
+struct ImageMask {
+  std::vector<uint8_t> class_ids{};
+  std::map<int64_t, std::string> class_labels{};
+};
+
 struct ImageOptions {
   std::optional<std::string> caption{};
   // wandb's `grouping`: images with the same number are shown together.
@@ -39,6 +84,9 @@ struct ImageOptions {
   // The pixels are {channels, height, width} (PyTorch's layout) rather than
   // {height, width, channels}.
   bool channels_first = false;
+  // Groups of boxes and masks, by name.
+  std::map<std::string, BoxGroup> boxes{};
+  std::map<std::string, ImageMask> masks{};
 };
 
 class WANDB_API Image : public Media {
@@ -76,6 +124,10 @@ class WANDB_API Image : public Media {
   template <typename T>
   void Init(const T* pixels, size_t count, const std::vector<size_t>& shape,
             const ImageOptions& options);
+  // Checks the boxes and masks against the image's size.
+  void CheckOverlays();
+  // Writes the boxes' and masks' files; adds wandb's "boxes" and "masks" to `json`.
+  void ResolveOverlays(internal::MediaContext& context, Value& json) const;
 
   ImageOptions options_;
   size_t width_ = 0;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/src/media/image_header.h"
+#include "client/src/media/image_overlays.h"
 #include "client/src/media/media_context.h"
 #include "client/src/media/pixel_convert.h"
 #include "client/src/media/png_codec.h"
@@ -66,6 +67,29 @@ void Image::Init(const T* pixels, size_t count, const std::vector<size_t>& shape
   width_ = w;
   channels_ = c;
   pixels_ = std::vector<T>(pixels, pixels + count);
+  CheckOverlays();
+}
+
+void Image::CheckOverlays() {
+  for (const auto& [name, group] : options_.boxes) {
+    std::string problem = internal::CheckBoxGroup(name, group, width_, height_);
+    if (!problem.empty()) return Fail(std::move(problem));
+  }
+  for (const auto& [name, mask] : options_.masks) {
+    std::string problem = internal::CheckMask(name, mask, width_, height_);
+    if (!problem.empty()) return Fail(std::move(problem));
+  }
+}
+
+BoundingBox BoundingBox::centered(double middle_x, double middle_y, double width, double height,
+                                  int64_t class_id) {
+  BoundingBox box;
+  box.min_x = middle_x - width / 2;
+  box.max_x = middle_x + width / 2;
+  box.min_y = middle_y - height / 2;
+  box.max_y = middle_y + height / 2;
+  box.class_id = class_id;
+  return box;
 }
 
 Image::Image(const uint8_t* pixels, size_t count, const std::vector<size_t>& shape,
@@ -117,6 +141,7 @@ Image Image::from_file(const std::string& path, const ImageOptions& options) {
   }
   image.width_ = size->width;
   image.height_ = size->height;
+  image.CheckOverlays();
   return image;
 }
 
@@ -157,7 +182,25 @@ Value Image::Resolve(internal::MediaContext& context) const {
   if (options_.caption.has_value() && !options_.caption->empty()) {
     json.set("caption", *options_.caption);
   }
+  ResolveOverlays(context, json);
   return json;
+}
+
+void Image::ResolveOverlays(internal::MediaContext& context, Value& json) const {
+  if (!options_.boxes.empty()) {
+    Value::Map boxes;
+    for (const auto& [name, group] : options_.boxes) {
+      boxes.emplace_back(name, internal::WriteBoxGroup(context, name, group));
+    }
+    json.set("boxes", Value(std::move(boxes)));
+  }
+  if (!options_.masks.empty()) {
+    Value::Map masks;
+    for (const auto& [name, mask] : options_.masks) {
+      masks.emplace_back(name, internal::WriteMask(context, name, mask, width_, height_));
+    }
+    json.set("masks", Value(std::move(masks)));
+  }
 }
 
 }  // namespace wandb

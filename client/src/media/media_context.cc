@@ -103,6 +103,10 @@ std::optional<MediaFile> MediaContext::Copy(absl::string_view subdir, absl::stri
   return Write(subdir, ext, *bytes);
 }
 
+void MediaContext::AddConfig(std::vector<std::string> nested_key, Value value) {
+  config_.push_back({std::move(nested_key), std::move(value)});
+}
+
 void MediaContext::Error(absl::string_view message) {
   if (reporter_ != nullptr && reporter_->error) reporter_->error(key_, message);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "wandb/value.h"
 
 namespace wandb::internal {
 
@@ -45,11 +46,20 @@ class MediaContext {
   std::optional<MediaFile> Copy(absl::string_view subdir, absl::string_view ext,
                                 const std::string& source);
 
+  // A config entry the value needs (wandb's "singletons", such as a box group's class labels),
+  // set under `nested_key` before the row that holds the value.
+  void AddConfig(std::vector<std::string> nested_key, Value value);
+
   void Error(absl::string_view message);
   void WarnOnce(absl::string_view what, absl::string_view message);
 
   // Every file written through this context, relative to files/.
   const std::vector<std::string>& written() const { return written_; }
+  struct ConfigEntry {
+    std::vector<std::string> nested_key;
+    Value value;
+  };
+  std::vector<ConfigEntry>& config() { return config_; }
 
  private:
   const std::string files_dir_;
@@ -57,6 +67,7 @@ class MediaContext {
   const std::string step_;
   Reporter* reporter_;
   std::vector<std::string> written_;
+  std::vector<ConfigEntry> config_;
 };
 
 // The extension of the file at `path` (after the last '.' of its name, as written), or ""

@@ -104,7 +104,21 @@ Value MediaResolver::ResolveOne(const std::string& name, const std::string& step
   MediaContext context(files_dir_, name, step, reporter_);
   Value json = media.Resolve(context);
   AddWritten(context.written(), written);
+  for (MediaContext::ConfigEntry& entry : context.config()) config_.push_back(std::move(entry));
   return json;
+}
+
+std::vector<MediaContext::ConfigEntry> MediaResolver::TakeConfig() {
+  std::vector<MediaContext::ConfigEntry> changed;
+  for (MediaContext::ConfigEntry& entry : config_) {
+    std::string encoded = entry.value.to_json();
+    std::string& sent = config_sent_[absl::StrJoin(entry.nested_key, std::string(1, '\0'))];
+    if (sent == encoded) continue;
+    sent = std::move(encoded);
+    changed.push_back(std::move(entry));
+  }
+  config_.clear();
+  return changed;
 }
 
 // wandb's Html.seq_to_json: each page's own JSON, in a batch.
@@ -209,6 +223,9 @@ Value MediaResolver::ResolveImageList(const std::string& name, const std::string
   const auto& first = static_cast<const Image&>(*images[0].as_media());
   Value::List filenames;
   Value::List captions;
+  Value::List all_boxes;
+  Value::List all_masks;
+  bool any_boxes = false, any_masks = false;
   for (size_t i = 0; i < count; ++i) {
     const auto& image = static_cast<const Image&>(*images[i].as_media());
     if (image.width() != first.width() || image.height() != first.height()) {
@@ -219,6 +236,12 @@ Value MediaResolver::ResolveImageList(const std::string& name, const std::string
     const Value* path = json.find("path");
     filenames.push_back(path != nullptr ? *path : Value());
     captions.push_back(image.caption().has_value() ? Value(*image.caption()) : Value());
+    const Value* boxes = json.find("boxes");
+    const Value* masks = json.find("masks");
+    any_boxes = any_boxes || boxes != nullptr;
+    any_masks = any_masks || masks != nullptr;
+    all_boxes.push_back(boxes != nullptr ? *boxes : Value());
+    all_masks.push_back(masks != nullptr ? *masks : Value());
   }
   Value meta = Value::map({{"_type", "images/separated"},
                            {"width", static_cast<int64_t>(first.width())},
@@ -228,6 +251,9 @@ Value MediaResolver::ResolveImageList(const std::string& name, const std::string
                            {"filenames", std::move(filenames)}});
   // wandb lists captions when the first image has one.
   if (first.caption().has_value()) meta.set("captions", std::move(captions));
+  // wandb's all_masks and all_boxes: each image's groups (null for one without), when any has.
+  if (any_masks) meta.set("all_masks", std::move(all_masks));
+  if (any_boxes) meta.set("all_boxes", std::move(all_boxes));
   return meta;
 }
 

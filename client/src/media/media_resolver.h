@@ -11,6 +11,7 @@
 #define WANDB_CLIENT_SRC_MEDIA_MEDIA_RESOLVER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ class MediaResolver {
   // The same for a summary value set at `path`.
   std::vector<std::string> ResolveSummary(const std::vector<std::string>& path, Value& value);
 
+  // The config entries the values resolved since the last call need and the run has not had
+  // yet (each entry again only when its value changed, as wandb's _add_singleton).
+  std::vector<MediaContext::ConfigEntry> TakeConfig();
+
  private:
   // `name` is the key the files are named by; `summary` makes nested maps extend it.
   void Resolve(const std::string& name, const std::string& step, bool summary, Value& value,
@@ -50,6 +55,9 @@ class MediaResolver {
 
   const std::string files_dir_;
   MediaContext::Reporter* reporter_;
+  std::vector<MediaContext::ConfigEntry> config_;  // to be taken
+  // Each config entry as last taken, by its nested key joined with '\0'.
+  std::map<std::string, std::string> config_sent_;
 };
 
 // `path` as a save() glob that matches only itself: '*', '?' and '[' in a key become

@@ -107,7 +107,7 @@ TEST_CASE("a Video's frame rate sets the GIF's delay and a batch is tiled into o
   CHECK(grid->frames.size() == 2);
 }
 
-TEST_CASE("a video file is copied as it is; a GIF's size is read from it") {
+TEST_CASE("a video file is copied as it is and a GIF's size is read from it") {
   TempDir dir;
   Reports reports;
   MediaResolver resolver(dir.path(), &reports.reporter);
