@@ -2,7 +2,7 @@
 // image ("image-file") or a list ("images/separated"); each is shown with its caption.
 import { runFileUrl } from '../api.js';
 import { h } from '../util.js';
-import { StepPanel } from './step_panel.js';
+import { StepPanel, captioned } from './step_panel.js';
 
 // The images of one media value: [{path, caption}].
 function imagesOf(value) {
@@ -17,8 +17,7 @@ function imagesOf(value) {
 // failed to load: the figure says so by its alt text).
 export function imageFigure(src, caption, alt) {
   const img = h('img', { src, alt: caption ?? alt });
-  const figure = h('figure', {}, img, caption ? h('figcaption', {}, caption) : null);
-  return { figure, decoded: img.decode().catch(() => {}) };
+  return { figure: captioned(img, caption), decoded: img.decode().catch(() => {}) };
 }
 
 export class ImagePanel extends StepPanel {

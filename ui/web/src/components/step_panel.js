@@ -5,6 +5,11 @@
 import { get, runApi } from '../api.js';
 import { h, clear } from '../util.js';
 
+// One file's element with its caption under it, as every such panel shows a file.
+export function captioned(element, caption) {
+  return h('figure', {}, element, caption ? h('figcaption', {}, caption) : null);
+}
+
 export class StepPanel {
   // `kind`: the panel's class (image-panel, ...), which the tests and the style pick it by.
   // `summaryValue`: a value of the run's summary, shown alone (no steps, no slider).
