@@ -44,6 +44,21 @@ std::string EntityOf(httplib::Client& http, const std::string& project) {
   return "";
 }
 
+// The file that the value of `key` at `step` names, fetched as a panel shows it: its
+// Content-Type must be `type` and its bytes begin with `magic`. Returns the value.
+json CheckMediaFile(httplib::Client& http, const std::string& run, const std::string& key, int step,
+                    const std::string& type, const std::string& magic) {
+  json value = GetJson(http, run + "/media?key=" + key + "&step=" + std::to_string(step))["value"];
+  const std::string path = value["path"];
+  INFO(key << " at step " << step << ": " << path);
+  httplib::Result file = http.Get((run + "/file?inline=1&path=" + path).c_str());
+  REQUIRE(file);
+  REQUIRE(file->status == 200);
+  CHECK(file->get_header_value("Content-Type") == type);
+  CHECK(file->body.rfind(magic, 0) == 0);
+  return value;
+}
+
 double MaxOf(const json& values) {
   double max = -1e300;
   for (const json& v : values) max = std::max(max, v.get<double>());
@@ -233,6 +248,25 @@ TEST_CASE("ui api: media keys, their steps and values, the files they name, and 
   CHECK(png->body.rfind("\x89PNG", 0) == 0);
   CHECK(GetJson(http, run + "/media?key=samples&step=7", 404)["error"].get<std::string>().find(
             "step 7") != std::string::npos);
+
+  // Sounds and videos: their types, steps, and files served as their players need them.
+  CHECK(keys["media"]["sound"] == "audio-file");
+  CHECK(keys["media"]["sounds"] == "audio");
+  CHECK(keys["media"]["rollout"] == "video-file");
+  CHECK(keys["media"]["replays"] == "videos");
+  CHECK(GetJson(http, run + "/media?key=sound")["steps"] == json({1, 3, 5}));
+  json sound = CheckMediaFile(http, run, "sound", 5, "audio/wav", "RIFF");
+  CHECK(sound["path"].get<std::string>().rfind("media/audio/sound_5_", 0) == 0);
+  CHECK(sound["caption"] == "step 5");
+  json rollout = CheckMediaFile(http, run, "rollout", 5, "image/gif", "GIF89a");
+  CHECK(rollout["path"].get<std::string>().rfind("media/videos/rollout_5_", 0) == 0);
+  CHECK(rollout["width"] == 112);
+  json sounds = GetJson(http, run + "/media?key=sounds&step=3")["value"];
+  CHECK(sounds["count"] == 2);
+  CHECK(sounds["captions"] == json({"low", "high"}));
+  json replays = GetJson(http, run + "/media?key=replays&step=3")["value"];
+  CHECK(replays["videos"].size() == 2);
+  CHECK(replays["captions"] == json({"first", "second"}));
 
   // A histogram over steps: every step, or a sample spread over them with the values.
   CHECK(GetJson(http, run + "/media?key=weights")["steps"].size() == 20);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -122,7 +123,8 @@ nlohmann::json PulseJson(const RunPulse& pulse) {
           {"file_versions", pulse.file_versions}};
 }
 
-// The Content-Type a file is shown with inline; anything unknown is plain bytes.
+// The Content-Type a file is shown with inline, by its extension in any case (a copied media
+// file keeps its own: "clip.MP4"); anything unknown is plain bytes.
 std::string InlineContentType(absl::string_view path) {
   static const std::pair<absl::string_view, absl::string_view> kTypes[] = {
       {".html", "text/html; charset=utf-8"},
@@ -139,11 +141,21 @@ std::string InlineContentType(absl::string_view path) {
       {".jpeg", "image/jpeg"},
       {".gif", "image/gif"},
       {".svg", "image/svg+xml"},
+      // What wandb::Audio and wandb::Video write or copy, for the media tab's players (an
+      // <audio> plays an .ogg or .webm sent as video/ too).
       {".wav", "audio/wav"},
+      {".mp3", "audio/mpeg"},
+      {".flac", "audio/flac"},
+      {".oga", "audio/ogg"},
+      {".opus", "audio/ogg"},
+      {".m4a", "audio/mp4"},
+      {".aac", "audio/aac"},
       {".mp4", "video/mp4"},
+      {".webm", "video/webm"},
+      {".ogg", "video/ogg"},
   };
   for (const auto& [suffix, type] : kTypes) {
-    if (absl::EndsWith(path, suffix)) return std::string(type);
+    if (absl::EndsWithIgnoreCase(path, suffix)) return std::string(type);
   }
   return "application/octet-stream";
 }

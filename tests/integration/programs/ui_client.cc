@@ -21,8 +21,13 @@
 //       step 6; one chart of each other built-in kind at step 7 ("scatter", "bar", "hist",
 //       "series", "confusion", "pr", "roc", and "old_pr" by wandb::plots::precision_recall),
 //       and "mine", a plot_table of a spec id that is not built in; an HTML page "report"
-//       at steps 2 and 4 (its <h1> says "Report of step S"); "loss" at every step;
-//       and in the summary only, an image "best" (step 2's) and a table "final.table".
+//       at steps 2 and 4 (its <h1> says "Report of step S"); a sound "sound" at steps 1, 3
+//       and 5 (a second of a (220 * (step + 1)) Hz sine at 8 kHz, captioned "step S") and a
+//       list of two, "sounds", at step 3 (captioned "low" and "high"); a video "rollout" at
+//       steps 1, 3 and 5 (a GIF of 8 frames, (32 + 16 * step) pixels wide and 24 high,
+//       captioned "step S") and a list of two, "replays", at step 3 (those of steps 0 and 1,
+//       captioned "first" and "second"); "loss" at every step; and in the summary only, an
+//       image "best" (step 2's) and a table "final.table".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -68,6 +73,34 @@ wandb::Image StepImage(long step) {
     rgb[i * 3 + 2] = 200;
   }
   return wandb::Image(rgb, {height, width, 3}, {.caption = "step " + std::to_string(step)});
+}
+
+// A second of a sine of `hertz` at 8 kHz, at half full scale.
+wandb::Audio Tone(double hertz, const std::string& caption) {
+  constexpr int64_t kRate = 8000;
+  std::vector<float> samples(kRate);
+  for (size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = 0.5F * static_cast<float>(std::sin(2 * M_PI * hertz * i / kRate));
+  }
+  return wandb::Audio(samples, kRate, {.caption = caption});
+}
+
+// A GIF of 8 frames, (32 + 16 * step) x 24, of a bright bar moving right over a colour that
+// says the step; frames {time, channels, height, width}.
+wandb::Video StepVideo(long step, const std::string& caption) {
+  const size_t frames = 8, width = 32 + 16 * static_cast<size_t>(step), height = 24;
+  std::vector<uint8_t> pixels(frames * 3 * height * width);
+  for (size_t t = 0; t < frames; ++t) {
+    for (size_t y = 0; y < height; ++y) {
+      for (size_t x = 0; x < width; ++x) {
+        const bool bar = x * frames / width == t;
+        const uint8_t rgb[3] = {static_cast<uint8_t>(bar ? 255 : 40 * step),
+                                static_cast<uint8_t>(bar ? 255 : 120), 200};
+        for (size_t c = 0; c < 3; ++c) pixels[((t * 3 + c) * height + y) * width + x] = rgb[c];
+      }
+    }
+  }
+  return wandb::Video(pixels, {frames, 3, height, width}, {.caption = caption});
 }
 
 int Demo(const std::string& id, const std::string& project, long steps, int seed) {
@@ -193,6 +226,16 @@ int Media(const std::string& id, long steps, long image_steps) {
     if (step == 2 || step == 4) {
       row.emplace_back("report", wandb::Html("<html><body><h1>Report of step " +
                                              std::to_string(step) + "</h1></body></html>"));
+    }
+    if (step == 1 || step == 3 || step == 5) {
+      const std::string caption = "step " + std::to_string(step);
+      row.emplace_back("sound", Tone(220.0 * (step + 1), caption));
+      row.emplace_back("rollout", StepVideo(step, caption));
+    }
+    if (step == 3) {
+      row.emplace_back("sounds", wandb::Value::List{Tone(220, "low"), Tone(880, "high")});
+      row.emplace_back("replays",
+                       wandb::Value::List{StepVideo(0, "first"), StepVideo(1, "second")});
     }
     if (step == 5) row.emplace_back("predictions", Predictions());
     if (step == 6) {

@@ -1,8 +1,8 @@
 // The media tab of a finished run made by the real client and daemon (ui_client --mode
 // media): an image panel whose step slider changes the image, a histogram drawn as a heat
 // map over the steps, a paged and sortable table with image thumbnails, an HTML page in a
-// sandboxed frame, and a custom line chart (wandb::plot::line) drawn by Vega-Lite with every
-// logged point.
+// sandboxed frame, audio players and GIF videos with the same step slider, and a custom line
+// chart (wandb::plot::line) drawn by Vega-Lite with every logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -39,7 +39,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
 
 test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
-  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Summary', 'Custom charts']);
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
@@ -108,6 +108,112 @@ test('an HTML page is shown in a sandboxed frame that cannot reach the app, per 
   assert.equal((await shownPage('2')).title, 'Report of step 2');
   await page.$eval('details[data-section="HTML"]', (e) => e.scrollIntoView());
   await screenshot(page, 'run-media-html');
+});
+
+// Moves a panel's step slider to the `index`th of its steps, as a user's drag does.
+const slide = (panel, index) => page.$eval(`${panel} .step-slider`, (s, i) => {
+  s.value = String(i);
+  s.dispatchEvent(new Event('input'));
+}, index);
+
+const SOUND = '.audio-panel[data-key="sound"]';
+
+// The player the sound panel shows once the browser has read its file's header: its step, src,
+// length in seconds and caption.
+const shownClip = () => page.$eval(SOUND, (p) => {
+  const audio = p.querySelector('figure audio');
+  return audio && audio.readyState >= 1 && audio.duration > 0
+    ? { step: p.dataset.step, src: audio.getAttribute('src'), duration: audio.duration,
+        controls: audio.controls, caption: p.querySelector('figcaption')?.textContent }
+    : null;
+});
+
+test('the audio panel plays the last step\'s clip and the slider picks another step', async () => {
+  // Steps 1 3 5: a second at 8 kHz captioned "step S".
+  const last = await eventually(async () => {
+    const clip = await shownClip();
+    return clip?.step === '5' ? clip : null;
+  }, 20000, 'the last step\'s clip');
+  assert.match(last.src, /sound_5_/);
+  assert.ok(Math.abs(last.duration - 1) < 0.01, `duration ${last.duration}`);
+  assert.equal(last.controls, true);
+  assert.equal(last.caption, 'step 5');
+  // The file as the player gets it: a WAV, sent as one.
+  const file = await page.$eval(`${SOUND} audio`, async (a) => {
+    const r = await fetch(a.src);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, type: r.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 4)) };
+  });
+  assert.deepEqual(file, { status: 200, type: 'audio/wav', magic: 'RIFF' });
+  await slide(SOUND, 0);
+  const first = await eventually(async () => {
+    const clip = await shownClip();
+    return clip?.step === '1' ? clip : null;
+  }, 20000, 'step 1\'s clip');
+  assert.match(first.src, /sound_1_/);
+  assert.equal(first.caption, 'step 1');
+  assert.match(await page.$eval(`${SOUND} .step-label`, (e) => e.textContent), /step 1/);
+});
+
+test('a list of sounds shows a player per clip with its caption', async () => {
+  const panel = '.audio-panel[data-key="sounds"]';
+  await page.waitForSelector(`${panel}[data-step="3"]`);
+  const clips = await page.$$eval(`${panel} figure`, (f) => f.map((e) => ({
+    src: /sounds_3_/.test(e.querySelector('audio').getAttribute('src')), caption: e.querySelector('figcaption')?.textContent })));
+  assert.deepEqual(clips, [{ src: true, caption: 'low' }, { src: true, caption: 'high' }]);
+  assert.equal(await page.$eval(`${panel} .step-slider`, (s) => s.disabled), true);  // one step only
+});
+
+const VIDEO = '.video-panel[data-key="rollout"]';
+
+// The GIF the video panel shows once decoded: its step, src, size in pixels and caption.
+const shownVideo = () => page.$eval(VIDEO, (p) => {
+  const img = p.querySelector('figure img');
+  return img && img.complete && img.naturalWidth
+    ? { step: p.dataset.step, src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight,
+        caption: p.querySelector('figcaption')?.textContent, players: p.querySelectorAll('video').length }
+    : null;
+});
+
+test('the video panel shows the GIF of the step at its logged width', async () => {
+  // Steps 1 3 5: 8 frames (32 + 16 * S) pixels wide and 24 high captioned "step S".
+  const last = await eventually(async () => {
+    const video = await shownVideo();
+    return video?.step === '5' ? video : null;
+  }, 20000, 'the last step\'s video');
+  assert.deepEqual({ ...last, src: undefined }, { step: '5', src: undefined, width: 112, height: 24, caption: 'step 5', players: 0 });
+  assert.match(last.src, /rollout_5_.*\.gif/);
+  await slide(VIDEO, 1);
+  const middle = await eventually(async () => {
+    const video = await shownVideo();
+    return video?.step === '3' ? video : null;
+  }, 20000, 'step 3\'s video');
+  assert.equal(middle.width, 80);
+  assert.equal(middle.caption, 'step 3');
+  const replays = '.video-panel[data-key="replays"]';
+  await page.waitForSelector(`${replays}[data-step="3"]`);
+  const figures = await page.$$eval(`${replays} figure`, (f) => f.map((e) => ({
+    width: e.querySelector('img').naturalWidth, caption: e.querySelector('figcaption')?.textContent })));
+  assert.deepEqual(figures, [{ width: 32, caption: 'first' }, { width: 48, caption: 'second' }]);
+  await page.$eval('details[data-section="Audio"]', (e) => e.scrollIntoView());
+  await screenshot(page, 'run-media-audio-video');
+  assert.deepEqual(page.errors, []);
+});
+
+test('an mp4 or webm or ogg video gets a looping player with controls', async () => {
+  // The client makes GIFs only (a file of another kind is copied as it is): the panel renders
+  // such values given to it here, as a list without captions would come.
+  const players = await page.$eval(VIDEO, (p) => {
+    const value = { _type: 'videos', count: 3, captions: false,
+                    videos: ['a.mp4', 'b.webm', 'c.OGG'].map((f) => ({ _type: 'video-file', path: `media/videos/${f}` })) };
+    return p.panel.render(value).elements.map((figure) => {
+      const v = figure.querySelector('video');
+      return { controls: v?.controls, loop: v?.loop, src: new URL(v?.src).searchParams.get('path'),
+               caption: figure.querySelector('figcaption')?.textContent ?? null };
+    });
+  });
+  assert.deepEqual(players, ['a.mp4', 'b.webm', 'c.OGG'].map((f) => (
+    { controls: true, loop: true, src: `media/videos/${f}`, caption: null })));
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {

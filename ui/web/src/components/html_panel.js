@@ -1,11 +1,11 @@
 // An HTML panel: one media key's pages (wandb::Html: "html-file", or a list: "html"), each in
-// a frame, with the image panel's step slider. The frame is sandboxed with scripts allowed but
+// a frame, with the step slider (StepPanel). The frame is sandboxed with scripts allowed but
 // not our origin (and the server sends each file with its own sandbox policy): a page that
 // draws with JavaScript (a Plotly or Bokeh export) works, and none can reach the app, its API
 // or its cookies.
 import { runFileUrl } from '../api.js';
 import { h } from '../util.js';
-import { ImagePanel } from './image_panel.js';
+import { StepPanel } from './step_panel.js';
 
 // The paths of one media value's pages.
 function pagesOf(value) {
@@ -14,10 +14,9 @@ function pagesOf(value) {
   return [];
 }
 
-export class HtmlPanel extends ImagePanel {
+export class HtmlPanel extends StepPanel {
   constructor(ref, key, summaryValue = undefined) {
-    super(ref, key, summaryValue);
-    this.el.classList.replace('image-panel', 'html-panel');
+    super('html-panel', ref, key, summaryValue);
   }
 
   render(value) {

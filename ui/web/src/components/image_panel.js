@@ -1,9 +1,8 @@
-// An image panel: one media key's images, a step slider to move through the steps that have
-// one. A step holds one image ("image-file") or a list ("images/separated"); each is shown
-// with its caption. An image of the summary alone is shown the same way, without a slider. The values are fetched per step as the slider moves, and kept.
-// HtmlPanel (html_panel.js) is the same panel with pages in frames instead of images.
-import { get, runApi, runFileUrl } from '../api.js';
-import { h, clear } from '../util.js';
+// An image panel: one media key's images with the step slider (StepPanel). A step holds one
+// image ("image-file") or a list ("images/separated"); each is shown with its caption.
+import { runFileUrl } from '../api.js';
+import { h } from '../util.js';
+import { StepPanel, captioned } from './step_panel.js';
 
 // The images of one media value: [{path, caption}].
 function imagesOf(value) {
@@ -14,70 +13,23 @@ function imagesOf(value) {
   return [];
 }
 
-export class ImagePanel {
-  // `summaryValue`: a value of the run's summary, shown alone (no steps, no slider).
+// A figure of an image and its caption; `decoded` resolves once the image can be drawn (or
+// failed to load: the figure says so by its alt text).
+export function imageFigure(src, caption, alt) {
+  const img = h('img', { src, alt: caption ?? alt });
+  return { figure: captioned(img, caption), decoded: img.decode().catch(() => {}) };
+}
+
+export class ImagePanel extends StepPanel {
   constructor(ref, key, summaryValue = undefined) {
-    this.ref = ref;
-    this.key = key;
-    this.summaryValue = summaryValue;
-    this.steps = [];
-    this.values = new Map();  // step -> value
-    this.slider = h('input', { type: 'range', class: 'step-slider', min: 0, max: 0, value: 0 });
-    this.stepLabel = h('span', { class: 'mono step-label' });
-    this.view = h('div', { class: 'images' });
-    this.el = h('div', { class: 'panel media-panel image-panel', dataset: { key } },
-                h('div', { class: 'panel-title' }, h('span', {}, key), this.stepLabel),
-                this.view, h('div', { class: 'slider-row' }, this.slider));
-    this.slider.addEventListener('input', () => this.show(this.steps[Number(this.slider.value)]));
-    this.el.panel = this;  // for the browser tests
+    super('image-panel', ref, key, summaryValue);
   }
 
-  // Fetches the key's steps (again, for a live run) and shows the last one, unless the user
-  // moved the slider away from the end.
-  async load() {
-    if (this.summaryValue !== undefined) {
-      this.values.set('summary', this.summaryValue);
-      this.slider.hidden = true;
-      return this.show('summary');
-    }
-    const atEnd = Number(this.slider.value) >= this.steps.length - 1;
-    const { steps } = await get(`${runApi(this.ref)}/media`, { key: this.key });
-    this.steps = steps;
-    this.slider.max = Math.max(0, steps.length - 1);
-    this.slider.disabled = steps.length < 2;
-    if (atEnd) this.slider.value = steps.length - 1;
-    await this.show(steps[Number(this.slider.value)]);
-  }
-
-  async show(step) {
-    if (step === undefined) return;
-    this.wanted = step;
-    this.stepLabel.textContent = step === 'summary' ? 'summary' : `step ${step}`;
-    if (step === this.shown) return;  // a live refresh with nothing new, or back to the shown
-    let value = this.values.get(step);
-    if (value === undefined) {
-      value = (await get(`${runApi(this.ref)}/media`, { key: this.key, step })).value;
-      this.values.set(step, value);
-    }
-    if (this.wanted !== step) return;  // the slider moved on meanwhile
-    const { elements, ready, empty } = this.render(value);
-    // Loaded before they replace the shown ones: no flicker, and a step the slider has left
-    // by then is never shown. Marked shown for tests to wait on.
-    await ready;
-    if (this.wanted !== step) return;
-    clear(this.view, elements.length ? elements : h('p', { class: 'muted' }, empty));
-    this.shown = step;
-    this.el.dataset.step = String(step);
-  }
-
-  // One step's value as elements, with a promise of when they are ready to be shown: the
-  // images decoded. A panel of another kind of file overrides this.
+  // The images decoded before they are shown.
   render(value) {
-    const elements = imagesOf(value).map(({ path, caption }) => {
-      const img = h('img', { src: runFileUrl(this.ref, path), alt: caption ?? path });
-      return h('figure', {}, img, caption ? h('figcaption', {}, caption) : null);
-    });
-    const ready = Promise.all(elements.map((f) => f.querySelector('img').decode().catch(() => {})));
-    return { elements, ready, empty: 'no image' };
+    const figures = imagesOf(value).map(({ path, caption }) =>
+      imageFigure(runFileUrl(this.ref, path), caption, path));
+    return { elements: figures.map((f) => f.figure), ready: Promise.all(figures.map((f) => f.decoded)),
+             empty: 'no image' };
   }
 }

@@ -1,10 +1,12 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
 // a step slider, histograms as heat maps over the steps, tables, HTML pages in sandboxed
-// frames), the images, tables and pages set only in its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A
-// live run's panels follow its new steps.
+// frames, audio players, videos), the media set only in its summary, and the custom charts
+// the run logged (plot_table, wandb.plot.*). A live run's panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HtmlPanel } from '../components/html_panel.js';
+import { AudioPanel } from '../components/audio_panel.js';
+import { VideoPanel } from '../components/video_panel.js';
 import { HistogramPanel } from '../components/histogram_panel.js';
 import { TablePanel } from '../components/table_panel.js';
 import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
@@ -31,6 +33,8 @@ const KINDS = [
   ['Histograms', (type) => type === 'histogram', HistogramPanel],
   ['Tables', (type) => type === 'table-file', TablePanel],
   ['HTML', (type) => type === 'html-file' || type === 'html', HtmlPanel],
+  ['Audio', (type) => type === 'audio-file' || type === 'audio', AudioPanel],
+  ['Video', (type) => type === 'video-file' || type === 'videos', VideoPanel],
 ];
 
 export async function showMedia(body, run, ref) {
