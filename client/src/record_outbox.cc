@@ -242,6 +242,9 @@ void RecordOutbox::Loop() {
     }
     if (!broken_ && StreamDead()) Recover();
     SendQueued(taken_);
+    // Written: their buffers go back to the pool now, for the next image the caller builds
+    // (before flush() returns), not a round later.
+    taken_media_.clear();
     if (loss_to_report_) ReportLoss();
     {
       absl::MutexLock lock(&mu_);

@@ -33,9 +33,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "wandb/media.h"
@@ -124,6 +124,8 @@ class WANDB_API Image : public Media {
   template <typename T>
   void Init(const T* pixels, size_t count, const std::vector<size_t>& shape,
             const ImageOptions& options);
+  // The pixels converted as wandb's to_uint8 converts them.
+  std::vector<uint8_t> PixelsAsUint8() const;
   // Checks the boxes and masks against the image's size.
   void CheckOverlays();
   // Writes the boxes' and masks' files; adds wandb's "boxes" and "masks" to `json`.
@@ -135,8 +137,12 @@ class WANDB_API Image : public Media {
   size_t channels_ = 0;
   std::string format_ = "png";
   // Pixels as given, height x width x channels (channel-first input is reordered on the
-  // background thread, with the conversion).
-  std::variant<std::vector<uint8_t>, std::vector<float>, std::vector<double>> pixels_;
+  // background thread, with the conversion): a copy shared by copies of this Image, in a
+  // buffer used again once the image is written.
+  enum class PixelType : uint8_t { kUint8, kFloat, kDouble };
+  std::shared_ptr<const uint8_t> pixels_;
+  size_t pixel_count_ = 0;
+  PixelType pixel_type_ = PixelType::kUint8;
   std::string file_;  // from_file: the source path
 };
 

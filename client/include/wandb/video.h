@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,7 +64,7 @@ class WANDB_API Video : public Media {
 
   VideoOptions options_;
   std::vector<size_t> shape_;
-  std::vector<uint8_t> frames_;
+  std::shared_ptr<const uint8_t> frames_;  // pooled, as an Image's pixels
   size_t width_ = 0;
   size_t height_ = 0;
   std::string format_ = "gif";

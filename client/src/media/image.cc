@@ -1,7 +1,10 @@
 #include "wandb/image.h"
 
+#include <type_traits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/src/media/buffer_pool.h"
 #include "client/src/media/image_header.h"
 #include "client/src/media/image_overlays.h"
 #include "client/src/media/media_context.h"
@@ -66,8 +69,25 @@ void Image::Init(const T* pixels, size_t count, const std::vector<size_t>& shape
   height_ = h;
   width_ = w;
   channels_ = c;
-  pixels_ = std::vector<T>(pixels, pixels + count);
+  pixels_ = internal::PooledCopy(pixels, count * sizeof(T));
+  pixel_count_ = count;
+  pixel_type_ = std::is_same_v<T, uint8_t> ? PixelType::kUint8
+                : std::is_same_v<T, float> ? PixelType::kFloat
+                                           : PixelType::kDouble;
   CheckOverlays();
+}
+
+std::vector<uint8_t> Image::PixelsAsUint8() const {
+  const uint8_t* raw = pixels_.get();
+  switch (pixel_type_) {
+    case PixelType::kFloat:
+      return internal::ToUint8(reinterpret_cast<const float*>(raw), pixel_count_);
+    case PixelType::kDouble:
+      return internal::ToUint8(reinterpret_cast<const double*>(raw), pixel_count_);
+    case PixelType::kUint8:
+      break;
+  }
+  return internal::ToUint8(raw, pixel_count_);
 }
 
 void Image::CheckOverlays() {
@@ -154,9 +174,7 @@ Value Image::Resolve(internal::MediaContext& context) const {
     png.width = width_;
     png.height = height_;
     png.channels = channels_;
-    png.data = std::visit(
-        [](const auto& values) { return internal::ToUint8(values.data(), values.size()); },
-        pixels_);
+    png.data = PixelsAsUint8();
     if (options_.channels_first && channels_ > 1) {
       png.data = internal::ChannelsLast(png.data, channels_, height_, width_);
     }

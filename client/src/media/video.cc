@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/src/media/buffer_pool.h"
 #include "client/src/media/gif_codec.h"
 #include "client/src/media/image_header.h"
 #include "client/src/media/media_context.h"
@@ -47,7 +48,7 @@ Video::Video(const uint8_t* frames, size_t count, const std::vector<size_t>& sha
   }
   width_ = layout.frame_width();
   height_ = layout.frame_height();
-  frames_.assign(frames, frames + count);
+  frames_ = internal::PooledCopy(frames, count);
 }
 
 Video::Video(const std::vector<uint8_t>& frames, const std::vector<size_t>& shape,
@@ -95,7 +96,7 @@ Value Video::Resolve(internal::MediaContext& context) const {
     animation.height = layout.frame_height();
     animation.delay_centiseconds =
         static_cast<int>(std::max<int64_t>(1, std::lround(100.0 / options_.fps)));
-    animation.frames = internal::TileFrames(frames_.data(), layout);
+    animation.frames = internal::TileFrames(frames_.get(), layout);
     absl::StatusOr<std::string> gif = internal::EncodeGif(animation);
     if (!gif.ok()) {
       context.Error(gif.status().message());
