@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/artifact_cache_command.h"
+#include "cli/artifact_put_command.h"
 #include "cli/output.h"
 #include "cli/store_option.h"
 #include "common/artifact/artifact_cache.h"
@@ -292,11 +293,13 @@ CLI::App* AddArtifactCommand(CLI::App& app, ArtifactOptions* options) {
     }
   }
   AddArtifactCacheCommand(artifact, options);
+  AddArtifactPutCommand(artifact, options);
   return artifact;
 }
 
 int RunArtifact(const ArtifactOptions& options, std::ostream& out, std::ostream& err) {
   if (options.action == "cache cleanup") return RunArtifactCacheCleanup(options, out, err);
+  if (options.action == "put") return RunArtifactPut(options, out, err);
   const std::string prefix = absl::StrCat("wandb-cpp artifact ", options.action, ": ");
   absl::StatusOr<std::string> dir = ResolveStoreDir(options.store_dir);
   if (!dir.ok()) {

@@ -6,6 +6,7 @@
 //                                each checked against its digest; records no use (no run)
 //   lineage NAME:VER             the runs that logged the version and the runs that used it
 //   cache cleanup SIZE           shrinks the artifact cache (artifact_cache_command.h)
+//   put PATH [--name N] ...      logs PATH as a new version (artifact_put_command.h)
 // NAME:VER is any form use_artifact() takes (artifact_ref.h); without a project, the one
 // project that has such an artifact. Every command takes --store DIR and --json (JSON lines:
 // one object per line). Exit codes: 0 done (also an empty list); 1 no such artifact, version
@@ -15,6 +16,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,11 +26,17 @@
 namespace wandb::cli {
 
 struct ArtifactOptions {
-  std::string action;   // list, versions, ls, get, lineage, cache cleanup: the one parsed
+  std::string action;   // list, versions, ls, get, lineage, cache cleanup, put: the one parsed
   std::string project;  // "project" or "entity/project"; empty: any
   std::string target;   // NAME (versions) or NAME:VER (ls, get, lineage)
   std::string root;     // get: where to write; empty: ./artifacts/<name>:<version>
   std::string size;     // cache cleanup: the size to shrink the cache to
+  // put: what to log and as what.
+  std::string path;
+  std::string name;  // [entity/][project/]name; empty: PATH's base name
+  std::string type = "dataset";
+  std::vector<std::string> aliases;  // empty: {"latest"}
+  std::string description;
   std::string store_dir;
   bool json = false;
 };

@@ -1,6 +1,6 @@
 // `wandb-cpp artifact` as the real binary against a store the real daemon filled: list,
-// versions, ls, get and lineage, as tables and as JSON lines, and their errors; and the
-// artifact cache's cleanup.
+// versions, ls, get and lineage, as tables and as JSON lines, and their errors; the artifact
+// cache's cleanup; and put, which logs through a run of its own.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -176,6 +176,58 @@ TEST_CASE("artifact commands name what is missing and refuse malformed names") {
   CommandResult help = RunCli({"artifact", "--help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.out, Catch::Contains("lineage"));
+}
+
+TEST_CASE("artifact put logs a directory or a file as a version through a run of its own") {
+  TestEnv env;
+  const std::string dir = env.root_dir() + "/put";
+  WriteFile(dir + "/a.txt", "alpha");
+  WriteFile(dir + "/sub/b.txt", "beta");
+  std::vector<json> first =
+      JsonLines(RunCli({"artifact", "put", dir, "--name", "team/cliput/corpus", "--json"}));
+  REQUIRE(first.size() == 1);
+  CHECK(first[0]["version"] == "v0");
+  CHECK(first[0]["type"] == "dataset");
+  CHECK(first[0]["aliases"] == json::array({"latest"}));
+  // The same bytes again are the same version, as log_artifact dedupes them.
+  CommandResult again = RunCli({"artifact", "put", dir, "--name", "team/cliput/corpus"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("Uploading directory " + dir +
+                                        " to: \"team/cliput/corpus:latest\" (dataset)") &&
+                            Catch::Contains("run.use_artifact(\"team/cliput/corpus:v0\");"));
+  std::vector<json> second =
+      JsonLines(RunCli({"artifact", "put", dir + "/a.txt", "--name", "team/cliput/corpus", "-t",
+                        "dataset", "-a", "best", "-a", "small", "--json"}));
+  REQUIRE(second.size() == 1);
+  CHECK(second[0]["version"] == "v1");
+
+  std::vector<json> versions =
+      JsonLines(RunCli({"artifact", "versions", "corpus", "--project", "team/cliput", "--json"}));
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0]["file_count"] == 2);
+  CHECK(versions[1]["file_count"] == 1);
+  CHECK_THAT(
+      versions[1]["aliases"].get<std::vector<std::string>>(),
+      Catch::VectorContains(std::string("best")) && Catch::VectorContains(std::string("small")));
+  std::vector<json> lineage = JsonLines(RunCli({"artifact", "lineage", "corpus:v1", "--json"}));
+  REQUIRE(lineage.size() == 1);
+  CHECK(lineage[0]["logged_by"] ==
+        json::array({"team/cliput/" + second[0]["run"].get<std::string>()}));
+}
+
+TEST_CASE("artifact put refuses a missing path and a bad alias before making a run") {
+  TestEnv env;
+  CommandResult missing = RunCli({"artifact", "put", env.root_dir() + "/none"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("is not a file, a directory or a reference URI"));
+  WriteFile(env.root_dir() + "/x.txt", "x");
+  CommandResult alias = RunCli({"artifact", "put", env.root_dir() + "/x.txt", "-a", "a:b"});
+  CHECK(alias.exit_code == 2);
+  CHECK_THAT(alias.err, Catch::Contains("may not contain '/' or ':'"));
+  CommandResult name = RunCli({"artifact", "put", env.root_dir() + "/x.txt", "--name", "a/b/c/d"});
+  CHECK(name.exit_code == 2);
+  CHECK(!fs::exists(env.store_dir()));  // no run was made
 }
 
 }  // namespace wandb::testing
