@@ -23,10 +23,7 @@ using store::Artifacts;
 using store::ArtifactVersion;
 
 // Where the named artifact is: an entity and a project (either may be empty: any).
-struct Place {
-  std::string entity;
-  std::string project;
-};
+using Place = store::ArtifactPlace;
 
 std::string CheckProject(const std::string& project) {
   std::vector<absl::string_view> parts = absl::StrSplit(project, '/');
@@ -45,28 +42,6 @@ Place FromProjectOption(const std::string& project) {
   return {};
 }
 
-// The one entity/project whose artifacts include `name` (any name when empty) within
-// `place`; an error that says which to choose when there are several.
-absl::StatusOr<Place> Locate(Artifacts& artifacts, const std::string& name, const Place& place) {
-  absl::StatusOr<std::vector<store::ArtifactCollection>> all =
-      artifacts.Collections(place.entity, place.project);
-  if (!all.ok()) return all.status();
-  std::set<std::pair<std::string, std::string>> found;
-  for (const store::ArtifactCollection& c : *all) {
-    if (name.empty() || c.name == name) found.insert({c.entity, c.project});
-  }
-  const std::string what = name.empty() ? "artifacts" : absl::StrCat("artifact ", name);
-  if (found.empty()) return absl::NotFoundError(absl::StrCat("there is no ", what, " here"));
-  if (found.size() > 1) {
-    std::vector<std::string> places;
-    for (const auto& [entity, project] : found) places.push_back(entity + "/" + project);
-    return absl::FailedPreconditionError(
-        absl::StrCat(what, " is in several projects (", absl::StrJoin(places, ", "),
-                     "): give --project or write project/NAME:VERSION"));
-  }
-  return Place{found.begin()->first, found.begin()->second};
-}
-
 // The version `options.target` names.
 absl::StatusOr<ArtifactVersion> ResolveTarget(Artifacts& artifacts,
                                               const ArtifactOptions& options) {
@@ -74,7 +49,7 @@ absl::StatusOr<ArtifactVersion> ResolveTarget(Artifacts& artifacts,
   if (!ref.ok()) return ref.status();
   Place place = FromProjectOption(options.project);
   if (!ref->project.empty()) place = {ref->entity, ref->project};
-  absl::StatusOr<Place> located = Locate(artifacts, ref->name, place);
+  absl::StatusOr<Place> located = artifacts.Locate(ref->name, place);
   if (!located.ok()) return located.status();
   return artifacts.Resolve(located->entity, located->project, options.target);
 }
@@ -123,7 +98,7 @@ absl::Status Versions(Artifacts& artifacts, const ArtifactOptions& options, std:
     return absl::InvalidArgumentError("versions takes a NAME, without ':'");
   }
   absl::StatusOr<Place> place =
-      Locate(artifacts, options.target, FromProjectOption(options.project));
+      artifacts.Locate(options.target, FromProjectOption(options.project));
   if (!place.ok()) return place.status();
   absl::StatusOr<std::vector<ArtifactVersion>> versions =
       artifacts.Versions(place->entity, place->project, options.target);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/artifact/artifact_record.h"
+#include "common/artifact/artifact_ref.h"
 #include "common/artifact/manifest.h"
 #include "common/protocol.h"
 #include "service/stream/record_checks.h"
@@ -293,6 +294,36 @@ grpc::Status WandbServiceImpl::UseArtifact(grpc::ServerContext* context,
                   used.ToString());
     response->set_usage_problem(std::string(used.message()));
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status WandbServiceImpl::FetchArtifact(grpc::ServerContext*,
+                                             const FetchArtifactRequest* request,
+                                             UseArtifactResponse* response) {
+  CallScope scope(this);
+  if (grpc::Status s = CheckVersion(request->protocol_version()); !s.ok()) return s;
+  absl::StatusOr<artifact::ArtifactRef> ref = artifact::ParseArtifactRef(request->name());
+  if (!ref.ok()) return ToGrpc(ref.status());
+  absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
+      registry_->backends().Store(request->store_dir());
+  if (!store.ok()) return ToGrpc(store.status());
+  store::Artifacts& artifacts = (*store)->artifacts();
+  store::ArtifactPlace place{request->entity(), request->project()};
+  if (!ref->project.empty()) place = {ref->entity, ref->project};
+  // Without an entity or a project, the one place that has such an artifact (for a digest,
+  // the one that has artifacts at all).
+  if (place.entity.empty() || place.project.empty()) {
+    absl::StatusOr<store::ArtifactPlace> located = artifacts.Locate(ref->name, place);
+    if (!located.ok()) return ToGrpc(located.status());
+    place = *located;
+  }
+  absl::StatusOr<store::ArtifactVersion> version =
+      artifacts.Resolve(place.entity, place.project, request->name(), request->type());
+  if (!version.ok()) return ToGrpc(version.status());
+  absl::StatusOr<std::vector<store::ArtifactFile>> files =
+      artifacts.Files(version->entity, version->project, version->name, version->version);
+  if (!files.ok()) return ToGrpc(files.status());
+  if (absl::Status s = DescribeVersion(*version, *files, response); !s.ok()) return ToGrpc(s);
   return grpc::Status::OK;
 }
 

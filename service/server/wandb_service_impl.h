@@ -31,6 +31,8 @@ class WandbServiceImpl final : public WandbService::Service {
                               ArtifactStatusResponse*) override;
   grpc::Status UseArtifact(grpc::ServerContext*, const UseArtifactRequest*,
                            UseArtifactResponse*) override;
+  grpc::Status FetchArtifact(grpc::ServerContext* context, const FetchArtifactRequest* request,
+                             UseArtifactResponse* response) override;
   grpc::Status FinishRun(grpc::ServerContext*, const FinishRunRequest*,
                          FinishRunResponse*) override;
   grpc::Status RestoreFile(grpc::ServerContext*, const RestoreFileRequest*,

@@ -1,8 +1,10 @@
 #include "service/store/artifacts.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/artifact/artifact_record.h"
 #include "common/artifact/artifact_ref.h"
 #include "common/artifact/md5.h"
@@ -389,6 +391,26 @@ absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
   });
   if (!status.ok()) return status;
   return lineage;
+}
+
+absl::StatusOr<ArtifactPlace> Artifacts::Locate(absl::string_view name,
+                                                const ArtifactPlace& place) {
+  absl::StatusOr<std::vector<ArtifactCollection>> all = Collections(place.entity, place.project);
+  if (!all.ok()) return all.status();
+  std::set<std::pair<std::string, std::string>> found;
+  for (const ArtifactCollection& c : *all) {
+    if (name.empty() || c.name == name) found.insert({c.entity, c.project});
+  }
+  const std::string what = name.empty() ? "artifacts" : absl::StrCat("artifact ", name);
+  if (found.empty()) return absl::NotFoundError(absl::StrCat("there is no ", what, " here"));
+  if (found.size() > 1) {
+    std::vector<std::string> places;
+    for (const auto& [entity, project] : found) places.push_back(entity + "/" + project);
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " is in several projects (", absl::StrJoin(places, ", "),
+                     "): give a project or write project/NAME:VERSION"));
+  }
+  return ArtifactPlace{found.begin()->first, found.begin()->second};
 }
 
 absl::StatusOr<std::vector<ArtifactCollection>> Artifacts::Collections(absl::string_view entity,

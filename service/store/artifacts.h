@@ -87,6 +87,12 @@ struct ArtifactLineage {
   std::vector<Use> used_by;  // first use first
 };
 
+// Where artifacts live: an entity and a project.
+struct ArtifactPlace {
+  std::string entity;
+  std::string project;
+};
+
 class Artifacts {
  public:
   Artifacts(Connection& connection, const BlobStore& blobs)
@@ -115,6 +121,10 @@ class Artifacts {
   // row `version_id`; a second use by the same run keeps the first time.
   absl::Status RecordUse(const RunKey& run, int64_t version_id);
   absl::StatusOr<ArtifactLineage> Lineage(int64_t version_id);
+  // The one entity/project, within `place` (an empty part: any), that has artifacts named
+  // `name` (any name when empty); NotFound when none, FailedPrecondition naming them when
+  // several do (a project must then be given).
+  absl::StatusOr<ArtifactPlace> Locate(absl::string_view name, const ArtifactPlace& place);
   // The collections of one project (both empty: of every project), by project then name.
   absl::StatusOr<std::vector<ArtifactCollection>> Collections(absl::string_view entity,
                                                               absl::string_view project);

@@ -119,6 +119,58 @@ TEST_CASE("use_artifact names what is wrong: a version or alias or type or a mal
   offline.finish();
 }
 
+TEST_CASE("Api::artifact fetches a stored version without a run and records no use") {
+  TestEnv env;
+  Run producer = init({.project = "serve", .id = "trainer"});
+  LogModel(producer, env.root_dir() + "/m0", Weights(3), {"prod"});
+  producer.finish();
+
+  Api api;  // the store of WANDB_CPP_STORE_DIR, as the test environment sets it
+  Artifact model = api.artifact("model:prod", "model");  // the one project that has it
+  CHECK(model.version() == "v0");
+  CHECK(model.type() == "model");
+  const std::string root = env.root_dir() + "/served";
+  CHECK(model.download(root) == root);
+  CHECK(ReadFile(root + "/weights.bin") == Weights(3));
+  CHECK(Api({.project = "serve"}).artifact("model:latest").digest() == model.digest());
+  CHECK(api.artifact(model.digest()).version() == "v0");  // a digest names it anywhere
+
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> row = store->runs().Find("trainer");
+  REQUIRE(row.ok());
+  absl::StatusOr<store::ArtifactVersion> v0 =
+      store->artifacts().Resolve(row->key.entity, "serve", "model:v0");
+  REQUIRE(v0.ok());
+  CHECK(store->artifacts().Lineage(v0->id)->used_by.empty());
+}
+
+TEST_CASE("Api::artifact names what is wrong with an error code a program can act on") {
+  TestEnv env;
+  Run a = init({.project = "one", .id = "a1"});
+  LogModel(a, env.root_dir() + "/a", Weights(1), {});
+  a.finish();
+  Run b = init({.project = "two", .id = "b1"});
+  LogModel(b, env.root_dir() + "/b", Weights(2), {});
+  b.finish();
+  Api api;
+  auto code_of = [&](const std::string& name, const std::string& type) {
+    try {
+      api.artifact(name, type);
+    } catch (const Error& e) {
+      return e.code();
+    }
+    return ErrorCode::kInternal;  // not thrown: the check below fails
+  };
+  CHECK(code_of("model:v0", "") == ErrorCode::kFailedPrecondition);  // in two projects
+  CHECK_THROWS_WITH(api.artifact("model:v0"), Catch::Contains("one") && Catch::Contains("two"));
+  CHECK(Api({.project = "two"}).artifact("model:v0").version() == "v0");
+  CHECK(code_of("one/model:v9", "") == ErrorCode::kNotFound);
+  CHECK(code_of("one/model:v0", "dataset") == ErrorCode::kFailedPrecondition);
+  CHECK(code_of("nothing:latest", "") == ErrorCode::kNotFound);
+  CHECK(code_of("model", "") == ErrorCode::kInvalidArgument);
+  CHECK(code_of("one/model:v0", "bad type") == ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE("download finds a damaged cache object and copies it again from the store") {
   TestEnv env;
   Run run = init({.project = "pipe", .id = "cachecheck"});

@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "wandb/api.h"
 #include "wandb/artifact.h"
 #include "wandb/audio.h"
 #include "wandb/error.h"
