@@ -1,8 +1,9 @@
 // The media tab of a finished run made by the real client and daemon (ui_client --mode
-// media): an image panel whose step slider changes the image, a histogram drawn as a heat
-// map over the steps, a paged and sortable table with image thumbnails, an HTML page in a
-// sandboxed frame, audio players and GIF videos with the same step slider, and a custom line
-// chart (wandb::plot::line) drawn by Vega-Lite with every logged point.
+// media): an image panel whose step slider changes the image, an image's boxes and mask drawn
+// over it, a histogram drawn as a heat map over the steps, a paged and sortable table with
+// image thumbnails, an HTML page in a sandboxed frame, audio players and GIF videos with the
+// same step slider, and a custom line chart (wandb::plot::line) drawn by Vega-Lite with every
+// logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -37,7 +38,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
     : null;
 });
 
-test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
+test('the media tab has a section per kind and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
   assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
@@ -72,6 +73,94 @@ test('a list of images shows every image of the step with its caption', async ()
     width: e.querySelector('img').naturalWidth, caption: e.querySelector('figcaption')?.textContent })));
   assert.deepEqual(figures, [{ width: 8, caption: 'step 0' }, { width: 12, caption: 'step 1' }, { width: 16, caption: 'step 2' }]);
   assert.equal(await page.$eval(`${panel} .step-slider`, (s) => s.disabled), true);  // one step only
+});
+
+const DETECTIONS = '.image-panel[data-key="detections"]';
+
+// Where the boxes of a detection image are drawn, as fractions of the image as shown, with
+// their labels and outline colours.
+const drawnBoxes = (figure) => page.$eval(figure, (f) => {
+  const image = f.querySelector('img').getBoundingClientRect();
+  return [...f.querySelectorAll('.box-layer[data-group="predictions"] g.box')].map((g) => {
+    const r = g.querySelector('rect').getBoundingClientRect();  // its geometry, not its outline
+    const round = (v) => Math.round(v * 1000) / 1000;
+    return { x0: round((r.left - image.left) / image.width), x1: round((r.right - image.left) / image.width),
+             y0: round((r.top - image.top) / image.height), y1: round((r.bottom - image.top) / image.height),
+             label: g.querySelector('text').textContent, color: getComputedStyle(g.querySelector('rect')).stroke };
+  });
+});
+
+// How many pixels of the mask layer are of each colour, and its size.
+const maskColors = (figure) => page.$eval(`${figure} canvas.mask-layer[data-group="truth"]`, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  const counts = {};
+  for (let i = 0; i < data.length; i += 4) {
+    const color = `rgb(${data[i]}, ${data[i + 1]}, ${data[i + 2]})${data[i + 3] === 255 ? '' : ' see-through'}`;
+    counts[color] = (counts[color] ?? 0) + 1;
+  }
+  return { width: c.width, height: c.height, counts, opacity: getComputedStyle(c).opacity };
+});
+
+// How many pixels of a 240 x 180 detection image a region holds: those whose centres are in it,
+// as ui_client paints it.
+function pixelsIn(x0, x1, y0, y1) {
+  const count = (f0, f1, n) => [...Array(n).keys()].filter((i) => (i + 0.5) / n >= f0 && (i + 0.5) / n < f1).length;
+  return count(x0, x1, 240) * count(y0, y1, 180);
+}
+
+test('an image\'s boxes are drawn over it with their labels and its mask in the classes\' colours', async () => {
+  await page.waitForSelector(`${DETECTIONS}[data-step="4"] .box-layer`);
+  await page.$eval(DETECTIONS, (e) => e.scrollIntoView());
+  // Step 4: the cat's box from 0.18 to 0.53 across and 0.2 to 0.85 down, captioned; the dog's
+  // from 0.6 to 0.9 and 0.15 to 0.55, named by its class (240 x 180 pixels, shown as logged).
+  const [cat, dog] = await drawnBoxes(`${DETECTIONS} figure`);
+  assert.deepEqual({ ...cat, color: undefined }, { x0: 0.18, x1: 0.53, y0: 0.2, y1: 0.85, label: 'cat 0.93', color: undefined });
+  assert.deepEqual({ ...dog, color: undefined }, { x0: 0.6, x1: 0.9, y0: 0.15, y1: 0.55, label: 'dog', color: undefined });
+  assert.notEqual(cat.color, dog.color);
+  // The mask's pixels: the cat's and the dog's in their boxes' colours, the background
+  // (class 0) in a third; the canvas, see-through, lies over the image.
+  const mask = await maskColors(DETECTIONS);
+  assert.deepEqual({ width: mask.width, height: mask.height, opacity: mask.opacity }, { width: 240, height: 180, opacity: '0.45' });
+  const [catPixels, dogPixels] = [pixelsIn(0.18, 0.53, 0.2, 0.85), pixelsIn(0.6, 0.9, 0.15, 0.55)];
+  assert.equal(mask.counts[cat.color], catPixels);
+  assert.equal(mask.counts[dog.color], dogPixels);
+  assert.deepEqual(Object.values(mask.counts).sort((a, b) => a - b), [dogPixels, catPixels, 240 * 180 - catPixels - dogPixels]);
+  const sameBox = await page.$eval(DETECTIONS, (p) => {
+    const [img, canvas] = [p.querySelector('figure img'), p.querySelector('canvas.mask-layer')];
+    return JSON.stringify(img.getBoundingClientRect()) === JSON.stringify(canvas.getBoundingClientRect());
+  });
+  assert.ok(sameBox, 'the mask does not cover the image');
+  // The legend: each group with its classes, named by the run's class labels.
+  const legend = await page.$$eval(`${DETECTIONS} .overlay-group`, (rows) => rows.map((r) => ({
+    group: r.querySelector('input').dataset.group, classes: [...r.querySelectorAll('.class-swatch')].map((s) => s.textContent) })));
+  assert.deepEqual(legend, [{ group: 'masks:truth', classes: ['background', 'cat', 'dog'] },
+                            { group: 'boxes:predictions', classes: ['cat', 'dog'] }]);
+  await screenshot(page, 'run-media-overlays');
+});
+
+test('a group\'s checkbox hides its layer at every step until checked again', async () => {
+  const layerShown = () => page.$eval(`${DETECTIONS} .box-layer`, (l) => getComputedStyle(l).display !== 'none');
+  await page.click(`${DETECTIONS} input[data-group="boxes:predictions"]`);
+  assert.equal(await layerShown(), false);
+  await slide(DETECTIONS, 0);
+  await page.waitForSelector(`${DETECTIONS}[data-step="0"] .box-layer`);
+  assert.equal(await layerShown(), false);
+  assert.equal(await page.$eval(`${DETECTIONS} input[data-group="boxes:predictions"]`, (b) => b.checked), false);
+  await page.click(`${DETECTIONS} input[data-group="boxes:predictions"]`);
+  assert.equal(await layerShown(), true);
+  // Step 0's cat is 0.08 further left than step 4's.
+  assert.equal((await drawnBoxes(`${DETECTIONS} figure`))[0].x0, 0.1);
+  assert.equal(await page.$eval(`${DETECTIONS} canvas.mask-layer`, (c) => getComputedStyle(c).display), 'block');
+});
+
+test('a list of images draws each image\'s own boxes and masks', async () => {
+  const panel = '.image-panel[data-key="detection_list"]';
+  await page.waitForSelector(`${panel}[data-step="3"]`);
+  const figures = await page.$$eval(`${panel} figure`, (f) => f.map((e) => ({
+    boxes: e.querySelectorAll('.box-layer rect').length, masks: e.querySelectorAll('canvas.mask-layer').length })));
+  assert.deepEqual(figures, [{ boxes: 2, masks: 1 }, { boxes: 0, masks: 0 }]);
+  const [cat] = await drawnBoxes(`${panel} figure`);
+  assert.deepEqual([cat.x0, cat.x1, cat.label], [0.16, 0.51, 'cat 0.93']);
 });
 
 test('images and tables set only in the summary are shown in their own section', async () => {

@@ -1,7 +1,8 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
-// a step slider, histograms as heat maps over the steps, tables, HTML pages in sandboxed
-// frames, audio players, videos), the media set only in its summary, and the custom charts
-// the run logged (plot_table, wandb.plot.*). A live run's panels follow its new steps.
+// a step slider and their boxes and masks, histograms as heat maps over the steps, tables, HTML
+// pages in sandboxed frames, audio players, videos), the media set only in its summary, and the
+// custom charts the run logged (plot_table, wandb.plot.*). A live run's panels follow its new
+// steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HtmlPanel } from '../components/html_panel.js';
@@ -28,6 +29,8 @@ function summaryMedia(summary, historyKeys, prefix = '', out = []) {
   return out;
 }
 
+// [section, accepts(_type), Panel]. Each Panel is made as new Panel(ref, key, summaryValue,
+// run.class_labels): the image panel names its boxes' and masks' classes by the last.
 const KINDS = [
   ['Images', (type) => type === 'image-file' || type === 'images/separated', ImagePanel],
   ['Histograms', (type) => type === 'histogram', HistogramPanel],
@@ -64,7 +67,7 @@ export async function showMedia(body, run, ref) {
       if (!keys.length) continue;
       const grid = section(name, keys.length);
       for (const key of keys) {
-        const panel = new Panel(ref, key);
+        const panel = new Panel(ref, key, undefined, run.class_labels);
         panels.set(key, panel);
         grid.append(panel.el);
       }
@@ -73,7 +76,7 @@ export async function showMedia(body, run, ref) {
     if (fromSummary.length) {
       const grid = section('Summary', fromSummary.length);
       for (const [key, value, Panel] of fromSummary) {
-        const panel = new Panel(ref, key, value);
+        const panel = new Panel(ref, key, value, run.class_labels);
         panels.set(`summary:${key}`, panel);
         grid.append(panel.el);
       }
