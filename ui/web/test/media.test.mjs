@@ -2,8 +2,8 @@
 // media): an image panel whose step slider changes the image, an image's boxes and mask drawn
 // over it, a histogram drawn as a heat map over the steps, a paged and sortable table with
 // image thumbnails, an HTML page in a sandboxed frame, audio players and GIF videos with the
-// same step slider, and a custom line chart (wandb::plot::line) drawn by Vega-Lite with every
-// logged point.
+// same step slider, point clouds drawn in a view that turns, and a custom line chart
+// (wandb::plot::line) drawn by Vega-Lite with every logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -40,7 +40,7 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
 
 test('the media tab has a section per kind and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
-  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', 'Summary', 'Custom charts']);
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', '3D', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
@@ -303,6 +303,84 @@ test('an mp4 or webm or ogg video gets a looping player with controls', async ()
   });
   assert.deepEqual(players, ['a.mp4', 'b.webm', 'c.OGG'].map((f) => (
     { controls: true, loop: true, src: `media/videos/${f}`, caption: null })));
+});
+
+// Counts the pixels of a 3-D view's canvas that are not its background (its corner's colour),
+// and those of a bright green (a scene's box); `pixels` tells one picture from another.
+const viewStats = (canvas) => page.$eval(canvas, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let drawn = 0, green = 0, hash = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) drawn++;
+    if (data[i + 1] > 200 && data[i] < 90 && data[i + 2] < 90) green++;
+    hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) >>> 0;
+  }
+  return { drawn, green, hash, points: Number(c.dataset.points), width: c.width, height: c.height };
+});
+
+const CLOUD = '.object3d-panel[data-key="cloud"]';
+
+test('the 3-D panel draws the point cloud of the step and turns it when dragged', async () => {
+  await page.waitForSelector(`${CLOUD}[data-step="4"] canvas.points-view`);
+  await page.$eval('details[data-section="3D"]', (e) => e.scrollIntoView());
+  const canvas = `${CLOUD} canvas.points-view`;
+  // A helix of 600 points over a grid of 21 x 21.
+  const first = await viewStats(canvas);
+  assert.equal(first.points, 600 + 21 * 21);
+  assert.ok(first.drawn > 1500, `only ${first.drawn} pixels drawn`);
+  const box = await (await page.$(canvas)).boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 80, y + 30, { steps: 5 });
+  await page.mouse.up();
+  const turned = await eventually(async () => {
+    const now = await viewStats(canvas);
+    return now.hash !== first.hash ? now : null;
+  }, 5000, 'the cloud to turn');
+  assert.ok(turned.drawn > 1500);
+  await page.mouse.move(x, y);
+  await page.mouse.wheel({ deltaY: 300 });  // away: smaller
+  const zoomed = await eventually(async () => {
+    const now = await viewStats(canvas);
+    return now.hash !== turned.hash ? now : null;
+  }, 5000, 'the cloud to zoom out');
+  assert.ok(zoomed.drawn < turned.drawn, `${zoomed.drawn} pixels drawn zoomed out, ${turned.drawn} before`);
+  await slide(CLOUD, 0);
+  await page.waitForSelector(`${CLOUD}[data-step="0"] canvas.points-view`);
+  assert.match(await page.$eval(`${CLOUD} .step-label`, (e) => e.textContent), /step 0/);
+});
+
+test('a scene\'s box is drawn and a list of clouds shows each and a model file is a download', async () => {
+  const scene = '.object3d-panel[data-key="scene"]';
+  await page.waitForSelector(`${scene}[data-step="4"] canvas.points-view`);
+  const drawn = await viewStats(`${scene} canvas.points-view`);
+  assert.equal(drawn.points, 300);
+  assert.ok(drawn.green > 100, `the green box: ${drawn.green} pixels`);
+  // Its 12 edges, found whatever the corners' order: each joins corners that differ in one
+  // coordinate (the box lies along the axes).
+  const edges = await page.$eval(`${scene} canvas.points-view`, (c) => c.view.edges[0].map(([i, j]) => {
+    const [p, q] = [c.view.scene.boxes[0].corners[i], c.view.scene.boxes[0].corners[j]];
+    return p.filter((v, k) => v !== q[k]).length;
+  }));
+  assert.deepEqual(edges, new Array(12).fill(1));
+  const clouds = '.object3d-panel[data-key="clouds"]';
+  await page.waitForSelector(`${clouds}[data-step="3"]`);
+  assert.deepEqual(await page.$$eval(`${clouds} canvas.points-view`, (c) => c.map((e) => e.dataset.points)), ['1041', '1041']);
+  const mesh = '.object3d-panel[data-key="mesh"]';
+  await page.waitForSelector(`${mesh}[data-step="2"] a.model-file`);
+  const link = await page.$eval(`${mesh} a.model-file`, async (a) => {
+    const r = await fetch(a.href);
+    return { name: a.textContent, download: a.getAttribute('download'), disposition: r.headers.get('content-disposition'),
+             body: await r.text() };
+  });
+  assert.match(link.name, /^mesh_2_\w+\.obj$/);
+  assert.equal(link.download, link.name);
+  assert.match(link.disposition, /^attachment/);
+  assert.match(link.body, /^v 0 0 0\n/);
+  await page.$eval(scene, (e) => e.scrollIntoView({ block: 'end' }));
+  await screenshot(page, 'run-media-3d');
+  assert.deepEqual(page.errors, []);
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {

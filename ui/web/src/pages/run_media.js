@@ -1,13 +1,14 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
 // a step slider and their boxes and masks, histograms as heat maps over the steps, tables, HTML
-// pages in sandboxed frames, audio players, videos), the media set only in its summary, and the
-// custom charts the run logged (plot_table, wandb.plot.*). A live run's panels follow its new
-// steps.
+// pages in sandboxed frames, audio players, videos, 3-D point clouds), the media set only in
+// its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A live run's
+// panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HtmlPanel } from '../components/html_panel.js';
 import { AudioPanel } from '../components/audio_panel.js';
 import { VideoPanel } from '../components/video_panel.js';
+import { Object3DPanel } from '../components/object3d_panel.js';
 import { HistogramPanel } from '../components/histogram_panel.js';
 import { TablePanel } from '../components/table_panel.js';
 import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
@@ -38,6 +39,7 @@ const KINDS = [
   ['HTML', (type) => type === 'html-file' || type === 'html', HtmlPanel],
   ['Audio', (type) => type === 'audio-file' || type === 'audio', AudioPanel],
   ['Video', (type) => type === 'video-file' || type === 'videos', VideoPanel],
+  ['3D', (type) => type === 'object3D-file' || type === 'object3D', Object3DPanel],
 ];
 
 export async function showMedia(body, run, ref) {
