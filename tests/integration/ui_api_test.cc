@@ -59,6 +59,18 @@ json CheckMediaFile(httplib::Client& http, const std::string& run, const std::st
   return value;
 }
 
+// The JSON file at `path` (a media value's), which must begin with `prefix`.
+json CheckJsonFile(httplib::Client& http, const std::string& run, const std::string& path,
+                   const std::string& prefix) {
+  INFO(path);
+  CHECK(path.rfind(prefix, 0) == 0);
+  httplib::Result file = http.Get((run + "/file?inline=1&path=" + path).c_str());
+  REQUIRE(file);
+  REQUIRE(file->status == 200);
+  CHECK(file->get_header_value("Content-Type") == "application/json");
+  return json::parse(file->body);
+}
+
 double MaxOf(const json& values) {
   double max = -1e300;
   for (const json& v : values) max = std::max(max, v.get<double>());
@@ -212,7 +224,9 @@ TEST_CASE("ui api: history as CSV and JSON, the console, files and their downloa
   CHECK(GetJson(http, run + "/file", 400).contains("error"));
 }
 
-TEST_CASE("ui api: media keys, their steps and values, the files they name, and custom charts") {
+TEST_CASE(
+    "ui api: media keys with their steps and values and files and the classes of image "
+    "overlays and custom charts") {
   TestEnv env;
   RunClient(env, {"--mode", "media", "--id", "media-run", "--steps", "20"});
   UiProcess ui(env.store_dir());
@@ -267,6 +281,60 @@ TEST_CASE("ui api: media keys, their steps and values, the files they name, and 
   json replays = GetJson(http, run + "/media?key=replays&step=3")["value"];
   CHECK(replays["videos"].size() == 2);
   CHECK(replays["captions"] == json({"first", "second"}));
+
+  // An image's boxes and mask: their files, and their classes' names in the run's JSON.
+  CHECK(keys["media"]["detections"] == "image-file");
+  CHECK(GetJson(http, run + "/media?key=detections")["steps"] == json({0, 2, 4}));
+  json detection = GetJson(http, run + "/media?key=detections&step=4")["value"];
+  const json& predictions_file = detection["boxes"]["predictions"];
+  CHECK(predictions_file["_type"] == "boxes2D");
+  json boxes = CheckJsonFile(http, run, predictions_file["path"], "media/metadata/boxes2D/");
+  REQUIRE(boxes["box_data"].size() == 2);
+  CHECK(boxes["box_data"][0]["position"]["minX"].get<double>() == Approx(0.18));
+  CHECK(boxes["box_data"][0]["box_caption"] == "cat 0.93");
+  CHECK(boxes["box_data"][1]["class_id"] == 2);
+  CHECK(boxes["class_labels"] == json({{"1", "cat"}, {"2", "dog"}}));
+  const json& truth = detection["masks"]["truth"];
+  CHECK(truth["_type"] == "mask");
+  CHECK(truth["path"].get<std::string>().rfind("media/images/mask/detections_4_", 0) == 0);
+  httplib::Result mask =
+      http.Get((run + "/file?inline=1&path=" + truth["path"].get<std::string>()).c_str());
+  REQUIRE(mask);
+  CHECK(mask->get_header_value("Content-Type") == "image/png");
+  CHECK(mask->body.rfind("\x89PNG", 0) == 0);
+  json labels = GetJson(http, run)["class_labels"];
+  CHECK(labels["boxes"]["detections_wandb_delimeter_predictions"]["value"] ==
+        json({{"1", "cat"}, {"2", "dog"}}));
+  CHECK(labels["masks"]["detections_wandb_delimeter_truth"]["value"] ==
+        json({{"0", "background"}, {"1", "cat"}, {"2", "dog"}}));
+  // A list's boxes and masks: each image's, null for the one without.
+  json list = GetJson(http, run + "/media?key=detection_list&step=3")["value"];
+  REQUIRE(list["all_boxes"].size() == 2);
+  CHECK(list["all_boxes"][0]["predictions"]["_type"] == "boxes2D");
+  CHECK(list["all_boxes"][1].is_null());
+  CHECK(list["all_masks"][1].is_null());
+
+  // 3-D objects: a point cloud's .pts.json, a list of them, a scene and a model file.
+  CHECK(keys["media"]["cloud"] == "object3D-file");
+  CHECK(keys["media"]["clouds"] == "object3D");
+  CHECK(keys["media"]["scene"] == "object3D-file");
+  CHECK(keys["media"]["mesh"] == "object3D-file");
+  json cloud = GetJson(http, run + "/media?key=cloud&step=2")["value"];
+  json points = CheckJsonFile(http, run, cloud["path"], "media/object3D/cloud_2_");
+  REQUIRE(points.size() == 600 + 21 * 21);
+  // The helix's first point: x is the step's radius, as a float; then its colour, red.
+  CHECK(points[0][0].get<double>() == Approx(1.2));
+  CHECK(json(points[0].begin() + 3, points[0].end()) == json({255, 60, 0}));
+  CHECK(GetJson(http, run + "/media?key=clouds&step=3")["value"]["objects"].size() == 2);
+  json scene = GetJson(http, run + "/media?key=scene&step=4")["value"];
+  json contents_3d = CheckJsonFile(http, run, scene["path"], "media/object3D/scene_4_");
+  CHECK(contents_3d["type"] == "lidar/beta");
+  CHECK(contents_3d["boxes"][0]["label"] == "car");
+  CHECK(contents_3d["vectors"].size() == 1);
+  json mesh = GetJson(http, run + "/media?key=mesh&step=2")["value"];
+  CHECK(mesh["path"].get<std::string>().find(".obj") != std::string::npos);
+  CHECK(http.Get((run + "/file?path=" + mesh["path"].get<std::string>()).c_str())
+            ->body.rfind("v 0 0 0", 0) == 0);
 
   // A histogram over steps: every step, or a sample spread over them with the values.
   CHECK(GetJson(http, run + "/media?key=weights")["steps"].size() == 20);

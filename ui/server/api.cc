@@ -160,6 +160,12 @@ std::string InlineContentType(absl::string_view path) {
   return "application/octet-stream";
 }
 
+// json[key] when `json` is an object and that an object, else {}.
+nlohmann::json ObjectAt(const nlohmann::json& json, const char* key) {
+  auto it = json.find(key);
+  return it != json.end() && it->is_object() ? *it : nlohmann::json::object();
+}
+
 // RFC 5987 filename*: the base name, percent-encoded.
 std::string AttachmentName(absl::string_view path) {
   absl::string_view base = path.substr(path.rfind('/') + 1);
@@ -336,20 +342,17 @@ void Api::Run(const Request& request, Response& response) {
   if (!run.ok()) return SendError(response, run.status());
   nlohmann::json json = RunHeader(*run);
   nlohmann::json config = DialectToJson(run->config_json);
-  // The custom charts the run logged (plot_table and wandb.plot.*, and the older
-  // wandb.visualize): their panels sit in the config under _wandb (docs/formats.md).
-  nlohmann::json charts = nlohmann::json::object(), visualizations = nlohmann::json::object();
-  if (config.is_object() && config.contains("_wandb") && config["_wandb"].is_object()) {
-    const nlohmann::json& internal = config["_wandb"];
-    if (internal.contains("visualize") && internal["visualize"].is_object()) {
-      charts = internal["visualize"];
-    }
-    if (internal.contains("viz") && internal["viz"].is_object()) visualizations = internal["viz"];
-  }
+  const nlohmann::json internal = ObjectAt(config, "_wandb");
   if (config.is_object()) config.erase("_wandb");
   json["config"] = std::move(config);
-  json["charts"] = std::move(charts);
-  json["visualizations"] = std::move(visualizations);
+  // The custom charts the run logged (plot_table and wandb.plot.*, and the older
+  // wandb.visualize): their panels sit in the config under _wandb (docs/formats.md).
+  json["charts"] = ObjectAt(internal, "visualize");
+  json["visualizations"] = ObjectAt(internal, "viz");
+  // The names of the classes of images' boxes and masks, by "<key>_wandb_delimeter_<group>",
+  // also under _wandb: the image panel labels the boxes and masks with them.
+  json["class_labels"] = {{"boxes", ObjectAt(internal, "bounding_box/class_labels")},
+                          {"masks", ObjectAt(internal, "mask/class_labels")}};
   json["summary"] = DialectToJson(run->summary_json);
   json["metadata"] = Metadata(*run);
   json["run_dir"] = run->run_dir;

@@ -26,8 +26,15 @@
 //       list of two, "sounds", at step 3 (captioned "low" and "high"); a video "rollout" at
 //       steps 1, 3 and 5 (a GIF of 8 frames, (32 + 16 * step) pixels wide and 24 high,
 //       captioned "step S") and a list of two, "replays", at step 3 (those of steps 0 and 1,
-//       captioned "first" and "second"); "loss" at every step; and in the summary only, an
-//       image "best" (step 2's) and a table "final.table".
+//       captioned "first" and "second"); an image "detections" at steps 0, 2 and 4 (240 x 180,
+//       an orange cat and a blue dog, with boxes "predictions" around them, classes 1 cat and
+//       2 dog, the cat's captioned "cat 0.93", and a mask "truth" of their pixels, 0
+//       background, 1 cat, 2 dog) and a list of two, "detection_list", at step 3 (the first
+//       with boxes and mask, the second without); a point cloud "cloud" at steps 0, 2 and 4 (a
+//       helix coloured red to blue over a grey grid, x y z r g b) and a list of two, "clouds",
+//       at step 3; a model file "mesh" (tetra-ID.obj in $WANDB_DIR) at step 2; a lidar scene
+//       "scene" (points, a box "car", an arrow) at step 4; "loss" at every step; and in the
+//       summary only, an image "best" (step 2's) and a table "final.table".
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -101,6 +108,108 @@ wandb::Video StepVideo(long step, const std::string& caption) {
     }
   }
   return wandb::Video(pixels, {frames, 3, height, width}, {.caption = caption});
+}
+
+// Where an object of a detection picture lies: fractions of the picture's width and height.
+struct Region {
+  double min_x, min_y, max_x, max_y;
+  bool Holds(size_t x, size_t y, size_t width, size_t height) const {
+    const double fx = (x + 0.5) / width, fy = (y + 0.5) / height;
+    return fx >= min_x && fx < max_x && fy >= min_y && fy < max_y;
+  }
+};
+
+// The "cat" (left, moving right with the step) and the "dog" (right) of a detection picture.
+Region CatAt(long step) { return {0.10 + 0.02 * step, 0.20, 0.45 + 0.02 * step, 0.85}; }
+constexpr Region kDog = {0.60, 0.15, 0.90, 0.55};
+constexpr size_t kDetectionWidth = 240, kDetectionHeight = 180;
+
+// A 240 x 180 picture of an orange "cat" and a blue "dog" on a grey-green ground, captioned
+// "step S"; with `overlays`, boxes "predictions" around them (classes 1 cat, 2 dog; the cat's
+// captioned "cat 0.93" with a confidence score, the dog's named by its class) and a mask
+// "truth" of their pixels (0 background, 1 cat, 2 dog).
+wandb::Image DetectionImage(long step, bool overlays) {
+  const Region cat = CatAt(step);
+  std::vector<uint8_t> rgb(kDetectionWidth * kDetectionHeight * 3), mask(rgb.size() / 3);
+  for (size_t y = 0; y < kDetectionHeight; ++y) {
+    for (size_t x = 0; x < kDetectionWidth; ++x) {
+      const size_t i = y * kDetectionWidth + x;
+      const uint8_t ground = static_cast<uint8_t>(120 + y / 4);
+      const bool in_cat = cat.Holds(x, y, kDetectionWidth, kDetectionHeight);
+      const bool in_dog = kDog.Holds(x, y, kDetectionWidth, kDetectionHeight);
+      mask[i] = in_cat ? 1 : in_dog ? 2 : 0;
+      const uint8_t colour[3][3] = {
+          {ground, static_cast<uint8_t>(ground + 20), ground}, {230, 140, 60}, {70, 110, 200}};
+      for (size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = colour[mask[i]][c];
+    }
+  }
+  wandb::ImageOptions options{.caption = "step " + std::to_string(step)};
+  if (overlays) {
+    wandb::BoxGroup predictions{.boxes = {{.min_x = cat.min_x,
+                                           .min_y = cat.min_y,
+                                           .max_x = cat.max_x,
+                                           .max_y = cat.max_y,
+                                           .class_id = 1,
+                                           .caption = "cat 0.93",
+                                           .scores = {{"confidence", 0.93}}},
+                                          {.min_x = kDog.min_x,
+                                           .min_y = kDog.min_y,
+                                           .max_x = kDog.max_x,
+                                           .max_y = kDog.max_y,
+                                           .class_id = 2}},
+                                .class_labels = {{1, "cat"}, {2, "dog"}}};
+    options.boxes = {{"predictions", predictions}};
+    options.masks = {
+        {"truth", wandb::ImageMask{.class_ids = mask,
+                                   .class_labels = {{0, "background"}, {1, "cat"}, {2, "dog"}}}}};
+  }
+  return wandb::Image(rgb, {kDetectionHeight, kDetectionWidth, 3}, options);
+}
+
+// A coloured point cloud, n x 6 (x, y, z, r, g, b): a helix from red at the bottom to blue at
+// the top, (1 + 0.1 * step) wide, over a grey ground grid.
+wandb::Object3D StepCloud(long step) {
+  std::vector<float> points;
+  constexpr int kHelix = 600;
+  for (int i = 0; i < kHelix; ++i) {
+    const double t = 4 * M_PI * i / kHelix, up = static_cast<double>(i) / kHelix;
+    const double radius = 1 + 0.1 * step;
+    points.insert(points.end(),
+                  {static_cast<float>(radius * std::cos(t)),
+                   static_cast<float>(radius * std::sin(t)), static_cast<float>(2 * up),
+                   static_cast<float>(255 * (1 - up)), 60, static_cast<float>(255 * up)});
+  }
+  for (int gx = -10; gx <= 10; ++gx) {
+    for (int gy = -10; gy <= 10; ++gy) {
+      points.insert(points.end(), {gx * 0.15F, gy * 0.15F, 0, 150, 150, 150});
+    }
+  }
+  return wandb::Object3D(points, {points.size() / 6, 6});
+}
+
+// wandb's lidar/beta scene: a block of points with a green box "car" around it and an arrow
+// along x.
+wandb::Object3D Scene() {
+  std::vector<double> points;
+  for (int i = 0; i < 300; ++i) {
+    points.insert(points.end(), {std::sin(i * 1.3), 0.5 * std::cos(i * 0.7), 0.4 * (i % 7) / 6.0});
+  }
+  wandb::Box3D car{.label = "car", .color = {0, 255, 0}};
+  for (size_t c = 0; c < 8; ++c) {
+    car.corners[c] = {c & 1 ? 1.0 : -1.0, c & 2 ? 0.5 : -0.5, c & 4 ? 0.4 : 0.0};
+  }
+  return wandb::Object3D::scene(
+      points, {300, 3},
+      {.boxes = {car}, .vectors = {{.start = {0, 0, 0.4}, .end = {1.5, 0, 0.4}}}});
+}
+
+// A tetrahedron as a Wavefront .obj, written beside the run (in $WANDB_DIR) and logged as a
+// model file, which the panel offers to download.
+wandb::Object3D Tetrahedron(const std::string& dir, const std::string& id) {
+  const std::string path = dir + "/tetra-" + id + ".obj";
+  std::ofstream(path) << "v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\n"
+                         "f 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n";
+  return wandb::Object3D::from_file(path);
 }
 
 int Demo(const std::string& id, const std::string& project, long steps, int seed) {
@@ -214,6 +323,8 @@ wandb::Value::Map OtherCharts() {
 
 int Media(const std::string& id, long steps, long image_steps) {
   wandb::Run run = wandb::init({.project = "media", .id = id});
+  const char* env_dir = std::getenv("WANDB_DIR");
+  const std::string dir = env_dir != nullptr ? env_dir : ".";
   for (long step = 0; step < std::max(8L, steps); ++step) {
     std::vector<double> weights;
     for (int i = 0; i < 200; ++i) weights.push_back(step + std::sin(i * 0.37) * 2);
@@ -246,6 +357,17 @@ int Media(const std::string& id, long steps, long image_steps) {
     if (step == 7) {
       for (auto& [key, chart] : OtherCharts()) row.emplace_back(key, std::move(chart));
     }
+    if (step == 0 || step == 2 || step == 4) {
+      row.emplace_back("detections", DetectionImage(step, true));
+      row.emplace_back("cloud", StepCloud(step));
+    }
+    if (step == 3) {
+      row.emplace_back("detection_list",
+                       wandb::Value::List{DetectionImage(3, true), DetectionImage(3, false)});
+      row.emplace_back("clouds", wandb::Value::List{StepCloud(0), StepCloud(1)});
+    }
+    if (step == 2) row.emplace_back("mesh", Tetrahedron(dir, id));
+    if (step == 4) row.emplace_back("scene", Scene());
     run.log(std::move(row));
   }
   run.summary()["best"] = StepImage(2);

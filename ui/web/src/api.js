@@ -55,3 +55,5 @@ export const projectPage = (entity, project) => `/p/${enc(entity)}/${enc(project
 // A file of a run (its latest version), served with its own type so the page can show it.
 export const runFileUrl = (run, path) =>
   `${runApi(run)}/file?${new URLSearchParams({ path, inline: '1' })}`;
+// A file of a run (its latest version) as an attachment, for a download link.
+export const runFileDownloadUrl = (run, path) => `${runApi(run)}/file?${new URLSearchParams({ path })}`;

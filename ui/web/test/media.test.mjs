@@ -1,8 +1,9 @@
 // The media tab of a finished run made by the real client and daemon (ui_client --mode
-// media): an image panel whose step slider changes the image, a histogram drawn as a heat
-// map over the steps, a paged and sortable table with image thumbnails, an HTML page in a
-// sandboxed frame, audio players and GIF videos with the same step slider, and a custom line
-// chart (wandb::plot::line) drawn by Vega-Lite with every logged point.
+// media): an image panel whose step slider changes the image, an image's boxes and mask drawn
+// over it, a histogram drawn as a heat map over the steps, a paged and sortable table with
+// image thumbnails, an HTML page in a sandboxed frame, audio players and GIF videos with the
+// same step slider, point clouds drawn in a view that turns, and a custom line chart
+// (wandb::plot::line) drawn by Vega-Lite with every logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -37,9 +38,9 @@ const shownImage = () => page.$eval(IMAGE, (p) => {
     : null;
 });
 
-test('the media tab has a section per kind, and the chart\'s table is not shown twice', async () => {
+test('the media tab has a section per kind and the chart\'s table is not shown twice', async () => {
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
-  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', 'Summary', 'Custom charts']);
+  assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', '3D', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
   assert.deepEqual(tables, ['predictions']);
 });
@@ -72,6 +73,94 @@ test('a list of images shows every image of the step with its caption', async ()
     width: e.querySelector('img').naturalWidth, caption: e.querySelector('figcaption')?.textContent })));
   assert.deepEqual(figures, [{ width: 8, caption: 'step 0' }, { width: 12, caption: 'step 1' }, { width: 16, caption: 'step 2' }]);
   assert.equal(await page.$eval(`${panel} .step-slider`, (s) => s.disabled), true);  // one step only
+});
+
+const DETECTIONS = '.image-panel[data-key="detections"]';
+
+// Where the boxes of a detection image are drawn, as fractions of the image as shown, with
+// their labels and outline colours.
+const drawnBoxes = (figure) => page.$eval(figure, (f) => {
+  const image = f.querySelector('img').getBoundingClientRect();
+  return [...f.querySelectorAll('.box-layer[data-group="predictions"] g.box')].map((g) => {
+    const r = g.querySelector('rect').getBoundingClientRect();  // its geometry, not its outline
+    const round = (v) => Math.round(v * 1000) / 1000;
+    return { x0: round((r.left - image.left) / image.width), x1: round((r.right - image.left) / image.width),
+             y0: round((r.top - image.top) / image.height), y1: round((r.bottom - image.top) / image.height),
+             label: g.querySelector('text').textContent, color: getComputedStyle(g.querySelector('rect')).stroke };
+  });
+});
+
+// How many pixels of the mask layer are of each colour, and its size.
+const maskColors = (figure) => page.$eval(`${figure} canvas.mask-layer[data-group="truth"]`, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  const counts = {};
+  for (let i = 0; i < data.length; i += 4) {
+    const color = `rgb(${data[i]}, ${data[i + 1]}, ${data[i + 2]})${data[i + 3] === 255 ? '' : ' see-through'}`;
+    counts[color] = (counts[color] ?? 0) + 1;
+  }
+  return { width: c.width, height: c.height, counts, opacity: getComputedStyle(c).opacity };
+});
+
+// How many pixels of a 240 x 180 detection image a region holds: those whose centres are in it,
+// as ui_client paints it.
+function pixelsIn(x0, x1, y0, y1) {
+  const count = (f0, f1, n) => [...Array(n).keys()].filter((i) => (i + 0.5) / n >= f0 && (i + 0.5) / n < f1).length;
+  return count(x0, x1, 240) * count(y0, y1, 180);
+}
+
+test('an image\'s boxes are drawn over it with their labels and its mask in the classes\' colours', async () => {
+  await page.waitForSelector(`${DETECTIONS}[data-step="4"] .box-layer`);
+  await page.$eval(DETECTIONS, (e) => e.scrollIntoView());
+  // Step 4: the cat's box from 0.18 to 0.53 across and 0.2 to 0.85 down, captioned; the dog's
+  // from 0.6 to 0.9 and 0.15 to 0.55, named by its class (240 x 180 pixels, shown as logged).
+  const [cat, dog] = await drawnBoxes(`${DETECTIONS} figure`);
+  assert.deepEqual({ ...cat, color: undefined }, { x0: 0.18, x1: 0.53, y0: 0.2, y1: 0.85, label: 'cat 0.93', color: undefined });
+  assert.deepEqual({ ...dog, color: undefined }, { x0: 0.6, x1: 0.9, y0: 0.15, y1: 0.55, label: 'dog', color: undefined });
+  assert.notEqual(cat.color, dog.color);
+  // The mask's pixels: the cat's and the dog's in their boxes' colours, the background
+  // (class 0) in a third; the canvas, see-through, lies over the image.
+  const mask = await maskColors(DETECTIONS);
+  assert.deepEqual({ width: mask.width, height: mask.height, opacity: mask.opacity }, { width: 240, height: 180, opacity: '0.45' });
+  const [catPixels, dogPixels] = [pixelsIn(0.18, 0.53, 0.2, 0.85), pixelsIn(0.6, 0.9, 0.15, 0.55)];
+  assert.equal(mask.counts[cat.color], catPixels);
+  assert.equal(mask.counts[dog.color], dogPixels);
+  assert.deepEqual(Object.values(mask.counts).sort((a, b) => a - b), [dogPixels, catPixels, 240 * 180 - catPixels - dogPixels]);
+  const sameBox = await page.$eval(DETECTIONS, (p) => {
+    const [img, canvas] = [p.querySelector('figure img'), p.querySelector('canvas.mask-layer')];
+    return JSON.stringify(img.getBoundingClientRect()) === JSON.stringify(canvas.getBoundingClientRect());
+  });
+  assert.ok(sameBox, 'the mask does not cover the image');
+  // The legend: each group with its classes, named by the run's class labels.
+  const legend = await page.$$eval(`${DETECTIONS} .overlay-group`, (rows) => rows.map((r) => ({
+    group: r.querySelector('input').dataset.group, classes: [...r.querySelectorAll('.class-swatch')].map((s) => s.textContent) })));
+  assert.deepEqual(legend, [{ group: 'masks:truth', classes: ['background', 'cat', 'dog'] },
+                            { group: 'boxes:predictions', classes: ['cat', 'dog'] }]);
+  await screenshot(page, 'run-media-overlays');
+});
+
+test('a group\'s checkbox hides its layer at every step until checked again', async () => {
+  const layerShown = () => page.$eval(`${DETECTIONS} .box-layer`, (l) => getComputedStyle(l).display !== 'none');
+  await page.click(`${DETECTIONS} input[data-group="boxes:predictions"]`);
+  assert.equal(await layerShown(), false);
+  await slide(DETECTIONS, 0);
+  await page.waitForSelector(`${DETECTIONS}[data-step="0"] .box-layer`);
+  assert.equal(await layerShown(), false);
+  assert.equal(await page.$eval(`${DETECTIONS} input[data-group="boxes:predictions"]`, (b) => b.checked), false);
+  await page.click(`${DETECTIONS} input[data-group="boxes:predictions"]`);
+  assert.equal(await layerShown(), true);
+  // Step 0's cat is 0.08 further left than step 4's.
+  assert.equal((await drawnBoxes(`${DETECTIONS} figure`))[0].x0, 0.1);
+  assert.equal(await page.$eval(`${DETECTIONS} canvas.mask-layer`, (c) => getComputedStyle(c).display), 'block');
+});
+
+test('a list of images draws each image\'s own boxes and masks', async () => {
+  const panel = '.image-panel[data-key="detection_list"]';
+  await page.waitForSelector(`${panel}[data-step="3"]`);
+  const figures = await page.$$eval(`${panel} figure`, (f) => f.map((e) => ({
+    boxes: e.querySelectorAll('.box-layer rect').length, masks: e.querySelectorAll('canvas.mask-layer').length })));
+  assert.deepEqual(figures, [{ boxes: 2, masks: 1 }, { boxes: 0, masks: 0 }]);
+  const [cat] = await drawnBoxes(`${panel} figure`);
+  assert.deepEqual([cat.x0, cat.x1, cat.label], [0.16, 0.51, 'cat 0.93']);
 });
 
 test('images and tables set only in the summary are shown in their own section', async () => {
@@ -214,6 +303,84 @@ test('an mp4 or webm or ogg video gets a looping player with controls', async ()
   });
   assert.deepEqual(players, ['a.mp4', 'b.webm', 'c.OGG'].map((f) => (
     { controls: true, loop: true, src: `media/videos/${f}`, caption: null })));
+});
+
+// Counts the pixels of a 3-D view's canvas that are not its background (its corner's colour),
+// and those of a bright green (a scene's box); `pixels` tells one picture from another.
+const viewStats = (canvas) => page.$eval(canvas, (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let drawn = 0, green = 0, hash = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) drawn++;
+    if (data[i + 1] > 200 && data[i] < 90 && data[i + 2] < 90) green++;
+    hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) >>> 0;
+  }
+  return { drawn, green, hash, points: Number(c.dataset.points), width: c.width, height: c.height };
+});
+
+const CLOUD = '.object3d-panel[data-key="cloud"]';
+
+test('the 3-D panel draws the point cloud of the step and turns it when dragged', async () => {
+  await page.waitForSelector(`${CLOUD}[data-step="4"] canvas.points-view`);
+  await page.$eval('details[data-section="3D"]', (e) => e.scrollIntoView());
+  const canvas = `${CLOUD} canvas.points-view`;
+  // A helix of 600 points over a grid of 21 x 21.
+  const first = await viewStats(canvas);
+  assert.equal(first.points, 600 + 21 * 21);
+  assert.ok(first.drawn > 1500, `only ${first.drawn} pixels drawn`);
+  const box = await (await page.$(canvas)).boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 80, y + 30, { steps: 5 });
+  await page.mouse.up();
+  const turned = await eventually(async () => {
+    const now = await viewStats(canvas);
+    return now.hash !== first.hash ? now : null;
+  }, 5000, 'the cloud to turn');
+  assert.ok(turned.drawn > 1500);
+  await page.mouse.move(x, y);
+  await page.mouse.wheel({ deltaY: 300 });  // away: smaller
+  const zoomed = await eventually(async () => {
+    const now = await viewStats(canvas);
+    return now.hash !== turned.hash ? now : null;
+  }, 5000, 'the cloud to zoom out');
+  assert.ok(zoomed.drawn < turned.drawn, `${zoomed.drawn} pixels drawn zoomed out, ${turned.drawn} before`);
+  await slide(CLOUD, 0);
+  await page.waitForSelector(`${CLOUD}[data-step="0"] canvas.points-view`);
+  assert.match(await page.$eval(`${CLOUD} .step-label`, (e) => e.textContent), /step 0/);
+});
+
+test('a scene\'s box is drawn and a list of clouds shows each and a model file is a download', async () => {
+  const scene = '.object3d-panel[data-key="scene"]';
+  await page.waitForSelector(`${scene}[data-step="4"] canvas.points-view`);
+  const drawn = await viewStats(`${scene} canvas.points-view`);
+  assert.equal(drawn.points, 300);
+  assert.ok(drawn.green > 100, `the green box: ${drawn.green} pixels`);
+  // Its 12 edges, found whatever the corners' order: each joins corners that differ in one
+  // coordinate (the box lies along the axes).
+  const edges = await page.$eval(`${scene} canvas.points-view`, (c) => c.view.edges[0].map(([i, j]) => {
+    const [p, q] = [c.view.scene.boxes[0].corners[i], c.view.scene.boxes[0].corners[j]];
+    return p.filter((v, k) => v !== q[k]).length;
+  }));
+  assert.deepEqual(edges, new Array(12).fill(1));
+  const clouds = '.object3d-panel[data-key="clouds"]';
+  await page.waitForSelector(`${clouds}[data-step="3"]`);
+  assert.deepEqual(await page.$$eval(`${clouds} canvas.points-view`, (c) => c.map((e) => e.dataset.points)), ['1041', '1041']);
+  const mesh = '.object3d-panel[data-key="mesh"]';
+  await page.waitForSelector(`${mesh}[data-step="2"] a.model-file`);
+  const link = await page.$eval(`${mesh} a.model-file`, async (a) => {
+    const r = await fetch(a.href);
+    return { name: a.textContent, download: a.getAttribute('download'), disposition: r.headers.get('content-disposition'),
+             body: await r.text() };
+  });
+  assert.match(link.name, /^mesh_2_\w+\.obj$/);
+  assert.equal(link.download, link.name);
+  assert.match(link.disposition, /^attachment/);
+  assert.match(link.body, /^v 0 0 0\n/);
+  await page.$eval(scene, (e) => e.scrollIntoView({ block: 'end' }));
+  await screenshot(page, 'run-media-3d');
+  assert.deepEqual(page.errors, []);
 });
 
 test('the histogram is drawn as a heat map over every step', async () => {

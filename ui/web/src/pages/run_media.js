@@ -1,12 +1,14 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
-// a step slider, histograms as heat maps over the steps, tables, HTML pages in sandboxed
-// frames, audio players, videos), the media set only in its summary, and the custom charts
-// the run logged (plot_table, wandb.plot.*). A live run's panels follow its new steps.
+// a step slider and their boxes and masks, histograms as heat maps over the steps, tables, HTML
+// pages in sandboxed frames, audio players, videos, 3-D point clouds), the media set only in
+// its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A live run's
+// panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HtmlPanel } from '../components/html_panel.js';
 import { AudioPanel } from '../components/audio_panel.js';
 import { VideoPanel } from '../components/video_panel.js';
+import { Object3DPanel } from '../components/object3d_panel.js';
 import { HistogramPanel } from '../components/histogram_panel.js';
 import { TablePanel } from '../components/table_panel.js';
 import { CustomChartPanel, chartsOf } from '../components/custom_chart.js';
@@ -28,6 +30,8 @@ function summaryMedia(summary, historyKeys, prefix = '', out = []) {
   return out;
 }
 
+// [section, accepts(_type), Panel]. Each Panel is made as new Panel(ref, key, summaryValue,
+// run.class_labels): the image panel names its boxes' and masks' classes by the last.
 const KINDS = [
   ['Images', (type) => type === 'image-file' || type === 'images/separated', ImagePanel],
   ['Histograms', (type) => type === 'histogram', HistogramPanel],
@@ -35,6 +39,7 @@ const KINDS = [
   ['HTML', (type) => type === 'html-file' || type === 'html', HtmlPanel],
   ['Audio', (type) => type === 'audio-file' || type === 'audio', AudioPanel],
   ['Video', (type) => type === 'video-file' || type === 'videos', VideoPanel],
+  ['3D', (type) => type === 'object3D-file' || type === 'object3D', Object3DPanel],
 ];
 
 export async function showMedia(body, run, ref) {
@@ -64,7 +69,7 @@ export async function showMedia(body, run, ref) {
       if (!keys.length) continue;
       const grid = section(name, keys.length);
       for (const key of keys) {
-        const panel = new Panel(ref, key);
+        const panel = new Panel(ref, key, undefined, run.class_labels);
         panels.set(key, panel);
         grid.append(panel.el);
       }
@@ -73,7 +78,7 @@ export async function showMedia(body, run, ref) {
     if (fromSummary.length) {
       const grid = section('Summary', fromSummary.length);
       for (const [key, value, Panel] of fromSummary) {
-        const panel = new Panel(ref, key, value);
+        const panel = new Panel(ref, key, value, run.class_labels);
         panels.set(`summary:${key}`, panel);
         grid.append(panel.el);
       }
