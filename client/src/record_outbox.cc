@@ -322,6 +322,7 @@ void RecordOutbox::WriteMedia(LogCall& call, service::RecordBatch* batch) {
   if (media_ != nullptr) {
     AppendFiles(media_->ResolveRow(call.data, call.media_step), batch);
     AppendConfig(media_->TakeConfig(), batch);
+    AppendRecords(media_->TakeRecords(), batch);
   }
   ReleaseMediaRoom(call.media_bytes);
 }
@@ -330,6 +331,7 @@ void RecordOutbox::WriteMedia(SummaryCall& call, service::RecordBatch* batch) {
   if (media_ != nullptr) {
     AppendFiles(media_->ResolveSummary(call.path, call.value), batch);
     AppendConfig(media_->TakeConfig(), batch);
+    AppendRecords(media_->TakeRecords(), batch);
   }
   ReleaseMediaRoom(call.media_bytes);
   records::Record record;
@@ -369,6 +371,15 @@ void RecordOutbox::AppendConfig(const std::vector<MediaContext::ConfigEntry>& en
   }
   AppendRecord(record, batch->mutable_records());
   batch->set_record_count(batch->record_count() + 1);
+}
+
+// The records the media need beside them (their tables' artifacts).
+void RecordOutbox::AppendRecords(const std::vector<records::Record>& records,
+                                 service::RecordBatch* batch) {
+  for (const records::Record& record : records) {
+    AppendRecord(record, batch->mutable_records());
+    batch->set_record_count(batch->record_count() + 1);
+  }
 }
 
 void RecordOutbox::WriteBatch(service::PublishRequest& request) {

@@ -121,6 +121,7 @@ class RecordOutbox {
   void WriteMedia(SummaryCall& call, service::RecordBatch* batch);
   void AppendConfig(const std::vector<MediaContext::ConfigEntry>& entries,
                     service::RecordBatch* batch);
+  void AppendRecords(const std::vector<records::Record>& records, service::RecordBatch* batch);
   void AppendFiles(const std::vector<std::string>& paths, service::RecordBatch* batch);
   void Loop();
   bool OpenStream();

@@ -51,7 +51,12 @@ TEST_CASE("a table lands as wandb writes it: file, cells' images, log, summary, 
   std::vector<std::string> announced;
   json t;
   json with_images;
+  std::vector<std::string> artifacts_before_row;
   for (const records::Record& r : log.records) {
+    if (r.has_artifact()) {
+      artifacts_before_row.push_back(r.artifact().name());
+      CHECK(r.artifact().type() == "run_table");
+    }
     if (r.has_files()) {
       // Media files only: the daemon's own (wandb-metadata.json) may come at any point.
       for (const records::FilesItem& f : r.files().files()) {
@@ -67,6 +72,9 @@ TEST_CASE("a table lands as wandb writes it: file, cells' images, log, summary, 
   // Worked out by hand: the file is the 72 bytes of Python's json.dumps of
   // {"columns": ["a", "b", "c"], "data": [[1, 2.5, "x"], [null, true, "y"]]}.
   const std::string path = "media/table/t_0_a7330da2b41cdf7d7102.table.json";
+  // wandb logs each table as its run_table artifact too, before the row; only online does the
+  // row point at it (artifact_path), as wandb 0.12.21.
+  REQUIRE(artifacts_before_row == std::vector<std::string>{"run-tables-t", "run-tables-images"});
   CHECK(t == json::parse(R"({"_type": "table-file", "sha256": )"
                          R"("a7330da2b41cdf7d71025ec9e400f32e667c588c24775f13608823ab70c4aad8", )"
                          R"("size": 72, "path": ")" +
@@ -86,6 +94,25 @@ TEST_CASE("a table lands as wandb writes it: file, cells' images, log, summary, 
 
   json summary = json::parse(ReadFile(dir + "/files/wandb-summary.json"));
   CHECK(summary["t"] == t);
+  // The artifact holds the table as <key>.table.json.
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  absl::StatusOr<store::RunRow> row = (*store)->runs().Find("tables");
+  REQUIRE(row.ok());
+  CHECK(Eventually([&] {
+    return (*store)->artifacts().Resolve(row->key.entity, row->key.project, "run-tables-t:v0").ok();
+  }));
+  absl::StatusOr<store::ArtifactVersion> version =
+      (*store)->artifacts().Resolve(row->key.entity, row->key.project, "run-tables-t:latest");
+  REQUIRE(version.ok());
+  CHECK(version->type == "run_table");
+  absl::StatusOr<std::vector<store::ArtifactFile>> files = (*store)->artifacts().Files(
+      version->entity, version->project, version->name, version->version);
+  REQUIRE(files.ok());
+  REQUIRE(files->size() == 1);
+  CHECK((*files)[0].path == "t.table.json");
+  CHECK(ReadFile((*files)[0].blob_path) == ReadFile(dir + "/files/" + path));
   for (const std::string& f : announced) {
     CHECK(Eventually([&] { return Stored(env, "tables", f); }));
   }

@@ -66,11 +66,16 @@ std::string FileExtension(absl::string_view path) {
 }
 
 MediaContext::MediaContext(std::string files_dir, std::string key, std::string step,
-                           Reporter* reporter)
+                           Reporter* reporter, const RunIdentity* run)
     : files_dir_(std::move(files_dir)),
       key_(std::move(key)),
       step_(std::move(step)),
-      reporter_(reporter) {}
+      reporter_(reporter),
+      run_(run) {}
+
+std::string MediaContext::FullPath(const MediaFile& file) const {
+  return absl::StrCat(files_dir_, "/", file.path);
+}
 
 std::optional<MediaFile> MediaContext::Write(absl::string_view subdir, absl::string_view ext,
                                              absl::string_view bytes) {

@@ -8,9 +8,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "client/src/media/run_table_artifact.h"
+#include "wandb/records.pb.h"
 #include "wandb/value.h"
 
 namespace wandb::internal {
@@ -32,11 +35,17 @@ class MediaContext {
         warn_once;
   };
 
-  // `files_dir`: the run's files/ directory. `step`: the history step, or "summary".
-  MediaContext(std::string files_dir, std::string key, std::string step, Reporter* reporter);
+  // `files_dir`: the run's files/ directory. `step`: the history step, or "summary". `run`:
+  // the run the values belong to, for the records some log beside them (tables' artifacts);
+  // null when there are none to log.
+  MediaContext(std::string files_dir, std::string key, std::string step, Reporter* reporter,
+               const RunIdentity* run = nullptr);
 
   const std::string& key() const { return key_; }
   const std::string& step() const { return step_; }
+  const RunIdentity* run() const { return run_; }
+  // Where a file written through this context is on disk.
+  std::string FullPath(const MediaFile& file) const;
 
   // Writes `bytes` to files/media/<subdir>/<key>_<step>_<sha256[:20]><ext> (a key with '/'
   // makes folders), atomically. nullopt after reporting an error.
@@ -60,14 +69,19 @@ class MediaContext {
     Value value;
   };
   std::vector<ConfigEntry>& config() { return config_; }
+  // A record to send before the row that holds the value (a table's artifact).
+  void AddRecord(records::Record record) { records_.push_back(std::move(record)); }
+  std::vector<records::Record>& records() { return records_; }
 
  private:
   const std::string files_dir_;
   const std::string key_;
   const std::string step_;
   Reporter* reporter_;
+  const RunIdentity* run_;
   std::vector<std::string> written_;
   std::vector<ConfigEntry> config_;
+  std::vector<records::Record> records_;
 };
 
 // The extension of the file at `path` (after the last '.' of its name, as written), or ""

@@ -1,6 +1,7 @@
 #include "client/src/media/media_resolver.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -54,8 +55,9 @@ void AddWritten(const std::vector<std::string>& files, std::vector<std::string>*
 
 }  // namespace
 
-MediaResolver::MediaResolver(std::string files_dir, MediaContext::Reporter* reporter)
-    : files_dir_(std::move(files_dir)), reporter_(reporter) {}
+MediaResolver::MediaResolver(std::string files_dir, MediaContext::Reporter* reporter,
+                             std::optional<RunIdentity> run)
+    : files_dir_(std::move(files_dir)), reporter_(reporter), run_(std::move(run)) {}
 
 std::vector<std::string> MediaResolver::ResolveRow(Value::Map& row, int64_t step) {
   std::vector<std::string> written;
@@ -101,12 +103,15 @@ void MediaResolver::Resolve(const std::string& name, const std::string& step, bo
 
 Value MediaResolver::ResolveOne(const std::string& name, const std::string& step,
                                 const Media& media, std::vector<std::string>* written) {
-  MediaContext context(files_dir_, name, step, reporter_);
+  MediaContext context(files_dir_, name, step, reporter_, run_.has_value() ? &*run_ : nullptr);
   Value json = media.Resolve(context);
   AddWritten(context.written(), written);
   for (MediaContext::ConfigEntry& entry : context.config()) config_.push_back(std::move(entry));
+  for (records::Record& record : context.records()) records_.push_back(std::move(record));
   return json;
 }
+
+std::vector<records::Record> MediaResolver::TakeRecords() { return std::exchange(records_, {}); }
 
 std::vector<MediaContext::ConfigEntry> MediaResolver::TakeConfig() {
   std::vector<MediaContext::ConfigEntry> changed;

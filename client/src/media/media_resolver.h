@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,10 @@ namespace wandb::internal {
 
 class MediaResolver {
  public:
-  // `files_dir`: the run's files/ directory. `reporter` outlives the resolver.
-  MediaResolver(std::string files_dir, MediaContext::Reporter* reporter);
+  // `files_dir`: the run's files/ directory. `reporter` outlives the resolver. With `run`,
+  // each table is also logged as its run_table artifact (run_table_artifact.h), as wandb does.
+  MediaResolver(std::string files_dir, MediaContext::Reporter* reporter,
+                std::optional<RunIdentity> run = std::nullopt);
 
   // Every media value in `row` replaced by its JSON; returns the files written (relative to
   // files/). A value whose file could not be written becomes null, reported.
@@ -35,6 +38,8 @@ class MediaResolver {
   // The config entries the values resolved since the last call need and the run has not had
   // yet (each entry again only when its value changed, as wandb's _add_singleton).
   std::vector<MediaContext::ConfigEntry> TakeConfig();
+  // The records the values resolved since the last call need sent before their row.
+  std::vector<records::Record> TakeRecords();
 
  private:
   // `name` is the key the files are named by; `summary` makes nested maps extend it.
@@ -55,7 +60,9 @@ class MediaResolver {
 
   const std::string files_dir_;
   MediaContext::Reporter* reporter_;
+  const std::optional<RunIdentity> run_;
   std::vector<MediaContext::ConfigEntry> config_;  // to be taken
+  std::vector<records::Record> records_;           // to be taken
   // Each config entry as last taken, by its nested key joined with '\0'.
   std::map<std::string, std::string> config_sent_;
 };

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/src/media/media_context.h"
+#include "client/src/media/run_table_artifact.h"
 #include "client/src/media/table_cells.h"
 #include "common/value/json.h"
 #include "wandb/plot.h"
@@ -114,6 +115,30 @@ void Table::TakeCell(const Value& cell, size_t row, const std::string& column) {
   set_payload_bytes(cell_bytes_);
 }
 
+namespace {
+
+// wandb logs a table also as its run_table artifact, and online points the row's JSON at it.
+void LogRunTableArtifact(internal::MediaContext& context, const internal::MediaFile& file,
+                         Value& json) {
+  if (context.run() == nullptr) return;
+  absl::StatusOr<internal::RunTableArtifact> artifact =
+      internal::MakeRunTableArtifact(*context.run(), context.key(), context.FullPath(file));
+  if (!artifact.ok()) {
+    // The table is in the run all the same; only W&B's artifact view of it is missing.
+    context.WarnOnce("run-table-artifact",
+                     absl::StrCat("the table's run_table artifact was not logged: ",
+                                  artifact.status().message()));
+    return;
+  }
+  if (context.run()->online) {
+    json.set("artifact_path", artifact->artifact_path);
+    json.set("_latest_artifact_path", artifact->latest_artifact_path);
+  }
+  context.AddRecord(std::move(artifact->record));
+}
+
+}  // namespace
+
 Value Table::Resolve(internal::MediaContext& context) const {
   size_t rows = std::min(data_.size(), kMaxRows);
   if (rows < data_.size()) {
@@ -134,13 +159,15 @@ Value Table::Resolve(internal::MediaContext& context) const {
   std::optional<internal::MediaFile> written =
       context.Write("table", ".table.json", json::Encode(file));
   if (!written.has_value()) return Value();
-  // wandb's key order: Media's fields, then the table's.
-  return Value::map({{"_type", "table-file"},
-                     {"sha256", written->sha256},
-                     {"size", written->size},
-                     {"path", written->path},
-                     {"ncols", static_cast<int64_t>(columns_.size())},
-                     {"nrows", static_cast<int64_t>(data_.size())}});
+  // wandb's key order: Media's fields (with the artifact's paths, when logged), then the
+  // table's.
+  Value json =
+      Value::map({{"_type", "table-file"}, {"sha256", written->sha256}, {"size", written->size}});
+  LogRunTableArtifact(context, *written, json);
+  json.set("path", written->path);
+  json.set("ncols", static_cast<int64_t>(columns_.size()));
+  json.set("nrows", static_cast<int64_t>(data_.size()));
+  return json;
 }
 
 }  // namespace wandb
