@@ -6,6 +6,10 @@
 // wandb's Python SDK does.
 //
 //   bench_media [--images N] [--batches N] [--histograms N] [--clips N] [--end-to-end N]
+//   bench_media --peak N   only this: N images back to back (random pixels, 224x224x3) in one
+//                          run, then the client's and a fresh daemon's peak RSS (VmHWM)
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -34,6 +38,33 @@ void Print(const char* what, Stats s) {
               s.max_us);
 }
 
+// The peak memory of logging `count` images as fast as the loop can: the client's queue of
+// unwritten media is bounded (media_queue, 256 MiB by default), the daemon only sees JSON.
+int PeakMemory(int count) {
+  bench::BenchEnv env;
+  env.NewServiceDir();  // a daemon of this phase alone
+  std::mt19937 rng(11);
+  std::vector<uint8_t> pixels(224 * 224 * 3);
+  for (uint8_t& p : pixels) p = static_cast<uint8_t>(rng());
+  wandb::Run run = wandb::init({.project = "bench", .name = "media-peak"});
+  pid_t daemon = env.daemon_pid();
+  int64_t start = bench::NowNs();
+  for (int i = 0; i < count; ++i) {
+    pixels[0] = static_cast<uint8_t>(i);
+    pixels[1] = static_cast<uint8_t>(i >> 8);
+    run.log({{"image", wandb::Image(pixels, {224, 224, 3})}});
+  }
+  run.finish();
+  double seconds = static_cast<double>(bench::NowNs() - start) / 1e9;
+  double client_mb = static_cast<double>(bench::StatusKb(getpid(), "VmHWM")) / 1024;
+  double daemon_mb = static_cast<double>(bench::StatusKb(daemon, "VmHWM")) / 1024;
+  std::printf("%d images back to back in %.1f s: client VmHWM %.1f MB, daemon VmHWM %.1f MB\n",
+              count, seconds, client_mb, daemon_mb);
+  bench::Result("media_peak_client_mb", client_mb, "MB");
+  bench::Result("media_peak_daemon_mb", daemon_mb, "MB");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,6 +78,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--batches") == 0) batches = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--histograms") == 0) histograms = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--clips") == 0) clips = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--peak") == 0) return PeakMemory(std::atoi(argv[i + 1]));
     if (std::strcmp(argv[i], "--end-to-end") == 0) end_to_end = std::atoi(argv[i + 1]);
   }
   bench::BenchEnv env;
