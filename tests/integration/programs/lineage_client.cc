@@ -7,10 +7,10 @@
 //
 // dataset logs "digits" (type dataset): train.csv (N rows of 7 bytes, default 100), test.csv
 // (N/4 rows), labels/classes.json and a reference to s3://example-bucket/digits/raw.tar, with
-// a description and metadata {rows, source}. train uses digits:latest, downloads it and logs
-// "cnn" (type model; model.bin of 4096 bytes, config.json) with the alias "best" and
-// metadata {accuracy, epochs}. evaluate uses cnn:best and logs "predictions" (type
-// evaluation; predictions.csv). Exit code 0 on success, 1 on a wandb::Error.
+// a description and metadata {rows, source}. train uses digits:latest, downloads it into its run
+// directory and logs "cnn" (type model; model.bin of 4096 bytes, config.json) with the alias "best"
+// and metadata {accuracy, epochs}. evaluate uses cnn:best and logs "predictions" (type evaluation;
+// predictions.csv). Exit code 0 on success, 1 on a wandb::Error.
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -41,7 +41,7 @@ void Dataset(wandb::Run& run, long rows) {
 
 void Train(wandb::Run& run) {
   wandb::Artifact input = run.use_artifact("digits:latest", "dataset");
-  input.download();
+  input.download(run.dir() + "/digits");  // in the run, not the working directory
   wandb::Artifact model("cnn", "model");
   model.set_description("A small convolutional net");
   model.set_metadata({{"accuracy", 0.93}, {"epochs", 3}});
@@ -57,7 +57,7 @@ void Train(wandb::Run& run) {
 
 void Evaluate(wandb::Run& run) {
   wandb::Artifact model = run.use_artifact("cnn:best", "model");
-  model.download();
+  model.download(run.dir() + "/cnn");
   wandb::Artifact predictions("predictions", "evaluation");
   WriteRows(predictions, "predictions.csv", 25);
   run.log_artifact(predictions);
