@@ -140,6 +140,12 @@ TEST_CASE("ui api: projects, the runs table (filter, sort, columns) and a run's 
   CHECK(GetJson(http, "/api/runs/" + entity + "/demo/nope", 404)["error"].get<std::string>().find(
             "no run") != std::string::npos);
 
+  // Runs without artifacts: nothing to list, no error.
+  CHECK(GetJson(http, "/api/artifacts")["collections"].empty());
+  json artifacts = GetJson(http, "/api/runs/" + entity + "/demo/demo-1/artifacts");
+  CHECK(artifacts["used"].empty());
+  CHECK(artifacts["logged"].empty());
+
   json keys = GetJson(http, "/api/runs/" + entity + "/demo/demo-1/keys");
   CHECK(keys["rows"] == 50);
   CHECK(keys["keys"]["train/loss"] == 50);
