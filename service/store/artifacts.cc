@@ -393,6 +393,31 @@ absl::StatusOr<ArtifactLineage> Artifacts::Lineage(int64_t version_id) {
   return lineage;
 }
 
+absl::StatusOr<RunArtifacts> Artifacts::OfRun(const RunKey& run) {
+  RunArtifacts found;
+  absl::Status status = connection_.WithRun(
+      run, Transaction::Mode::kDeferred, "cannot list the artifacts of run",
+      [&](Database& db, int64_t run_row) -> absl::Status {
+        // A run that logged the same digest twice made one version: it is listed once.
+        absl::StatusOr<std::vector<ArtifactVersion>> logged = ReadVersions(
+            db,
+            "JOIN (SELECT version_id, min(logged_at) AS t FROM artifact_logs WHERE run = ?1 "
+            "GROUP BY version_id) l ON l.version_id = v.id ORDER BY l.t, v.id",
+            run_row);
+        if (!logged.ok()) return logged.status();
+        absl::StatusOr<std::vector<ArtifactVersion>> used =
+            ReadVersions(db,
+                         "JOIN artifact_usage u ON u.version_id = v.id WHERE u.run = ?1 "
+                         "ORDER BY u.used_at, v.id",
+                         run_row);
+        if (!used.ok()) return used.status();
+        found = {*std::move(logged), *std::move(used)};
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return found;
+}
+
 absl::StatusOr<ArtifactPlace> Artifacts::Locate(absl::string_view name,
                                                 const ArtifactPlace& place) {
   absl::StatusOr<std::vector<ArtifactCollection>> all = Collections(place.entity, place.project);

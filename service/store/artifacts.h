@@ -87,6 +87,12 @@ struct ArtifactLineage {
   std::vector<Use> used_by;  // first use first
 };
 
+// What one run logged and used: its outputs and inputs.
+struct RunArtifacts {
+  std::vector<ArtifactVersion> logged;  // by the run's first log of each, oldest first
+  std::vector<ArtifactVersion> used;    // by first use, oldest first
+};
+
 // Where artifacts live: an entity and a project.
 struct ArtifactPlace {
   std::string entity;
@@ -121,6 +127,9 @@ class Artifacts {
   // row `version_id`; a second use by the same run keeps the first time.
   absl::Status RecordUse(const RunKey& run, int64_t version_id);
   absl::StatusOr<ArtifactLineage> Lineage(int64_t version_id);
+  // The versions `run` logged and used: lineage seen from the run. NotFound naming the run
+  // when the store lacks it.
+  absl::StatusOr<RunArtifacts> OfRun(const RunKey& run);
   // The one entity/project, within `place` (an empty part: any), that has artifacts named
   // `name` (any name when empty); NotFound when none, FailedPrecondition naming them when
   // several do (a project must then be given).

@@ -35,6 +35,9 @@ class BlobStore {
   // Uses `root` (created with mode 0700 when missing, as are md5/ and tmp/ under it) and
   // removes stale temporary files.
   static absl::StatusOr<BlobStore> Open(const std::string& root);
+  // The blob store at `root` as it is, for a reader that must not write (the web UI): it
+  // creates and sweeps nothing, so only Path() and reads make sense on it.
+  static BlobStore ForReading(std::string root) { return BlobStore(std::move(root)); }
 
   // Stores the contents of the regular file at `source_path` (symlinks are followed).
   absl::StatusOr<BlobInfo> PutFile(const std::string& source_path) const;

@@ -27,6 +27,23 @@ void RunClient(const TestEnv& env, const std::vector<std::string>& args) {
   REQUIRE(WEXITSTATUS(status) == 0);
 }
 
+// Runs one stage of lineage_client (programs/) to its end; REQUIREs a clean exit.
+void RunStage(const TestEnv& env, const std::vector<std::string>& args) {
+  pid_t pid = env.Spawn("lineage_client", args);
+  int status = WaitExit(pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+// The names of `versions` (a JSON list), as "name:vN".
+std::vector<std::string> Names(const json& versions) {
+  std::vector<std::string> names;
+  for (const json& v : versions) {
+    names.push_back(v["name"].get<std::string>() + ":" + v["version"].get<std::string>());
+  }
+  return names;
+}
+
 json GetJson(httplib::Client& http, const std::string& path, int expected_status = 200) {
   httplib::Result result = http.Get(path.c_str());
   REQUIRE(result);
@@ -122,6 +139,12 @@ TEST_CASE("ui api: projects, the runs table (filter, sort, columns) and a run's 
   CHECK(run["metadata"].contains("host"));
   CHECK(GetJson(http, "/api/runs/" + entity + "/demo/nope", 404)["error"].get<std::string>().find(
             "no run") != std::string::npos);
+
+  // Runs without artifacts: nothing to list, no error.
+  CHECK(GetJson(http, "/api/artifacts")["collections"].empty());
+  json artifacts = GetJson(http, "/api/runs/" + entity + "/demo/demo-1/artifacts");
+  CHECK(artifacts["used"].empty());
+  CHECK(artifacts["logged"].empty());
 
   json keys = GetJson(http, "/api/runs/" + entity + "/demo/demo-1/keys");
   CHECK(keys["rows"] == 50);
@@ -505,6 +528,84 @@ TEST_CASE("ui api: live updates stream while a run logs, and Stop ends it as sto
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   REQUIRE(Eventually([&] { return GetJson(http, run)["state"] == "stopped"; }));
+}
+
+TEST_CASE("ui api: artifacts by project and a version's files and lineage two runs deep") {
+  TestEnv env;
+  RunStage(env, {"--stage", "dataset", "--id", "data-1", "--rows", "40"});
+  RunStage(env, {"--stage", "dataset", "--id", "data-2", "--rows", "100"});
+  RunStage(env, {"--stage", "train", "--id", "train-1"});
+  RunStage(env, {"--stage", "evaluate", "--id", "eval-1"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string entity = EntityOf(http, "pipeline");
+  const std::string digits = "/api/artifacts/" + entity + "/pipeline/digits";
+
+  json all = GetJson(http, "/api/artifacts?project=pipeline")["collections"];
+  REQUIRE(all.size() == 3);
+  CHECK(all[0]["name"] == "cnn");
+  CHECK(all[0]["type"] == "model");
+  CHECK(all[1]["name"] == "digits");
+  CHECK(all[1]["versions"] == 2);
+  CHECK(all[1]["latest"] == "v1");
+  CHECK(all[1]["size"] == 100 * 7 + 25 * 7 + 63);  // train.csv, test.csv, classes.json
+  CHECK(all[2]["name"] == "predictions");
+  CHECK(GetJson(http, "/api/artifacts")["collections"].size() == 3);
+  CHECK(GetJson(http, "/api/artifacts?project=nope")["collections"].empty());
+
+  json collection = GetJson(http, digits);
+  REQUIRE(collection["versions"].size() == 2);
+  const json& older = collection["versions"][0];
+  CHECK(older["version"] == "v0");
+  CHECK(older["aliases"].empty());
+  CHECK(older["created_by"] == "data-1");
+  CHECK(older["metadata"]["rows"] == 40);
+  CHECK(collection["versions"][1]["aliases"] == json({"latest"}));
+  CHECK(GetJson(http, "/api/artifacts/" + entity + "/pipeline/nope", 404).contains("error"));
+
+  // By alias, as by vN: the files (a reference without a size), metadata and lineage.
+  json latest = GetJson(http, digits + "/latest");
+  CHECK(latest["version"] == "v1");
+  CHECK(latest["description"] == "Handwritten digits: 100 training rows");
+  CHECK(latest["metadata"]["source"] == "synthetic");
+  CHECK(latest["file_count"] == 4);
+  const json& files = latest["files"];
+  REQUIRE(files.size() == 4);
+  CHECK(files[0]["path"] == "labels/classes.json");
+  CHECK(files[0]["size"] == 63);
+  CHECK(files[1]["path"] == "raw.tar");
+  CHECK(files[1]["ref"] == "s3://example-bucket/digits/raw.tar");
+  CHECK(files[3]["path"] == "train.csv");
+  CHECK(files[3]["size"] == 700);
+  CHECK(files[3]["ref"].is_null());
+  const json& lineage = latest["lineage"];
+  REQUIRE(lineage["logged_by"].size() == 1);
+  CHECK(lineage["logged_by"][0]["id"] == "data-2");
+  CHECK(lineage["logged_by"][0]["state"] == "finished");
+  REQUIRE(lineage["used_by"].size() == 1);
+  CHECK(lineage["used_by"][0]["id"] == "train-1");
+  CHECK(lineage["used_by"][0]["used"].is_number());
+  CHECK(Names(lineage["used_by"][0]["logged"]) == std::vector<std::string>{"cnn:v0"});
+  CHECK(GetJson(http, digits + "/v0")["lineage"]["used_by"].empty());
+  CHECK(GetJson(http, digits + "/v7", 404)["error"].get<std::string>().find("v7") !=
+        std::string::npos);
+
+  json model = GetJson(http, "/api/artifacts/" + entity + "/pipeline/cnn/best");
+  CHECK(model["aliases"] == json({"best", "latest"}));
+  CHECK(model["metadata"]["accuracy"].get<double>() == Approx(0.93));
+  CHECK(Names(model["lineage"]["logged_by"][0]["used"]) == std::vector<std::string>{"digits:v1"});
+  CHECK(Names(model["lineage"]["used_by"][0]["logged"]) ==
+        std::vector<std::string>{"predictions:v0"});
+
+  const std::string runs = "/api/runs/" + entity + "/pipeline/";
+  json trained = GetJson(http, runs + "train-1/artifacts");
+  CHECK(Names(trained["used"]) == std::vector<std::string>{"digits:v1"});
+  CHECK(Names(trained["logged"]) == std::vector<std::string>{"cnn:v0"});
+  CHECK(trained["logged"][0]["file_count"] == 2);
+  json first = GetJson(http, runs + "data-1/artifacts");
+  CHECK(first["used"].empty());
+  CHECK(Names(first["logged"]) == std::vector<std::string>{"digits:v0"});
+  CHECK(GetJson(http, runs + "nope/artifacts", 404).contains("error"));
 }
 
 }  // namespace wandb::testing

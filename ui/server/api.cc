@@ -203,12 +203,13 @@ void AppendCsvField(absl::string_view text, std::string* out) {
 
 }  // namespace
 
-Api::Api(StoreReader* reader, const AccessGuard* guard)
+Api::Api(StoreReader* reader, ArtifactReader* artifacts, const AccessGuard* guard)
     : reader_(reader),
       guard_(guard),
       runs_table_(reader),
       history_(reader),
-      blobs_(reader->dir()) {}
+      blobs_(reader->dir()),
+      artifact_api_(reader, artifacts) {}
 
 void Api::Register(httplib::Server& server) {
   auto bind = [this](void (Api::*method)(const Request&, Response&)) {
@@ -231,6 +232,7 @@ void Api::Register(httplib::Server& server) {
   server.Get(absl::StrCat(kRunPath, "/file"), bind(&Api::File));
   server.Post(absl::StrCat(kRunPath, "/stop"), bind(&Api::Stop));
   server.Get(absl::StrCat(kRunPath, "/events"), bind(&Api::Events));
+  artifact_api_.Register(server, kRunPath);
 }
 
 absl::StatusOr<RunInfo> Api::RunOf(const Request& request) {

@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "ui/server/access_guard.h"
+#include "ui/server/artifact_api.h"
+#include "ui/server/artifact_reader.h"
 #include "ui/server/blob_reader.h"
 #include "ui/server/history_cache.h"
 #include "ui/server/runs_table.h"
@@ -26,7 +28,7 @@ namespace wandb::ui {
 
 class Api {
  public:
-  Api(StoreReader* reader, const AccessGuard* guard);
+  Api(StoreReader* reader, ArtifactReader* artifacts, const AccessGuard* guard);
 
   void Register(httplib::Server& server);
   // Ends the live-update streams (they poll this), so the server can stop.
@@ -68,6 +70,7 @@ class Api {
   RunsTable runs_table_;
   HistoryCache history_;
   BlobReader blobs_;
+  ArtifactApi artifact_api_;
   std::atomic<bool> stopping_{false};
 };
 

@@ -91,6 +91,14 @@ std::string ContainsPattern(absl::string_view text) {
 
 }  // namespace
 
+absl::StatusOr<Database> OpenReadOnly(const std::string& db_path) {
+  absl::StatusOr<Database> db = Database::Open(ReadOnlyUri(db_path));
+  if (!db.ok()) return db.status();
+  // The daemon's writes hold the WAL briefly; a reader waits rather than failing.
+  if (absl::Status s = db->SetBusyTimeout(5000); !s.ok()) return s;
+  return db;
+}
+
 double RunInfo::runtime_seconds() const {
   if (!running() && runtime.has_value()) return *runtime;
   return heartbeat_time > start_time ? heartbeat_time - start_time : 0;
@@ -106,10 +114,8 @@ absl::StatusOr<std::unique_ptr<StoreReader>> StoreReader::Open(const std::string
   }
   std::vector<Database> pool;
   for (int i = 0; i < connections; ++i) {
-    absl::StatusOr<Database> db = Database::Open(ReadOnlyUri(path));
+    absl::StatusOr<Database> db = OpenReadOnly(path);
     if (!db.ok()) return db.status();
-    // The daemon's writes hold the WAL briefly; a reader waits rather than failing.
-    if (absl::Status s = db->SetBusyTimeout(5000); !s.ok()) return s;
     pool.push_back(*std::move(db));
   }
   // A first read proves the file is a store this build can read.

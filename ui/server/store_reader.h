@@ -103,6 +103,10 @@ struct FileVersionInfo {
   std::string policy;
 };
 
+// The SQLite database at `db_path` opened read-only (SQLite's `mode=ro`), waiting up to 5 s
+// for the daemon's writes.
+absl::StatusOr<store::Database> OpenReadOnly(const std::string& db_path);
+
 class StoreReader {
  public:
   static constexpr int kDefaultConnections = 8;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "ui/server/access_guard.h"
 #include "ui/server/api.h"
+#include "ui/server/artifact_reader.h"
 #include "ui/server/embedded_assets.h"
 #include "ui/server/json_out.h"
 #include "ui/server/store_reader.h"
@@ -50,6 +51,10 @@ absl::StatusOr<std::unique_ptr<UiServer>> UiServer::Start(UiServerOptions option
   absl::StatusOr<std::unique_ptr<StoreReader>> reader = StoreReader::Open(options.store_dir);
   if (!reader.ok()) return reader.status();
   server->reader_ = *std::move(reader);
+  absl::StatusOr<std::unique_ptr<ArtifactReader>> artifacts =
+      ArtifactReader::Open(options.store_dir);
+  if (!artifacts.ok()) return artifacts.status();
+  server->artifacts_ = *std::move(artifacts);
 
   server->http_ = std::make_unique<httplib::Server>();
   httplib::Server& http = *server->http_;
@@ -77,7 +82,8 @@ absl::StatusOr<std::unique_ptr<UiServer>> UiServer::Start(UiServerOptions option
     server->port_ = options.port;
   }
   server->guard_ = std::make_unique<AccessGuard>(options.token, loopback, server->port_);
-  server->api_ = std::make_unique<Api>(server->reader_.get(), server->guard_.get());
+  server->api_ =
+      std::make_unique<Api>(server->reader_.get(), server->artifacts_.get(), server->guard_.get());
   server->options_ = std::move(options);
   server->Routes();
   server->thread_ = std::thread([&http] { http.listen_after_bind(); });

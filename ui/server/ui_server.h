@@ -17,6 +17,7 @@ namespace wandb::ui {
 
 class AccessGuard;
 class Api;
+class ArtifactReader;
 class StoreReader;
 
 struct UiServerOptions {
@@ -51,6 +52,7 @@ class UiServer {
   UiServerOptions options_;
   int port_ = 0;
   std::unique_ptr<StoreReader> reader_;
+  std::unique_ptr<ArtifactReader> artifacts_;
   std::unique_ptr<AccessGuard> guard_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<httplib::Server> http_;

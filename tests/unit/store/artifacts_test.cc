@@ -271,6 +271,32 @@ TEST_CASE("store/Artifacts: uses are recorded once per run and make the lineage"
   CHECK(f.store->IntegrityCheck().ok());
 }
 
+TEST_CASE("store/Artifacts: OfRun lists what a run logged and what it used", "[store][artifacts]") {
+  Fixture f;
+  const RunKey trainer{"alice", "mnist", "run2"};
+  f.AddRun(trainer);
+  ArtifactCommit data = f.Commit(f.Record("data", {{"a", "one"}}));
+  f.Commit(f.Record("data", {{"a", "one"}}, {"again"}));  // the same version: listed once
+  ArtifactCommit model = f.Commit(f.Record("model", {{"w", "w"}}, {"latest"}, "model"), trainer);
+  Artifacts& artifacts = f.store->artifacts();
+  REQUIRE(artifacts.RecordUse(trainer, data.version.id).ok());
+
+  absl::StatusOr<RunArtifacts> first = artifacts.OfRun(kRun);
+  REQUIRE(first.ok());
+  REQUIRE(first->logged.size() == 1);
+  CHECK(first->logged[0].name == "data");
+  CHECK(first->logged[0].aliases == Aliases{"again", "latest"});
+  CHECK(first->used.empty());
+  absl::StatusOr<RunArtifacts> second = artifacts.OfRun(trainer);
+  REQUIRE(second.ok());
+  REQUIRE(second->logged.size() == 1);
+  CHECK(second->logged[0].id == model.version.id);
+  REQUIRE(second->used.size() == 1);
+  CHECK(second->used[0].id == data.version.id);
+  CHECK(second->used[0].created_by == "run1");
+  CHECK(absl::IsNotFound(artifacts.OfRun({"alice", "mnist", "gone"}).status()));
+}
+
 TEST_CASE("store/Artifacts: Collections lists each name with its newest version",
           "[store][artifacts]") {
   Fixture f;

@@ -57,3 +57,7 @@ export const runFileUrl = (run, path) =>
   `${runApi(run)}/file?${new URLSearchParams({ path, inline: '1' })}`;
 // A file of a run (its latest version) as an attachment, for a download link.
 export const runFileDownloadUrl = (run, path) => `${runApi(run)}/file?${new URLSearchParams({ path })}`;
+// Artifacts: a collection (its versions) and one version, as the API and the pages name them.
+export const artifactApi = (a) => `/api/artifacts/${enc(a.entity)}/${enc(a.project)}/${enc(a.name)}`;
+export const artifactPage = (a, version) =>
+  `/a/${enc(a.entity)}/${enc(a.project)}/${enc(a.name)}${version ? `/${enc(version)}` : ''}`;

@@ -46,9 +46,14 @@ export class TestEnv {
 
   // Runs a ui_client to its end; throws unless it exits 0.
   async run(args) {
-    const child = this.spawn('ui_client', args);
+    await this.runProgram('ui_client', args);
+  }
+
+  // Runs tests' program `name` to its end; throws unless it exits 0.
+  async runProgram(name, args) {
+    const child = this.spawn(name, args);
     const { code, signal } = await child.exited;
-    if (code !== 0) throw new Error(`ui_client ${args.join(' ')}: exit ${code ?? signal}\n${child.output}`);
+    if (code !== 0) throw new Error(`${name} ${args.join(' ')}: exit ${code ?? signal}\n${child.output}`);
   }
 
   // `wandb-cpp ui --port 0 --store STORE extra...`; resolves to its URL once it prints it.

@@ -1,5 +1,5 @@
 // A run: overview, charts, media (images, histograms, tables, custom charts), system
-// metrics, console and files, with a Stop button while it
+// metrics, console, files and artifacts (inputs and outputs), with a Stop button while it
 // runs. A live run updates by itself: the server pushes a "pulse" (server-sent events) when
 // its state, steps, console, system metrics or files change, and the open tab fetches what
 // is new.
@@ -8,10 +8,11 @@ import { showCharts } from './run_charts.js';
 import { showMedia } from './run_media.js';
 import { showConsole } from '../components/console.js';
 import { showFiles } from '../components/files.js';
+import { showRunArtifacts } from '../components/run_artifacts.js';
 import { showSystem } from '../components/system.js';
 import { h, clear, errorBox, flatten, formatValue, formatTime, formatDuration, stateBadge } from '../util.js';
 
-const TABS = ['overview', 'charts', 'media', 'system', 'console', 'files'];
+const TABS = ['overview', 'charts', 'media', 'system', 'console', 'files', 'artifacts'];
 
 export async function showRun(main, entity, project, id) {
   const params = new URLSearchParams(location.search);
@@ -70,7 +71,7 @@ export async function showRun(main, entity, project, id) {
     view = null;
     clear(body);
     const shown = { overview: showOverview, charts: showCharts, media: showMedia, system: showSystem,
-                    console: showConsole, files: showFiles }[name];
+                    console: showConsole, files: showFiles, artifacts: showRunArtifacts }[name];
     Promise.resolve(shown(body, run, ref)).then((v) => {
       if (tab === name) view = v;
       else v?.dispose?.();
