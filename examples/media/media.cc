@@ -1,7 +1,7 @@
 // Logs media as a training loop would: a histogram of "weights", a generated image, a short
 // sound, a little animation and a point cloud each epoch, a list of sample images, and the best
-// image in the summary; at the end a table of the epochs (with an image per row) and a line chart
-// of the loss. Then look at
+// image in the summary; at the end a table of the epochs (with an image per row), a line chart
+// of the loss, an image with a box and a mask, and an HTML report. Then look at
 //   wandb/latest-run/files/media/   and   wandb-cpp dump wandb/latest-run/run-*.wandb
 //
 //   media [epochs]
@@ -88,8 +88,22 @@ int main(int argc, char** argv) {
     epochs_table.add_data(epoch, 1.0 / (epoch + 1),
                           wandb::Image(Picture(16, 16, epoch), {16, 16, 3}));
   }
-  run.log({{"epochs", epochs_table},
-           {"loss_chart", wandb::plot::line(epochs_table, "epoch", "loss", {}, "Loss")}});
+  // The last picture with a box around its bright corner and a mask of its left half.
+  wandb::BoxGroup found{.boxes = {{.min_x = 0.6,
+                                   .min_y = 0.6,
+                                   .max_x = 1.0,
+                                   .max_y = 1.0,
+                                   .class_id = 1,
+                                   .caption = "corner"}},
+                        .class_labels = {{1, "corner"}}};
+  wandb::ImageMask halves{.class_ids = std::vector<uint8_t>(64 * 96)};
+  for (size_t i = 0; i < halves.class_ids.size(); ++i) halves.class_ids[i] = i % 96 < 48 ? 1 : 2;
+  run.log(
+      {{"epochs", epochs_table},
+       {"loss_chart", wandb::plot::line(epochs_table, "epoch", "loss", {}, "Loss")},
+       {"annotated", wandb::Image(Picture(64, 96, epochs), {64, 96, 3},
+                                  {.boxes = {{"found", found}}, .masks = {{"halves", halves}}})},
+       {"report", wandb::Html("<h2>Done</h2><p>" + std::to_string(epochs) + " epochs</p>")}});
   run.summary()["best_picture"] = wandb::Image(Picture(64, 96, 0), {64, 96, 3});
   run.finish();
   return 0;
