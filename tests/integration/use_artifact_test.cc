@@ -171,6 +171,42 @@ TEST_CASE("Api::artifact names what is wrong with an error code a program can ac
   CHECK(code_of("one/model:v0", "bad type") == ErrorCode::kInvalidArgument);
 }
 
+TEST_CASE("checkout removes what the artifact does not have and file gives a one-file artifact") {
+  TestEnv env;
+  Run run = init({.project = "pipe", .id = "checker"});
+  LogModel(run, env.root_dir() + "/m0", Weights(5), {});
+  WriteFile(env.root_dir() + "/vocab/words.txt", "a b c");
+  Artifact vocab("vocab", "dataset");
+  vocab.add_file(env.root_dir() + "/vocab/words.txt");
+  run.log_artifact(vocab);
+  vocab.wait();
+
+  Artifact model = run.use_artifact("model:v0", "model");
+  const std::string root = env.root_dir() + "/work";
+  WriteFile(root + "/stale.bin", "old");
+  WriteFile(root + "/logs/old.txt", "old");
+  WriteFile(root + "/config.json", "edited");
+  CHECK(model.checkout(root) == root);
+  CHECK(ReadFile(root + "/weights.bin") == Weights(5));
+  CHECK(ReadFile(root + "/config.json") == "{\"layers\": 2}");
+  CHECK_FALSE(fs::exists(root + "/stale.bin"));
+  CHECK_FALSE(fs::exists(root + "/logs/old.txt"));
+  CHECK(fs::is_directory(root + "/logs"));  // folders stay, as wandb's
+  model.verify(root);
+
+  try {
+    model.file(env.root_dir() + "/one");
+    FAIL("file() of a two-file artifact");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kFailedPrecondition);
+    CHECK_THAT(e.what(), Catch::Contains("2 entries"));
+  }
+  std::string words = run.use_artifact("vocab:latest").file(env.root_dir() + "/v");
+  CHECK(words == env.root_dir() + "/v/words.txt");
+  CHECK(ReadFile(words) == "a b c");
+  run.finish();
+}
+
 TEST_CASE("download finds a damaged cache object and copies it again from the store") {
   TestEnv env;
   Run run = init({.project = "pipe", .id = "cachecheck"});

@@ -126,6 +126,13 @@ class WANDB_API Artifact {
   // the root that is a symlink, or a file that cannot be written or whose stored copy is
   // damaged.
   std::string download(const std::string& root = "") const;
+  // download() that also removes the files under `root` the artifact does not have (files
+  // only: folders stay; a symlink is removed, not followed), as wandb's checkout(); returns the
+  // root.
+  std::string checkout(const std::string& root = "") const;
+  // The single file of a one-entry artifact, downloaded under `root`: its path. Throws
+  // wandb::Error (kFailedPrecondition) for an artifact of more entries, as wandb's file().
+  std::string file(const std::string& root = "") const;
   // Re-hashes the files under `root` (default as download's); throws wandb::Error naming the
   // files that are missing or differ.
   void verify(const std::string& root = "") const;

@@ -101,6 +101,10 @@ std::string Artifact::download(const std::string& root) const {
   return Check(state_->Download(root));
 }
 void Artifact::verify(const std::string& root) const { Check(state_->Verify(root)); }
+std::string Artifact::checkout(const std::string& root) const {
+  return Check(state_->Checkout(root));
+}
+std::string Artifact::file(const std::string& root) const { return Check(state_->File(root)); }
 
 ArtifactFile::ArtifactFile(std::unique_ptr<internal::ArtifactFileState> state)
     : state_(std::move(state)) {}

@@ -84,6 +84,10 @@ class ArtifactState {
   absl::StatusOr<std::string> Download(const std::string& root) const;
   // OK when every stored file is under `root` with its digest; DataLoss naming those not.
   absl::Status Verify(const std::string& root) const;
+  // Download() after removing the files under `root` the artifact does not have.
+  absl::StatusOr<std::string> Checkout(const std::string& root) const;
+  // Download() of an artifact of one entry; the path of that file.
+  absl::StatusOr<std::string> File(const std::string& root) const;
 
  private:
   // A used version's stored files; FailedPrecondition naming `what` for any other artifact.

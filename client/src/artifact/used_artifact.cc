@@ -1,6 +1,9 @@
 // The ArtifactState of a version taken with use_artifact(): made from the daemon's answer, and
 // its files copied out of the store (through the artifact cache) by download().
+#include <filesystem>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "client/src/artifact/artifact_state.h"
@@ -81,6 +84,53 @@ absl::StatusOr<std::string> ArtifactState::Download(const std::string& root) con
                                      target, ": ", report.status().message()));
   }
   return target;
+}
+
+absl::StatusOr<std::string> ArtifactState::Checkout(const std::string& root) const {
+  if (absl::Status s = UsedFiles("checkout()").status(); !s.ok()) return s;
+  const std::string target = root.empty() ? artifact::DefaultDownloadRoot(name_, version()) : root;
+  std::set<std::string> entries;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [path, entry] : manifest_.entries()) entries.insert(path);
+  }
+  // wandb's checkout: files only (empty folders stay); a symlink is removed, never followed.
+  std::error_code ec;
+  std::vector<std::filesystem::path> extra;
+  for (auto it = std::filesystem::recursive_directory_iterator(target, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
+    std::string relative =
+        std::filesystem::path(it->path()).lexically_relative(target).generic_string();
+    if (entries.count(relative) == 0) extra.push_back(it->path());
+  }
+  for (const std::filesystem::path& path : extra) {
+    if (!std::filesystem::remove(path, ec) && ec) {
+      return absl::InternalError(absl::StrCat("checkout of artifact ", name_, ":", version(),
+                                              ": cannot remove ", path.string(), ": ",
+                                              ec.message()));
+    }
+  }
+  return Download(target);
+}
+
+absl::StatusOr<std::string> ArtifactState::File(const std::string& root) const {
+  if (absl::Status s = UsedFiles("file()").status(); !s.ok()) return s;
+  std::string only;
+  size_t entries = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    entries = manifest_.entries().size();
+    if (entries == 1) only = manifest_.entries().begin()->first;
+  }
+  if (entries != 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("file(): artifact ", name_, ":", version(), " has ", entries,
+                     " entries, not one: call download(), or get_path(name)"));
+  }
+  absl::StatusOr<std::string> target = Download(root);
+  if (!target.ok()) return target.status();
+  return (std::filesystem::path(*target) / only).string();
 }
 
 absl::Status ArtifactState::Verify(const std::string& root) const {
