@@ -149,6 +149,15 @@ Artifact Run::use_artifact(const std::string& name, const std::string& type) {
   return internal::ArtifactAccess::Handle(*std::move(used));
 }
 
+Artifact Run::use_artifact(const Artifact& artifact, const std::vector<std::string>& aliases) {
+  const std::shared_ptr<internal::ArtifactState>& given = internal::ArtifactAccess::State(artifact);
+  if (given->used()) return use_artifact(given->StoredRef(), given->type());
+  Artifact logged = log_artifact(artifact, aliases);
+  if (disabled() || state().settings().mode == Mode::kOffline) return logged;
+  std::string version = logged.wait();
+  return use_artifact(artifact.name() + ":" + version, artifact.type());
+}
+
 const std::string& Run::id() const { return state().settings().run_id; }
 const std::string& Run::name() const { return state().settings().name; }
 const std::string& Run::project() const { return state().settings().project; }

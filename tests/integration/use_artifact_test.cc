@@ -207,6 +207,44 @@ TEST_CASE("checkout removes what the artifact does not have and file gives a one
   run.finish();
 }
 
+TEST_CASE("use_artifact of an artifact object records the use of a stored or a new version") {
+  TestEnv env;
+  Run producer = init({.project = "objs", .id = "maker"});
+  LogModel(producer, env.root_dir() + "/m0", Weights(9), {});
+  producer.finish();
+
+  Run consumer = init({.project = "objs", .id = "taker"});
+  Artifact fetched = Api().artifact("objs/model:v0");
+  Artifact used = consumer.use_artifact(fetched);
+  CHECK(used.version() == "v0");
+  WriteFile(env.root_dir() + "/notes/n.txt", "notes");
+  Artifact notes("notes", "text");
+  notes.add_file(env.root_dir() + "/notes/n.txt");
+  Artifact made = consumer.use_artifact(notes, {"draft"});
+  CHECK(made.version() == "v0");
+  CHECK_THAT(made.aliases(), Catch::VectorContains(std::string("draft")));
+  consumer.finish();
+
+  std::unique_ptr<store::LocalStore> store = OpenStore(env);
+  absl::StatusOr<store::RunRow> row = store->runs().Find("taker");
+  REQUIRE(row.ok());
+  const std::string taker = row->key.ToString();
+  for (const char* ref : {"model:v0", "notes:v0"}) {
+    INFO(ref);
+    absl::StatusOr<store::ArtifactVersion> v =
+        store->artifacts().Resolve(row->key.entity, "objs", ref);
+    REQUIRE(v.ok());
+    absl::StatusOr<store::ArtifactLineage> lineage = store->artifacts().Lineage(v->id);
+    REQUIRE(lineage.ok());
+    REQUIRE(lineage->used_by.size() == 1);
+    CHECK(lineage->used_by[0].run == taker);
+  }
+  // The new version was made by the run that used it.
+  CHECK(store->artifacts()
+            .Lineage(store->artifacts().Resolve(row->key.entity, "objs", "notes:v0")->id)
+            ->logged_by == Strings{taker});
+}
+
 TEST_CASE("download finds a damaged cache object and copies it again from the store") {
   TestEnv env;
   Run run = init({.project = "pipe", .id = "cachecheck"});

@@ -143,6 +143,11 @@ class WANDB_API Run {
   //   wandb::Artifact data = run.use_artifact("mnist:latest", "dataset");
   //   std::string dir = data.download();
   Artifact use_artifact(const std::string& name, const std::string& type = "");
+  // wandb's use_artifact(artifact, aliases): a stored version (from use_artifact() or
+  // wandb::Api) is declared this run's input; a new artifact is logged with `aliases`, and once
+  // committed declared an input too, so the run both made and used it (this waits for the
+  // commit: artifact.wait()). An offline run only logs it: it has no store to record a use in.
+  Artifact use_artifact(const Artifact& artifact, const std::vector<std::string>& aliases = {});
   // Finishes the run: everything logged is written, then the exit code. Runs still open at
   // normal process exit are finished with code 0. A second call does nothing.
   void finish(int exit_code = 0);

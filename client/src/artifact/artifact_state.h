@@ -77,6 +77,10 @@ class ArtifactState {
   std::string version() const;
   // A used version's aliases when it was resolved (empty for one being logged).
   std::vector<std::string> aliases() const { return aliases_; }
+  // Whether this is a stored version (from use_artifact() or wandb::Api), and then its full
+  // name, "entity/project/name:vN".
+  bool used() const { return used_; }
+  std::string StoredRef() const;
 
   // Copies a used version's stored files under `root` (default ./artifacts/<name>:<version>),
   // each checked against its digest; the root. FailedPrecondition for an artifact that was not
@@ -101,6 +105,8 @@ class ArtifactState {
   const artifact::ArtifactCache cache_;
   bool used_ = false;  // from use_artifact(): set by Used() before the state is shared
   std::vector<std::string> aliases_;
+  std::string stored_entity_;  // a used version's place in the store
+  std::string stored_project_;
   mutable absl::Mutex mu_;
   std::string description_ ABSL_GUARDED_BY(mu_);
   Value::Map metadata_ ABSL_GUARDED_BY(mu_);

@@ -49,6 +49,8 @@ absl::StatusOr<std::shared_ptr<ArtifactState>> ArtifactState::Used(
   }
   s.used_ = true;
   s.aliases_.assign(used.aliases().begin(), used.aliases().end());
+  s.stored_entity_ = used.entity();
+  s.stored_project_ = used.project();
   absl::MutexLock lock(&s.mu_);
   s.manifest_ = *std::move(manifest);
   s.final_ = true;
@@ -59,6 +61,10 @@ absl::StatusOr<std::shared_ptr<ArtifactState>> ArtifactState::Used(
   committed.set_digest(used.digest());
   s.poll_ = [committed]() -> absl::StatusOr<service::ArtifactStatusResponse> { return committed; };
   return state;
+}
+
+std::string ArtifactState::StoredRef() const {
+  return absl::StrCat(stored_entity_, "/", stored_project_, "/", name_, ":", version());
 }
 
 absl::StatusOr<std::vector<artifact::StoredFile>> ArtifactState::UsedFiles(const char* what) const {
