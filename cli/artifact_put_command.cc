@@ -97,6 +97,7 @@ void AddSource(Artifact& artifact, Source source, const std::string& path) {
 
 struct PutResult {
   std::string entity, project, run_id, version, digest;
+  int64_t size = 0;
 };
 
 // Logs the artifact through a run of its own; a wandb::Error or a bad argument of the library
@@ -117,7 +118,8 @@ absl::StatusOr<PutResult> Put(const ArtifactOptions& options, const PutTarget& t
           << options.type << ")\n";
     }
     Artifact logged = run.log_artifact(artifact, aliases);
-    PutResult result{run.entity(), run.project(), run.id(), logged.wait(), logged.digest()};
+    PutResult result{run.entity(),  run.project(),   run.id(),
+                     logged.wait(), logged.digest(), logged.size()};
     run.finish();
     return result;
   } catch (const Error& e) {
@@ -170,7 +172,7 @@ int RunArtifactPut(const ArtifactOptions& options, std::ostream& out, std::ostre
                           {"name", target->name},    {"type", options.type},
                           {"version", put->version}, {"digest", put->digest},
                           {"aliases", aliases},      {"path", options.path},
-                          {"run", put->run_id}}
+                          {"run", put->run_id},      {"size", put->size}}
                .dump()
         << "\n";
   } else {

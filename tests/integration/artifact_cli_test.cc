@@ -189,6 +189,7 @@ TEST_CASE("artifact put logs a directory or a file as a version through a run of
   CHECK(first[0]["version"] == "v0");
   CHECK(first[0]["type"] == "dataset");
   CHECK(first[0]["aliases"] == json::array({"latest"}));
+  CHECK(first[0]["size"] == 9);  // "alpha" and "beta"
   // The same bytes again are the same version, as log_artifact dedupes them.
   CommandResult again = RunCli({"artifact", "put", dir, "--name", "team/cliput/corpus"});
   INFO(again.err);
