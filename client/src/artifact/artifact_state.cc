@@ -204,7 +204,15 @@ absl::StatusOr<std::string> ArtifactState::Wait(std::chrono::milliseconds timeou
   absl::Duration pause = absl::Milliseconds(10);
   while (true) {
     absl::StatusOr<service::ArtifactStatusResponse> status = poll();
-    if (!status.ok()) return status.status();
+    // A daemon that is taking the run over after its predecessor died may not know it for a
+    // moment ("no live run"): asked again until the deadline, not given up at once.
+    if (!status.ok() && !(absl::IsNotFound(status.status()) && absl::Now() < deadline)) {
+      return status.status();
+    }
+    if (!status.ok()) {
+      absl::SleepFor(std::min(absl::Milliseconds(100), deadline - absl::Now()));
+      continue;
+    }
     switch (status->state()) {
       case service::ArtifactStatusResponse::COMMITTED: {
         absl::MutexLock lock(&mu_);
