@@ -76,7 +76,8 @@ class WANDB_API Object3D : public Media {
   Object3D() = default;
   template <typename T>
   void Init(const T* points, size_t count, const std::vector<size_t>& shape);
-  void CheckScene();
+  // Makes this a lidar/beta scene of `scene`, checking its boxes and vectors.
+  void SetScene(const Scene3D& scene);
 
   std::vector<double> points_;  // n x columns_
   size_t columns_ = 0;

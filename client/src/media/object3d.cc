@@ -55,22 +55,20 @@ Object3D::Object3D(const double* points, size_t count, const std::vector<size_t>
 Object3D Object3D::scene(const std::vector<double>& points, const std::vector<size_t>& shape,
                          const Scene3D& scene) {
   Object3D object(points, shape);
-  object.is_scene_ = true;
-  object.scene_ = scene;
-  object.CheckScene();
+  object.SetScene(scene);
   return object;
 }
 
 Object3D Object3D::scene(const std::vector<float>& points, const std::vector<size_t>& shape,
                          const Scene3D& scene) {
   Object3D object(points, shape);
-  object.is_scene_ = true;
-  object.scene_ = scene;
-  object.CheckScene();
+  object.SetScene(scene);
   return object;
 }
 
-void Object3D::CheckScene() {
+void Object3D::SetScene(const Scene3D& scene) {
+  is_scene_ = true;
+  scene_ = scene;
   for (size_t i = 0; i < scene_.boxes.size(); ++i) {
     const Box3D& box = scene_.boxes[i];
     for (int c : box.color) {
