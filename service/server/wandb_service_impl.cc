@@ -74,6 +74,23 @@ absl::Status DescribeVersion(const store::ArtifactVersion& version,
   return absl::OkStatus();
 }
 
+// The version `request` names in `place`, described in `response` (UseArtifact's and
+// FetchArtifact's shared part; both requests carry the name and type).
+template <typename Request>
+absl::StatusOr<store::ArtifactVersion> ResolveAndDescribe(store::Artifacts& artifacts,
+                                                          const store::ArtifactPlace& place,
+                                                          const Request& request,
+                                                          UseArtifactResponse* response) {
+  absl::StatusOr<store::ArtifactVersion> version =
+      artifacts.Resolve(place.entity, place.project, request.name(), request.type());
+  if (!version.ok()) return version.status();
+  absl::StatusOr<std::vector<store::ArtifactFile>> files =
+      artifacts.Files(version->entity, version->project, version->name, version->version);
+  if (!files.ok()) return files.status();
+  if (absl::Status s = DescribeVersion(*version, *files, response); !s.ok()) return s;
+  return version;
+}
+
 // What a finish may use of the client's time: all but a margin for the answer's way back (a
 // tenth, 100 ms to 2 s). A finish that runs out of time (an upload W&B does not take) then
 // still reaches the client with what is left undone, instead of a bare DEADLINE_EXCEEDED.
@@ -276,12 +293,8 @@ grpc::Status WandbServiceImpl::UseArtifact(grpc::ServerContext* context,
   if (!store.ok()) return ToGrpc(store.status());
   store::Artifacts& artifacts = (*store)->artifacts();
   absl::StatusOr<store::ArtifactVersion> version =
-      artifacts.Resolve(run->key.entity, run->key.project, request->name(), request->type());
+      ResolveAndDescribe(artifacts, {run->key.entity, run->key.project}, *request, response);
   if (!version.ok()) return ToGrpc(version.status());
-  absl::StatusOr<std::vector<store::ArtifactFile>> files =
-      artifacts.Files(version->entity, version->project, version->name, version->version);
-  if (!files.ok()) return ToGrpc(files.status());
-  if (absl::Status s = DescribeVersion(*version, *files, response); !s.ok()) return ToGrpc(s);
   // The lineage. A run its sender has not stored yet (just started) is waited for; a store
   // that fails leaves the use unrecorded, which the client reports without failing.
   absl::Status used = artifacts.RecordUse(run->key, version->id);
@@ -317,14 +330,7 @@ grpc::Status WandbServiceImpl::FetchArtifact(grpc::ServerContext*,
     if (!located.ok()) return ToGrpc(located.status());
     place = *located;
   }
-  absl::StatusOr<store::ArtifactVersion> version =
-      artifacts.Resolve(place.entity, place.project, request->name(), request->type());
-  if (!version.ok()) return ToGrpc(version.status());
-  absl::StatusOr<std::vector<store::ArtifactFile>> files =
-      artifacts.Files(version->entity, version->project, version->name, version->version);
-  if (!files.ok()) return ToGrpc(files.status());
-  if (absl::Status s = DescribeVersion(*version, *files, response); !s.ok()) return ToGrpc(s);
-  return grpc::Status::OK;
+  return ToGrpc(ResolveAndDescribe(artifacts, place, *request, response).status());
 }
 
 grpc::Status WandbServiceImpl::FinishRun(grpc::ServerContext* context,
