@@ -70,8 +70,8 @@ std::string CheckBoxGroup(const std::string& name, const BoxGroup& group, size_t
       return absl::StrCat(which, " has its min corner past its max (", b.min_x, ", ", b.min_y,
                           " to ", b.max_x, ", ", b.max_y, ")");
     }
-    bool outside = group.pixels ? false : b.min_x < 0 || b.min_y < 0 || b.max_x > 1 || b.max_y > 1;
-    if (outside) {
+    bool outside = b.min_x < 0 || b.min_y < 0 || b.max_x > 1 || b.max_y > 1;
+    if (!group.pixels && outside) {
       return absl::StrCat(which, " is outside the image: its coordinates are fractions 0..1 ",
                           "unless the group's `pixels` is set (an image of ", width, "x", height,
                           ")");
