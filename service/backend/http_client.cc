@@ -32,6 +32,25 @@ size_t ReadHeader(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+// Where a GET's body goes: the file while the answer is a success, else the response.
+struct DownloadSink {
+  CURL* curl;
+  FILE* file;
+  std::string* error_body;
+};
+
+size_t WriteDownload(char* data, size_t size, size_t count, void* out) {
+  auto* sink = static_cast<DownloadSink*>(out);
+  long status = 0;
+  curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status / 100 != 2) {
+    sink->error_body->append(data, size * count);
+    return size * count;
+  }
+  // A short write makes libcurl fail the transfer (CURLE_WRITE_ERROR).
+  return std::fwrite(data, size, count, sink->file) * size;
+}
+
 }  // namespace
 
 std::optional<absl::Duration> ParseRetryAfter(absl::string_view value) {
@@ -88,9 +107,7 @@ absl::StatusOr<HttpResponse> HttpClient::PostJson(const std::string& url, absl::
   Prepare(url, &response, error);
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-  curl_easy_setopt(curl, CURLOPT_USERNAME, "api");
-  curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.api_key.c_str());
+  Authenticate();
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
@@ -129,6 +146,51 @@ absl::StatusOr<HttpResponse> HttpClient::PutFile(const std::string& url,
   absl::StatusOr<HttpResponse> result = Perform(url, &response, error);
   curl_slist_free_all(list);
   return result;
+}
+
+void HttpClient::Authenticate() {
+  CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+  curl_easy_setopt(curl, CURLOPT_USERNAME, "api");
+  curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.api_key.c_str());
+}
+
+absl::StatusOr<HttpResponse> HttpClient::GetToFile(const std::string& url, const std::string& path,
+                                                   bool with_credentials) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  if (curl == nullptr) return absl::InternalError("libcurl could not make a handle");
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (file == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": ", std::strerror(errno)));
+  }
+  HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {0};
+  Prepare(url, &response, error);
+  DownloadSink sink{curl, file.get(), &response.body};
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteDownload);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  if (with_credentials) Authenticate();
+  // As a PUT: no limit on a large file's whole transfer, but a stalled one is given up.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(absl::ToInt64Seconds(options_.timeout)));
+  absl::StatusOr<HttpResponse> result = Perform(url, &response, error);
+  if (result.ok() && std::fflush(file.get()) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": ", std::strerror(errno)));
+  }
+  return result;
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Get(const std::string& url, bool with_credentials) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  if (curl == nullptr) return absl::InternalError("libcurl could not make a handle");
+  HttpResponse response;
+  char error[CURL_ERROR_SIZE] = {0};
+  Prepare(url, &response, error);
+  if (with_credentials) Authenticate();
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+  return Perform(url, &response, error);
 }
 
 }  // namespace wandb::service

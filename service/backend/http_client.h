@@ -1,8 +1,8 @@
 // One connection to an HTTP server over libcurl, for one thread at a time (a run's sender):
-// POSTs of JSON with Basic authentication, and PUTs of a file's bytes to a signed storage URL
-// (with no authentication: the URL is the permission), answered with the status, the body
-// and the server's Retry-After. The key is handed to libcurl alone; it is in no URL, header
-// string or message of ours, so no error can carry it.
+// POSTs of JSON with Basic authentication, PUTs of a file's bytes to a signed storage URL
+// (with no authentication: the URL is the permission), and GETs of files and manifests, answered
+// with the status, the body and the server's Retry-After. The key is handed to libcurl alone; it is
+// in no URL, header string or message of ours, so no error can carry it.
 #ifndef WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 #define WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 
@@ -44,8 +44,18 @@ class HttpClient {
   absl::StatusOr<HttpResponse> PutFile(const std::string& url,
                                        const std::vector<std::string>& headers,
                                        const std::string& path);
+  // GETs `url`, with the key only when `with_credentials` (W&B's own URLs; a signed URL
+  // carries its permission). The body of a 2xx answer goes to the file at `path` (created or
+  // truncated), streamed; any other answer's body is the response's, and the file is left
+  // empty. A file that cannot be written is FailedPrecondition.
+  absl::StatusOr<HttpResponse> GetToFile(const std::string& url, const std::string& path,
+                                         bool with_credentials);
+  // GETs `url` into memory (a manifest, a small JSON answer).
+  absl::StatusOr<HttpResponse> Get(const std::string& url, bool with_credentials);
 
  private:
+  // Basic api:<key> on the prepared request.
+  void Authenticate();
   // Sets what every request has (timeouts, agent, where the answer goes) on a reset handle.
   void Prepare(const std::string& url, HttpResponse* response, char* error);
   // Runs the prepared request; `response` is where Prepare() pointed libcurl.

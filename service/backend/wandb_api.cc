@@ -114,6 +114,7 @@ absl::StatusOr<std::string> WandbApi::Post(const std::string& url, absl::string_
                                            absl::string_view what) {
   retry_after_.reset();
   absl::StatusOr<HttpResponse> response = http_.PostJson(url, body);
+  last_http_status_ = response.ok() ? response->status : 0;
   if (!response.ok()) {
     return absl::UnavailableError(absl::StrCat(what, ": ", response.status().message()));
   }
@@ -299,12 +300,11 @@ absl::StatusOr<UploadUrls> WandbApi::QueryUploadUrls(const Bucket& run,
   return out;
 }
 
-absl::Status WandbApi::PutFile(const std::string& url, const std::vector<std::string>& headers,
-                               const std::string& path, absl::string_view what) {
-  retry_after_.reset();
-  absl::StatusOr<HttpResponse> response = http_.PutFile(url, headers, path);
+absl::Status WandbApi::Outcome(const absl::StatusOr<HttpResponse>& response, const std::string& url,
+                               absl::string_view what) {
+  last_http_status_ = response.ok() ? response->status : 0;
   if (!response.ok()) {
-    // The signed URL carries its permission in its query: never repeated in a message.
+    // A signed URL carries its permission in its query: never repeated in a message.
     std::string reason(response.status().message());
     if (size_t at = reason.find(url); at != std::string::npos) {
       reason.replace(at, url.size(), "the storage URL");
@@ -316,6 +316,36 @@ absl::Status WandbApi::PutFile(const std::string& url, const std::vector<std::st
     return StatusFor(response->status, what, response->body);
   }
   return absl::OkStatus();
+}
+
+absl::Status WandbApi::PutFile(const std::string& url, const std::vector<std::string>& headers,
+                               const std::string& path, absl::string_view what) {
+  retry_after_.reset();
+  return Outcome(http_.PutFile(url, headers, path), url, what);
+}
+
+std::pair<std::string, bool> WandbApi::Resolve(const std::string& url) const {
+  if (!url.empty() && url.front() == '/') return {absl::StrCat(base_url_, url), true};
+  // Under the base URL: the base itself followed by a path (not a longer host name).
+  bool own = absl::StartsWith(url, base_url_) &&
+             (url.size() == base_url_.size() || url[base_url_.size()] == '/' ||
+              url[base_url_.size()] == '?');
+  return {url, own};
+}
+
+absl::Status WandbApi::Download(const std::string& url, const std::string& path,
+                                absl::string_view what) {
+  retry_after_.reset();
+  auto [absolute, own] = Resolve(url);
+  return Outcome(http_.GetToFile(absolute, path, own), absolute, what);
+}
+
+absl::StatusOr<std::string> WandbApi::Fetch(const std::string& url, absl::string_view what) {
+  retry_after_.reset();
+  auto [absolute, own] = Resolve(url);
+  absl::StatusOr<HttpResponse> response = http_.Get(absolute, own);
+  if (absl::Status s = Outcome(response, absolute, what); !s.ok()) return s;
+  return std::move(response->body);
 }
 
 FileStreamBody::FileStreamBody() : body_("{") {}

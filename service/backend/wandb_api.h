@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -98,20 +99,38 @@ class WandbApi {
   // the file in errors.
   absl::Status PutFile(const std::string& url, const std::vector<std::string>& headers,
                        const std::string& path, absl::string_view what);
+  // GETs a file the server hands out to `path`: with the key only when `url` is under the
+  // base URL (W&B's own routes), never to another host (a signed storage URL carries its own
+  // permission). A path-only URL is the base URL's. `what` names the file in errors, which
+  // never repeat the URL.
+  absl::Status Download(const std::string& url, const std::string& path, absl::string_view what);
+  // The same into memory (a manifest).
+  absl::StatusOr<std::string> Fetch(const std::string& url, absl::string_view what);
   // The Retry-After of the last failed request, if it gave one.
   std::optional<absl::Duration> retry_after() const { return retry_after_; }
+  // The HTTP status of the last request's answer; 0 when it got none.
+  long last_http_status() const { return last_http_status_; }
+
+  // A GraphQL request's "data" as JSON text, or its first error; for the operations other
+  // files define (wandb_artifact_api.h).
+  absl::StatusOr<std::string> GraphQl(absl::string_view query, absl::string_view variables_json,
+                                      absl::string_view what);
 
  private:
   // Posts and maps the HTTP status to a Status; `what` names the operation in errors.
   absl::StatusOr<std::string> Post(const std::string& url, absl::string_view body,
                                    absl::string_view what);
-  // A GraphQL request's "data", or its first error.
-  absl::StatusOr<std::string> GraphQl(absl::string_view query, absl::string_view variables_json,
-                                      absl::string_view what);
+  // An absolute URL for `url`, and whether the key may go with it.
+  std::pair<std::string, bool> Resolve(const std::string& url) const;
+  // A transfer's outcome as a Status: libcurl's failure (the URL taken out of its words) or
+  // the HTTP status's meaning.
+  absl::Status Outcome(const absl::StatusOr<HttpResponse>& response, const std::string& url,
+                       absl::string_view what);
 
   const std::string base_url_;
   HttpClient http_;
   std::optional<absl::Duration> retry_after_;
+  long last_http_status_ = 0;
 };
 
 // A file_stream request body: {"files": {name: {"offset": n, "content": [lines]}}, ...}.
