@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/artifact/artifact_record.h"
 #include "common/artifact/md5.h"
 
 namespace wandb::service {
@@ -311,6 +312,44 @@ absl::StatusOr<FileUploadResult> WandbBackend::UploadFile(const FileUpload& file
   if (!sent_md5_.contains(file.name)) uploaded_.push_back(file.name);
   sent_md5_[file.name] = std::move(md5);
   return FileUploadResult{.bytes = digest->size, .unchanged = false};
+}
+
+absl::StatusOr<ArtifactLogged> WandbBackend::LogArtifact(const records::ArtifactRecord& artifact) {
+  if (!dead_.ok()) return absl::FailedPreconditionError(dead_.message());
+  if (absl::Status s = Gate(); !s.ok()) return s;
+  if (!bucket_.has_value()) {
+    return absl::UnavailableError(
+        absl::StrCat("artifact ", artifact.name(), ": the run is not on W&B yet"));
+  }
+  auto [it, fresh] = artifact_uploads_.try_emplace(artifact.client_id());
+  if (fresh) {
+    absl::StatusOr<artifact::Manifest> manifest = artifact::CheckArtifactRecord(artifact);
+    if (!manifest.ok()) {
+      artifact_uploads_.erase(it);
+      return manifest.status();
+    }
+    it->second = std::make_unique<ArtifactUpload>(artifact, *std::move(manifest));
+  }
+  absl::StatusOr<ArtifactLogged> logged = it->second->Continue(api_, *bucket_);
+  if (logged.ok() || !(IsRetryable(logged.status()) || absl::IsUnauthenticated(logged.status()))) {
+    // Done, or refused for good: this artifact only. The run's upload goes on either way.
+    artifact_uploads_.erase(artifact.client_id());
+    if (logged.ok()) Record(absl::OkStatus()).IgnoreError();  // the backoff reset
+    return logged;
+  }
+  // A network's trouble waits for the backoff; a refused key ends the whole upload.
+  return Record(logged.status());
+}
+
+std::optional<Bucket> WandbBackend::run_on_server() const {
+  bool dead = false;
+  std::optional<Bucket> run = FilesTarget(&dead);
+  if (dead) return std::nullopt;
+  return run;
+}
+
+std::unique_ptr<WandbApi> WandbBackend::NewApi() const {
+  return std::make_unique<WandbApi>(base_url_, api_key_);
 }
 
 absl::StatusOr<bool> WandbBackend::StopRequested() {

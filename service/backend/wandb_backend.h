@@ -20,6 +20,9 @@
 // UploadFile runs on the upload pool's threads, beside the lane's: what they share is
 // guarded by files_mu_, and each call has its own connection.
 //
+// The artifacts the run logs go on the lane's thread too (artifact_upload.h), between its
+// file_stream requests.
+//
 // A stop pressed on the run's W&B page reaches StopRequested() two ways: newer servers say
 // so in a file_stream answer, and every stop_poll_interval() (wandb's 15 s by default) the
 // RunStoppedStatus query asks. A server that refuses that query is not asked again; the
@@ -28,6 +31,7 @@
 #define WANDB_SERVICE_BACKEND_WANDB_BACKEND_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +41,7 @@
 #include "absl/random/random.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/backend/artifact_upload.h"
 #include "service/backend/backend.h"
 #include "service/backend/retry_backoff.h"
 #include "service/backend/upload_progress.h"
@@ -65,6 +70,10 @@ class WandbBackend final : public DiscardingBackend {
   // the run exists on the server it fails with Unavailable (the pool retries); after the
   // upload gave up it drops the file, as everything else.
   absl::StatusOr<FileUploadResult> UploadFile(const FileUpload& file) override;
+  // Commits an artifact on the server (artifact_upload.h), from the step where an earlier
+  // call failed. A failure that may heal waits for the backoff as any other call; one that
+  // cannot (the server refuses this artifact) fails the artifact, not the run's upload.
+  absl::StatusOr<ArtifactLogged> LogArtifact(const records::ArtifactRecord& artifact) override;
   // Records what the server has acknowledged in the run directory (upload_progress.h); the
   // log offset itself is not needed: a replay skips what the server has by step and time.
   absl::Status SetLogOffset(uint64_t offset) override;
@@ -78,6 +87,11 @@ class WandbBackend final : public DiscardingBackend {
   // Sends the run as run `id` rather than its record's (`wandb-cpp sync --id`); before the
   // first UpsertRun.
   void set_run_id(std::string id) { run_id_ = std::move(id); }
+  // Where the run is on the server, once it is there; nullopt before, and after the upload
+  // gave up. Any thread (use_artifact's).
+  std::optional<Bucket> run_on_server() const;
+  // A connection of its own to this backend's server, with its key: for another thread.
+  std::unique_ptr<WandbApi> NewApi() const;
   // History lines the server has acknowledged.
   int64_t history_lines() const { return acked_.history_lines; }
 
@@ -135,6 +149,9 @@ class WandbBackend final : public DiscardingBackend {
   UploadProgress saved_;             // what the file says
   std::string progress_path_;        // empty until the run's directory is known
   bool progress_from_file_ = false;  // an earlier daemon's file said what the server has
+
+  // The artifacts on their way, by their log_artifact's client id.
+  absl::flat_hash_map<std::string, std::unique_ptr<ArtifactUpload>> artifact_uploads_;
 
   // Shared with UploadFile's threads.
   mutable absl::Mutex files_mu_;

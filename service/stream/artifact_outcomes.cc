@@ -1,8 +1,27 @@
 #include "service/stream/artifact_outcomes.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/value/validation.h"
 
 namespace wandb::service {
+
+ArtifactStatusResponse WithOnline(const ArtifactStatusResponse& local,
+                                  const ArtifactStatusResponse& online, bool upload_over) {
+  if (online.state() == ArtifactStatusResponse::COMMITTED) return online;
+  if (online.state() == ArtifactStatusResponse::PENDING && !upload_over) return online;
+  std::string kept;
+  if (local.state() == ArtifactStatusResponse::COMMITTED) {
+    kept = absl::StrCat("; the local store has it as ", local.version());
+  }
+  ArtifactStatusResponse failed;
+  failed.set_state(ArtifactStatusResponse::FAILED);
+  failed.set_error(online.state() == ArtifactStatusResponse::FAILED
+                       ? absl::StrCat("not on W&B: ", online.error(), kept)
+                       : absl::StrCat("the upload to W&B ended before it reached this artifact (it "
+                                      "stays in the run's log for `wandb-cpp sync`)",
+                                      kept));
+  return failed;
+}
 
 void ArtifactOutcomes::Record(const std::string& client_id,
                               const absl::StatusOr<ArtifactLogged>& outcome) {

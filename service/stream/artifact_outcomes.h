@@ -15,6 +15,13 @@
 
 namespace wandb::service {
 
+// An online run's answer for one artifact, from the local store's outcome and W&B's (the
+// upload lane's): W&B's once it has one, since that is the version the user sees there.
+// Before then PENDING, or, once the upload is over (`upload_over`) without reaching the
+// artifact, FAILED saying so and what the local store has.
+ArtifactStatusResponse WithOnline(const ArtifactStatusResponse& local,
+                                  const ArtifactStatusResponse& online, bool upload_over);
+
 class ArtifactOutcomes {
  public:
   void Record(const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome);

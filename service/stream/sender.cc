@@ -32,7 +32,17 @@ ArtifactStatusResponse Sender::artifact_status(const std::string& client_id) con
     offline.set_state(ArtifactStatusResponse::OFFLINE);
     return offline;
   }
-  return artifacts_.Get(client_id);
+  ArtifactStatusResponse local = artifacts_.Get(client_id);
+  if (online_ == nullptr) return local;
+  return WithOnline(local, online_->artifact_status(client_id), /*upload_over=*/false);
+}
+
+void Sender::CopyArtifactOutcomes(FinishRunResponse* response) const {
+  artifacts_.CopyTo(response);
+  if (online_ == nullptr) return;
+  for (auto& [client_id, outcome] : *response->mutable_artifacts()) {
+    outcome = WithOnline(outcome, online_->artifact_status(client_id), /*upload_over=*/true);
+  }
 }
 
 Sender::~Sender() {

@@ -58,7 +58,8 @@ class Sender {
   // What became of an artifact the run logged (PENDING until the backend has it; OFFLINE
   // when the backend takes nothing). Any thread; never calls the backend.
   ArtifactStatusResponse artifact_status(const std::string& client_id) const;
-  void CopyArtifactOutcomes(FinishRunResponse* response) const { artifacts_.CopyTo(response); }
+  // Every artifact's outcome, once the run is finished (for an online run, W&B's).
+  void CopyArtifactOutcomes(FinishRunResponse* response) const;
   // Waits until the backend has taken the run's RunRecord (the store has the run, so a use
   // of an artifact can be recorded against it); false after `timeout`. Any thread.
   bool WaitRunStored(absl::Duration timeout) const {

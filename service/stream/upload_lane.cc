@@ -26,7 +26,13 @@ UploadLane::UploadLane(std::shared_ptr<Backend> backend, const std::string& log_
       log_(log),
       files_(files_dir, backend_.get(), log, NetworkRetries()),
       replayer_(log_path, run_dir, backend_.get(),
-                [this](const records::FilesRecord& record) { files_.OnFilesRecord(record); }) {}
+                [this](const records::FilesRecord& record) { files_.OnFilesRecord(record); }) {
+  replayer_.set_on_artifact(
+      [this](const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome) {
+        if (!outcome.ok()) log_->Warning("upload: artifact: %s", outcome.status().ToString());
+        artifacts_.Record(client_id, outcome);
+      });
+}
 
 UploadLane::~UploadLane() {
   {

@@ -13,6 +13,9 @@
 // own watcher and upload pool, fed by the FilesRecords this lane reads), with a network's
 // retries; the finish waits for them before the run's end is sent, as wandb's does.
 //
+// The artifacts the run logs are committed on the backend as the lane reads their records;
+// what became of each is kept (artifact_status()) for Artifact::wait() of an online run.
+//
 // The lane also asks its backend whether the run was stopped (a Stop pressed on W&B's run
 // page): after every pass and every stop_poll_interval(), on its own thread, since the answer
 // is an HTTP request. The sender adds the answer to its own (Sender::stop_requested()).
@@ -31,6 +34,7 @@
 #include "common/util/logger.h"
 #include "service/backend/backend.h"
 #include "service/replay/log_replayer.h"
+#include "service/stream/artifact_outcomes.h"
 #include "service/stream/run_files.h"
 
 namespace wandb::service {
@@ -59,6 +63,11 @@ class UploadLane {
   Outcome Wait(absl::Time deadline);
   // Whether the backend said the run was asked to stop; any thread, never waits.
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // What the backend made of each artifact the lane read (PENDING until it got there). Any
+  // thread.
+  ArtifactStatusResponse artifact_status(const std::string& client_id) const {
+    return artifacts_.Get(client_id);
+  }
 
  private:
   void Loop();
@@ -74,6 +83,7 @@ class UploadLane {
 
   std::shared_ptr<Backend> backend_;
   Logger* log_;
+  ArtifactOutcomes artifacts_;  // before the replayer, which records into it
   RunFiles files_;
   LogReplayer replayer_;
   absl::Status last_error_;                           // the lane thread's own
