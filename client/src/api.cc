@@ -1,5 +1,6 @@
-// wandb::Api: artifacts fetched from the store through the daemon's FetchArtifact, which
-// resolves a version as use_artifact() does but without a run, so no use is recorded.
+// wandb::Api: artifacts fetched through the daemon's FetchArtifact, which resolves a version as
+// use_artifact() does but without a run, so no use is recorded: from the store, or from W&B
+// when the environment says mode online.
 #include "wandb/api.h"
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/src/artifact/artifact_access.h"
 #include "client/src/artifact/artifact_state.h"
+#include "client/src/online_options.h"
 #include "client/src/service_connection.h"
 #include "client/src/status_error.h"
 #include "common/artifact/artifact_names.h"
@@ -46,6 +48,11 @@ absl::StatusOr<service::FetchArtifactRequest> MakeRequest(const ApiOptions& opti
   request.set_project(OptionOrEnv(options.project, "WANDB_PROJECT"));
   request.set_name(name);
   request.set_type(type);
+  // WANDB_MODE=online: the version on W&B, as wandb.Api() reads it.
+  absl::StatusOr<std::optional<service::OnlineOptions>> online =
+      internal::OnlineOptionsFromEnvironment();
+  if (!online.ok()) return online.status();
+  if (online->has_value()) *request.mutable_online() = **online;
   return request;
 }
 

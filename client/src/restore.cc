@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "client/src/online_options.h"
 #include "client/src/service_connection.h"
 #include "common/protocol.h"
 #include "common/run/store_location.h"
@@ -71,6 +72,15 @@ absl::StatusOr<std::string> Restore(const std::string& name, const RestoreOption
   request.set_run_path(options.run_path.value_or(
       has_run ? absl::StrCat(active->settings().project, "/", active->settings().run_id) : ""));
   request.set_name(fs::path(name).lexically_normal().generic_string());
+  // An online run's files are on W&B (as wandb.restore reads them); so are those of a run
+  // named when the environment says mode online.
+  if (has_run && active->settings().mode == Mode::kOnline) {
+    *request.mutable_online() = OnlineOptionsOf(active->settings());
+  } else if (!has_run) {
+    absl::StatusOr<std::optional<service::OnlineOptions>> online = OnlineOptionsFromEnvironment();
+    if (!online.ok()) return online.status();
+    if (online->has_value()) *request.mutable_online() = **online;
+  }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + kRestoreTimeout);
   service::RestoreFileResponse response;

@@ -1,5 +1,6 @@
 #include "client/src/start_request.h"
 
+#include "client/src/online_options.h"
 #include "client/src/telemetry.h"
 #include "common/protocol.h"
 #include "common/value/json.h"
@@ -65,13 +66,7 @@ service::StartRunRequest BuildStartRequest(const ResolvedSettings& settings,
   stats->set_sample_interval_ms(settings.stats_sample_interval.count());
   stats->set_samples_to_average(settings.stats_samples_to_average);
   request.set_mode(ModeFor(settings.mode));
-  if (settings.mode == Mode::kOnline) {
-    service::OnlineOptions* online = request.mutable_online();
-    online->set_base_url(settings.base_url);
-    online->set_api_key(settings.api_key);
-    online->set_retry_wait_min_ms(settings.retry_wait_min_ms);
-    online->set_stop_poll_ms(static_cast<uint32_t>(settings.online_stop_poll_interval.count()));
-  }
+  if (settings.mode == Mode::kOnline) *request.mutable_online() = OnlineOptionsOf(settings);
   request.set_store_dir(settings.store_dir);
   request.set_fsync_batches(settings.durability == Durability::kFsync);
   request.set_save_code(settings.save_code);

@@ -21,7 +21,7 @@ absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRe
   }
 }
 
-absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::OnlineForRun(
+absl::StatusOr<std::shared_ptr<WandbBackend>> BackendFactory::OnlineForRun(
     const StartRunRequest& request) {
   if (request.mode() != MODE_ONLINE) return nullptr;
   const OnlineOptions& online = request.online();

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "service/backend/backend.h"
+#include "service/backend/wandb_backend.h"
 #include "service/store/local_store.h"
 #include "wandb/service.pb.h"
 
@@ -29,7 +30,7 @@ class BackendFactory {
 
   absl::StatusOr<std::shared_ptr<Backend>> ForRun(const StartRunRequest& request);
   // Online mode's second backend, the W&B server; null for other modes.
-  absl::StatusOr<std::shared_ptr<Backend>> OnlineForRun(const StartRunRequest& request);
+  absl::StatusOr<std::shared_ptr<WandbBackend>> OnlineForRun(const StartRunRequest& request);
   // The store in `dir`, opened on first use.
   absl::StatusOr<std::shared_ptr<store::LocalStore>> Store(const std::string& dir);
 

@@ -56,10 +56,10 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
   }
   absl::StatusOr<std::shared_ptr<Backend>> backend = backends_->ForRun(start);
   if (!backend.ok()) return backend.status();
-  absl::StatusOr<std::shared_ptr<Backend>> online = backends_->OnlineForRun(start);
+  absl::StatusOr<std::shared_ptr<WandbBackend>> online = backends_->OnlineForRun(start);
   if (!online.ok()) return online.status();
   absl::StatusOr<std::unique_ptr<Stream>> opened =
-      Stream::Open(start, *std::move(backend), std::move(reattach), *std::move(online));
+      Stream::Open(start, *std::move(backend), std::move(reattach), *online);
   if (!opened.ok()) return opened.status();
   std::shared_ptr<Stream> stream = *std::move(opened);
   const records::RunRecord& run = start.run();
@@ -69,7 +69,8 @@ absl::StatusOr<std::shared_ptr<Stream>> RunRegistry::Open(const StartRunRequest&
                      .mode = request.mode(),
                      .store_dir = UsesLocalStore(request.mode()) ? request.store_dir() : "",
                      .started = absl::FromUnixSeconds(run.start_time().seconds()) +
-                                absl::Nanoseconds(run.start_time().nanos())};
+                                absl::Nanoseconds(run.start_time().nanos()),
+                     .wandb = *std::move(online)};
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = runs_.try_emplace(
       id, Entry{stream, ClientStartTicks(request.process().pid()).value_or(0), std::move(facts),

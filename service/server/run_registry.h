@@ -61,6 +61,9 @@ class RunRegistry {
     std::string store_dir;
     absl::Time started;
     bool finishing = false;  // a finish is under way
+    // Online mode's W&B backend (its thread-safe part: where the run is on the server, a
+    // connection of one's own); null for other modes.
+    std::shared_ptr<WandbBackend> wandb;
   };
   // Every live run, oldest first.
   std::vector<LiveRunFacts> Snapshot();

@@ -13,6 +13,7 @@
 #include "common/artifact/artifact_ref.h"
 #include "common/artifact/manifest.h"
 #include "common/protocol.h"
+#include "service/server/online_reads.h"
 #include "service/stream/record_checks.h"
 
 namespace wandb::service {
@@ -242,7 +243,8 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
 std::optional<ArtifactStatusResponse> WandbServiceImpl::StoredOutcome(
     const ArtifactStatusRequest* request) {
   absl::StatusOr<RunRegistry::LiveRunFacts> run = registry_->Facts(request->run().run_id());
-  if (!run.ok() || !UsesLocalStore(run->mode)) return std::nullopt;
+  // An online run's answer is W&B's, which the store does not know.
+  if (!run.ok() || !UsesLocalStore(run->mode) || run->wandb != nullptr) return std::nullopt;
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
       registry_->backends().Store(run->store_dir);
   if (!store.ok()) return std::nullopt;
@@ -291,6 +293,11 @@ grpc::Status WandbServiceImpl::UseArtifact(grpc::ServerContext* context,
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
       registry_->backends().Store(run->store_dir);
   if (!store.ok()) return ToGrpc(store.status());
+  // An online run uses the version on W&B (downloaded into the store's blobs), as wandb's.
+  if (run->wandb != nullptr) {
+    absl::Time deadline = absl::Now() + std::min(TimeLeft(context), kRunStoredWait);
+    return ToGrpc(UseArtifactOnWandb(*run, **store, *request, deadline, response));
+  }
   store::Artifacts& artifacts = (*store)->artifacts();
   absl::StatusOr<store::ArtifactVersion> version =
       ResolveAndDescribe(artifacts, {run->key.entity, run->key.project}, *request, response);
@@ -320,6 +327,7 @@ grpc::Status WandbServiceImpl::FetchArtifact(grpc::ServerContext*,
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
       registry_->backends().Store(request->store_dir());
   if (!store.ok()) return ToGrpc(store.status());
+  if (request->has_online()) return ToGrpc(FetchArtifactFromWandb(*request, **store, response));
   store::Artifacts& artifacts = (*store)->artifacts();
   store::ArtifactPlace place{request->entity(), request->project()};
   if (!ref->project.empty()) place = {ref->entity, ref->project};
@@ -369,6 +377,7 @@ grpc::Status WandbServiceImpl::RestoreFile(grpc::ServerContext*, const RestoreFi
   absl::StatusOr<std::shared_ptr<store::LocalStore>> store =
       registry_->backends().Store(request->store_dir());
   if (!store.ok()) return ToGrpc(store.status());
+  if (request->has_online()) return ToGrpc(RestoreFromWandb(*request, **store, response));
   absl::StatusOr<store::RunRow> run = (*store)->runs().Find(request->run_path());
   if (!run.ok()) return ToGrpc(run.status());
   absl::StatusOr<store::FileVersion> file = (*store)->files().Latest(run->key, request->name());

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/artifact/md5.h"
+
 namespace wandb::testing {
 namespace {
 
@@ -194,6 +196,128 @@ void FakeWandbServer::Routes() {
   // Signed URLs: the permission is in the URL, so no credentials, but the listed headers.
   server_->Put(R"(/storage/([^/]+)/(.+))",
                [this](const httplib::Request& req, httplib::Response& res) { Store(req, res); });
+  // A run file's content (RunFiles' url): W&B's own route, so with the key.
+  server_->Get(R"(/files-download/([^/]+)/(.+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
+                   return SendFault(*fault, res);
+                 }
+                 if (!Authorized(req.get_header_value("Authorization"))) {
+                   res.status = 401;
+                   return;
+                 }
+                 std::lock_guard<std::mutex> lock(mu_);
+                 auto run = runs_.find(req.matches[1]);
+                 auto file = run == runs_.end() ? decltype(run->second.uploads.end())()
+                                                : run->second.uploads.find(req.matches[2]);
+                 if (run == runs_.end() || file == run->second.uploads.end()) {
+                   res.status = 404;
+                   return;
+                 }
+                 ++downloads_;
+                 res.set_content(file->second.back(), "application/octet-stream");
+               });
+  ArtifactRoutes();
+}
+
+bool FakeWandbServer::SignedPut(const httplib::Request& req) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (req.has_header("Authorization") || req.get_header_value(kUploadHeader) != "sig-123") {
+    ++bad_storage_requests_;
+    return false;
+  }
+  return true;
+}
+
+void FakeWandbServer::ArtifactRoutes() {
+  server_->Put(R"(/artifact-storage/(file|manifest)/([^/]+)(?:/([0-9a-f]{32}))?)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
+                   return SendFault(*fault, res);
+                 }
+                 if (!SignedPut(req)) {
+                   res.status = 403;
+                   return;
+                 }
+                 res.status =
+                     artifacts_.Put(req.matches[1], req.matches[2], req.matches[3], req.body);
+               });
+  server_->Get(R"(/artifactsV2/default/([^/]+)/([^/]+)/([0-9a-f]{32}))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
+                   return SendFault(*fault, res);
+                 }
+                 if (!Authorized(req.get_header_value("Authorization"))) {
+                   res.status = 401;
+                   return;
+                 }
+                 std::optional<std::string> bytes = artifacts_.File(req.matches[2], req.matches[3]);
+                 if (!bytes.has_value()) {
+                   res.status = 404;
+                   return;
+                 }
+                 {
+                   std::lock_guard<std::mutex> lock(mu_);
+                   ++downloads_;
+                 }
+                 res.set_content(*bytes, "application/octet-stream");
+               });
+  // Direct URLs carry their permission (sig=): no credentials needed (the client may send
+  // them, as it does to any URL under the base URL).
+  server_->Get(R"(/artifact-manifests/([^/]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 std::optional<std::string> manifest = artifacts_.Manifest(req.matches[1]);
+                 if (req.get_param_value("sig") != "1") {
+                   std::lock_guard<std::mutex> lock(mu_);
+                   ++bad_storage_requests_;
+                   res.status = 403;
+                   return;
+                 }
+                 if (!manifest.has_value()) {
+                   res.status = 404;
+                   return;
+                 }
+                 res.set_content(*manifest, "application/json");
+               });
+}
+
+int FakeWandbServer::downloads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return downloads_;
+}
+
+std::string FakeWandbServer::RunFiles(const nlohmann::json& vars) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto run = runs_.find(Str(vars, "name"));
+  if (run == runs_.end() || run->second.project != Str(vars, "project")) {
+    return R"({"data": {"project": {"run": null}}})";
+  }
+  nlohmann::json edges = nlohmann::json::array();
+  if (vars.contains("fileNames") && vars["fileNames"].is_array()) {
+    for (const nlohmann::json& name : vars["fileNames"]) {
+      std::string file = name.get<std::string>();
+      auto upload = run->second.uploads.find(file);
+      // A name without content gets a placeholder node, as the real server's.
+      nlohmann::json node = {{"id", "f-" + file},    {"name", file},   {"md5", "0"},
+                             {"updatedAt", nullptr}, {"sizeBytes", 0}, {"url", nullptr},
+                             {"directUrl", nullptr}};
+      if (upload != run->second.uploads.end()) {
+        const std::string& bytes = upload->second.back();
+        std::string url = base_url() + "/files-download/" + run->first + "/" + EscapePath(file);
+        node["md5"] = artifact::ToBase64(artifact::Md5Of(bytes));
+        node["updatedAt"] = "2026-12-03T00:00:00";
+        node["sizeBytes"] = bytes.size();
+        node["url"] = url;
+        node["directUrl"] = url;
+      }
+      edges.push_back({{"node", node}, {"cursor", file}});
+    }
+  }
+  nlohmann::json files = {{"edges", edges}, {"pageInfo", {{"hasNextPage", false}}}};
+  nlohmann::json answer = {
+      {"data",
+       {{"project", {{"run", {{"fileCount", run->second.uploads.size()}, {"files", files}}}}}}}};
+  return answer.dump();
 }
 
 void FakeWandbServer::Store(const httplib::Request& req, httplib::Response& res) {
@@ -253,6 +377,10 @@ std::string FakeWandbServer::GraphQl(const std::string& body, int* status) {
     return RunStopped(Str(vars, "runId"), status);
   if (query.find("RunUploadUrls") != std::string::npos) return UploadUrls(vars, status);
   if (query.find("RunResumeStatus") != std::string::npos) return ResumeStatus(vars);
+  if (query.find("query RunFiles") != std::string::npos) return RunFiles(vars);
+  if (std::optional<std::string> answer = artifacts_.Answer(query, vars, base_url(), status)) {
+    return *answer;
+  }
   if (query.find("upsertBucket") != std::string::npos) {
     std::string name = Str(vars, "name");
     std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,7 @@
 // A W&B server for tests, over real TCP on 127.0.0.1 (cpp-httplib): the GraphQL operations a
-// run needs (viewer, UpsertBucket, RunResumeStatus, RunUploadUrls), signed storage URLs that take
-// PUTs of run files, and file_stream, with wandb's offset rule (a chunk's lines are written at
+// run needs (viewer, UpsertBucket, RunResumeStatus, RunUploadUrls, RunFiles), signed storage URLs
+// that take PUTs of run files and give them back, artifacts (fake_wandb_artifacts.h), and
+// file_stream, with wandb's offset rule (a chunk's lines are written at
 // their offset, so a resend overwrites rather than appends). It keeps what it received for the test
 // to read, and injects faults on command: the next requests answer with an error status (500, 429
 // with Retry-After) before their body is applied, or are applied and then cut off mid-answer;
@@ -20,6 +21,8 @@
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "tests/support/fake_wandb_artifacts.h"
 
 namespace httplib {
 class Server;
@@ -93,6 +96,10 @@ class FakeWandbServer {
   int resume_queries() const;
   // Storage PUTs that carried credentials, or lacked the upload header: both wrong.
   int bad_storage_requests() const;
+  // What the server keeps of artifacts.
+  const FakeWandbArtifacts& artifacts() const { return artifacts_; }
+  // Downloads served (run files and artifact files; manifests not counted).
+  int downloads() const;
 
  private:
   struct Fault {
@@ -113,7 +120,13 @@ class FakeWandbServer {
   std::string FileStream(const std::string& run, const std::string& body, int* status);
   std::string UploadUrls(const nlohmann::json& vars, int* status);
   std::string ResumeStatus(const nlohmann::json& vars);
+  std::string RunFiles(const nlohmann::json& vars);
   void Store(const httplib::Request& req, httplib::Response& res);
+  // Artifact storage: PUTs to the upload URLs, GETs of files (with the key) and manifests
+  // (by their signed direct URL).
+  void ArtifactRoutes();
+  // Whether a PUT to a signed URL is as it must be: no credentials, the signature header.
+  bool SignedPut(const httplib::Request& req);
 
   const std::string api_key_;
   std::unique_ptr<httplib::Server> server_;
@@ -132,6 +145,8 @@ class FakeWandbServer {
   int upload_url_queries_ = 0;
   int resume_queries_ = 0;
   bool refuse_stop_queries_ = false;
+  int downloads_ = 0;
+  FakeWandbArtifacts artifacts_;  // thread-safe on its own
 };
 
 }  // namespace wandb::testing
