@@ -106,11 +106,12 @@ absl::Status ClientRun::StartOnDaemon() {
     NoteFeature(Feature::kResumed);
   }
   media_reporter_ = std::make_unique<MediaReporter>(settings_.run_id, &console_, &debug_log_);
-  // Tables' artifacts reach the local store; the W&B backend does not send artifacts yet, so
-  // even online a table's JSON must not point at one W&B would never have (`online` false).
+  // Online, a table's JSON points at its run_table artifact by client id, which W&B resolves
+  // (the artifact's CreateArtifact names it), as wandb 0.12 writes it only online.
   media_ = std::make_unique<MediaResolver>(
       dir() + "/files", &media_reporter_->reporter(),
-      RunIdentity{settings_.run_id, settings_.entity, settings_.project, /*online=*/false});
+      RunIdentity{settings_.run_id, settings_.entity, settings_.project,
+                  /*online=*/settings_.mode == Mode::kOnline});
   outbox().SetMedia(media_.get(), started->run().starting_step());
   WriteResumeFile();
   for (const std::string& line : StartBanner(settings_, *started)) console_.Info(line);

@@ -161,6 +161,36 @@ TEST_CASE("an artifact reaches W&B whole through storage 500s and a GraphQL outa
   CHECK(server.artifacts().All().size() == 1);
 }
 
+TEST_CASE("a table logged online points at its run_table artifact, which W&B commits") {
+  FakeWandbServer server;
+  TestEnv env;
+  Run run = init(Online(server, "tables"));
+  Table table({"epoch", "loss"});
+  table.add_data({1, 0.5});
+  table.add_data({2, 0.25});
+  run.log({{"val/preds", table}});
+  run.finish();
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("tables");
+  REQUIRE(sent.has_value());
+  const std::vector<std::string>& history = sent->files["wandb-history.jsonl"];
+  REQUIRE(history.size() == 1);
+  nlohmann::json cell = nlohmann::json::parse(history[0])["val/preds"];
+  CHECK(cell["_type"] == "table-file");
+  const std::string path = cell["artifact_path"];
+  CHECK(path.rfind("wandb-client-artifact://", 0) == 0);
+  CHECK(path.size() > std::string("/val_preds.table.json").size());
+  CHECK(path.substr(path.size() - std::string("/val_preds.table.json").size()) ==
+        "/val_preds.table.json");
+  CHECK(cell["_latest_artifact_path"].get<std::string>().find(":latest/val_preds.table.json") !=
+        std::string::npos);
+  std::optional<FakeWandbArtifacts::Version> artifact =
+      server.artifacts().Find("run-tables-valpreds", 0);
+  REQUIRE(artifact.has_value());
+  CHECK(artifact->type == "run_table");
+  CHECK(nlohmann::json::parse(artifact->manifest_json)["contents"].contains("val_preds.table.json"));
+}
+
 TEST_CASE("Api::artifact with WANDB_MODE=online reads a version from W&B without a run") {
   FakeWandbServer server;
   TestEnv env;
