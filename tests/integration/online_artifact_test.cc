@@ -179,16 +179,17 @@ TEST_CASE("a table logged online points at its run_table artifact, which W&B com
   CHECK(cell["_type"] == "table-file");
   const std::string path = cell["artifact_path"];
   CHECK(path.rfind("wandb-client-artifact://", 0) == 0);
-  CHECK(path.size() > std::string("/val_preds.table.json").size());
-  CHECK(path.substr(path.size() - std::string("/val_preds.table.json").size()) ==
-        "/val_preds.table.json");
-  CHECK(cell["_latest_artifact_path"].get<std::string>().find(":latest/val_preds.table.json") !=
+  // The file inside the artifact is the key's path, as wandb names it.
+  const std::string file = "/val/preds.table.json";
+  REQUIRE(path.size() > file.size());
+  CHECK(path.substr(path.size() - file.size()) == file);
+  CHECK(cell["_latest_artifact_path"].get<std::string>().find(":latest" + file) !=
         std::string::npos);
   std::optional<FakeWandbArtifacts::Version> artifact =
       server.artifacts().Find("run-tables-valpreds", 0);
   REQUIRE(artifact.has_value());
   CHECK(artifact->type == "run_table");
-  CHECK(nlohmann::json::parse(artifact->manifest_json)["contents"].contains("val_preds.table.json"));
+  CHECK(nlohmann::json::parse(artifact->manifest_json)["contents"].contains("val/preds.table.json"));
 }
 
 TEST_CASE("Api::artifact with WANDB_MODE=online reads a version from W&B without a run") {
