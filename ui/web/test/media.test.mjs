@@ -42,7 +42,7 @@ test('the media tab has a section per kind and the chart\'s table is not shown t
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
   assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', '3D', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
-  assert.deepEqual(tables, ['predictions']);
+  assert.deepEqual(tables, ['detected', 'predictions']);
 });
 
 test('the image panel shows the last step, and the slider shows the image of the chosen step', async () => {
