@@ -383,6 +383,33 @@ test('a scene\'s box is drawn and a list of clouds shows each and a model file i
   assert.deepEqual(page.errors, []);
 });
 
+test('a histogram set only in the summary is drawn as bars', async () => {
+  const panel = 'details[data-section="Summary"] .histogram-panel[data-key="final.weights"]';
+  await page.waitForSelector(`${panel} canvas[data-bars]`);
+  assert.equal(await page.$eval(`${panel} canvas`, (c) => c.dataset.bars), '10');
+  assert.match(await page.$eval(`${panel} .panel-info`, (e) => e.textContent), /summary · 1,?000 values/);
+  // 10 bins from 0 to 10 holding 10, 30, ..., 190 values: each bar's height at its middle.
+  const heights = await page.$eval(`${panel} canvas`, (c) => {
+    const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const ratio = c.width / c.getBoundingClientRect().width;
+    const left = 42 * ratio, plot = width - left;
+    return [...Array(10).keys()].map((bin) => {
+      const x = Math.round(left + ((bin + 0.5) / 10) * plot);
+      let n = 0;
+      for (let y = 0; y < height; y++) {
+        const i = (y * width + x) * 4;
+        if (data[i + 3] > 200 && data[i + 2] > data[i] + 60) n++;  // the bars' blue
+      }
+      return n;
+    });
+  });
+  const counts = [...Array(10).keys()].map((b) => 10 + 20 * b);
+  heights.forEach((h, b) => assert.ok(Math.abs(h / heights[9] - counts[b] / 190) < 0.03,
+                                     `bin ${b}: ${h} pixels high, ${heights[9]} for the last: ${heights}`));
+  await page.$eval(panel, (e) => e.scrollIntoView());
+  await screenshot(page, 'run-media-summary-histogram');
+});
+
 test('the histogram is drawn as a heat map over every step', async () => {
   const panel = '.histogram-panel[data-key="weights"]';
   await page.waitForSelector(`${panel} canvas[data-columns]`);
