@@ -410,6 +410,39 @@ test('a histogram set only in the summary is drawn as bars', async () => {
   await screenshot(page, 'run-media-summary-histogram');
 });
 
+test('a table\'s image cells draw their boxes and masks over the thumbnails', async () => {
+  const panel = '.table-panel[data-key="detected"]';
+  await page.waitForSelector(`${panel} tbody tr`);
+  await page.$eval(panel, (e) => e.scrollIntoView());
+  const frame = `${panel} tbody tr:nth-child(1) .thumb-frame`;
+  await page.waitForSelector(`${frame}[data-overlays="2"] .box-layer`);
+  // The cat's box of step 4 (0.18 to 0.53 across, 0.2 to 0.85 down) and the dog's, as fractions
+  // of the thumbnail; the mask over the whole thumbnail.
+  const drawn = await page.$eval(frame, (f) => {
+    const image = f.querySelector('img').getBoundingClientRect();
+    const round = (v) => Math.round(v * 100) / 100;
+    const boxes = [...f.querySelectorAll('.box-layer g.box rect')].map((rect) => {
+      const r = rect.getBoundingClientRect();
+      return [round((r.left - image.left) / image.width), round((r.right - image.left) / image.width),
+              round((r.top - image.top) / image.height), round((r.bottom - image.top) / image.height)];
+    });
+    const mask = f.querySelector('canvas.mask-layer').getBoundingClientRect();
+    return { boxes, classes: [...f.querySelectorAll('.box-layer g.box')].map((g) => g.dataset.class),
+             title: f.querySelector('.box-layer title').textContent, thumb: image.height <= 48,
+             maskCovers: JSON.stringify(mask) === JSON.stringify(image) };
+  });
+  assert.deepEqual(drawn.boxes, [[0.18, 0.53, 0.2, 0.85], [0.6, 0.9, 0.15, 0.55]]);
+  assert.deepEqual(drawn.classes, ['1', '2']);
+  assert.match(drawn.title, /^cat 0.93 · cat \(class 1\)/);
+  assert.equal(drawn.thumb, true);
+  assert.equal(drawn.maskCovers, true);
+  // The second row's image has none: a plain thumbnail.
+  assert.equal(await page.$$eval(`${panel} tbody tr:nth-child(2) .thumb-frame`, (f) => f.length), 0);
+  assert.equal(await page.$$eval(`${panel} tbody tr:nth-child(2) img.thumb`, (f) => f.length), 1);
+  await screenshot(page, 'run-media-table-overlays');
+  assert.deepEqual(page.errors, []);
+});
+
 test('the histogram is drawn as a heat map over every step', async () => {
   const panel = '.histogram-panel[data-key="weights"]';
   await page.waitForSelector(`${panel} canvas[data-columns]`);
