@@ -11,6 +11,9 @@
 //   ui_client --mode live --id ID [--ready-file PATH]
 //       logs "loss" every 20 ms, and an image "frame" every 25th step, until a stop request
 //       reaches it, then finishes (stopped).
+//   ui_client --mode many --id ID [--steps N] [--keys K] [--interval-ms M]
+//       a live run for the live refresh's benchmark: N steps (default 100), one every M ms
+//       (default 200), each "loss" and K images "img_00", "img_01", ... (default 50; 16 x 16).
 //   ui_client --mode media --id ID [--steps N] [--image-steps K]
 //       media for the media panels, over N steps (default 20, at least 8): an image
 //       "samples" at steps 0..K-1 (default 5), (8 + 4 * step) pixels wide and 8 high,
@@ -328,6 +331,25 @@ int Live(const std::string& id, const std::string& ready_file) {
   return 0;
 }
 
+// A live run with many media keys, for the live refresh's benchmark: every `interval_ms`, a
+// step of "loss" and `keys` images "img_00", "img_01", ... (16 x 16, their colour the step's).
+int ManyMedia(const std::string& id, long steps, long keys, long interval_ms) {
+  wandb::Run run = wandb::init({.project = "many", .id = id});
+  for (long step = 0; step < steps; ++step) {
+    wandb::Value::Map row = {{"loss", 1.0 / (1 + step)}};
+    for (long k = 0; k < keys; ++k) {
+      std::vector<uint8_t> rgb(16 * 16 * 3, static_cast<uint8_t>((step * 7 + k) % 256));
+      char key[16];
+      std::snprintf(key, sizeof key, "img_%02ld", k);
+      row.emplace_back(key, wandb::Image(rgb, std::vector<size_t>{16, 16, 3}));
+    }
+    run.log(std::move(row));
+    std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+  }
+  run.finish();
+  return 0;
+}
+
 wandb::Table Predictions() {
   wandb::Table table({"id", "label", "score", "image"});
   for (int i = 0; i < 12; ++i) {
@@ -439,6 +461,7 @@ int Media(const std::string& id, long steps, long image_steps) {
 int main(int argc, char** argv) {
   std::string mode, id, project = "demo", ready_file;
   long steps = -1, spike_step = 0, image_steps = 5;  // steps: the mode's default when not given
+  long keys = 50, interval_ms = 200;
   int seed = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
@@ -451,11 +474,14 @@ int main(int argc, char** argv) {
     if (arg == "--seed") seed = std::atoi(value.c_str());
     if (arg == "--image-steps") image_steps = std::atol(value.c_str());
     if (arg == "--ready-file") ready_file = value;
+    if (arg == "--keys") keys = std::atol(value.c_str());
+    if (arg == "--interval-ms") interval_ms = std::atol(value.c_str());
   }
   if (mode == "demo") return Demo(id, project, steps < 0 ? 200 : steps, seed);
   if (mode == "spike") return Spike(id, steps < 0 ? 200 : steps, spike_step);
   if (mode == "live") return Live(id, ready_file);
   if (mode == "media") return Media(id, steps < 0 ? 20 : steps, image_steps);
-  std::cerr << "ui_client: --mode demo|spike|live|media\n";
+  if (mode == "many") return ManyMedia(id, steps < 0 ? 100 : steps, keys, interval_ms);
+  std::cerr << "ui_client: --mode demo|spike|live|media|many\n";
   return 2;
 }
