@@ -498,6 +498,7 @@ absl::StatusOr<std::vector<ArtifactFile>> Artifacts::Files(absl::string_view ent
         absl::StatusOr<std::string> path = blobs_.Path(md5);
         if (!path.ok()) return absl::DataLossError(path.status().message());
         file.blob_path = *std::move(path);
+        file.md5 = md5;
       }
       files.push_back(std::move(file));
     }

@@ -61,6 +61,7 @@ struct ArtifactFile {
   std::string ref;     // a reference's URI; empty for a stored file
   std::optional<int64_t> size;
   std::string blob_path;  // a stored file's content; empty for a reference
+  std::string md5;        // the hex MD5 that names that content's blob; empty for a reference
 };
 
 // A collection (an artifact name of a project) for listings.

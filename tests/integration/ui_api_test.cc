@@ -608,4 +608,63 @@ TEST_CASE("ui api: artifacts by project and a version's files and lineage two ru
   CHECK(GetJson(http, runs + "nope/artifacts", 404).contains("error"));
 }
 
+TEST_CASE("ui api: an artifact version's files download from the store and nothing else does") {
+  TestEnv env;
+  RunStage(env, {"--stage", "dataset", "--id", "data-1", "--rows", "40"});
+  RunStage(env, {"--stage", "dataset", "--id", "data-2", "--rows", "100"});
+  UiProcess ui(env.store_dir());
+  httplib::Client http("127.0.0.1", ui.port());
+  const std::string digits = "/api/artifacts/" + EntityOf(http, "pipeline") + "/pipeline/digits";
+  auto get = [&](const std::string& path) {
+    httplib::Result r = http.Get(path.c_str());
+    REQUIRE(r);
+    return *r;
+  };
+
+  // A download: the bytes of that version's file, as an attachment in the sandbox.
+  httplib::Response train = get(digits + "/latest/file?path=train.csv");
+  REQUIRE(train.status == 200);
+  CHECK(train.body.size() == 700);
+  CHECK(train.body.rfind("x0,0,y\nx1,7,y\n", 0) == 0);
+  CHECK(train.get_header_value("Content-Type") == "application/octet-stream");
+  CHECK(train.get_header_value("Content-Disposition") == "attachment; filename*=UTF-8''train.csv");
+  CHECK(train.get_header_value("Content-Security-Policy").find("sandbox allow-scripts;") == 0);
+  // Another version by vN, and a file in a folder shown inline with its type.
+  CHECK(get(digits + "/v0/file?path=train.csv").body.size() == 280);
+  httplib::Response classes = get(digits + "/v1/file?path=labels%2Fclasses.json&inline=1");
+  REQUIRE(classes.status == 200);
+  CHECK(classes.get_header_value("Content-Type") == "application/json");
+  CHECK(classes.get_header_value("Content-Disposition").find("inline") == 0);
+  CHECK(json::parse(classes.body)["classes"].size() == 10);
+
+  // A reference's bytes are elsewhere; a path names only an entry of the manifest.
+  CHECK(GetJson(http, digits + "/v1/file?path=raw.tar", 404)["error"].get<std::string>().find(
+            "s3://example-bucket/digits/raw.tar") != std::string::npos);
+  for (const char* bad : {"nope.csv", "../../store.db", "/etc/passwd", "..%2F..%2Fstore.db",
+                          "train.csv%00", "labels/../train.csv"}) {
+    INFO(bad);
+    CHECK(GetJson(http, digits + "/v1/file?path=" + bad, 404).contains("error"));
+  }
+  CHECK(GetJson(http, digits + "/v1/file", 400).contains("error"));
+  CHECK(GetJson(http, digits + "/v9/file?path=train.csv", 404).contains("error"));
+
+  // A symlink planted in the store in place of a blob is refused, not followed.
+  const std::string secret = env.root_dir() + "/secret.txt";
+  std::ofstream(secret) << "not the store's";
+  int replaced = 0;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(env.store_dir() + "/blobs/md5")) {
+    if (!entry.is_regular_file() || entry.file_size() != train.body.size()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    if (std::string(std::istreambuf_iterator<char>(in), {}) != train.body) continue;
+    std::filesystem::remove(entry.path());
+    std::filesystem::create_symlink(secret, entry.path());
+    ++replaced;
+  }
+  REQUIRE(replaced == 1);
+  httplib::Response refused = get(digits + "/v1/file?path=train.csv");
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("not the store's") == std::string::npos);
+}
+
 }  // namespace wandb::testing

@@ -17,6 +17,7 @@
 #include "common/protocol.h"
 #include "common/value/json.h"
 #include "service/store/local_store.h"
+#include "ui/server/blob_response.h"
 #include "ui/server/json_out.h"
 #include "ui/server/media_lookup.h"
 #include "ui/server/series_reducer.h"
@@ -123,61 +124,10 @@ nlohmann::json PulseJson(const RunPulse& pulse) {
           {"file_versions", pulse.file_versions}};
 }
 
-// The Content-Type a file is shown with inline, by its extension in any case (a copied media
-// file keeps its own: "clip.MP4"); anything unknown is plain bytes.
-std::string InlineContentType(absl::string_view path) {
-  static const std::pair<absl::string_view, absl::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"},
-      {".htm", "text/html; charset=utf-8"},
-      {".txt", "text/plain; charset=utf-8"},
-      {".log", "text/plain; charset=utf-8"},
-      {".json", "application/json"},
-      {".yaml", "text/plain; charset=utf-8"},
-      {".yml", "text/plain; charset=utf-8"},
-      {".csv", "text/plain; charset=utf-8"},
-      {".md", "text/plain; charset=utf-8"},
-      {".png", "image/png"},
-      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},
-      {".svg", "image/svg+xml"},
-      // What wandb::Audio and wandb::Video write or copy, for the media tab's players (an
-      // <audio> plays an .ogg or .webm sent as video/ too).
-      {".wav", "audio/wav"},
-      {".mp3", "audio/mpeg"},
-      {".flac", "audio/flac"},
-      {".oga", "audio/ogg"},
-      {".opus", "audio/ogg"},
-      {".m4a", "audio/mp4"},
-      {".aac", "audio/aac"},
-      {".mp4", "video/mp4"},
-      {".webm", "video/webm"},
-      {".ogg", "video/ogg"},
-  };
-  for (const auto& [suffix, type] : kTypes) {
-    if (absl::EndsWithIgnoreCase(path, suffix)) return std::string(type);
-  }
-  return "application/octet-stream";
-}
-
 // json[key] when `json` is an object and that an object, else {}.
 nlohmann::json ObjectAt(const nlohmann::json& json, const char* key) {
   auto it = json.find(key);
   return it != json.end() && it->is_object() ? *it : nlohmann::json::object();
-}
-
-// RFC 5987 filename*: the base name, percent-encoded.
-std::string AttachmentName(absl::string_view path) {
-  absl::string_view base = path.substr(path.rfind('/') + 1);
-  std::string encoded;
-  for (unsigned char c : base) {
-    if (absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded.push_back(static_cast<char>(c));
-    } else {
-      absl::StrAppend(&encoded, "%", absl::Hex(c, absl::kZeroPad2));
-    }
-  }
-  return encoded;
 }
 
 void AppendCsvNumber(double v, std::string* out) {
@@ -209,7 +159,7 @@ Api::Api(StoreReader* reader, ArtifactReader* artifacts, const AccessGuard* guar
       runs_table_(reader),
       history_(reader),
       blobs_(reader->dir()),
-      artifact_api_(reader, artifacts) {}
+      artifact_api_(reader, artifacts, &blobs_) {}
 
 void Api::Register(httplib::Server& server) {
   auto bind = [this](void (Api::*method)(const Request&, Response&)) {
@@ -620,30 +570,8 @@ void Api::File(const Request& request, Response& response) {
   if (!file.ok()) return SendError(response, file.status());
   absl::StatusOr<OpenBlob> blob = blobs_.Open(file->md5);
   if (!blob.ok()) return SendError(response, blob.status());
-
-  const bool show_inline = request.has_param("inline");
-  // Whatever the file holds, it runs in a sandbox without our origin: it can neither script
-  // the app nor use its session.
-  response.set_header("Content-Security-Policy",
-                      "sandbox allow-scripts; default-src 'self' 'unsafe-inline' data: blob:; "
-                      "frame-ancestors 'self'");
-  response.set_header("Content-Disposition",
-                      absl::StrCat(show_inline ? "inline" : "attachment", "; filename*=UTF-8''",
-                                   AttachmentName(path)));
   response.set_header("X-File-Version", std::to_string(file->version));
-  const std::string type =
-      show_inline ? InlineContentType(path) : std::string("application/octet-stream");
-  OpenBlob open = *std::move(blob);
-  response.set_content_provider(static_cast<size_t>(open.size()), type,
-                                [open](size_t offset, size_t length, httplib::DataSink& sink) {
-                                  char buffer[64 * 1024];
-                                  absl::StatusOr<size_t> n =
-                                      open.ReadAt(static_cast<int64_t>(offset), buffer,
-                                                  std::min(length, sizeof buffer));
-                                  if (!n.ok() || *n == 0)
-                                    return false;  // an error or a blob cut short: abort
-                                  return sink.write(buffer, *n);
-                                });
+  SendBlob(response, *std::move(blob), path, request.has_param("inline"));
 }
 
 void Api::Stop(const Request& request, Response& response) {

@@ -2,12 +2,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "ui/server/blob_response.h"
 #include "ui/server/json_out.h"
 
 namespace wandb::ui {
@@ -68,6 +70,7 @@ void ArtifactApi::Register(httplib::Server& server, const std::string& run_path)
   server.Get("/api/artifacts", bind(&ArtifactApi::List));
   server.Get(kCollectionPath, bind(&ArtifactApi::Collection));
   server.Get(absl::StrCat(kCollectionPath, "/([^/]+)"), bind(&ArtifactApi::Version));
+  server.Get(absl::StrCat(kCollectionPath, "/([^/]+)/file"), bind(&ArtifactApi::File));
   server.Get(absl::StrCat(run_path, "/artifacts"), bind(&ArtifactApi::OfRun));
 }
 
@@ -137,6 +140,41 @@ void ArtifactApi::Version(const Request& request, Response& response) {
   json["lineage"] = {{"logged_by", LineageRuns(lineage->logged_by)},
                      {"used_by", std::move(used_by)}};
   SendJson(response, json);
+}
+
+void ArtifactApi::File(const Request& request, Response& response) {
+  const std::string entity = request.matches[1], project = request.matches[2];
+  const std::string ref = absl::StrCat(request.matches[3].str(), ":", request.matches[4].str());
+  if (!request.has_param("path")) {
+    return SendError(response, absl::InvalidArgumentError("parameter 'path' is missing"));
+  }
+  const std::string path = request.get_param_value("path");
+  if (!artifacts_->available()) {
+    return SendError(response, absl::NotFoundError(absl::StrCat("there is no artifact ", ref)));
+  }
+  store::Artifacts& artifacts = artifacts_->artifacts();
+  absl::StatusOr<ArtifactVersion> version = artifacts.Resolve(entity, project, ref);
+  if (!version.ok()) return SendError(response, version.status());
+  absl::StatusOr<std::vector<store::ArtifactFile>> files =
+      artifacts.Files(entity, project, version->name, version->version);
+  if (!files.ok()) return SendError(response, files.status());
+  // The path only picks an entry of the version's manifest: the bytes come from the blob its
+  // MD5 names, opened by BlobReader inside the store, so no path reaches anything else.
+  auto file = std::find_if(files->begin(), files->end(),
+                           [&](const store::ArtifactFile& f) { return f.path == path; });
+  if (file == files->end()) {
+    return SendError(response,
+                     absl::NotFoundError(absl::StrCat(version->name, ":", version->VersionName(),
+                                                      " has no file '", path, "'")));
+  }
+  if (file->md5.empty()) {
+    return SendError(response,
+                     absl::NotFoundError(absl::StrCat("'", path, "' is a reference to ", file->ref,
+                                                      ": its bytes are not in the store")));
+  }
+  absl::StatusOr<OpenBlob> blob = blobs_->Open(file->md5);
+  if (!blob.ok()) return SendError(response, blob.status());
+  SendBlob(response, *std::move(blob), path, request.has_param("inline"));
 }
 
 nlohmann::json ArtifactApi::LineageRuns(const std::vector<std::string>& paths) {

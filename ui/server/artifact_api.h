@@ -1,7 +1,8 @@
 // The artifact endpoints of the JSON API (docs/ui.md, "The JSON API"): the collections, a
-// collection's versions, one version with its files and lineage, and a run's inputs and
-// outputs. Everything comes from the store's artifact queries (ArtifactReader); the runs named
-// by lineage are looked up through StoreReader for their names and states.
+// collection's versions, one version with its files and lineage, one file's bytes (from the
+// store's blobs, through BlobReader), and a run's inputs and outputs. Everything comes from the
+// store's artifact queries (ArtifactReader); the runs named by lineage are looked up through
+// StoreReader for their names and states.
 #ifndef WANDB_UI_SERVER_ARTIFACT_API_H_
 #define WANDB_UI_SERVER_ARTIFACT_API_H_
 
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "ui/server/artifact_reader.h"
+#include "ui/server/blob_reader.h"
 #include "ui/server/store_reader.h"
 
 namespace httplib {
@@ -22,8 +24,9 @@ namespace wandb::ui {
 
 class ArtifactApi {
  public:
-  ArtifactApi(StoreReader* reader, ArtifactReader* artifacts)
-      : reader_(reader), artifacts_(artifacts) {}
+  // `blobs`: the store's blobs, shared with the run files' downloads.
+  ArtifactApi(StoreReader* reader, ArtifactReader* artifacts, const BlobReader* blobs)
+      : reader_(reader), artifacts_(artifacts), blobs_(blobs) {}
 
   // `run_path` is the API's pattern of a run (entity, project, id captured).
   void Register(httplib::Server& server, const std::string& run_path);
@@ -35,6 +38,7 @@ class ArtifactApi {
   void List(const Request& request, Response& response);
   void Collection(const Request& request, Response& response);
   void Version(const Request& request, Response& response);
+  void File(const Request& request, Response& response);
   void OfRun(const Request& request, Response& response);
 
   // The runs of a lineage ("entity/project/id" each), each with what it logged and used.
@@ -44,6 +48,7 @@ class ArtifactApi {
 
   StoreReader* const reader_;
   ArtifactReader* const artifacts_;
+  const BlobReader* const blobs_;
 };
 
 }  // namespace wandb::ui

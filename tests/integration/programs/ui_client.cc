@@ -11,6 +11,9 @@
 //   ui_client --mode live --id ID [--ready-file PATH]
 //       logs "loss" every 20 ms, and an image "frame" every 25th step, until a stop request
 //       reaches it, then finishes (stopped).
+//   ui_client --mode many --id ID [--steps N] [--keys K] [--interval-ms M]
+//       a live run for the live refresh's benchmark: N steps (default 100), one every M ms
+//       (default 200), each "loss" and K images "img_00", "img_01", ... (default 50; 16 x 16).
 //   ui_client --mode media --id ID [--steps N] [--image-steps K]
 //       media for the media panels, over N steps (default 20, at least 8): an image
 //       "samples" at steps 0..K-1 (default 5), (8 + 4 * step) pixels wide and 8 high,
@@ -32,9 +35,13 @@
 //       background, 1 cat, 2 dog) and a list of two, "detection_list", at step 3 (the first
 //       with boxes and mask, the second without); a point cloud "cloud" at steps 0, 2 and 4 (a
 //       helix coloured red to blue over a grey grid, x y z r g b) and a list of two, "clouds",
-//       at step 3; a model file "mesh" (tetra-ID.obj in $WANDB_DIR) at step 2; a lidar scene
-//       "scene" (points, a box "car", an arrow) at step 4; "loss" at every step; and in the
-//       summary only, an image "best" (step 2's) and a table "final.table".
+//       at step 3; a model file "mesh" (tetra-ID.obj in $WANDB_DIR) and a list "models" of the
+//       same tetrahedron as an ASCII STL and an orange glTF (its buffer embedded) at step 2; a
+//       lidar scene "scene" (points, a box "car", an arrow) at step 4; a table "detected" at
+//       step 5 (columns id, image, score: the detection image of step 4 with its boxes and
+//       mask, and step 2's without); "loss" at every step; and in the summary only, an image
+//       "best" (step 2's), a table "final.table" and a histogram "final.weights" (10 bins from
+//       0 to 10 holding 10, 30, ..., 190 values).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -212,6 +219,46 @@ wandb::Object3D Tetrahedron(const std::string& dir, const std::string& id) {
   return wandb::Object3D::from_file(path);
 }
 
+// The same tetrahedron as an ASCII STL and as a glTF whose buffer is embedded (a data: URI of
+// its 4 float positions and 12 uint16 indices), logged together as a list "models", each
+// drawn by its three.js loader.
+wandb::Value::List Models(const std::string& dir, const std::string& id) {
+  const std::string stl = dir + "/tetra-" + id + ".stl";
+  std::ofstream(stl)
+      << "solid tetra\n"
+         "facet normal 0 0 -1\nouter loop\nvertex 0 0 0\nvertex 0 1 0\nvertex 1 0 0\n"
+         "endloop\nendfacet\n"
+         "facet normal 0 -1 0\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 0 1\n"
+         "endloop\nendfacet\n"
+         "facet normal -1 0 0\nouter loop\nvertex 0 0 0\nvertex 0 0 1\nvertex 0 1 0\n"
+         "endloop\nendfacet\n"
+         "facet normal 1 1 1\nouter loop\nvertex 1 0 0\nvertex 0 1 0\nvertex 0 0 1\n"
+         "endloop\nendfacet\n"
+         "endsolid tetra\n";
+  const std::string gltf = dir + "/tetra-" + id + ".gltf";
+  std::ofstream(gltf) << R"({"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
+"nodes": [{"mesh": 0}],
+"meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1, "material": 0}]}],
+"materials": [{"pbrMetallicRoughness": {"baseColorFactor": [0.9, 0.5, 0.1, 1], "metallicFactor": 0}, "doubleSided": true}],
+"buffers": [{"byteLength": 72, "uri": "data:application/octet-stream;base64,AAAAAAAAAAAAAAAAAACAPwAAAAAAAAAAAAAAAAAAgD8AAAAAAAAAAAAAAAAAAIA/AAACAAEAAAABAAMAAAADAAIAAQACAAMA"}],
+"bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": 48, "target": 34962},
+                {"buffer": 0, "byteOffset": 48, "byteLength": 24, "target": 34963}],
+"accessors": [{"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
+               "min": [0, 0, 0], "max": [1, 1, 1]},
+              {"bufferView": 1, "componentType": 5123, "count": 12, "type": "SCALAR"}]}
+)";
+  return {wandb::Object3D::from_file(stl), wandb::Object3D::from_file(gltf)};
+}
+
+// A table of detections: two pictures of the cat and the dog, the first with its boxes and
+// mask, the second without, and a score each.
+wandb::Table Detected() {
+  wandb::Table table({"id", "image", "score"});
+  table.add_data(0, DetectionImage(4, true), 0.9);
+  table.add_data(1, DetectionImage(2, false), 0.4);
+  return table;
+}
+
 int Demo(const std::string& id, const std::string& project, long steps, int seed) {
   const double lr = 0.001 * (1 + seed % 5);
   wandb::Run run = wandb::init({.project = project,
@@ -284,6 +331,25 @@ int Live(const std::string& id, const std::string& ready_file) {
   return 0;
 }
 
+// A live run with many media keys, for the live refresh's benchmark: every `interval_ms`, a
+// step of "loss" and `keys` images "img_00", "img_01", ... (16 x 16, their colour the step's).
+int ManyMedia(const std::string& id, long steps, long keys, long interval_ms) {
+  wandb::Run run = wandb::init({.project = "many", .id = id});
+  for (long step = 0; step < steps; ++step) {
+    wandb::Value::Map row = {{"loss", 1.0 / (1 + step)}};
+    for (long k = 0; k < keys; ++k) {
+      std::vector<uint8_t> rgb(16 * 16 * 3, static_cast<uint8_t>((step * 7 + k) % 256));
+      char key[16];
+      std::snprintf(key, sizeof key, "img_%02ld", k);
+      row.emplace_back(key, wandb::Image(rgb, std::vector<size_t>{16, 16, 3}));
+    }
+    run.log(std::move(row));
+    std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+  }
+  run.finish();
+  return 0;
+}
+
 wandb::Table Predictions() {
   wandb::Table table({"id", "label", "score", "image"});
   for (int i = 0; i < 12; ++i) {
@@ -348,7 +414,10 @@ int Media(const std::string& id, long steps, long image_steps) {
       row.emplace_back("replays",
                        wandb::Value::List{StepVideo(0, "first"), StepVideo(1, "second")});
     }
-    if (step == 5) row.emplace_back("predictions", Predictions());
+    if (step == 5) {
+      row.emplace_back("predictions", Predictions());
+      row.emplace_back("detected", Detected());
+    }
     if (step == 6) {
       wandb::Table wave({"step", "height"});
       for (int i = 0; i < 30; ++i) wave.add_data(i, std::sin(i * 0.3));
@@ -366,12 +435,23 @@ int Media(const std::string& id, long steps, long image_steps) {
                        wandb::Value::List{DetectionImage(3, true), DetectionImage(3, false)});
       row.emplace_back("clouds", wandb::Value::List{StepCloud(0), StepCloud(1)});
     }
-    if (step == 2) row.emplace_back("mesh", Tetrahedron(dir, id));
+    if (step == 2) {
+      row.emplace_back("mesh", Tetrahedron(dir, id));
+      row.emplace_back("models", Models(dir, id));
+    }
     if (step == 4) row.emplace_back("scene", Scene());
     run.log(std::move(row));
   }
   run.summary()["best"] = StepImage(2);
   run.summary()["final"]["table"] = Predictions();
+  // 10 bins from 0 to 10 holding 10, 30, ..., 190 values.
+  std::vector<int64_t> counts;
+  std::vector<double> edges = {0};
+  for (int bin = 0; bin < 10; ++bin) {
+    counts.push_back(10 + 20 * bin);
+    edges.push_back(bin + 1);
+  }
+  run.summary()["final"]["weights"] = wandb::Histogram::from_counts(counts, edges);
   run.finish();
   return 0;
 }
@@ -381,6 +461,7 @@ int Media(const std::string& id, long steps, long image_steps) {
 int main(int argc, char** argv) {
   std::string mode, id, project = "demo", ready_file;
   long steps = -1, spike_step = 0, image_steps = 5;  // steps: the mode's default when not given
+  long keys = 50, interval_ms = 200;
   int seed = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
@@ -393,11 +474,14 @@ int main(int argc, char** argv) {
     if (arg == "--seed") seed = std::atoi(value.c_str());
     if (arg == "--image-steps") image_steps = std::atol(value.c_str());
     if (arg == "--ready-file") ready_file = value;
+    if (arg == "--keys") keys = std::atol(value.c_str());
+    if (arg == "--interval-ms") interval_ms = std::atol(value.c_str());
   }
   if (mode == "demo") return Demo(id, project, steps < 0 ? 200 : steps, seed);
   if (mode == "spike") return Spike(id, steps < 0 ? 200 : steps, spike_step);
   if (mode == "live") return Live(id, ready_file);
   if (mode == "media") return Media(id, steps < 0 ? 20 : steps, image_steps);
-  std::cerr << "ui_client: --mode demo|spike|live|media\n";
+  if (mode == "many") return ManyMedia(id, steps < 0 ? 100 : steps, keys, interval_ms);
+  std::cerr << "ui_client: --mode demo|spike|live|media|many\n";
   return 2;
 }

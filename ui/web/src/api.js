@@ -61,3 +61,7 @@ export const runFileDownloadUrl = (run, path) => `${runApi(run)}/file?${new URLS
 export const artifactApi = (a) => `/api/artifacts/${enc(a.entity)}/${enc(a.project)}/${enc(a.name)}`;
 export const artifactPage = (a, version) =>
   `/a/${enc(a.entity)}/${enc(a.project)}/${enc(a.name)}${version ? `/${enc(version)}` : ''}`;
+// A file of an artifact version, from the store's blobs: as an attachment, or with its own
+// type (`inline`) for viewing.
+export const artifactFileUrl = (a, version, path, inline = false) =>
+  `${artifactApi(a)}/${enc(version)}/file?${new URLSearchParams(inline ? { path, inline: '1' } : { path })}`;

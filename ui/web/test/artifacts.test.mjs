@@ -1,10 +1,10 @@
 // Artifacts in the browser: the list reached from the top navigation, an artifact's versions
-// and a version's files, the lineage graph (dataset -> train -> model -> evaluate ->
-// predictions) with working links, and a run's inputs and outputs, over a store the real
-// daemon made from three real runs (lineage_client).
+// and a version's files (downloaded, and viewed in place), the lineage graph (dataset -> train
+// -> model -> evaluate -> predictions) with working links, and a run's inputs and outputs,
+// over a store the real daemon made from three real runs (lineage_client).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestEnv, launchBrowser, newPage, screenshot, entityOf } from './support.mjs';
+import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
 
 let env, browser, page, entity;
 
@@ -69,6 +69,39 @@ test('an artifact page lists its versions and the chosen version files with size
   assert.equal(new URL(page.url()).pathname, `/a/${entity}/pipeline/digits/v0`);
   const older = await cells('#version-files');
   assert.deepEqual(older.find((f) => f[0] === 'train.csv').slice(0, 2), ['train.csv', '280 B']);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a version\'s stored files download and text is viewed in a sandboxed frame', async () => {
+  await page.goto(`${env.origin}/a/${entity}/pipeline/digits/v1`);
+  await page.waitForSelector('#version-files');
+  const links = await page.$$eval('#version-files tbody tr', (rows) => rows.map((r) => [
+    r.dataset.path, [...r.querySelectorAll('a')].map((a) => a.textContent)]));
+  assert.deepEqual(links, [['labels/classes.json', ['download', 'view']], ['raw.tar', []],
+                           ['test.csv', ['download', 'view']], ['train.csv', ['download', 'view']]]);
+  // A download: that version's bytes, as an attachment.
+  const download = await page.$eval('#version-files tr[data-path="train.csv"] a.download', async (a) => {
+    const r = await fetch(a.href);
+    const body = await r.text();
+    return { status: r.status, disposition: r.headers.get('content-disposition'), length: body.length,
+             first: body.split('\n')[0], download: a.hasAttribute('download') };
+  });
+  assert.deepEqual(download, { status: 200, disposition: "attachment; filename*=UTF-8''train.csv", length: 700,
+                               first: 'x0,0,y', download: true });
+  // A view: the file in a sandboxed frame under the table.
+  await page.click('#version-files tr[data-path="labels/classes.json"] a.view');
+  await page.waitForSelector('#artifact-file-viewer iframe');
+  assert.equal(await page.$eval('#artifact-file-viewer iframe', (f) => f.getAttribute('sandbox')), 'allow-scripts');
+  const frame = await (await page.$('#artifact-file-viewer iframe')).contentFrame();
+  const text = await eventually(() => frame.evaluate(() => document.body?.textContent ?? '').catch(() => ''), 20000, 'the file');
+  assert.deepEqual(JSON.parse(text).classes.length, 10);
+  assert.equal(await page.$eval('#artifact-file-viewer h3', (e) => e.textContent), 'labels/classes.json');
+  await screenshot(page, 'artifact-file-view');
+  // The older version's file is its own.
+  await page.goto(`${env.origin}/a/${entity}/pipeline/digits/v0`);
+  await page.waitForSelector('#version-files');
+  const older = await page.$eval('#version-files tr[data-path="train.csv"] a.download', async (a) => (await (await fetch(a.href)).text()).length);
+  assert.equal(older, 280);
   assert.deepEqual(page.errors, []);
 });
 

@@ -2,8 +2,10 @@
 // media): an image panel whose step slider changes the image, an image's boxes and mask drawn
 // over it, a histogram drawn as a heat map over the steps, a paged and sortable table with
 // image thumbnails, an HTML page in a sandboxed frame, audio players and GIF videos with the
-// same step slider, point clouds drawn in a view that turns, and a custom line chart
-// (wandb::plot::line) drawn by Vega-Lite with every logged point.
+// same step slider, point clouds and model files drawn with three.js in views that orbit (and a
+// clear message without WebGL), a histogram set only in the summary drawn as bars, a table's
+// image thumbnails with their boxes and masks, and a custom line chart (wandb::plot::line)
+// drawn by Vega-Lite with every logged point.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestEnv, launchBrowser, newPage, screenshot, entityOf, eventually } from './support.mjs';
@@ -42,7 +44,7 @@ test('the media tab has a section per kind and the chart\'s table is not shown t
   const sections = await page.$$eval('details.section', (s) => s.map((d) => d.dataset.section));
   assert.deepEqual(sections, ['Images', 'Histograms', 'Tables', 'HTML', 'Audio', 'Video', '3D', 'Summary', 'Custom charts']);
   const tables = await page.$$eval('details[data-section="Tables"] .table-panel', (p) => p.map((e) => e.dataset.key));
-  assert.deepEqual(tables, ['predictions']);
+  assert.deepEqual(tables, ['detected', 'predictions']);
 });
 
 test('the image panel shows the last step, and the slider shows the image of the chosen step', async () => {
@@ -305,28 +307,38 @@ test('an mp4 or webm or ogg video gets a looping player with controls', async ()
     { controls: true, loop: true, src: `media/videos/${f}`, caption: null })));
 });
 
-// Counts the pixels of a 3-D view's canvas that are not its background (its corner's colour),
-// and those of a bright green (a scene's box); `pixels` tells one picture from another.
+// Counts the pixels of a 3-D view's WebGL canvas that are not its background (its corner's
+// colour), and those of a bright green (a scene's box) and of an orange (the glTF's colour);
+// `hash` tells one picture from another. The canvas keeps its drawing (preserveDrawingBuffer),
+// so a copy onto a 2-D canvas reads what is shown.
 const viewStats = (canvas) => page.$eval(canvas, (c) => {
-  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-  let drawn = 0, green = 0, hash = 0;
+  const copy = document.createElement('canvas');
+  copy.width = c.width;
+  copy.height = c.height;
+  const context = copy.getContext('2d');
+  context.drawImage(c, 0, 0);
+  const { data } = context.getImageData(0, 0, c.width, c.height);
+  let drawn = 0, green = 0, orange = 0, hash = 0;
   for (let i = 0; i < data.length; i += 4) {
     if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) drawn++;
     if (data[i + 1] > 200 && data[i] < 90 && data[i + 2] < 90) green++;
+    if (data[i] > 120 && data[i] > 1.4 * data[i + 1] && data[i + 1] > 1.4 * data[i + 2]) orange++;
     hash = (hash * 31 + data[i] + data[i + 1] * 7 + data[i + 2] * 13) >>> 0;
   }
-  return { drawn, green, hash, points: Number(c.dataset.points), width: c.width, height: c.height };
+  return { drawn, green, orange, hash, points: Number(c.dataset.points), width: c.width, height: c.height,
+           webgl: Boolean(c.getContext('webgl2') ?? c.getContext('webgl')) };
 });
 
 const CLOUD = '.object3d-panel[data-key="cloud"]';
 
-test('the 3-D panel draws the point cloud of the step and turns it when dragged', async () => {
+test('the 3-D panel draws the point cloud of the step with three.js and orbits it when dragged', async () => {
   await page.waitForSelector(`${CLOUD}[data-step="4"] canvas.points-view`);
   await page.$eval('details[data-section="3D"]', (e) => e.scrollIntoView());
   const canvas = `${CLOUD} canvas.points-view`;
-  // A helix of 600 points over a grid of 21 x 21.
+  // A helix of 600 points over a grid of 21 x 21, drawn by WebGL.
   const first = await viewStats(canvas);
   assert.equal(first.points, 600 + 21 * 21);
+  assert.equal(first.webgl, true);
   assert.ok(first.drawn > 1500, `only ${first.drawn} pixels drawn`);
   const box = await (await page.$(canvas)).boundingBox();
   const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
@@ -346,12 +358,18 @@ test('the 3-D panel draws the point cloud of the step and turns it when dragged'
     return now.hash !== turned.hash ? now : null;
   }, 5000, 'the cloud to zoom out');
   assert.ok(zoomed.drawn < turned.drawn, `${zoomed.drawn} pixels drawn zoomed out, ${turned.drawn} before`);
+  // A double click goes back to the first view.
+  await page.mouse.click(x, y, { clickCount: 2 });
+  await eventually(async () => (await viewStats(canvas)).hash === first.hash, 5000, 'the first view again');
+  const old = await page.$(canvas);
   await slide(CLOUD, 0);
   await page.waitForSelector(`${CLOUD}[data-step="0"] canvas.points-view`);
   assert.match(await page.$eval(`${CLOUD} .step-label`, (e) => e.textContent), /step 0/);
+  // The view replaced gave its WebGL context back.
+  assert.equal(await old.evaluate((c) => c.view.disposed), true);
 });
 
-test('a scene\'s box is drawn and a list of clouds shows each and a model file is a download', async () => {
+test('a scene\'s box and label are drawn and a list of clouds shows each and models are drawn', async () => {
   const scene = '.object3d-panel[data-key="scene"]';
   await page.waitForSelector(`${scene}[data-step="4"] canvas.points-view`);
   const drawn = await viewStats(`${scene} canvas.points-view`);
@@ -360,15 +378,25 @@ test('a scene\'s box is drawn and a list of clouds shows each and a model file i
   // Its 12 edges, found whatever the corners' order: each joins corners that differ in one
   // coordinate (the box lies along the axes).
   const edges = await page.$eval(`${scene} canvas.points-view`, (c) => c.view.edges[0].map(([i, j]) => {
-    const [p, q] = [c.view.scene.boxes[0].corners[i], c.view.scene.boxes[0].corners[j]];
+    const [p, q] = [c.view.cloud.boxes[0].corners[i], c.view.cloud.boxes[0].corners[j]];
     return p.filter((v, k) => v !== q[k]).length;
   }));
   assert.deepEqual(edges, new Array(12).fill(1));
+  // The box's label, over the view.
+  const label = await page.$eval(`${scene} .view-label`, (l) => {
+    const [r, v] = [l.getBoundingClientRect(), l.parentElement.querySelector('canvas').getBoundingClientRect()];
+    return { text: l.textContent, hidden: l.hidden, inside: r.left >= v.left && r.right <= v.right + 40 && r.top >= v.top - 20 && r.bottom <= v.bottom };
+  });
+  assert.deepEqual(label, { text: 'car', hidden: false, inside: true });
   const clouds = '.object3d-panel[data-key="clouds"]';
   await page.waitForSelector(`${clouds}[data-step="3"]`);
   assert.deepEqual(await page.$$eval(`${clouds} canvas.points-view`, (c) => c.map((e) => e.dataset.points)), ['1041', '1041']);
+  // The .obj is drawn by three's OBJLoader, and still offered for download.
   const mesh = '.object3d-panel[data-key="mesh"]';
-  await page.waitForSelector(`${mesh}[data-step="2"] a.model-file`);
+  await page.waitForSelector(`${mesh}[data-step="2"] canvas.model-view`);
+  const obj = await viewStats(`${mesh} canvas.model-view`);
+  assert.equal(await page.$eval(`${mesh} canvas.model-view`, (c) => c.dataset.format), 'obj');
+  assert.ok(obj.drawn > 2000, `the tetrahedron: ${obj.drawn} pixels`);
   const link = await page.$eval(`${mesh} a.model-file`, async (a) => {
     const r = await fetch(a.href);
     return { name: a.textContent, download: a.getAttribute('download'), disposition: r.headers.get('content-disposition'),
@@ -378,8 +406,102 @@ test('a scene\'s box is drawn and a list of clouds shows each and a model file i
   assert.equal(link.download, link.name);
   assert.match(link.disposition, /^attachment/);
   assert.match(link.body, /^v 0 0 0\n/);
+  // The same tetrahedron as STL (STLLoader, a plain grey) and glTF (GLTFLoader, its own orange).
+  const models = '.object3d-panel[data-key="models"]';
+  await page.waitForSelector(`${models}[data-step="2"] canvas.model-view`);
+  assert.equal(await page.$$eval(`${models} .error`, (e) => e.map((x) => x.textContent).join()), '');
+  const formats = await page.$$eval(`${models} canvas.model-view`, (c) => c.map((e) => e.dataset.format));
+  assert.deepEqual(formats, ['stl', 'gltf']);
+  const [stl, gltf] = [await viewStats(`${models} figure:nth-of-type(1) canvas`), await viewStats(`${models} figure:nth-of-type(2) canvas`)];
+  assert.ok(stl.drawn > 2000 && stl.orange === 0, `the STL: ${JSON.stringify(stl)}`);
+  assert.ok(gltf.orange > 2000, `the glTF: ${JSON.stringify(gltf)}`);
   await page.$eval(scene, (e) => e.scrollIntoView({ block: 'end' }));
   await screenshot(page, 'run-media-3d');
+  await page.$eval(models, (e) => e.scrollIntoView({ block: 'end' }));
+  await screenshot(page, 'run-media-3d-models');
+  assert.deepEqual(page.errors, []);
+});
+
+test('without WebGL a 3-D panel says so and still offers the model for download', async () => {
+  const other = await newPage(browser);
+  // A browser that has no WebGL: every WebGL context is refused.
+  await other.evaluateOnNewDocument(() => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+      return /webgl/.test(kind) ? null : original.call(this, kind, ...rest);
+    };
+  });
+  await other.goto(`${runUrl}?tab=media`);
+  await other.waitForSelector(`${CLOUD}[data-step="4"] .no-webgl`);
+  assert.match(await other.$eval(`${CLOUD} .no-webgl`, (e) => e.textContent), /no WebGL/);
+  await other.waitForSelector('.object3d-panel[data-key="mesh"][data-step="2"] .no-webgl');
+  assert.equal(await other.$$eval('.object3d-panel[data-key="mesh"] a.model-file', (a) => a.length), 1);
+  assert.equal(await other.$$eval('canvas.three-view', (c) => c.length), 0);
+  // three.js was never loaded: no script of the page defines its renderer.
+  const scripts = await other.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => /chunk-/.test(n)));
+  const loaded = await Promise.all(scripts.map((src) => other.evaluate(async (u) => (await (await fetch(u)).text()).includes('WebGLRenderer'), src)));
+  assert.deepEqual(loaded.filter(Boolean), []);
+  assert.deepEqual(other.errors, []);
+  await other.close();
+});
+
+test('a histogram set only in the summary is drawn as bars', async () => {
+  const panel = 'details[data-section="Summary"] .histogram-panel[data-key="final.weights"]';
+  await page.waitForSelector(`${panel} canvas[data-bars]`);
+  assert.equal(await page.$eval(`${panel} canvas`, (c) => c.dataset.bars), '10');
+  assert.match(await page.$eval(`${panel} .panel-info`, (e) => e.textContent), /summary · 1,?000 values/);
+  // 10 bins from 0 to 10 holding 10, 30, ..., 190 values: each bar's height at its middle.
+  const heights = await page.$eval(`${panel} canvas`, (c) => {
+    const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const ratio = c.width / c.getBoundingClientRect().width;
+    const left = 42 * ratio, plot = width - left;
+    return [...Array(10).keys()].map((bin) => {
+      const x = Math.round(left + ((bin + 0.5) / 10) * plot);
+      let n = 0;
+      for (let y = 0; y < height; y++) {
+        const i = (y * width + x) * 4;
+        if (data[i + 3] > 200 && data[i + 2] > data[i] + 60) n++;  // the bars' blue
+      }
+      return n;
+    });
+  });
+  const counts = [...Array(10).keys()].map((b) => 10 + 20 * b);
+  heights.forEach((h, b) => assert.ok(Math.abs(h / heights[9] - counts[b] / 190) < 0.03,
+                                     `bin ${b}: ${h} pixels high, ${heights[9]} for the last: ${heights}`));
+  await page.$eval(panel, (e) => e.scrollIntoView());
+  await screenshot(page, 'run-media-summary-histogram');
+});
+
+test('a table\'s image cells draw their boxes and masks over the thumbnails', async () => {
+  const panel = '.table-panel[data-key="detected"]';
+  await page.waitForSelector(`${panel} tbody tr`);
+  await page.$eval(panel, (e) => e.scrollIntoView());
+  const frame = `${panel} tbody tr:nth-child(1) .thumb-frame`;
+  await page.waitForSelector(`${frame}[data-overlays="2"] .box-layer`);
+  // The cat's box of step 4 (0.18 to 0.53 across, 0.2 to 0.85 down) and the dog's, as fractions
+  // of the thumbnail; the mask over the whole thumbnail.
+  const drawn = await page.$eval(frame, (f) => {
+    const image = f.querySelector('img').getBoundingClientRect();
+    const round = (v) => Math.round(v * 100) / 100;
+    const boxes = [...f.querySelectorAll('.box-layer g.box rect')].map((rect) => {
+      const r = rect.getBoundingClientRect();
+      return [round((r.left - image.left) / image.width), round((r.right - image.left) / image.width),
+              round((r.top - image.top) / image.height), round((r.bottom - image.top) / image.height)];
+    });
+    const mask = f.querySelector('canvas.mask-layer').getBoundingClientRect();
+    return { boxes, classes: [...f.querySelectorAll('.box-layer g.box')].map((g) => g.dataset.class),
+             title: f.querySelector('.box-layer title').textContent, thumb: image.height <= 48,
+             maskCovers: JSON.stringify(mask) === JSON.stringify(image) };
+  });
+  assert.deepEqual(drawn.boxes, [[0.18, 0.53, 0.2, 0.85], [0.6, 0.9, 0.15, 0.55]]);
+  assert.deepEqual(drawn.classes, ['1', '2']);
+  assert.match(drawn.title, /^cat 0.93 · cat \(class 1\)/);
+  assert.equal(drawn.thumb, true);
+  assert.equal(drawn.maskCovers, true);
+  // The second row's image has none: a plain thumbnail.
+  assert.equal(await page.$$eval(`${panel} tbody tr:nth-child(2) .thumb-frame`, (f) => f.length), 0);
+  assert.equal(await page.$$eval(`${panel} tbody tr:nth-child(2) img.thumb`, (f) => f.length), 1);
+  await screenshot(page, 'run-media-table-overlays');
   assert.deepEqual(page.errors, []);
 });
 

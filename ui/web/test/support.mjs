@@ -103,7 +103,10 @@ export async function launchBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     userDataDir,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    // WebGL from SwiftShader, Chromium's CPU renderer, asked for by name rather than left to
+    // a fallback Chromium is retiring: the 3-D panels' tests read what three.js drew.
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+           '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
            '--disable-dev-shm-usage'],
     defaultViewport: { width: 1400, height: 900 },

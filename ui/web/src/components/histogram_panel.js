@@ -2,9 +2,11 @@
 // x is the step, y the value (the bins of every step put on one scale), the colour the share
 // of that step's counts in that cell. Each step is scaled by its own largest cell, so a
 // step's shape shows whatever its total. At most SAMPLES steps are fetched, spread over the
-// run by the server.
+// run by the server. A histogram set only in the summary has no steps: it is drawn as bars
+// (histogram_bars.js).
 import { get, runApi } from '../api.js';
 import { h, formatNumber } from '../util.js';
+import { drawBars } from './histogram_bars.js';
 
 const SAMPLES = 400;
 const ROWS = 64;
@@ -41,9 +43,11 @@ function colour(t) {
 }
 
 export class HistogramPanel {
-  constructor(ref, key) {
+  // `summaryValue`: a histogram of the run's summary, drawn alone as bars.
+  constructor(ref, key, summaryValue = undefined) {
     this.ref = ref;
     this.key = key;
+    this.summaryValue = summaryValue;
     this.canvas = h('canvas', { class: 'heatmap' });
     this.info = h('span', { class: 'panel-info muted' });
     this.axis = h('div', { class: 'heatmap-axis muted mono' });
@@ -55,6 +59,7 @@ export class HistogramPanel {
   }
 
   async load() {
+    if (this.summaryValue !== undefined) return this.drawSummary();
     const { steps, values } = await get(`${runApi(this.ref)}/media`, { key: this.key, sample: SAMPLES });
     this.steps = steps;
     this.hists = values;
@@ -114,7 +119,19 @@ export class HistogramPanel {
     this.canvas.dataset.columns = String(steps.length);
   }
 
+  drawSummary() {
+    this.el.classList.add('histogram-bars');
+    this.bars = drawBars(this.canvas, this.summaryValue, Math.max(200, this.el.clientWidth - 18));
+    const total = (this.summaryValue?.values ?? []).reduce((n, v) => n + (Number(v) || 0), 0);
+    this.info.textContent = this.bars ? `summary · ${formatNumber(total)} values` : 'no histogram';
+  }
+
   hover(e) {
+    if (this.bars) {
+      const bin = this.bars.binAt(e.clientX - this.canvas.getBoundingClientRect().left);
+      this.canvas.title = bin ? `${formatNumber(bin.lo)} … ${formatNumber(bin.hi)}: ${formatNumber(bin.count)}` : '';
+      return;
+    }
     if (!this.steps?.length) return;
     const rect = this.canvas.getBoundingClientRect();
     const x = e.clientX - rect.left, y = e.clientY - rect.top;

@@ -57,18 +57,24 @@ export class StepPanel {
       this.values.set(step, value);
     }
     if (this.wanted !== step) return;  // the slider moved on meanwhile
-    const { elements, ready, empty } = this.render(value);
+    const { elements, ready, empty, shown, dropped } = this.render(value);
     // Loaded before they replace the shown ones: no flicker, and a step the slider has left
     // by then is never shown. Marked shown for tests to wait on.
     await ready;
-    if (this.wanted !== step) return;
+    if (this.wanted !== step) {
+      dropped?.();
+      return;
+    }
     clear(this.view, elements.length ? elements : h('p', { class: 'muted' }, empty));
+    shown?.();
     this.shown = step;
     this.el.dataset.step = String(step);
   }
 
   // One step's value as elements, with a promise of when they are ready to be shown, and
-  // what to say when the value holds none: {elements, ready, empty}.
+  // what to say when the value holds none: {elements, ready, empty}; optionally `shown` and
+  // `dropped`, called when the elements replace those shown or are dropped unshown (a panel
+  // whose elements hold resources, such as WebGL contexts, frees them there).
   render(value) {
     throw new Error(`${this.constructor.name} does not render ${value?._type}`);
   }

@@ -1,9 +1,11 @@
 // A table panel: a logged table, paged, sorted by any column (click its header; again to
-// reverse), image cells shown as thumbnails. A key logged at several steps gets a step
+// reverse), image cells shown as thumbnails with their boxes and masks drawn over them as the
+// image panel draws them (image_overlays.js). A key logged at several steps gets a step
 // slider; the last step is shown first.
 import { get, runApi, runFileUrl } from '../api.js';
 import { h, clear, formatValue } from '../util.js';
 import { fetchTable } from './table_data.js';
+import { loadOverlays } from './image_overlays.js';
 
 const PAGE = 10;
 
@@ -19,10 +21,12 @@ function compare(a, b) {
 
 export class TablePanel {
   // `summaryValue`: a table of the run's summary, shown alone (no steps, no slider).
-  constructor(ref, key, summaryValue = undefined) {
+  // `classLabels`: the run's names of overlays' classes ({boxes, masks}), as the image panel's.
+  constructor(ref, key, summaryValue = undefined, classLabels = {}) {
     this.ref = ref;
     this.key = key;
     this.summaryValue = summaryValue;
+    this.classLabels = classLabels;
     this.table = { columns: [], data: [] };
     this.sort = null;  // {column, descending}
     this.page = 0;
@@ -74,11 +78,23 @@ export class TablePanel {
   }
 
   cell(v) {
-    if (v && typeof v === 'object' && v._type === 'image-file' && v.path) {
-      return h('img', { class: 'thumb', src: runFileUrl(this.ref, v.path), alt: v.caption ?? '', loading: 'lazy' });
-    }
+    if (v && typeof v === 'object' && v._type === 'image-file' && v.path) return this.thumbnail(v);
     if (v && typeof v === 'object' && v._type === 'histogram') return `histogram (${v.values?.length ?? 0} bins)`;
     return formatValue(v);
+  }
+
+  // An image cell: the thumbnail, and over it the image's boxes and masks once they are read
+  // (a layer scales with the thumbnail; a group that fails to load is left out).
+  thumbnail(image) {
+    const img = h('img', { class: 'thumb', src: runFileUrl(this.ref, image.path), alt: image.caption ?? '', loading: 'lazy' });
+    if (!Object.keys({ ...image.boxes, ...image.masks }).length) return img;
+    const frame = h('div', { class: 'image-frame thumb-frame' }, img);
+    const decoded = img.decode().catch(() => {});
+    loadOverlays(this.ref, this.key, image, decoded.then(() => img), this.classLabels).then((overlays) => {
+      frame.append(...overlays.filter((o) => o.layer).map((o) => o.layer));
+      frame.dataset.overlays = String(overlays.filter((o) => o.layer).length);
+    });
+    return frame;
   }
 
   draw() {

@@ -1,8 +1,8 @@
 // The media tab: a panel per media key of the run's history, in sections by kind (images with
 // a step slider and their boxes and masks, histograms as heat maps over the steps, tables, HTML
-// pages in sandboxed frames, audio players, videos, 3-D point clouds), the media set only in
-// its summary, and the custom charts the run logged (plot_table, wandb.plot.*). A live run's
-// panels follow its new steps.
+// pages in sandboxed frames, audio players, videos, 3-D point clouds and models), the media set
+// only in its summary (a histogram there as bars), and the custom charts the run logged
+// (plot_table, wandb.plot.*). A live run's panels follow its new steps.
 import { get, runApi } from '../api.js';
 import { ImagePanel } from '../components/image_panel.js';
 import { HtmlPanel } from '../components/html_panel.js';
@@ -25,7 +25,7 @@ function summaryMedia(summary, historyKeys, prefix = '', out = []) {
       continue;
     }
     const kind = KINDS.find(([, accepts]) => accepts(v._type));
-    if (kind && kind[2] !== HistogramPanel && !historyKeys.has(key)) out.push([key, v, kind[2]]);
+    if (kind && !historyKeys.has(key)) out.push([key, v, kind[2]]);
   }
   return out;
 }
