@@ -493,7 +493,8 @@ absl::StatusOr<std::vector<ArtifactFile>> Artifacts::Files(absl::string_view ent
                         .digest = c.ColumnText(1),
                         .ref = c.ColumnText(2),
                         .size = c.ColumnOptionalInt64(3),
-                        .blob_path = ""};
+                        .blob_path = "",
+                        .md5 = ""};
       if (const std::string md5 = c.ColumnText(4); !md5.empty()) {
         absl::StatusOr<std::string> path = blobs_.Path(md5);
         if (!path.ok()) return absl::DataLossError(path.status().message());
