@@ -103,7 +103,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (logs_command->parsed()) return RunLogs(logs, out, err);
     if (app.got_subcommand("dump")) return RunDump(dump, out, err);
     if (import_command->parsed()) return RunImport(import, out, err);
-    if (sync_command->parsed()) return RunSync(sync, out, err);
+    if (sync_command->parsed()) return RunSync(sync, std::cin, out, err);
     if (daemon_stop_command->parsed()) return RunDaemonStop(daemon_stop, out, err);
     if (artifact_command->parsed()) return RunArtifact(artifact, out, err);
     if (login_command->parsed()) return RunLogin(login, std::cin, out, err);

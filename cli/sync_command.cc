@@ -5,9 +5,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cli/output.h"
 #include "cli/run_directories.h"
 #include "cli/store_option.h"
+#include "cli/sync_clean.h"
 #include "cli/wandb_server.h"
 #include "service/recovery/wandb_sync.h"
 
@@ -102,11 +104,10 @@ size_t RunCount(const std::vector<std::string>& paths) {
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
   CLI::App* command =
       app.add_subcommand("sync", "send run directories to W&B, as `wandb sync` (idempotent)");
-  command
-      ->add_option("dirs", options->dirs,
-                   "run directories (wandb/offline-run-*), directories holding them, or runs of "
-                   "the local store (id, project/id, entity/project/id)")
-      ->required();
+  command->add_option("dirs", options->dirs,
+                      "run directories (wandb/offline-run-*), directories holding them, or runs "
+                      "of the local store (id, project/id, entity/project/id); with --clean, "
+                      "default ./wandb");
   AddStoreOption(command, &options->store_dir);
   command->add_option("--entity", options->entity, "the entity to send to (default: the log's)");
   command->add_option("--project", options->project, "the project to send to (default: the log's)");
@@ -114,23 +115,51 @@ CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options) {
                       "the run id to send it as (default: the log's; one run)");
   command->add_option(
       "--host", options->host,
-      "the W&B server's API URL (default WANDB_BASE_URL, else https://api.wandb.ai)");
+      "the W&B server's API URL (default WANDB_BASE_URL, else base_url in wandb's settings "
+      "file, else https://api.wandb.ai)");
   command->add_flag("--include-synced", options->include_synced,
                     "send runs marked synced again, as wandb's --include-synced");
   command->add_flag("--json", options->json, "print one JSON object per run per line");
+  command->add_flag("--clean", options->clean,
+                    "delete run directories that were synced (their .synced mark) instead of "
+                    "sending, as wandb's --clean");
+  command
+      ->add_option("--clean-old-hours", options->clean_old_hours,
+                   "with --clean: only runs that started more than this many hours ago, in a "
+                   "directory of runs (a run directory named itself is taken at any age)")
+      ->default_val(24);
+  command->add_flag("--clean-force", options->clean_force,
+                    "with --clean: delete without asking for confirmation");
   command->footer(
       "Each run's transaction log is replayed to the server (run, config, history, system "
       "metrics, console, summary), its files/ are uploaded, and the run is finished as its log "
       "records (a log without an exit: crashed, exit code 1). The key comes from WANDB_API_KEY, "
-      "else ~/.netrc (wandb-cpp login). A run sent whole gets a run-<id>.wandb.synced mark and is "
+      "else ~/.netrc (wandb-cpp login), else wandb's settings file; HTTPS is verified against "
+      "REQUESTS_CA_BUNDLE (or CURL_CA_BUNDLE, SSL_CERT_FILE) when set. A run sent whole gets a "
+      "run-<id>.wandb.synced mark and is "
       "not sent again. Exit codes: 0 every run synced or already synced; 1 a directory failed "
       "(the others are still sent); 2 bad arguments.");
   return command;
 }
 
-int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
+int RunSync(const SyncOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (options.clean) {
+    return RunSyncClean(SyncCleanOptions{.dirs = options.dirs,
+                                         .old_hours = options.clean_old_hours,
+                                         .force = options.clean_force},
+                        absl::Now(), in, out, err);
+  }
+  if (options.dirs.empty()) {
+    err << "wandb-cpp sync: give the run directories or runs to send (or --clean)\n";
+    return kExitUsage;
+  }
   service::WandbSyncOptions sync;
-  sync.online.set_base_url(WandbServerUrl(options.host));
+  absl::StatusOr<std::string> server = WandbServerUrl(options.host);
+  if (!server.ok()) {
+    err << "wandb-cpp sync: " << server.status().message() << "; nothing was sent\n";
+    return kExitFailure;
+  }
+  sync.online.set_base_url(*server);
   if (!absl::StartsWith(sync.online.base_url(), "https://") &&
       !absl::StartsWith(sync.online.base_url(), "http://")) {
     err << "wandb-cpp sync: " << sync.online.base_url() << " must start with https:// or http://\n";
@@ -142,6 +171,12 @@ int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err) {
     return kExitFailure;
   }
   sync.online.set_api_key(*key);
+  absl::StatusOr<std::string> ca_file = WandbCaFile();
+  if (!ca_file.ok()) {
+    err << "wandb-cpp sync: " << ca_file.status().message() << "; nothing was sent\n";
+    return kExitFailure;
+  }
+  sync.online.set_ca_file(*ca_file);
   sync.entity = options.entity;
   sync.project = options.project;
   sync.include_synced = options.include_synced;

@@ -1,5 +1,6 @@
 // `wandb-cpp sync DIR|RUN... [--entity E] [--project P] [--id ID] [--host URL] [--store DIR]
-// [--include-synced] [--json]`:
+// [--include-synced] [--json]`, and `wandb-cpp sync --clean [DIR...] [--clean-old-hours H]
+// [--clean-force]` (cli/sync_clean.h):
 // sends run directories to W&B, as wandb's `wandb sync` does (service/recovery/wandb_sync.h).
 // A DIR is a run directory (wandb/offline-run-*/, or an online run's wandb/run-*/ whose upload
 // did not finish), or a directory whose offline-run-*/ directories are each sent (e.g.
@@ -14,6 +15,7 @@
 #ifndef WANDB_CLI_SYNC_COMMAND_H_
 #define WANDB_CLI_SYNC_COMMAND_H_
 
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -31,10 +33,15 @@ struct SyncOptions {
   std::string store_dir;  // where a RUN argument is looked up
   bool include_synced = false;
   bool json = false;
+  // --clean: delete synced run directories instead of sending (sync_clean.h).
+  bool clean = false;
+  int clean_old_hours = 24;
+  bool clean_force = false;
 };
 
 CLI::App* AddSyncCommand(CLI::App& app, SyncOptions* options);
-int RunSync(const SyncOptions& options, std::ostream& out, std::ostream& err);
+// `in`: where --clean's confirmation is read.
+int RunSync(const SyncOptions& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace wandb::cli
 

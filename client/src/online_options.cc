@@ -8,6 +8,7 @@ service::OnlineOptions OnlineOptionsOf(const ResolvedSettings& settings) {
   service::OnlineOptions online;
   online.set_base_url(settings.base_url);
   online.set_api_key(settings.api_key);
+  online.set_ca_file(settings.ca_file);
   online.set_retry_wait_min_ms(settings.retry_wait_min_ms);
   online.set_stop_poll_ms(static_cast<uint32_t>(settings.online_stop_poll_interval.count()));
   return online;

@@ -14,8 +14,10 @@
 #include "common/run/run_fields.h"
 #include "common/run/run_id.h"
 #include "common/run/store_location.h"
+#include "common/util/ca_file.h"
 #include "common/util/netrc.h"
 #include "common/util/read_file.h"
+#include "common/util/settings_file.h"
 #include "common/value/json.h"
 #include "common/value/validation.h"
 
@@ -44,14 +46,15 @@ bool IsTrue(const char* value) {
   return v == "true" || v == "1" || v == "yes";
 }
 
-absl::StatusOr<Mode> ParseMode(const char* value) {
+// `source` names where the value came from, for the error.
+absl::StatusOr<Mode> ParseMode(const char* value, absl::string_view source) {
   std::string v = absl::AsciiStrToLower(value);
   if (v == "local") return Mode::kLocal;
   if (v == "offline" || v == "dryrun") return Mode::kOffline;
   if (v == "disabled") return Mode::kDisabled;
   if (v == "online" || v == "run") return Mode::kOnline;
   return absl::InvalidArgumentError(absl::StrCat(
-      "WANDB_MODE='", value, "' is not a mode; use local, online, offline, dryrun or disabled"));
+      source, "='", value, "' is not a mode; use local, online, offline, dryrun or disabled"));
 }
 
 Value::Map FilterConfig(Value::Map config, const std::vector<std::string>& include,
@@ -227,8 +230,38 @@ absl::Status PickSystemMetrics(const Settings& s, const EnvLookup& env, Resolved
 
 // Online mode's server and key: the key from the setting, WANDB_API_KEY, then the netrc entry
 // for the server's host (as wandb looks). The key never goes into a message.
-absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSettings* r) {
-  r->base_url = Pick(s.base_url, env("WANDB_BASE_URL"), std::string(kDefaultBaseUrl));
+// wandb's settings files' [default] section: the global file's keys with the workspace's
+// (<root_dir>/wandb/settings) over them.
+struct SettingsFiles {
+  std::string global_path;
+  std::string workspace_path;
+  settings_file::Section values;
+
+  // The key's value, or nullptr when the files do not set it (or set it empty).
+  const char* Get(const std::string& key) const {
+    auto it = values.find(key);
+    return it == values.end() || it->second.empty() ? nullptr : it->second.c_str();
+  }
+};
+
+absl::StatusOr<SettingsFiles> ReadSettingsFiles(const EnvLookup& env, const std::string& root_dir) {
+  SettingsFiles files{settings_file::GlobalPath(env("WANDB_CONFIG_DIR"), env("HOME")),
+                      settings_file::WorkspacePath(root_dir),
+                      {}};
+  absl::StatusOr<settings_file::Section> values =
+      settings_file::ReadDefaults(files.global_path, files.workspace_path);
+  if (!values.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("wandb's settings file: ", values.status().message()));
+  }
+  files.values = *std::move(values);
+  return files;
+}
+
+absl::Status PickOnline(const Settings& s, const EnvLookup& env, const SettingsFiles& files,
+                        ResolvedSettings* r) {
+  r->base_url = Pick(s.base_url, env("WANDB_BASE_URL"),
+                     Pick(std::nullopt, files.Get("base_url"), std::string(kDefaultBaseUrl)));
   while (!r->base_url.empty() && r->base_url.back() == '/') r->base_url.pop_back();
   if (r->mode != Mode::kOnline) return absl::OkStatus();
   if (!absl::StartsWith(r->base_url, "https://") && !absl::StartsWith(r->base_url, "http://")) {
@@ -243,8 +276,10 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSetting
   }
   r->api_key = s.api_key.value_or("");
   if (r->api_key.empty()) {
-    absl::StatusOr<std::optional<std::string>> found =
-        netrc::FindApiKey(r->base_url, env("WANDB_API_KEY"), env("NETRC"), env("HOME"));
+    const char* file_key = files.Get("api_key");
+    absl::StatusOr<std::optional<std::string>> found = netrc::FindApiKey(
+        r->base_url, env("WANDB_API_KEY"), env("NETRC"), env("HOME"),
+        file_key != nullptr ? std::optional<std::string>(file_key) : std::nullopt);
     if (!found.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("online mode: ", found.status().message()));
     }
@@ -256,6 +291,11 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSetting
         "https://wandb.ai/authorize), or set WANDB_API_KEY; WANDB_MODE=local keeps the run on ",
         "this machine"));
   }
+  absl::StatusOr<std::string> ca_file = tls::ResolveCaFile(s.ca_file, env);
+  if (!ca_file.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("online mode: ", ca_file.status().message()));
+  }
+  r->ca_file = *std::move(ca_file);
   if (absl::Status st = PickTimeout(std::nullopt, env, "WANDB_CPP_ONLINE_STOP_POLL_INTERVAL",
                                     "online_stop_poll_interval", &r->online_stop_poll_interval);
       !st.ok()) {
@@ -279,8 +319,17 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, ResolvedSetting
 
 absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& env) {
   ResolvedSettings r;
-  r.project = Pick(s.project, env("WANDB_PROJECT"), "uncategorized");
-  r.entity = Pick(s.entity, env("WANDB_ENTITY"));
+  std::string dir = Pick(s.dir, env("WANDB_DIR"));
+  std::error_code ec;
+  r.root_dir = std::filesystem::absolute(dir.empty() ? "." : dir, ec).lexically_normal();
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("dir '", dir, "': ", ec.message()));
+  if (r.root_dir.size() > 1 && r.root_dir.back() == '/') r.root_dir.pop_back();
+  // wandb's settings files come under init() and the environment.
+  absl::StatusOr<SettingsFiles> files = ReadSettingsFiles(env, r.root_dir);
+  if (!files.ok()) return files.status();
+  r.project = Pick(s.project, env("WANDB_PROJECT"),
+                   Pick(std::nullopt, files->Get("project"), "uncategorized"));
+  r.entity = Pick(s.entity, env("WANDB_ENTITY"), Pick(std::nullopt, files->Get("entity")));
   r.name = Pick(s.name, env("WANDB_NAME"));
   r.notes = Pick(s.notes, env("WANDB_NOTES"));
   r.group = Pick(s.group, env("WANDB_RUN_GROUP"));
@@ -297,11 +346,17 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   if (s.mode.has_value()) {
     r.mode = *s.mode;
   } else if (const char* mode = env("WANDB_MODE"); mode != nullptr && *mode != '\0') {
-    absl::StatusOr<Mode> parsed = ParseMode(mode);
+    absl::StatusOr<Mode> parsed = ParseMode(mode, "WANDB_MODE");
+    if (!parsed.ok()) return parsed.status();
+    r.mode = *parsed;
+  } else if (const char* mode = files->Get("mode"); mode != nullptr) {
+    absl::StatusOr<Mode> parsed =
+        ParseMode(mode, absl::StrCat("wandb's settings file (", files->global_path, " or ",
+                                     files->workspace_path, "): mode"));
     if (!parsed.ok()) return parsed.status();
     r.mode = *parsed;
   }
-  if (absl::Status st = PickOnline(s, env, &r); !st.ok()) return st;
+  if (absl::Status st = PickOnline(s, env, *files, &r); !st.ok()) return st;
   r.silent = s.silent.has_value() ? *s.silent : IsTrue(env("WANDB_SILENT"));
   if (absl::Status st =
           PickTimeout(s.init_timeout, env, "WANDB_INIT_TIMEOUT", "init_timeout", &r.init_timeout);
@@ -352,12 +407,6 @@ absl::StatusOr<ResolvedSettings> ResolveSettings(Settings s, const EnvLookup& en
   }
   r.on_stop = std::move(s.on_stop);
   r.interrupt_on_stop = s.interrupt_on_stop;
-
-  std::string dir = Pick(s.dir, env("WANDB_DIR"));
-  std::error_code ec;
-  r.root_dir = std::filesystem::absolute(dir.empty() ? "." : dir, ec).lexically_normal();
-  if (ec) return absl::InvalidArgumentError(absl::StrCat("dir '", dir, "': ", ec.message()));
-  if (r.root_dir.size() > 1 && r.root_dir.back() == '/') r.root_dir.pop_back();
 
   std::string store = Pick(s.store_dir, env("WANDB_CPP_STORE_DIR"));
   if (store.empty()) {

@@ -35,6 +35,8 @@ struct ResolvedSettings {
   // Online mode: the W&B API's base URL (no trailing '/') and the key.
   std::string base_url;
   std::string api_key;
+  // The CA certificates HTTPS to base_url is verified against (absolute); "" the system's.
+  std::string ca_file;
   uint32_t retry_wait_min_ms = 2000;  // wandb's first wait after a failed request
   // How often the daemon asks W&B whether the run was stopped on its page (wandb's 15 s).
   std::chrono::milliseconds online_stop_poll_interval{std::chrono::seconds(15)};

@@ -80,15 +80,18 @@ absl::StatusOr<std::optional<std::string>> ReadPassword(const std::string& path,
   return FindPassword(*text, host);
 }
 
-absl::StatusOr<std::optional<std::string>> FindApiKey(absl::string_view base_url,
-                                                      const char* api_key_env,
-                                                      const char* netrc_env, const char* home_env) {
+absl::StatusOr<std::optional<std::string>> FindApiKey(
+    absl::string_view base_url, const char* api_key_env, const char* netrc_env,
+    const char* home_env, const std::optional<std::string>& settings_file_key) {
   if (api_key_env != nullptr && *api_key_env != '\0') return std::string(api_key_env);
   const std::string path = DefaultPath(netrc_env, home_env);
   absl::StatusOr<std::optional<std::string>> found = ReadPassword(path, HostOf(base_url));
   if (!found.ok()) {
     return absl::Status(found.status().code(),
                         absl::StrCat("cannot read ", path, ": ", found.status().message()));
+  }
+  if (!found->has_value() && settings_file_key.has_value() && !settings_file_key->empty()) {
+    return settings_file_key;
   }
   return found;
 }

@@ -29,11 +29,12 @@ absl::StatusOr<std::optional<std::string>> ReadPassword(const std::string& path,
 
 // The W&B API key for the server at `base_url`, where wandb looks for one: `api_key_env`
 // (WANDB_API_KEY's value) when set, else the netrc entry (`netrc_env`, `home_env`: NETRC's and
-// HOME's values, see DefaultPath) for the URL's host. nullopt when neither has one; an error
+// HOME's values, see DefaultPath) for the URL's host, else `settings_file_key` (the api_key of
+// wandb's settings files, common/util/settings_file.h). nullopt when none has one; an error
 // naming the file when the netrc file cannot be read.
-absl::StatusOr<std::optional<std::string>> FindApiKey(absl::string_view base_url,
-                                                      const char* api_key_env,
-                                                      const char* netrc_env, const char* home_env);
+absl::StatusOr<std::optional<std::string>> FindApiKey(
+    absl::string_view base_url, const char* api_key_env, const char* netrc_env,
+    const char* home_env, const std::optional<std::string>& settings_file_key = std::nullopt);
 
 // Sets `machine host` to login `login`, password `password` in the file at `path`, keeping
 // every other entry, and leaves the file with mode 0600 (written whole under a temporary

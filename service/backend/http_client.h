@@ -1,8 +1,10 @@
 // One connection to an HTTP server over libcurl, for one thread at a time (a run's sender):
 // POSTs of JSON with Basic authentication, PUTs of a file's bytes to a signed storage URL
-// (with no authentication: the URL is the permission), and GETs of files and manifests, answered
-// with the status, the body and the server's Retry-After. The key is handed to libcurl alone; it is
-// in no URL, header string or message of ours, so no error can carry it.
+// (with no authentication: the URL is the permission), and GETs of files and manifests,
+// answered with the status, the body and the server's Retry-After. The key is handed to
+// libcurl alone; it is in no URL, header string or message of ours, so no error can carry it.
+// HTTPS is always verified (the peer's certificate and its host name), against the system's
+// CA bundle or a CA file given.
 #ifndef WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 #define WANDB_SERVICE_BACKEND_HTTP_CLIENT_H_
 
@@ -27,6 +29,8 @@ class HttpClient {
   struct Options {
     std::string user_agent;
     std::string api_key;  // sent as Basic api:<key>
+    // A PEM file of the CA certificates to trust instead of the system's; "" the system's.
+    std::string ca_file;
     absl::Duration connect_timeout = absl::Seconds(10);
     absl::Duration timeout = absl::Seconds(60);  // the whole request
   };
@@ -36,8 +40,9 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Any HTTP status is an answer; a failure to get one (refused, reset, timed out, TLS) is
-  // Unavailable, with libcurl's reason.
+  // Any HTTP status is an answer; a failure to get one (refused, reset, timed out) is
+  // Unavailable, with libcurl's reason. A server certificate that the CAs do not vouch for,
+  // or a CA file libcurl cannot use, is FailedPrecondition: it does not heal by trying again.
   absl::StatusOr<HttpResponse> PostJson(const std::string& url, absl::string_view body);
   // PUTs the file at `path` as it is now, streamed from disk, with exactly `headers` ("Name:
   // value" each) and no credentials. A file that cannot be opened is NotFound.

@@ -105,10 +105,11 @@ bool IsRetryable(const absl::Status& status) {
          absl::IsDeadlineExceeded(status);
 }
 
-WandbApi::WandbApi(std::string base_url, std::string api_key)
+WandbApi::WandbApi(std::string base_url, std::string api_key, std::string ca_file)
     : base_url_(std::move(base_url)),
       http_(HttpClient::Options{.user_agent = absl::StrCat("wandb-cpp/", WANDB_CPP_VERSION),
-                                .api_key = std::move(api_key)}) {}
+                                .api_key = std::move(api_key),
+                                .ca_file = std::move(ca_file)}) {}
 
 absl::StatusOr<std::string> WandbApi::Post(const std::string& url, absl::string_view body,
                                            absl::string_view what) {
@@ -116,7 +117,8 @@ absl::StatusOr<std::string> WandbApi::Post(const std::string& url, absl::string_
   absl::StatusOr<HttpResponse> response = http_.PostJson(url, body);
   last_http_status_ = response.ok() ? response->status : 0;
   if (!response.ok()) {
-    return absl::UnavailableError(absl::StrCat(what, ": ", response.status().message()));
+    return absl::Status(response.status().code(),
+                        absl::StrCat(what, ": ", response.status().message()));
   }
   if (response->status / 100 != 2) {
     retry_after_ = response->retry_after;

@@ -77,7 +77,8 @@ struct Viewer {
 
 class WandbApi {
  public:
-  WandbApi(std::string base_url, std::string api_key);
+  // `ca_file`: the CA certificates HTTPS is verified against; "" the system's.
+  WandbApi(std::string base_url, std::string api_key, std::string ca_file);
 
   const std::string& base_url() const { return base_url_; }
   // The key's account: a null viewer or a 401 is Unauthenticated.

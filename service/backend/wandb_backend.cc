@@ -45,7 +45,8 @@ absl::Duration StopPollInterval(const OnlineOptions& options) {
 WandbBackend::WandbBackend(const OnlineOptions& options, std::string entity, std::string project)
     : base_url_(options.base_url()),
       api_key_(options.api_key()),
-      api_(base_url_, api_key_),
+      ca_file_(options.ca_file()),
+      api_(base_url_, api_key_, ca_file_),
       backoff_(MinWait(options)),
       stop_poll_interval_(StopPollInterval(options)) {
   fields_.entity = std::move(entity);
@@ -298,7 +299,7 @@ absl::StatusOr<FileUploadResult> WandbBackend::UploadFile(const FileUpload& file
     }
   }
   // Its own connection: the lane's is busy on the lane's thread.
-  WandbApi api(base_url_, api_key_);
+  WandbApi api(base_url_, api_key_, ca_file_);
   absl::StatusOr<UploadUrls> urls = api.QueryUploadUrls(*run, {file.name});
   if (!urls.ok()) return urls.status();
   auto url = urls->urls.find(file.name);
@@ -349,7 +350,7 @@ std::optional<Bucket> WandbBackend::run_on_server() const {
 }
 
 std::unique_ptr<WandbApi> WandbBackend::NewApi() const {
-  return std::make_unique<WandbApi>(base_url_, api_key_);
+  return std::make_unique<WandbApi>(base_url_, api_key_, ca_file_);
 }
 
 absl::StatusOr<bool> WandbBackend::StopRequested() {

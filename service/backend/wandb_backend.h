@@ -124,6 +124,7 @@ class WandbBackend final : public DiscardingBackend {
 
   const std::string base_url_;
   const std::string api_key_;
+  const std::string ca_file_;  // "" the system's CA bundle
   WandbApi api_;
   RetryBackoff backoff_;
   absl::BitGen jitter_;

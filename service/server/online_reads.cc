@@ -76,7 +76,7 @@ absl::Status UseArtifactOnWandb(const RunRegistry::LiveRunFacts& run, store::Loc
 absl::Status FetchArtifactFromWandb(const FetchArtifactRequest& request, store::LocalStore& store,
                                     UseArtifactResponse* response) {
   if (absl::Status s = CheckOnline(request.online()); !s.ok()) return s;
-  WandbApi api(request.online().base_url(), request.online().api_key());
+  WandbApi api(request.online().base_url(), request.online().api_key(), request.online().ca_file());
   FetchRequest fetch;
   fetch.entity = request.entity();
   fetch.project = request.project().empty() ? "uncategorized" : request.project();
@@ -91,7 +91,7 @@ absl::Status FetchArtifactFromWandb(const FetchArtifactRequest& request, store::
 absl::Status RestoreFromWandb(const RestoreFileRequest& request, store::LocalStore& store,
                               RestoreFileResponse* response) {
   if (absl::Status s = CheckOnline(request.online()); !s.ok()) return s;
-  WandbApi api(request.online().base_url(), request.online().api_key());
+  WandbApi api(request.online().base_url(), request.online().api_key(), request.online().ca_file());
   absl::StatusOr<FetchedRunFile> file =
       FetchWandbRunFile(api, store.blobs(), request.run_path(), request.name());
   if (!file.ok()) return file.status();

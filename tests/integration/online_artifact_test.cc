@@ -189,7 +189,8 @@ TEST_CASE("a table logged online points at its run_table artifact, which W&B com
       server.artifacts().Find("run-tables-valpreds", 0);
   REQUIRE(artifact.has_value());
   CHECK(artifact->type == "run_table");
-  CHECK(nlohmann::json::parse(artifact->manifest_json)["contents"].contains("val/preds.table.json"));
+  CHECK(
+      nlohmann::json::parse(artifact->manifest_json)["contents"].contains("val/preds.table.json"));
 }
 
 TEST_CASE("Api::artifact with WANDB_MODE=online reads a version from W&B without a run") {

@@ -17,6 +17,7 @@
 #include "tests/support/fake_wandb_server.h"
 #include "tests/support/scoped_env.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_certificates.h"
 #include "tests/support/test_env.h"
 #include "wandb/wandb.h"
 
@@ -223,6 +224,41 @@ TEST_CASE("an online run arrives whole through answers cut off mid-body and a sl
   // Each cut-off request comes again whole, and one may hold every row: at most 3 x 3000.
   CheckWhole(*sent, 3000, /*resent=*/3 * 3000);
   CHECK(StoredRun(env, "cut1").last_step == 2999);
+}
+
+// The key in wandb's settings file (api_key, with base_url and mode beside it): it reaches
+// the server and, as any key, nothing else.
+TEST_CASE("a key from wandb's settings file reaches the server and no file or log or environment") {
+  FakeWandbServer server;
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  std::filesystem::create_directories(env.config_dir());
+  WriteText(env.config_dir() + "/settings", std::string("[default]\nmode = online\nbase_url = ") +
+                                                server.base_url() +
+                                                "\napi_key = " + FakeWandbServer::kApiKey + "\n");
+  Run run = init({.project = "settings-proj", .id = "settingskey1"});
+  for (int i = 0; i < 100; ++i) run.log({{"i", i}});
+  std::vector<pid_t> daemons = env.DaemonPids();
+  REQUIRE(daemons.size() == 1);
+  for (const char* what : {"environ", "cmdline"}) {
+    INFO(what);
+    CHECK_FALSE(
+        FileContains("/proc/" + std::to_string(daemons[0]) + "/" + what, FakeWandbServer::kApiKey));
+  }
+  run.finish();
+  std::optional<FakeWandbServer::RunState> sent = server.Run("settingskey1");
+  REQUIRE(sent.has_value());
+  CHECK(sent->complete);
+  CHECK(sent->project == "settings-proj");
+  for (const std::string& dir : {env.root_dir(), env.store_dir(), env.service_dir()}) {
+    INFO(dir);
+    CHECK(FilesContaining(dir, FakeWandbServer::kApiKey).empty());
+  }
+  // A command that fails after finding it does not print it either.
+  CommandResult sync = RunCli({"sync", env.root_dir() + "/no-such-run"});
+  CHECK(sync.exit_code == 1);
+  CHECK(sync.out.find(FakeWandbServer::kApiKey) == std::string::npos);
+  CHECK(sync.err.find(FakeWandbServer::kApiKey) == std::string::npos);
 }
 
 TEST_CASE("the API key reaches the server and no file, log or daemon environment") {
@@ -484,6 +520,133 @@ TEST_CASE("an online run's files reach W&B storage through 503s, and the last re
   CHECK(reported == put);
   CHECK(sent->complete);
   CHECK(sent->exit_code == 0);
+}
+
+// Issue 15: wandb's settings file. `wandb-cpp login --host` keeps the server in its [default]
+// section as wandb's login does (keeping the file's other lines), and runs and `sync` find
+// the server there.
+TEST_CASE("wandb-cpp login --host saves base_url in wandb's settings file and runs use it") {
+  FakeWandbServer server;
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  const std::string settings = env.config_dir() + "/settings";
+  std::filesystem::create_directories(env.config_dir());
+  WriteText(settings, "# mine\n[default]\nentity = file-team\n");
+  CommandResult login = RunCli({"login", FakeWandbServer::kApiKey, "--host", server.base_url()});
+  INFO(login.out << login.err);
+  REQUIRE(login.exit_code == 0);
+  CHECK_THAT(login.out,
+             Catch::Contains("base_url = " + server.base_url()) && Catch::Contains(settings));
+  CHECK(ReadFile(settings) ==
+        "# mine\n[default]\nentity = file-team\nbase_url = " + server.base_url() + "\n");
+
+  // No --host, no WANDB_BASE_URL: the run goes to the settings file's server.
+  ScopedEnv online("WANDB_MODE", "online");
+  ScopedEnv no_url("WANDB_BASE_URL", nullptr);
+  Run run = init({.project = "settings-url", .id = "settingsurl1"});
+  run.log({{"i", 0}});
+  run.finish();
+  REQUIRE(server.Run("settingsurl1").has_value());
+  CHECK(server.Run("settingsurl1")->complete);
+  CHECK(server.Run("settingsurl1")->entity == "file-team");  // the file's entity
+}
+
+// Issue 15: a W&B server behind a private CA. The fake server serves HTTPS with a certificate
+// that a CA made for the test signed; clients trust that CA by file and nothing else.
+TEST_CASE("an online run over HTTPS with ca_file arrives whole with its files") {
+  TempDir certs;
+  TestCertificates tls = MakeTestCertificates(certs.path());
+  FakeWandbServer server(FakeWandbServer::kApiKey,
+                         FakeWandbServer::Tls{tls.cert_file, tls.key_file});
+  REQUIRE(server.base_url().starts_with("https://127.0.0.1:"));
+  TestEnv env;
+  Settings settings = OnlineSettings(server, "tls1");
+  settings.ca_file = tls.ca_file;
+  Run run = init(settings);
+  LogRun(run, 300);
+  run.finish();
+  std::optional<FakeWandbServer::RunState> sent = server.Run("tls1");
+  REQUIRE(sent.has_value());
+  CheckWhole(*sent, 300);
+  CHECK(sent->uploads.count("config.yaml") == 1);  // storage PUTs over HTTPS too
+
+  // The same from REQUESTS_CA_BUNDLE, as Python's requests (and so wandb) reads it.
+  ScopedEnv bundle("REQUESTS_CA_BUNDLE", tls.ca_file.c_str());
+  Run second = init(OnlineSettings(server, "tls2"));
+  LogRun(second, 10);
+  second.finish();
+  REQUIRE(server.Run("tls2").has_value());
+  CheckWhole(*server.Run("tls2"), 10);
+}
+
+TEST_CASE(
+    "an online run over HTTPS without the CA fails with a certificate error and stays local") {
+  TempDir certs;
+  TestCertificates tls = MakeTestCertificates(certs.path());
+  FakeWandbServer server(FakeWandbServer::kApiKey,
+                         FakeWandbServer::Tls{tls.cert_file, tls.key_file});
+  TestEnv env;
+  for (const char* name : {"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    unsetenv(name);
+  }
+  Settings settings = OnlineSettings(server, "notrust1");
+  settings.finish_timeout = std::chrono::seconds(10);
+  Run run = init(settings);
+  for (int i = 0; i < 100; ++i) run.log({{"i", i}});
+  run.finish();
+
+  CHECK_FALSE(server.Run("notrust1").has_value());  // nothing got through
+  store::RunRow stored = StoredRun(env, "notrust1");
+  CHECK(stored.state == store::RunState::kFinished);
+  CHECK(stored.last_step == 99);
+  std::string debug_log = ReadFile(env.RunDir("notrust1") + "/logs/debug-internal.log");
+  CHECK_THAT(debug_log, Catch::Contains("certificate") && Catch::Contains("REQUESTS_CA_BUNDLE") &&
+                            Catch::Contains("no longer sent to W&B"));
+  CHECK(env.DaemonPids().size() == 1);  // the daemon lives on
+
+  // A CA file that is not there is an init error naming it, before any request.
+  ScopedEnv bundle("REQUESTS_CA_BUNDLE", (certs.path() + "/missing.pem").c_str());
+  try {
+    init(OnlineSettings(server, "notrust2"));
+    FAIL("init() with a missing CA file succeeded");
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("REQUESTS_CA_BUNDLE") && Catch::Contains("missing.pem"));
+  }
+}
+
+TEST_CASE("wandb-cpp login and sync to an HTTPS server trust the CA of REQUESTS_CA_BUNDLE") {
+  TempDir certs;
+  TestCertificates tls = MakeTestCertificates(certs.path());
+  FakeWandbServer server(FakeWandbServer::kApiKey,
+                         FakeWandbServer::Tls{tls.cert_file, tls.key_file});
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  for (const char* name : {"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    unsetenv(name);
+  }
+  CommandResult untrusted =
+      RunCli({"login", FakeWandbServer::kApiKey, "--host", server.base_url()});
+  CHECK(untrusted.exit_code == 1);
+  CHECK_THAT(untrusted.err, Catch::Contains("certificate") && Catch::Contains("nothing saved"));
+  CHECK_FALSE(std::filesystem::exists(no_key.home.path() + "/.netrc"));
+
+  ScopedEnv bundle("REQUESTS_CA_BUNDLE", tls.ca_file.c_str());
+  CommandResult login = RunCli({"login", FakeWandbServer::kApiKey, "--host", server.base_url()});
+  INFO(login.out << login.err);
+  REQUIRE(login.exit_code == 0);
+  CHECK_THAT(login.out, Catch::Contains("fake-user"));
+
+  // An offline run sent later by sync, over the same HTTPS, to the server login saved.
+  {
+    Run run = init({.project = "tls-sync", .id = "tlssync1", .mode = Mode::kOffline});
+    run.log({{"i", 0}});
+    run.finish();
+  }
+  CommandResult sync = RunCli({"sync", env.root_dir() + "/wandb"});
+  INFO(sync.out << sync.err);
+  CHECK(sync.exit_code == 0);
+  REQUIRE(server.Run("tlssync1").has_value());
+  CHECK(server.Run("tlssync1")->complete);
 }
 
 }  // namespace wandb::testing

@@ -174,4 +174,52 @@ TEST_CASE("wandb-cpp sync --id sends one run under another id, and refuses sever
   CHECK(sent->complete);
 }
 
+// wandb's `wandb sync --clean`: synced run directories go, once older than --clean-old-hours
+// (24 by default); after a confirmation unless --clean-force; a run without the .synced mark
+// stays whatever is asked.
+TEST_CASE("wandb-cpp sync --clean deletes synced run directories older than --clean-old-hours") {
+  FakeWandbServer server;
+  TestEnv env;
+  const std::string synced = OfflineRun("wclean1", 5, "clean-proj");
+  const std::string unsynced = OfflineRun("wclean2", 5, "clean-proj");
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+  ScopedEnv url("WANDB_BASE_URL", server.base_url().c_str());
+  REQUIRE(RunCli({"sync", synced}).exit_code == 0);
+  REQUIRE(fs::exists(synced + "/run-wclean1.wandb.synced"));
+  const std::string synced_name = fs::path(synced).filename().string();
+
+  // Both started moments ago: none is older than 24 hours ($WANDB_DIR/wandb is looked in).
+  CommandResult young = RunCli({"sync", "--clean", "--clean-force"});
+  INFO(young.out << young.err);
+  CHECK(young.exit_code == 0);
+  CHECK_THAT(young.out, Contains("No synced runs older than 24 hours"));
+  CHECK(fs::exists(synced));
+
+  // Without --clean-force it asks; no answer (stdin is empty) removes nothing.
+  CommandResult asked = RunCli({"sync", "--clean", "--clean-old-hours", "0"});
+  CHECK(asked.exit_code == 1);
+  CHECK_THAT(asked.out,
+             Contains(synced_name) && Contains("Are you sure you want to remove 1 run?"));
+  CHECK_THAT(asked.err, Contains("aborted"));
+  CHECK(fs::exists(synced));
+
+  CommandResult clean = RunCli({"sync", "--clean", "--clean-old-hours", "0", "--clean-force"});
+  INFO(clean.out << clean.err);
+  CHECK(clean.exit_code == 0);
+  CHECK_THAT(clean.out, Contains("Removed 1 run"));
+  CHECK_FALSE(fs::exists(synced));
+  CHECK(fs::exists(unsynced + "/run-wclean2.wandb"));  // never synced: kept
+
+  // A run directory named is taken at any age, but only once synced.
+  CommandResult kept = RunCli({"sync", "--clean", "--clean-force", unsynced});
+  CHECK(kept.exit_code == 0);
+  CHECK_THAT(kept.out, Contains("not synced, kept: " + unsynced));
+  CHECK(fs::exists(unsynced));
+  REQUIRE(RunCli({"sync", unsynced}).exit_code == 0);
+  CommandResult named = RunCli({"sync", "--clean", "--clean-force", unsynced});
+  CHECK(named.exit_code == 0);
+  CHECK_FALSE(fs::exists(unsynced));
+  CHECK(server.Run("wclean2").has_value());
+}
+
 }  // namespace wandb::testing

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "common/artifact/md5.h"
@@ -54,8 +55,15 @@ std::string Str(const nlohmann::json& vars, const char* key) {
 
 }  // namespace
 
-FakeWandbServer::FakeWandbServer(std::string api_key)
-    : api_key_(std::move(api_key)), server_(std::make_unique<httplib::Server>()) {
+FakeWandbServer::FakeWandbServer(std::string api_key, const std::optional<Tls>& tls)
+    : api_key_(std::move(api_key)),
+      server_(tls.has_value() ? std::make_unique<httplib::SSLServer>(tls->cert_file.c_str(),
+                                                                     tls->key_file.c_str())
+                              : std::make_unique<httplib::Server>()),
+      tls_(tls.has_value()) {
+  if (!server_->is_valid()) {
+    throw std::runtime_error("FakeWandbServer: cannot load the TLS certificate or key");
+  }
   Routes();
   port_ = server_->bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
@@ -68,7 +76,7 @@ FakeWandbServer::~FakeWandbServer() {
 }
 
 std::string FakeWandbServer::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
 }
 
 void FakeWandbServer::FailNext(int count, int status, Route route,

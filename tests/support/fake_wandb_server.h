@@ -6,7 +6,8 @@
 // to read, and injects faults on command: the next requests answer with an error status (500, 429
 // with Retry-After) before their body is applied, or are applied and then cut off mid-answer;
 // it can also be slow, or down for a while. A test can press a run's Stop button (StopRun),
-// as a user on W&B's run page would.
+// as a user on W&B's run page would. Given a certificate and its key, it serves HTTPS
+// (tests/support/test_certificates.h makes them), as a server behind a private CA.
 #ifndef WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 #define WANDB_TESTS_SUPPORT_FAKE_WANDB_SERVER_H_
 
@@ -65,9 +66,17 @@ class FakeWandbServer {
   // The header every upload URL requires, as signed URLs do.
   static constexpr char kUploadHeader[] = "X-Fake-Signature";
 
-  explicit FakeWandbServer(std::string api_key = kApiKey);
+  // Where the server's TLS certificate and private key are (PEM files).
+  struct Tls {
+    std::string cert_file;
+    std::string key_file;
+  };
+
+  explicit FakeWandbServer(std::string api_key = kApiKey,
+                           const std::optional<Tls>& tls = std::nullopt);
   ~FakeWandbServer();
 
+  // http://127.0.0.1:PORT, or https:// when serving TLS.
   std::string base_url() const;
   // The next `count` requests on `route` answer `status` (with Retry-After when given).
   void FailNext(int count, int status, Route route = Route::kAny,
@@ -131,6 +140,7 @@ class FakeWandbServer {
   const std::string api_key_;
   std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
+  bool tls_ = false;
   std::thread thread_;
   mutable std::mutex mu_;
   std::deque<Fault> faults_;

@@ -38,6 +38,9 @@ TestEnv::TestEnv(double idle_timeout_seconds) {
   setenv("WANDB_SILENT", "true", 1);
   // Artifacts' files go through the per-user cache: a private one, never the user's.
   setenv("WANDB_CACHE_DIR", (base_ + "/cache").c_str(), 1);
+  // wandb's global settings file: a private one (none until a test writes it), never the
+  // user's ~/.config/wandb/settings.
+  setenv("WANDB_CONFIG_DIR", config_dir().c_str(), 1);
 }
 
 TestEnv::~TestEnv() {

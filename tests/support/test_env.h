@@ -30,6 +30,8 @@ class TestEnv {
   const std::string& root_dir() const { return root_dir_; }
   const std::string& store_dir() const { return store_dir_; }
   std::string cache_dir() const { return base_ + "/cache"; }
+  // WANDB_CONFIG_DIR: where wandb's global settings file is (not made until written).
+  std::string config_dir() const { return base_ + "/config"; }
   std::string socket_path() const { return service_dir_ + "/service.sock"; }
 
   // Starts tests' client program `name` (from the build's bin/) with `args`.

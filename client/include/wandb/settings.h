@@ -67,10 +67,16 @@ struct Settings {
   // must, never, auto (or true), or a run id, which means kAllow of that run.
   std::optional<Resume> resume{};
   std::optional<Mode> mode{};  // WANDB_MODE (local, offline, dryrun, disabled, online, run)
-  // Online mode: the W&B server (WANDB_BASE_URL; default https://api.wandb.ai) and the API
-  // key (WANDB_API_KEY, else the ~/.netrc entry `wandb-cpp login` writes for that host).
+  // Online mode: the W&B server (WANDB_BASE_URL, else base_url in wandb's settings file;
+  // default https://api.wandb.ai) and the API key (WANDB_API_KEY, else the ~/.netrc entry
+  // `wandb-cpp login` writes for that host, else api_key in wandb's settings file).
   std::optional<std::string> base_url{};
   std::optional<std::string> api_key{};
+  // Online mode: a PEM file of the CA certificates that HTTPS to the server (and to the
+  // storage it hands out) is verified against instead of the system's, for a server whose
+  // certificate a private CA signed. Default: REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE, else
+  // SSL_CERT_FILE, else the system's. Verification is never turned off.
+  std::optional<std::string> ca_file{};
   // The local store's directory (WANDB_CPP_STORE_DIR); default
   // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
   std::optional<std::string> store_dir{};

@@ -670,4 +670,125 @@ TEST_CASE("ResolveSettings: online mode's server and key", "[settings]") {
   }
 }
 
+TEST_CASE("ResolveSettings: wandb's settings files come under init() and the environment",
+          "[settings]") {
+  testing::TempDir config;
+  testing::TempDir root;
+  std::filesystem::create_directories(root.path() + "/wandb");
+  testing::WriteBytes(config.path() + "/settings",
+                      "[default]\n"
+                      "base_url = https://global.example\n"
+                      "entity = global-team\n"
+                      "project = global-proj\n"
+                      "mode = offline\n"
+                      "api_key = settings-key\n");
+  std::map<std::string, std::string> vars{{"WANDB_CONFIG_DIR", config.path()},
+                                          {"WANDB_DIR", root.path()}};
+  SECTION("the global file: $WANDB_CONFIG_DIR/settings, else ~/.config/wandb/settings") {
+    ResolvedSettings r = MustResolve({}, FakeEnv(vars));
+    CHECK(r.project == "global-proj");
+    CHECK(r.entity == "global-team");
+    CHECK(r.mode == Mode::kOffline);
+    CHECK(r.base_url == "https://global.example");
+    testing::TempDir home;
+    std::filesystem::create_directories(home.path() + "/.config/wandb");
+    testing::WriteBytes(home.path() + "/.config/wandb/settings", "[default]\nproject = home\n");
+    CHECK(MustResolve({}, FakeEnv({{"HOME", home.path()}})).project == "home");
+  }
+  SECTION("the workspace's file (<dir>/wandb/settings) wins over the global one") {
+    testing::WriteBytes(root.path() + "/wandb/settings", "[default]\nproject = ws-proj\n");
+    ResolvedSettings r = MustResolve({}, FakeEnv(vars));
+    CHECK(r.project == "ws-proj");
+    CHECK(r.entity == "global-team");
+  }
+  SECTION("the environment and init() win over the files") {
+    std::map<std::string, std::string> env = vars;
+    env["WANDB_PROJECT"] = "env-proj";
+    env["WANDB_MODE"] = "local";
+    env["WANDB_BASE_URL"] = "https://env.example";
+    ResolvedSettings r = MustResolve({.entity = "arg-team"}, FakeEnv(env));
+    CHECK(r.project == "env-proj");
+    CHECK(r.entity == "arg-team");
+    CHECK(r.mode == Mode::kLocal);
+    CHECK(r.base_url == "https://env.example");
+  }
+  SECTION("the key: WANDB_API_KEY, then ~/.netrc, then the settings file") {
+    testing::TempDir home;
+    std::map<std::string, std::string> env = vars;
+    env["HOME"] = home.path();
+    env["WANDB_MODE"] = "online";
+    CHECK(MustResolve({}, FakeEnv(env)).api_key == "settings-key");
+    testing::WriteBytes(home.path() + "/.netrc",
+                        "machine global.example login user password netrc-key\n");
+    CHECK(MustResolve({}, FakeEnv(env)).api_key == "netrc-key");
+    env["WANDB_API_KEY"] = "env-key";
+    CHECK(MustResolve({}, FakeEnv(env)).api_key == "env-key");
+  }
+  SECTION("a malformed file or a bad mode is an error naming the file") {
+    testing::WriteBytes(root.path() + "/wandb/settings", "[default]\nbroken line\n");
+    absl::StatusOr<ResolvedSettings> r = ResolveSettings({}, FakeEnv(vars).Lookup());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(std::string(r.status().message()),
+               Catch::Contains(root.path() + "/wandb/settings") && Catch::Contains("line 2"));
+    testing::WriteBytes(root.path() + "/wandb/settings", "[default]\nmode = sideways\n");
+    CHECK_THAT(ResolveError({}, FakeEnv(vars)),
+               Catch::Contains("settings file") && Catch::Contains("sideways"));
+  }
+}
+
+TEST_CASE("ResolveSettings: ca_file then REQUESTS_CA_BUNDLE then CURL_CA_BUNDLE then SSL_CERT_FILE",
+          "[settings]") {
+  testing::TempDir dir;
+  const std::string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  for (const char* name : {"a.pem", "b.pem", "c.pem", "d.pem"}) {
+    testing::WriteBytes(dir.File(name), pem);
+  }
+  auto resolve = [&](Settings s, std::map<std::string, std::string> env) {
+    if (!s.mode.has_value()) s.mode = Mode::kOnline;
+    s.base_url = "https://example.com";
+    s.api_key = "k";
+    return ResolveSettings(std::move(s), FakeEnv(std::move(env)).Lookup());
+  };
+  auto ca = [&](Settings s, std::map<std::string, std::string> env) {
+    auto r = resolve(std::move(s), std::move(env));
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    return r->ca_file;
+  };
+  std::map<std::string, std::string> all{{"REQUESTS_CA_BUNDLE", dir.File("b.pem")},
+                                         {"CURL_CA_BUNDLE", dir.File("c.pem")},
+                                         {"SSL_CERT_FILE", dir.File("d.pem")}};
+  CHECK(ca({}, {}).empty());  // the system's
+  CHECK(ca({.ca_file = dir.File("a.pem")}, all) == dir.File("a.pem"));
+  CHECK(ca({}, all) == dir.File("b.pem"));
+  all.erase("REQUESTS_CA_BUNDLE");
+  CHECK(ca({}, all) == dir.File("c.pem"));
+  all.erase("CURL_CA_BUNDLE");
+  CHECK(ca({}, all) == dir.File("d.pem"));
+  // Made absolute: the daemon does not share the program's working directory.
+  std::string relative = std::filesystem::relative(dir.File("a.pem")).string();
+  REQUIRE(std::filesystem::path(relative).is_relative());
+  std::string absolute = ca({.ca_file = relative}, {});
+  CHECK(std::filesystem::path(absolute).is_absolute());
+  CHECK(std::filesystem::equivalent(absolute, dir.File("a.pem")));
+
+  // A file that cannot serve is an init error naming it and where it came from.
+  auto error = [&](Settings s, std::map<std::string, std::string> env) {
+    auto r = resolve(std::move(s), std::move(env));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == absl::StatusCode::kFailedPrecondition);
+    return std::string(r.status().message());
+  };
+  CHECK_THAT(error({}, {{"REQUESTS_CA_BUNDLE", dir.File("missing.pem")}}),
+             Catch::Contains("REQUESTS_CA_BUNDLE") && Catch::Contains("missing.pem") &&
+                 Catch::Contains("No such file"));
+  testing::WriteBytes(dir.File("not.pem"), "hello\n");
+  CHECK_THAT(error({.ca_file = dir.File("not.pem")}, {}),
+             Catch::Contains("ca_file") && Catch::Contains("no PEM certificate"));
+  CHECK_THAT(error({}, {{"SSL_CERT_FILE", dir.path()}}),
+             Catch::Contains("SSL_CERT_FILE") && Catch::Contains("a directory"));
+  // Only online runs make HTTPS requests: other modes do not look at it.
+  CHECK(resolve({.mode = Mode::kLocal}, {{"REQUESTS_CA_BUNDLE", dir.File("missing.pem")}}).ok());
+}
+
 }  // namespace wandb::internal

@@ -60,7 +60,9 @@ TEST_CASE("DefaultPath: $NETRC, else $HOME/.netrc", "[netrc]") {
   CHECK(DefaultPath("", nullptr).empty());
 }
 
-TEST_CASE("FindApiKey: WANDB_API_KEY first, then the netrc entry of the URL's host", "[netrc]") {
+TEST_CASE(
+    "FindApiKey: WANDB_API_KEY first then the netrc entry of the URL's host then the settings file",
+    "[netrc]") {
   testing::TempDir home;
   const std::string netrc = home.path() + "/.netrc";
   REQUIRE(WriteEntry(netrc, "127.0.0.1", "user", "from-netrc").ok());
@@ -72,6 +74,14 @@ TEST_CASE("FindApiKey: WANDB_API_KEY first, then the netrc entry of the URL's ho
         "from-env");
   CHECK(key(FindApiKey("http://127.0.0.1:8080", "", nullptr, home.path().c_str())) == "from-netrc");
   CHECK(key(FindApiKey("https://api.wandb.ai", nullptr, netrc.c_str(), nullptr)) == "(none)");
+  // The settings file's key comes last: after the environment's and the netrc entry.
+  const std::optional<std::string> settings_key = "from-settings";
+  CHECK(key(FindApiKey("https://api.wandb.ai", nullptr, netrc.c_str(), nullptr, settings_key)) ==
+        "from-settings");
+  CHECK(key(FindApiKey("http://127.0.0.1:8080", nullptr, netrc.c_str(), nullptr, settings_key)) ==
+        "from-netrc");
+  CHECK(key(FindApiKey("http://127.0.0.1:8080", "from-env", netrc.c_str(), nullptr,
+                       settings_key)) == "from-env");
   // A netrc that cannot be read is an error naming it, not "no key".
   absl::StatusOr<std::optional<std::string>> unreadable =
       FindApiKey("http://127.0.0.1", nullptr, home.path().c_str(), nullptr);  // a directory
