@@ -529,6 +529,9 @@ void ClientRun::FinishOnce(int exit_code, bool called) {
   request.set_run_id(settings_.run_id);
   request.set_exit_code(exit_code);
   service::FinishRunResponse response;
+  // Online, the upload to W&B may take a while: its progress is shown meanwhile.
+  std::optional<UploadProgressPrinter> progress;
+  if (settings_.mode == Mode::kOnline) progress.emplace(UploadStatusPoll(), &console_);
   // A daemon that died since: once more, after the outbox re-attached the run and sent
   // again what the new daemon lacks (the last batch may then be a later one).
   grpc::Status status = link_->Call([&](ServiceConnection& connection) {
@@ -537,6 +540,7 @@ void ClientRun::FinishOnce(int exit_code, bool called) {
     context.set_deadline(std::chrono::system_clock::now() + settings_.finish_timeout);
     return connection.stub().FinishRun(&context, request, &response);
   });
+  progress.reset();
   debug_log_.Info(
       "finish(%d): %s after %d batches, %d re-attachments; log() waited %d times "
       "for room in the queue",
@@ -548,6 +552,21 @@ void ClientRun::FinishOnce(int exit_code, bool called) {
   }
   if (status.ok()) ResolveArtifacts(response);
   PrintFinish(status, response);
+}
+
+UploadProgressPrinter::PollFn ClientRun::UploadStatusPoll() {
+  return [this]() -> std::optional<service::StopStatusResponse> {
+    service::RunQuery query;
+    query.set_protocol_version(kProtocolVersion);
+    query.set_run_id(settings_.run_id);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    service::StopStatusResponse response;
+    if (!outbox().connection()->stub().StopStatus(&context, query, &response).ok()) {
+      return std::nullopt;
+    }
+    return response;
+  };
 }
 
 void ClientRun::PrintFinish(const grpc::Status& status,

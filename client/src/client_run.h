@@ -25,6 +25,7 @@
 #include "client/src/settings_resolver.h"
 #include "client/src/step_warnings.h"
 #include "client/src/telemetry.h"
+#include "client/src/upload_progress_printer.h"
 #include "common/util/logger.h"
 #include "wandb/run.h"
 
@@ -87,6 +88,8 @@ class ClientRun {
   // finishes cleanly.
   void WriteResumeFile() const;
   // finish()'s warnings, footer and final lines.
+  // Asks the daemon for the run's status (the upload's progress), for finish()'s printer.
+  UploadProgressPrinter::PollFn UploadStatusPoll();
   void PrintFinish(const grpc::Status& status, const service::FinishRunResponse& response);
   absl::Status CheckLive(const char* what) const;
   void FinishOnce(int exit_code, bool called);

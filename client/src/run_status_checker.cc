@@ -89,7 +89,27 @@ void RunStatusChecker::Poll() {
     }
     last_log_problem_ = response.log_problem();
   }
+  NoteUpload(response.upload_problem());
   if (response.run_should_stop() && !stop_requested_.exchange(true)) OnStopRequested();
+}
+
+void RunStatusChecker::NoteUpload(const std::string& problem) {
+  // The wait changes with every attempt ("retrying in 2 s", "in 4 s"): one line per trouble.
+  std::string stem = problem.substr(0, problem.find("; retrying in"));
+  if (stem == last_upload_problem_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (stem.empty()) {
+    double seconds = std::chrono::duration<double>(now - retrying_since_).count();
+    console_->Info(absl::StrCat(
+        "W&B: the upload is caught up after ",
+        absl::FormatDuration(absl::Trunc(absl::Seconds(seconds), absl::Milliseconds(100))),
+        " of retries; nothing was lost"));
+  } else {
+    if (last_upload_problem_.empty()) retrying_since_ = now;
+    console_->Warning(
+        absl::StrCat("W&B: ", problem, " (the run goes on; its log keeps what is not sent yet)"));
+  }
+  last_upload_problem_ = std::move(stem);
 }
 
 void RunStatusChecker::OnStopRequested() {

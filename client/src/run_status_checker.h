@@ -1,9 +1,10 @@
 // Polls the daemon for the run's status on a background thread, as wandb's RunStatusChecker
-// does: whether someone asked the run to stop (`wandb-cpp stop`), and whether the daemon's
-// backend is in trouble. A stop request is acted on once: the flag is set, then the user's
-// callback runs; with none, a program that handles SIGINT itself gets SIGINT, as if Ctrl-C had
-// been pressed, and any other program (SIGINT at its default, or ignored) has its run
-// finished and then is ended as Ctrl-C would end it (Options::end_process).
+// does: whether someone asked the run to stop (`wandb-cpp stop`), whether the daemon's
+// backend is in trouble, and, online, when the upload to W&B is retrying and when it has
+// caught up again (wandb's "retrying" and "resuming normal operation"). A stop request is acted on
+// once: the flag is set, then the user's callback runs; with none, a program that handles SIGINT
+// itself gets SIGINT, as if Ctrl-C had been pressed, and any other program (SIGINT at its default,
+// or ignored) has its run finished and then is ended as Ctrl-C would end it (Options::end_process).
 #ifndef WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
 #define WANDB_CLIENT_SRC_RUN_STATUS_CHECKER_H_
 
@@ -49,6 +50,8 @@ class RunStatusChecker {
   // Waits one interval, or until Stop(); true once stopping.
   bool WaitInterval();
   void Poll();
+  // Says when the upload to W&B starts retrying, and when it is caught up again.
+  void NoteUpload(const std::string& problem);
   void OnStopRequested();
 
   ConnectionFn connection_;
@@ -59,6 +62,10 @@ class RunStatusChecker {
   std::atomic<bool> stop_requested_{false};
   std::string last_problem_;      // the backend problem last reported; the thread's own
   std::string last_log_problem_;  // the log problem last reported; the thread's own
+  // Online mode: the upload's retry last reported (without its "retrying in" part), and
+  // since when it has been retrying; the thread's own.
+  std::string last_upload_problem_;
+  std::chrono::steady_clock::time_point retrying_since_;
 
   absl::Mutex mu_;
   absl::CondVar wake_;

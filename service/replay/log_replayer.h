@@ -39,6 +39,8 @@ class LogReplayer {
 
   LogReplayer(std::string log_path, std::string run_dir, Backend* backend, FilesFn on_files);
   void set_on_artifact(ArtifactFn on_artifact) { on_artifact_ = std::move(on_artifact); }
+  // How far into the log the backend has everything (bytes; 0 before the first commit).
+  uint64_t offset() const { return offset_; }
   // Called each time the backend took a RunRecord (the run exists there from then on).
   void set_on_run_stored(std::function<void()> on_run_stored) {
     on_run_stored_ = std::move(on_run_stored);

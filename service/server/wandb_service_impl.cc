@@ -237,6 +237,10 @@ grpc::Status WandbServiceImpl::StopStatus(grpc::ServerContext*, const RunQuery* 
   response->set_run_should_stop((*stream)->stop_requested());
   response->set_backend_problem((*stream)->backend_problem());
   response->set_log_problem((*stream)->log_problem());
+  response->set_upload_problem((*stream)->upload_problem());
+  UploadLane::Progress upload = (*stream)->upload_progress();
+  response->set_upload_done_bytes(upload.done_bytes);
+  response->set_upload_total_bytes(upload.total_bytes);
   return grpc::Status::OK;
 }
 

@@ -72,8 +72,27 @@ FilesSummary RunFiles::Finish(absl::Time deadline) {
 
 void RunFiles::Enqueue(files::UploadTask task) {
   std::string name = task.save_name;
+  int64_t size = task.version.size;
   if (absl::Status s = pool_.Enqueue(std::move(task)); !s.ok()) {
     log_->Warning("files: %s not queued for upload: %s", name, s.ToString());
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  pending_[name] = size;
+}
+
+RunFiles::Progress RunFiles::progress() const {
+  absl::MutexLock lock(&mu_);
+  Progress out{.done_bytes = done_bytes_, .pending_bytes = 0};
+  for (const auto& [name, size] : pending_) out.pending_bytes += size;
+  return out;
+}
+
+void RunFiles::Settled(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = pending_.find(name); it != pending_.end()) {
+    done_bytes_ += it->second;
+    pending_.erase(it);
   }
 }
 
@@ -86,6 +105,7 @@ absl::StatusOr<files::UploadOutcome> RunFiles::Upload(const files::UploadTask& t
 
 void RunFiles::Done(const files::UploadTask& task,
                     const absl::StatusOr<files::UploadOutcome>& result) {
+  Settled(task.save_name);
   if (!result.ok()) {
     log_->Warning("files: upload of %s failed: %s", task.save_name, result.status().ToString());
     return;

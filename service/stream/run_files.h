@@ -5,9 +5,11 @@
 #ifndef WANDB_SERVICE_STREAM_RUN_FILES_H_
 #define WANDB_SERVICE_STREAM_RUN_FILES_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/util/logger.h"
@@ -39,17 +41,30 @@ class RunFiles {
   // Stops watching, uploads what the run owes at its end, and waits for the backend to have
   // it all, until `deadline`.
   FilesSummary Finish(absl::Time deadline);
+  // Bytes of files the backend has taken (or refused for good) and of files still to upload,
+  // as far as they are known now; any thread.
+  struct Progress {
+    int64_t done_bytes = 0;
+    int64_t pending_bytes = 0;
+  };
+  Progress progress() const;
 
  private:
   void OnChanged(const std::string& save_name);  // the watcher's thread
   void Enqueue(files::UploadTask task);
   absl::StatusOr<files::UploadOutcome> Upload(const files::UploadTask& task) const;
   void Done(const files::UploadTask& task, const absl::StatusOr<files::UploadOutcome>& result);
+  // The upload of `name` ended, well or for good: its bytes count as done.
+  void Settled(const std::string& name);
 
   Backend* backend_;
   Logger* log_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   files::SavePolicies policies_ ABSL_GUARDED_BY(mu_);
+  // Each queued file's size, by name (a file queued again replaces its entry), and the
+  // bytes of those done.
+  absl::flat_hash_map<std::string, int64_t> pending_ ABSL_GUARDED_BY(mu_);
+  int64_t done_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   files::UploadPool pool_;
   files::DirWatcher watcher_;
 };

@@ -67,6 +67,12 @@ class Sender {
   }
   // What went wrong last time the backend was given data; empty when it took it all.
   std::string problem() const;
+  // Online mode's upload to W&B: its current failure and its progress; empty and zero for
+  // other modes. Any thread.
+  std::string upload_problem() const { return online_ != nullptr ? online_->problem() : ""; }
+  UploadLane::Progress upload_progress() const {
+    return online_ != nullptr ? online_->progress() : UploadLane::Progress{};
+  }
 
  private:
   void Loop();

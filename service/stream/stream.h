@@ -71,6 +71,8 @@ class Stream {
   // See Sender::WaitRunStored.
   bool WaitRunStored(absl::Duration timeout) const { return sender_->WaitRunStored(timeout); }
   std::string backend_problem() const { return sender_->problem(); }
+  std::string upload_problem() const { return sender_->upload_problem(); }
+  UploadLane::Progress upload_progress() const { return sender_->upload_progress(); }
   std::string log_problem() const { return writer_->problem(); }
   // The run as it started (for a resumed run, with what it resumed from).
   const records::RunRecord& run() const { return run_; }

@@ -1,8 +1,11 @@
 #include "service/stream/upload_lane.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/util/human_readable.h"
 #include "service/backend/wandb_api.h"
 
 namespace wandb::service {
@@ -26,7 +29,9 @@ UploadLane::UploadLane(std::shared_ptr<Backend> backend, const std::string& log_
       log_(log),
       files_(files_dir, backend_.get(), log, NetworkRetries()),
       replayer_(log_path, run_dir, backend_.get(),
-                [this](const records::FilesRecord& record) { files_.OnFilesRecord(record); }) {
+                [this](const records::FilesRecord& record) { files_.OnFilesRecord(record); }),
+      log_path_(log_path),
+      run_dir_(run_dir) {
   replayer_.set_on_artifact(
       [this](const std::string& client_id, const absl::StatusOr<ArtifactLogged>& outcome) {
         if (!outcome.ok()) log_->Warning("upload: artifact: %s", outcome.status().ToString());
@@ -64,9 +69,9 @@ UploadLane::Outcome UploadLane::Wait(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
   while (!outcome_.has_value()) {
     if (wake_.WaitWithDeadline(&mu_, deadline) && !outcome_.has_value()) {
-      return Outcome{backend_->run_url(),
-                     "the upload to W&B did not finish within finish()'s deadline; what is "
-                     "left stays in the run's log"};
+      return Outcome{
+          backend_->run_url(),
+          absl::StrCat("the upload to W&B did not finish within finish()'s deadline", Left())};
     }
   }
   return *outcome_;
@@ -122,6 +127,7 @@ bool UploadLane::Pass() {
   absl::Status status = replayer_.CatchUp();
   if (status.ok()) status = replayer_.SendSummary();
   Note(status);
+  Publish(status);
   return status.ok();
 }
 
@@ -130,10 +136,12 @@ absl::Status UploadLane::UntilDeadline(absl::Time deadline, Step step) {
   absl::Status status = step();
   while (!status.ok() && absl::Now() + kRetryInterval < deadline) {
     Note(status);
+    Publish(status);
     absl::SleepFor(kRetryInterval);
     status = step();
   }
   Note(status);
+  Publish(status);
   return status;
 }
 
@@ -160,10 +168,39 @@ UploadLane::Outcome UploadLane::RunFinish(RunEnd end, absl::Time deadline) {
   }
   if (outcome.problem.empty() && !status.ok()) {
     outcome.problem = absl::StrCat("the upload to W&B did not finish within finish()'s deadline (",
-                                   status.message(), "); what is left stays in the run's log");
+                                   status.message(), ")", Left());
   }
   log_->Info("upload: finished%s%s", outcome.problem.empty() ? "" : ": ", outcome.problem);
   return outcome;
+}
+
+UploadLane::Progress UploadLane::progress() const {
+  RunFiles::Progress files = files_.progress();
+  struct stat st;
+  int64_t log_size = ::stat(log_path_.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+  int64_t log_done = static_cast<int64_t>(log_done_.load(std::memory_order_acquire));
+  // The log's last bytes may be a block's padding, which no record covers.
+  log_done = std::min(log_done, log_size);
+  return Progress{.done_bytes = log_done + files.done_bytes,
+                  .total_bytes = log_size + files.done_bytes + files.pending_bytes};
+}
+
+std::string UploadLane::Left() const {
+  Progress now = progress();
+  return absl::StrCat("; ", ByteSize(now.done_bytes), " of ", ByteSize(now.total_bytes),
+                      " sent: the rest stays in the run's log, and `wandb-cpp sync ", run_dir_,
+                      "` sends it");
+}
+
+std::string UploadLane::problem() const {
+  absl::MutexLock lock(&problem_mu_);
+  return problem_;
+}
+
+void UploadLane::Publish(const absl::Status& sent) {
+  log_done_.store(replayer_.offset(), std::memory_order_release);
+  absl::MutexLock lock(&problem_mu_);
+  problem_ = sent.ok() ? "" : std::string(sent.message());
 }
 
 void UploadLane::Note(const absl::Status& status) {

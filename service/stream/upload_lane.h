@@ -23,6 +23,7 @@
 #define WANDB_SERVICE_STREAM_UPLOAD_LANE_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,16 @@ class UploadLane {
   Outcome Wait(absl::Time deadline);
   // Whether the backend said the run was asked to stop; any thread, never waits.
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
+  // How much of the run the backend has, in bytes: the log read and sent, and the files
+  // uploaded, of all there is so far. Any thread.
+  struct Progress {
+    int64_t done_bytes = 0;
+    int64_t total_bytes = 0;
+  };
+  Progress progress() const;
+  // The failure the upload is retrying now ("...; retrying in 4 s"); empty while it is well.
+  // Any thread.
+  std::string problem() const;
   // What the backend made of each artifact the lane read (PENDING until it got there). Any
   // thread.
   ArtifactStatusResponse artifact_status(const std::string& client_id) const {
@@ -80,6 +91,11 @@ class UploadLane {
   absl::Status UntilDeadline(absl::Time deadline, Step step);
   Outcome RunFinish(RunEnd end, absl::Time deadline);
   void Note(const absl::Status& status);
+  // A pass's outcome made the lane's public state: how far the log is sent, and the
+  // failure being retried (none once a pass succeeds).
+  void Publish(const absl::Status& sent);
+  // What an unfinished upload leaves, and how it gets sent: "; 1.2 MiB of 3.4 MiB sent: ...".
+  std::string Left() const;
 
   std::shared_ptr<Backend> backend_;
   Logger* log_;
@@ -89,6 +105,11 @@ class UploadLane {
   absl::Status last_error_;                           // the lane thread's own
   absl::Time next_stop_poll_ = absl::InfinitePast();  // the lane thread's own
   std::atomic<bool> stop_requested_{false};
+  const std::string log_path_;
+  const std::string run_dir_;
+  std::atomic<uint64_t> log_done_{0};  // the replayer's offset, published after each read
+  mutable absl::Mutex problem_mu_;
+  std::string problem_ ABSL_GUARDED_BY(problem_mu_);
   std::thread thread_;
 
   absl::Mutex mu_;

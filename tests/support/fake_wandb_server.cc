@@ -332,6 +332,7 @@ void FakeWandbServer::Store(const httplib::Request& req, httplib::Response& res)
   if (std::optional<Fault> fault = TakeFault(Route::kStorage); fault.has_value()) {
     return SendFault(*fault, res);
   }
+  std::this_thread::sleep_for(delay());  // a slow server's storage is slow too
   std::lock_guard<std::mutex> lock(mu_);
   if (req.has_header("Authorization") || req.get_header_value(kUploadHeader) != "sig-123") {
     ++bad_storage_requests_;
