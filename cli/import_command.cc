@@ -1,6 +1,8 @@
 #include "cli/import_command.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/import_failure.h"
 #include "cli/output.h"
 #include "cli/run_directories.h"
 #include "cli/store_option.h"
@@ -95,7 +97,8 @@ int RunImport(const ImportOptions& options, std::ostream& out, std::ostream& err
   // Importing is how a store can come to be: open (and make) it.
   absl::StatusOr<std::unique_ptr<store::LocalStore>> opened = store::LocalStore::Open(*dir);
   if (!opened.ok()) {
-    err << "wandb-cpp import: " << opened.status().message() << "\n";
+    err << "wandb-cpp import: "
+        << ImportFailureMessage(opened.status(), *dir, absl::StrJoin(options.dirs, " ")) << "\n";
     return kExitFailure;
   }
   std::shared_ptr<store::LocalStore> store = *std::move(opened);
@@ -103,7 +106,10 @@ int RunImport(const ImportOptions& options, std::ostream& out, std::ostream& err
   int failures = ForEachRunDirectory(
       options.dirs, "import", options.json, out, err, [&](const std::string& run_dir) {
         absl::StatusOr<service::RunSyncResult> result = service::SyncRunDirectory(store, run_dir);
-        if (!result.ok()) return result.status();
+        if (!result.ok()) {
+          return absl::Status(result.status().code(),
+                              ImportFailureMessage(result.status(), *dir, run_dir));
+        }
         for (const std::string& warning : result->warnings) {
           err << "wandb-cpp import: warning: " << result->run_dir << ": " << warning << "\n";
         }

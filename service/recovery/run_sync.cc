@@ -77,14 +77,24 @@ class EarlierPartBackend final : public DiscardingBackend {
   int64_t rows_added_ = 0;
 };
 
-void StoreFiles(const std::string& files_dir, const std::vector<records::FilesRecord>& saves,
-                Backend& backend, RunSyncResult* result) {
+// Fails when a file could not be stored because the store's disk is full: the run is then
+// left unfinished (as the replay left it), so that importing again, once there is room,
+// stores the files instead of finding the run "already synced" without them.
+absl::Status StoreFiles(const std::string& files_dir,
+                        const std::vector<records::FilesRecord>& saves, Backend& backend,
+                        const std::string& store_dir, RunSyncResult* result) {
   StoredRunFiles files = StoreRunFiles(files_dir, saves, backend);
+  if (!files.no_room.ok()) {
+    return absl::Status(files.no_room.code(), absl::StrCat("cannot store the files of ", files_dir,
+                                                           " in the local store ", store_dir, ": ",
+                                                           files.no_room.message()));
+  }
   result->files_stored += files.stored;
   result->files_unchanged += files.unchanged;
   result->files_failed += files.failed;
   result->bytes_stored += files.bytes;
   for (std::string& warning : files.warnings) result->warnings.push_back(std::move(warning));
+  return absl::OkStatus();
 }
 
 void WarnOfCorruption(const LogReplayer& replayer, RunSyncResult* result) {
@@ -107,7 +117,10 @@ absl::StatusOr<RunSyncResult> SyncEarlierPart(const std::shared_ptr<store::Local
                                      store->dir(), ": ", s.message()));
   }
   WarnOfCorruption(replayer, &result);
-  StoreFiles(result.run_dir + "/files", saves, backend, &result);
+  if (absl::Status s = StoreFiles(result.run_dir + "/files", saves, backend, store->dir(), &result);
+      !s.ok()) {
+    return s;
+  }
   result.history_rows_added = backend.rows_added();
   result.outcome = result.history_rows_added == 0 && result.files_stored == 0
                        ? RunSyncOutcome::kAlreadySynced
@@ -194,7 +207,10 @@ absl::StatusOr<RunSyncResult> SyncRunDirectory(const std::shared_ptr<store::Loca
                                            "synced the records before byte ", facts->end_offset));
   }
 
-  StoreFiles(result.run_dir + "/files", saves, backend, &result);
+  if (absl::Status s = StoreFiles(result.run_dir + "/files", saves, backend, store->dir(), &result);
+      !s.ok()) {
+    return s;
+  }
 
   result.log_has_exit = replayer.exit_code().has_value();
   // Whether a stop was requested is the store's flag (a run `wandb-cpp stop` asked to end);

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/files/save_policies.h"
+#include "service/store/disk_full.h"
 
 namespace wandb::service {
 
@@ -26,6 +27,9 @@ StoredRunFiles StoreRunFiles(const std::string& files_dir,
         backend.UploadFile({task.save_name, task.source_path, files::PolicyToProto(task.policy)});
     if (!stored.ok()) {
       ++result.failed;
+      if (result.no_room.ok() && store::IsDiskFull(stored.status())) {
+        result.no_room = stored.status();
+      }
       result.warnings.push_back(
           absl::StrCat("file ", task.save_name, " was not stored: ", stored.status().message()));
     } else if (stored->unchanged) {

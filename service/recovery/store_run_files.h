@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "service/backend/backend.h"
 #include "wandb/records.pb.h"
 
@@ -20,6 +21,10 @@ struct StoredRunFiles {
   int64_t failed = 0;     // files that could not be stored (see warnings)
   int64_t bytes = 0;      // bytes of the new versions
   std::vector<std::string> warnings;
+  // The first file that failed because the store's disk is full (also counted in `failed`):
+  // unlike a file that cannot be read, storing it again once space is freed will work, so
+  // the run must not be ended as if its files were all there.
+  absl::Status no_room;
 };
 
 // Stores every file under `files_dir` through `backend`, with the policy the log's `saves`

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,12 +39,25 @@ absl::StatusCode CodeFor(int rc) {
   }
 }
 
+// SQLite reports a write that found no room as SQLITE_FULL, but a full disk met while it
+// opens a store or grows its write-ahead or shared-memory file as SQLITE_IOERR_*, "disk I/O
+// error": only the OS's errno tells that this one passes once space is freed.
+bool NoRoom(sqlite3* db, int rc) {
+  if ((rc & 0xff) != SQLITE_IOERR || db == nullptr) return false;
+  const int err = sqlite3_system_errno(db);
+  return err == ENOSPC || err == EDQUOT;
+}
+
 // `what` failed on connection `db` (which may be null when it could not even be opened).
 absl::Status StatusFor(sqlite3* db, int rc, absl::string_view what) {
   const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return absl::Status(CodeFor(rc),
-                      absl::StrCat(what, " (", file != nullptr ? file : "sqlite", "): ", message));
+  std::string text = absl::StrCat(what, " (", file != nullptr ? file : "sqlite", "): ", message);
+  if (NoRoom(db, rc)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(text, ": ", std::strerror(sqlite3_system_errno(db))));
+  }
+  return absl::Status(CodeFor(rc), text);
 }
 
 }  // namespace

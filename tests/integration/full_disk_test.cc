@@ -2,16 +2,13 @@
 // root to mount; the test says so and passes vacuously without it): the training loop goes on,
 // the daemon holds what it cannot write and stays up, and once space returns the log goes on
 // whole, the store gets every row, and the run finishes as it should.
-#include <sys/mount.h>
-
 #include <catch2/catch.hpp>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "service/store/local_store.h"
+#include "tests/support/small_disk.h"
 #include "tests/support/test_env.h"
 #include "wandb/wandb.h"
 
@@ -21,14 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int kRows = 5000;
 
-// Writes zeros to `path` until the filesystem is full.
-void FillUp(const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  const std::string block(64 * 1024, '\0');
-  while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
-  }
-}
-
 int64_t StoredRows(const TestEnv& env, const std::string& id) {
   auto store = store::LocalStore::Open(env.store_dir());
   if (!store.ok()) return -1;
@@ -37,29 +26,6 @@ int64_t StoredRows(const TestEnv& env, const std::string& id) {
   auto history = (*store)->series().History(run->key);
   return history.ok() ? static_cast<int64_t>(history->size()) : -1;
 }
-
-// A tmpfs of `size` mounted on `dir` for the test's length.
-class SmallDisk {
- public:
-  SmallDisk(const std::string& dir, const char* size) : dir_(dir) {
-    fs::create_directories(dir);
-    std::string options = std::string("size=") + size;
-    mounted_ = mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~SmallDisk() {
-    if (mounted_) umount2(dir_.c_str(), MNT_DETACH);
-  }
-  SmallDisk(const SmallDisk&) = delete;
-  SmallDisk& operator=(const SmallDisk&) = delete;
-  bool mounted() const { return mounted_; }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
 
 TEST_CASE("a full disk under the run stops nothing, and the log resumes whole when space returns") {
   TestEnv env;
