@@ -285,6 +285,15 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, const SettingsF
     }
     if (found->has_value()) r->api_key = **found;
   }
+  if (r->api_key.empty() &&
+      s.offline_without_key.value_or(IsTrue(env("WANDB_CPP_OFFLINE_WITHOUT_KEY")))) {
+    r->mode = Mode::kOffline;
+    r->warnings.push_back(absl::StrCat(
+        "online mode has no W&B API key for ", host,
+        ": the run stays offline in its run "
+        "directory (offline_without_key); `wandb-cpp login`, then `wandb-cpp sync` sends it"));
+    return absl::OkStatus();
+  }
   if (r->api_key.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "online mode needs a W&B API key for ", host, ": run `wandb-cpp login` (keys are at ",

@@ -366,6 +366,20 @@ TEST_CASE("online mode without an API key is a clear init error that says how to
   CHECK(server.requests() == 0);
 }
 
+TEST_CASE("online mode without a key stays offline with a warning when the user asked for it") {
+  FakeWandbServer server;
+  TestEnv env;
+  NoKeyAnywhere no_key;
+  ScopedEnv fallback("WANDB_CPP_OFFLINE_WITHOUT_KEY", "true");
+  Run run = init({.id = "nokey2", .mode = Mode::kOnline, .base_url = server.base_url()});
+  run.log({{"loss", 0.5}});
+  std::string dir = run.dir();
+  run.finish();
+  CHECK(server.requests() == 0);
+  CHECK(std::filesystem::path(dir).filename().string().rfind("offline-run-", 0) == 0);
+  CHECK(std::filesystem::exists(dir + "/run-nokey2.wandb"));
+}
+
 TEST_CASE("wandb-cpp login checks the key, writes ~/.netrc with mode 0600, and runs use it") {
   FakeWandbServer server;
   TestEnv env;

@@ -77,6 +77,10 @@ struct Settings {
   // certificate a private CA signed. Default: REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE, else
   // SSL_CERT_FILE, else the system's. Verification is never turned off.
   std::optional<std::string> ca_file{};
+  // Online mode without an API key anywhere: true keeps the run offline (its run directory,
+  // for `wandb-cpp sync` once logged in) with a warning, where init() would throw.
+  // Default: WANDB_CPP_OFFLINE_WITHOUT_KEY, else false.
+  std::optional<bool> offline_without_key{};
   // The local store's directory (WANDB_CPP_STORE_DIR); default
   // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
   std::optional<std::string> store_dir{};

@@ -67,6 +67,10 @@ test('an artifact page lists its versions and the chosen version files with size
   await page.click('#versions tr[data-version="v0"] a');
   await page.waitForFunction(() => document.querySelector('#versions tr.selected')?.dataset.version === 'v0');
   assert.equal(new URL(page.url()).pathname, `/a/${entity}/pipeline/digits/v0`);
+  // The version's files come in their own request: wait for v0's, not v1's still shown.
+  await page.waitForFunction(() => [...document.querySelectorAll('#version-files tbody tr')]
+    .some((r) => r.cells[0]?.textContent.trim() === 'train.csv' &&
+                 r.cells[1]?.textContent.trim() === '280 B'));
   const older = await cells('#version-files');
   assert.deepEqual(older.find((f) => f[0] === 'train.csv').slice(0, 2), ['train.csv', '280 B']);
   assert.deepEqual(page.errors, []);
