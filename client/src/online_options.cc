@@ -11,6 +11,8 @@ service::OnlineOptions OnlineOptionsOf(const ResolvedSettings& settings) {
   online.set_ca_file(settings.ca_file);
   online.set_retry_wait_min_ms(settings.retry_wait_min_ms);
   online.set_stop_poll_ms(static_cast<uint32_t>(settings.online_stop_poll_interval.count()));
+  online.set_heartbeat_ms(static_cast<uint32_t>(settings.online_heartbeat_interval.count()));
+  online.set_skip_local_store(!settings.keep_in_store);
   return online;
 }
 

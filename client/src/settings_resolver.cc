@@ -46,6 +46,11 @@ bool IsTrue(const char* value) {
   return v == "true" || v == "1" || v == "yes";
 }
 
+bool IsFalse(const char* value) {
+  std::string v = absl::AsciiStrToLower(value ? value : "");
+  return v == "false" || v == "0" || v == "no";
+}
+
 // `source` names where the value came from, for the error.
 absl::StatusOr<Mode> ParseMode(const char* value, absl::string_view source) {
   std::string v = absl::AsciiStrToLower(value);
@@ -310,6 +315,12 @@ absl::Status PickOnline(const Settings& s, const EnvLookup& env, const SettingsF
       !st.ok()) {
     return st;
   }
+  if (absl::Status st = PickTimeout(std::nullopt, env, "WANDB_CPP_HEARTBEAT_INTERVAL",
+                                    "online_heartbeat_interval", &r->online_heartbeat_interval);
+      !st.ok()) {
+    return st;
+  }
+  r->keep_in_store = s.keep_in_store.value_or(!IsFalse(env("WANDB_CPP_KEEP_IN_STORE")));
   if (r->online_stop_poll_interval < kMinOnlineStopPollInterval) {
     r->warnings.push_back(absl::StrCat("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL below 1 s would ",
                                        "load the W&B server: asking every second"));

@@ -40,6 +40,9 @@ struct ResolvedSettings {
   uint32_t retry_wait_min_ms = 2000;  // wandb's first wait after a failed request
   // How often the daemon asks W&B whether the run was stopped on its page (wandb's 15 s).
   std::chrono::milliseconds online_stop_poll_interval{std::chrono::seconds(15)};
+  // How long file_stream may stay quiet before the daemon posts wandb's heartbeat (30 s).
+  std::chrono::milliseconds online_heartbeat_interval{std::chrono::seconds(30)};
+  bool keep_in_store = true;  // online: the run goes into the local store too
   bool silent = false;
   bool reinit = false;
   std::chrono::milliseconds init_timeout{std::chrono::seconds(30)};

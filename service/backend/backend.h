@@ -80,6 +80,10 @@ class Backend {
   // the backend decides. A stop reaches the training loop within this plus the client's
   // stop_poll_interval.
   virtual absl::Duration stop_poll_interval() const = 0;
+  // A live run's sign of life, asked by its upload lane at every pass and stop poll: a
+  // backend that must hear from a live run now and then (W&B's file_stream heartbeat) says so
+  // here when it has had nothing else to say for a while.
+  virtual absl::Status KeepAlive() { return absl::OkStatus(); }
   // The run is over: how it ended (run_end.h) and how long it ran.
   virtual absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) = 0;
   // Where a person can see the run (a W&B run page), once known; empty for the others.

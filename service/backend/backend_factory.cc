@@ -10,8 +10,11 @@ absl::StatusOr<std::shared_ptr<Backend>> BackendFactory::ForRun(const StartRunRe
   switch (request.mode()) {
     case MODE_OFFLINE:
       return std::make_shared<OfflineBackend>();
-    case MODE_LOCAL:
-    case MODE_ONLINE: {
+    case MODE_ONLINE:
+      // Sent to W&B only: the run directory keeps it, the store does not.
+      if (request.online().skip_local_store()) return std::make_shared<OfflineBackend>();
+      [[fallthrough]];
+    case MODE_LOCAL: {
       absl::StatusOr<std::shared_ptr<store::LocalStore>> store = Store(request.store_dir());
       if (!store.ok()) return store.status();
       return std::make_shared<LocalBackend>(*std::move(store), RunKeyOf(request));

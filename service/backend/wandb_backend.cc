@@ -35,6 +35,11 @@ std::string ConsoleLineText(const store::ConsoleLine& line) {
                       " ", line.line, "\n");
 }
 
+absl::Duration HeartbeatInterval(const OnlineOptions& options) {
+  return options.heartbeat_ms() > 0 ? absl::Milliseconds(options.heartbeat_ms())
+                                    : WandbBackend::kDefaultHeartbeatInterval;
+}
+
 absl::Duration StopPollInterval(const OnlineOptions& options) {
   return options.stop_poll_ms() > 0 ? absl::Milliseconds(options.stop_poll_ms())
                                     : WandbBackend::kDefaultStopPollInterval;
@@ -48,7 +53,8 @@ WandbBackend::WandbBackend(const OnlineOptions& options, std::string entity, std
       ca_file_(options.ca_file()),
       api_(base_url_, api_key_, ca_file_),
       backoff_(MinWait(options)),
-      stop_poll_interval_(StopPollInterval(options)) {
+      stop_poll_interval_(StopPollInterval(options)),
+      heartbeat_interval_(HeartbeatInterval(options)) {
   fields_.entity = std::move(entity);
   fields_.project = std::move(project);
 }
@@ -179,8 +185,17 @@ absl::Status WandbBackend::ReplaceConfig(absl::string_view config_json) {
 
 absl::Status WandbBackend::Post(const std::string& body) {
   absl::StatusOr<FileStreamReply> reply = api_.PostFileStream(*bucket_, body);
+  if (reply.ok()) last_post_ = absl::Now();
   if (reply.ok() && reply->stopped) stopped_ = true;
   return Record(reply.status());
+}
+
+absl::Status WandbBackend::KeepAlive() {
+  if (absl::Status s = Gate(); !s.ok() || !dead_.ok()) return s;
+  if (!bucket_.has_value() || absl::Now() - last_post_ < heartbeat_interval_) {
+    return absl::OkStatus();
+  }
+  return Post(R"({"complete":false,"failed":false,"dropped":0})");
 }
 
 template <typename LineFn>

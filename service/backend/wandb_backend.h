@@ -52,6 +52,8 @@ namespace wandb::service {
 
 class WandbBackend final : public DiscardingBackend {
  public:
+  // How long file_stream may stay quiet unless OnlineOptions says otherwise (wandb 0.12's).
+  static constexpr absl::Duration kDefaultHeartbeatInterval = absl::Seconds(30);
   // Requests stay below this many bytes (wandb splits at about 10 MiB).
   static constexpr size_t kMaxRequestBytes = size_t{4} << 20;
   // How often RunStoppedStatus is asked unless OnlineOptions says otherwise (wandb 0.12's).
@@ -66,6 +68,11 @@ class WandbBackend final : public DiscardingBackend {
   absl::Status AppendSystemMetrics(absl::Span<const store::SystemMetricsRow> rows) override;
   absl::Status AppendConsole(absl::Span<const store::ConsoleLine> lines) override;
   absl::Status FinishRun(const RunEnd& end, absl::Duration runtime) override;
+  // wandb's heartbeat: {"complete": false, "failed": false, "dropped": 0} to file_stream when
+  // nothing was posted for heartbeat_interval() (wandb 0.12's 30 s), so that W&B does not
+  // take a quiet run (a long epoch without log()) for a dead one.
+  absl::Status KeepAlive() override;
+  absl::Duration heartbeat_interval() const { return heartbeat_interval_; }
   // Any thread. Content this run already sent under the same name is not sent again. Until
   // the run exists on the server it fails with Unavailable (the pool retries); after the
   // upload gave up it drops the file, as everything else.
@@ -140,6 +147,8 @@ class WandbBackend final : public DiscardingBackend {
   std::string last_summary_;
   absl::Time start_time_ = absl::UnixEpoch();
   const absl::Duration stop_poll_interval_;
+  const absl::Duration heartbeat_interval_;
+  absl::Time last_post_ = absl::InfinitePast();  // the last file_stream post that arrived
   absl::Time next_stop_query_ = absl::InfinitePast();
   bool stopped_ = false;  // once asked to stop, the run stays stopping
   bool stop_query_refused_ = false;

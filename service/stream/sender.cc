@@ -27,19 +27,28 @@ Sender::Sender(std::shared_ptr<Backend> backend, const std::string& log_path,
 }
 
 ArtifactStatusResponse Sender::artifact_status(const std::string& client_id) const {
+  // Online, W&B's answer; the local store's (if the run goes there) only says what it kept.
+  if (online_ != nullptr) {
+    return WithOnline(artifacts_.Get(client_id), online_->artifact_status(client_id),
+                      /*upload_over=*/false);
+  }
   if (!backend_->wants_data()) {
     ArtifactStatusResponse offline;
     offline.set_state(ArtifactStatusResponse::OFFLINE);
     return offline;
   }
-  ArtifactStatusResponse local = artifacts_.Get(client_id);
-  if (online_ == nullptr) return local;
-  return WithOnline(local, online_->artifact_status(client_id), /*upload_over=*/false);
+  return artifacts_.Get(client_id);
 }
 
 void Sender::CopyArtifactOutcomes(FinishRunResponse* response) const {
   artifacts_.CopyTo(response);
   if (online_ == nullptr) return;
+  // Every artifact either side knows of (a run kept out of the store has only W&B's).
+  FinishRunResponse uploaded;
+  online_->CopyArtifactOutcomes(&uploaded);
+  for (const auto& [client_id, outcome] : uploaded.artifacts()) {
+    response->mutable_artifacts()->insert({client_id, ArtifactStatusResponse()});
+  }
   for (auto& [client_id, outcome] : *response->mutable_artifacts()) {
     outcome = WithOnline(outcome, online_->artifact_status(client_id), /*upload_over=*/true);
   }
@@ -87,6 +96,7 @@ std::string Sender::problem() const {
 }
 
 void Sender::CatchUp() {
+  if (!backend_->wants_data()) return;  // the lane alone reads the log
   // Only until the next stop poll is due: a program that logs faster than the backend takes
   // rows would otherwise keep this call reading for as long as it logs, and a stop request
   // would never be read (nor the summary sent).

@@ -47,7 +47,9 @@ class Sender {
     if (online_ != nullptr) online_->LogAdvanced();
     queue_.PushAll(items);
   }
-  bool wants_data() const { return backend_->wants_data(); }
+  // Whether the log's progress matters here: to the backend, or to the online lane (an
+  // online run kept out of the store has only the lane).
+  bool wants_data() const { return backend_->wants_data() || online_ != nullptr; }
   // The backend's latest answer to whether a stop was requested (false before its first).
   // Any thread; never calls the backend.
   // With a second backend (online), either one's yes.

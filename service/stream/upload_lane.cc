@@ -115,6 +115,7 @@ void UploadLane::Loop() {
 }
 
 void UploadLane::PollStop() {
+  Note(backend_->KeepAlive());
   absl::StatusOr<bool> stop = backend_->StopRequested();
   Note(stop.status());
   if (stop.ok() && *stop && !stop_requested_.exchange(true, std::memory_order_acq_rel)) {

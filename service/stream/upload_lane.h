@@ -79,6 +79,7 @@ class UploadLane {
   ArtifactStatusResponse artifact_status(const std::string& client_id) const {
     return artifacts_.Get(client_id);
   }
+  void CopyArtifactOutcomes(FinishRunResponse* response) const { artifacts_.CopyTo(response); }
 
  private:
   void Loop();

@@ -366,6 +366,49 @@ TEST_CASE("online mode without an API key is a clear init error that says how to
   CHECK(server.requests() == 0);
 }
 
+TEST_CASE("a quiet online run keeps file_stream alive with wandb's heartbeat") {
+  FakeWandbServer server;
+  TestEnv env;
+  ScopedEnv heartbeat("WANDB_CPP_HEARTBEAT_INTERVAL", "0.5");
+  ScopedEnv poll("WANDB_CPP_ONLINE_STOP_POLL_INTERVAL", "1");
+  Run run = init(OnlineSettings(server, "quiet1"));
+  run.log({{"i", 0}});
+  // A long epoch without log(): only heartbeats say the run is alive.
+  REQUIRE(
+      Eventually([&] { return server.Run("quiet1")->heartbeats >= 2; }, std::chrono::seconds(30)));
+  run.log({{"i", 1}});
+  run.finish();
+  std::optional<FakeWandbServer::RunState> sent = server.Run("quiet1");
+  CHECK(sent->complete);
+  CHECK(sent->files["wandb-history.jsonl"].size() == 2);
+}
+
+TEST_CASE("keep_in_store false sends an online run to W&B and leaves it out of the local store") {
+  FakeWandbServer server;
+  TestEnv env;
+  Settings settings = OnlineSettings(server, "nostore1");
+  settings.keep_in_store = false;
+  Run run = init(settings);
+  LogRun(run, 50);
+  std::string dir = env.root_dir() + "/art";
+  std::filesystem::create_directories(dir);
+  WriteText(dir + "/weights.bin", "weights");
+  Artifact model("model", "model");
+  model.add_file(dir + "/weights.bin");
+  run.log_artifact(model);
+  CHECK(model.wait(60) == "v0");  // W&B's version: the store has none
+  run.finish();
+
+  std::optional<FakeWandbServer::RunState> sent = server.Run("nostore1");
+  REQUIRE(sent.has_value());
+  CheckHistory(*sent, 50);
+  CHECK(sent->complete);
+  absl::StatusOr<std::unique_ptr<store::LocalStore>> store =
+      store::LocalStore::Open(env.store_dir());
+  REQUIRE(store.ok());
+  CHECK(absl::IsNotFound((*store)->runs().Find("nostore1").status()));
+}
+
 TEST_CASE("online mode without a key stays offline with a warning when the user asked for it") {
   FakeWandbServer server;
   TestEnv env;

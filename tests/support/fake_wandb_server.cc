@@ -502,6 +502,10 @@ std::string FakeWandbServer::FileStream(const std::string& name, const std::stri
       }
     }
   }
+  if (!request.contains("files") && request.contains("complete") &&
+      !request.value("complete", true)) {
+    ++run.heartbeats;
+  }
   if (request.value("complete", false)) {
     run.complete = true;
     if (request["uploaded"].is_array()) run.reported_uploaded = request["uploaded"];

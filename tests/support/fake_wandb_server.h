@@ -52,6 +52,7 @@ class FakeWandbServer {
     // Lines received at an offset already holding a line: a resend (the client's duplicate).
     int rewritten_lines = 0;
     bool complete = false;
+    int heartbeats = 0;  // file_stream posts of nothing but {"complete": false, ...}
     std::optional<int> exit_code;
     int requests_after_complete = 0;
     // Run files PUT to storage: name -> each version's bytes, in order.

@@ -81,6 +81,10 @@ struct Settings {
   // for `wandb-cpp sync` once logged in) with a warning, where init() would throw.
   // Default: WANDB_CPP_OFFLINE_WITHOUT_KEY, else false.
   std::optional<bool> offline_without_key{};
+  // Online mode: false sends the run to W&B and keeps its run directory, but leaves it out of
+  // the local store (so `wandb-cpp runs`, the local UI and local restore() do not see it).
+  // Default: WANDB_CPP_KEEP_IN_STORE, else true.
+  std::optional<bool> keep_in_store{};
   // The local store's directory (WANDB_CPP_STORE_DIR); default
   // $XDG_DATA_HOME/wandb-cpp/store, else ~/.local/share/wandb-cpp/store.
   std::optional<std::string> store_dir{};

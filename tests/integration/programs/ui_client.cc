@@ -339,7 +339,7 @@ int ManyMedia(const std::string& id, long steps, long keys, long interval_ms) {
     wandb::Value::Map row = {{"loss", 1.0 / (1 + step)}};
     for (long k = 0; k < keys; ++k) {
       std::vector<uint8_t> rgb(16 * 16 * 3, static_cast<uint8_t>((step * 7 + k) % 256));
-      char key[16];
+      char key[32];  // "img_" and any long
       std::snprintf(key, sizeof key, "img_%02ld", k);
       row.emplace_back(key, wandb::Image(rgb, std::vector<size_t>{16, 16, 3}));
     }
