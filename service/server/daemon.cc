@@ -28,6 +28,13 @@ constexpr int kHandshakeMs = 10 * 1000;        // from accept to HTTP/2 settings
 // The synchronous server runs each call in progress on a thread of its own: beyond this,
 // new calls are refused (RESOURCE_EXHAUSTED) instead of the daemon spawning without end.
 constexpr int kMaxServerThreads = 512;
+// How far a stream's sender may run ahead of the handler that reads it (HTTP/2 flow control).
+// gRPC otherwise probes the link's bandwidth-delay product and widens the window to several
+// MB when the daemon reads slower than a tight loop logs, and what the client pushes waits
+// in gRPC's receive buffers: the daemon's peak RSS then grows with the rows logged (issue
+// 10.9, docs/performance.md). Over a Unix socket 256 KB costs no throughput; a batch larger
+// than the window is still taken whole.
+constexpr int kStreamWindowBytes = 256 << 10;
 
 void SetConnectionLimits(grpc::ServerBuilder* builder) {
   builder->SetMaxReceiveMessageSize(kMaxMessageBytes);
@@ -35,6 +42,8 @@ void SetConnectionLimits(grpc::ServerBuilder* builder) {
   builder->AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
   builder->AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, kIdleConnectionMs);
   builder->AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeMs);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   grpc::ResourceQuota quota("wandb-service");
   quota.SetMaxThreads(kMaxServerThreads);
   builder->SetResourceQuota(quota);
