@@ -314,8 +314,8 @@ TEST_CASE("hostile HTTP/2 frames leave the daemon up with bounded memory and a l
       // The allocator gives freed pages back to the system over seconds (jemalloc's decay),
       // not at once: the bound is for the memory to come back under, not for one instant.
       // Under load (CI on 2 cores) the PING flood's ~1 GB took longer than 20 s to go back.
-      const bool settled = Eventually([&] { return RssMb(daemon) < kSettledBoundMb; },
-                                      std::chrono::seconds(90));
+      const bool settled =
+          Eventually([&] { return RssMb(daemon) < kSettledBoundMb; }, std::chrono::seconds(90));
       std::printf("  %-72s %6.1f / %6.1f / %6.1f MB (%.1f s)\n", phase.name, before, peak, after,
                   std::chrono::duration<double>(took).count());
       std::fflush(stdout);
