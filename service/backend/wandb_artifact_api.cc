@@ -6,11 +6,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/backend/json_fields.h"
 
 namespace wandb::service {
 namespace {
 
 using Json = nlohmann::json;
+using json_fields::At;
+using json_fields::Text;
 
 // The version fields every answer below selects.
 constexpr absl::string_view kVersionFields =
@@ -64,20 +67,6 @@ std::string WithVersionFields(absl::string_view query) {
   std::string out(query);
   out.replace(out.find("%s"), 2, std::string(kVersionFields));
   return out;
-}
-
-// object[key], or null when `object` is no object or lacks it: a server's odd answer reads as
-// a missing field, never as an exception.
-const Json& At(const Json& object, const char* key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
-
-std::string Text(const Json& object, const char* key) {
-  const Json& value = At(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
 }
 
 // The variables as JSON text; a string that is not UTF-8 is sent with replacements rather

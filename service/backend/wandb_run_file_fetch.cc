@@ -8,29 +8,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/artifact/md5.h"
+#include "service/backend/json_fields.h"
 
 namespace wandb::service {
 namespace {
 
 using Json = nlohmann::json;
+using json_fields::At;
+using json_fields::Text;
 
 constexpr absl::string_view kRunFiles =
     "query RunFiles($project: String!, $entity: String!, $name: String!, $fileNames: [String], "
     "$fileLimit: Int = 1) { project(name: $project, entityName: $entity) { run(name: $name) { "
     "fileCount files(names: $fileNames, first: $fileLimit) { edges { node { id name "
     "url(upload: false) directUrl sizeBytes md5 updatedAt } } } } } }";
-
-const Json& At(const Json& object, const char* key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
-
-std::string Text(const Json& object, const char* key) {
-  const Json& value = At(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
 
 }  // namespace
 
