@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/util/human_readable.h"
 #include "service/backend/wandb_api.h"
+#include "service/recovery/wandb_sync.h"
 
 namespace wandb::service {
 
@@ -170,6 +172,12 @@ UploadLane::Outcome UploadLane::RunFinish(RunEnd end, absl::Time deadline) {
   if (outcome.problem.empty() && !status.ok()) {
     outcome.problem = absl::StrCat("the upload to W&B did not finish within finish()'s deadline (",
                                    status.message(), ")", Left());
+  }
+  // W&B has all of it: marked as `wandb-cpp sync` marks a run it sent whole, so a later sync
+  // of the directory sends nothing again and `sync --clean` may remove it.
+  if (outcome.problem.empty() && status.ok()) {
+    std::ofstream mark(SyncedMarkPath(log_path_));
+    if (!mark) log_->Warning("upload: could not write the .synced mark beside the log");
   }
   log_->Info("upload: finished%s%s", outcome.problem.empty() ? "" : ": ", outcome.problem);
   return outcome;

@@ -185,6 +185,17 @@ TEST_CASE("an online run arrives whole at the W&B server, and in the local store
   store::RunRow stored = StoredRun(env, "online1");
   CHECK(stored.state == store::RunState::kFinished);
   CHECK(stored.last_step == 2999);
+
+  // W&B has the whole run: its directory is marked synced, and a sync of it sends nothing.
+  CHECK(std::filesystem::exists(stored.run_dir + "/run-online1.wandb.synced"));
+  ScopedEnv key("WANDB_API_KEY", FakeWandbServer::kApiKey);
+  ScopedEnv url("WANDB_BASE_URL", server.base_url().c_str());
+  const int requests = server.requests();
+  CommandResult synced = RunCli({"sync", stored.run_dir});
+  INFO(synced.out << synced.err);
+  CHECK(synced.exit_code == 0);
+  CHECK(synced.out.find("already synced") != std::string::npos);
+  CHECK(server.requests() == requests);
 }
 
 TEST_CASE("an online run arrives whole through 500s and 429s with Retry-After, every row once") {
