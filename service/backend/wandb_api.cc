@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/value/json.h"
+#include "service/backend/json_fields.h"
 
 namespace wandb::service {
 namespace {
@@ -93,11 +94,6 @@ void AddVariable(std::string* out, absl::string_view name, absl::string_view val
   json::AppendQuoted(value, out);
 }
 
-std::string StringAt(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 bool IsRetryable(const absl::Status& status) {
@@ -160,7 +156,7 @@ absl::StatusOr<Viewer> WandbApi::QueryViewer() {
         absl::StrCat("W&B viewer query: ", base_url_,
                      " knows no account for this API key: run `wandb-cpp login`"));
   }
-  return Viewer{StringAt(viewer, "entity"), StringAt(viewer, "username")};
+  return Viewer{json_fields::Text(viewer, "entity"), json_fields::Text(viewer, "username")};
 }
 
 absl::StatusOr<Bucket> WandbApi::UpsertBucket(const BucketFields& fields) {
@@ -192,11 +188,11 @@ absl::StatusOr<Bucket> WandbApi::UpsertBucket(const BucketFields& fields) {
   if (!bucket.is_object() || !bucket["project"].is_object()) {
     return absl::InvalidArgumentError("W&B UpsertBucket: the answer names no run");
   }
-  Bucket out{.storage_id = StringAt(bucket, "id"),
-             .name = StringAt(bucket, "name"),
-             .display_name = StringAt(bucket, "displayName"),
-             .project = StringAt(bucket["project"], "name"),
-             .entity = StringAt(bucket["project"]["entity"], "name")};
+  Bucket out{.storage_id = json_fields::Text(bucket, "id"),
+             .name = json_fields::Text(bucket, "name"),
+             .display_name = json_fields::Text(bucket, "displayName"),
+             .project = json_fields::Text(bucket["project"], "name"),
+             .entity = json_fields::Text(bucket["project"]["entity"], "name")};
   if (out.name.empty()) out.name = fields.name;
   if (out.project.empty()) out.project = fields.project;
   if (out.entity.empty()) out.entity = fields.entity;
@@ -277,22 +273,12 @@ absl::StatusOr<UploadUrls> WandbApi::QueryUploadUrls(const Bucket& run,
                                             "/", run.project, "/", run.name));
   }
   UploadUrls out;
-  if (const nlohmann::json& headers = files["uploadHeaders"]; headers.is_array()) {
-    for (const nlohmann::json& header : headers) {
-      if (!header.is_string()) continue;
-      // "Name:value" -> "Name: value", the value trimmed (as wandb splits them).
-      std::string text = header.get<std::string>();
-      size_t colon = text.find(':');
-      if (colon == std::string::npos || colon == 0) continue;
-      out.headers.push_back(absl::StrCat(text.substr(0, colon), ": ",
-                                         absl::StripAsciiWhitespace(text.substr(colon + 1))));
-    }
-  }
+  out.headers = json_fields::UploadHeaders(files["uploadHeaders"]);
   if (const nlohmann::json& edges = files["edges"]; edges.is_array()) {
     for (const nlohmann::json& edge : edges) {
       if (!edge.is_object() || !edge["node"].is_object()) continue;
-      std::string name = StringAt(edge["node"], "name");
-      std::string url = StringAt(edge["node"], "url");
+      std::string name = json_fields::Text(edge["node"], "name");
+      std::string url = json_fields::Text(edge["node"], "url");
       if (name.empty() || url.empty()) continue;
       // Storage that the server proxies itself answers with a path.
       if (url.front() == '/') url = absl::StrCat(base_url_, url);

@@ -14,6 +14,7 @@ namespace {
 using Json = nlohmann::json;
 using json_fields::At;
 using json_fields::Text;
+using json_fields::UploadHeaders;
 
 // The version fields every answer below selects.
 constexpr absl::string_view kVersionFields =
@@ -115,21 +116,6 @@ ServerArtifact ParseVersion(const Json& node) {
   return out;
 }
 
-// "Name:value" -> "Name: value" (as wandb splits them); malformed ones dropped.
-std::vector<std::string> Headers(const Json& list) {
-  std::vector<std::string> out;
-  if (!list.is_array()) return out;
-  for (const Json& header : list) {
-    if (!header.is_string()) continue;
-    std::string text = header.get<std::string>();
-    size_t colon = text.find(':');
-    if (colon == std::string::npos || colon == 0) continue;
-    out.push_back(absl::StrCat(text.substr(0, colon), ": ",
-                               absl::StripAsciiWhitespace(text.substr(colon + 1))));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string ServerArtifact::version() const {
@@ -191,7 +177,7 @@ absl::StatusOr<UploadSlot> WandbArtifactApi::CreateManifest(const Bucket& run,
   if (include_upload) {
     slot.url = Text(At(manifest, "file"), "uploadUrl");
     if (slot.url.empty()) return Malformed(kWhat, "upload URL");
-    slot.headers = Headers(At(At(manifest, "file"), "uploadHeaders"));
+    slot.headers = UploadHeaders(At(At(manifest, "file"), "uploadHeaders"));
   }
   return slot;
 }
@@ -219,7 +205,7 @@ absl::StatusOr<std::vector<UploadSlot>> WandbArtifactApi::CreateFiles(
     const Json& node = At(edge, "node");
     out.push_back(UploadSlot{.id = Text(node, "id"),
                              .url = Text(node, "uploadUrl"),
-                             .headers = Headers(At(node, "uploadHeaders")),
+                             .headers = UploadHeaders(At(node, "uploadHeaders")),
                              .birth_artifact_id = Text(At(node, "artifact"), "id")});
     if (out.back().birth_artifact_id.empty()) out.back().birth_artifact_id = artifact_id;
   }
