@@ -112,24 +112,31 @@ void ArtifactApi::Collection(const Request& request, Response& response) {
                       {"versions", std::move(list)}});
 }
 
-void ArtifactApi::Version(const Request& request, Response& response) {
+absl::StatusOr<ArtifactApi::VersionFiles> ArtifactApi::ResolveVersion(const Request& request) {
   const std::string entity = request.matches[1], project = request.matches[2];
   const std::string ref = absl::StrCat(request.matches[3].str(), ":", request.matches[4].str());
   if (!artifacts_->available()) {
-    return SendError(response, absl::NotFoundError(absl::StrCat("there is no artifact ", ref)));
+    return absl::NotFoundError(absl::StrCat("there is no artifact ", ref));
   }
   store::Artifacts& artifacts = artifacts_->artifacts();
   // The version by vN or alias, as `wandb-cpp artifact ls NAME:VERSION` finds it.
   absl::StatusOr<ArtifactVersion> version = artifacts.Resolve(entity, project, ref);
-  if (!version.ok()) return SendError(response, version.status());
+  if (!version.ok()) return version.status();
   absl::StatusOr<std::vector<store::ArtifactFile>> files =
       artifacts.Files(entity, project, version->name, version->version);
-  if (!files.ok()) return SendError(response, files.status());
-  absl::StatusOr<store::ArtifactLineage> lineage = artifacts.Lineage(version->id);
+  if (!files.ok()) return files.status();
+  return VersionFiles{*std::move(version), *std::move(files)};
+}
+
+void ArtifactApi::Version(const Request& request, Response& response) {
+  absl::StatusOr<VersionFiles> resolved = ResolveVersion(request);
+  if (!resolved.ok()) return SendError(response, resolved.status());
+  const ArtifactVersion& version = resolved->version;
+  absl::StatusOr<store::ArtifactLineage> lineage = artifacts_->artifacts().Lineage(version.id);
   if (!lineage.ok()) return SendError(response, lineage.status());
 
-  nlohmann::json json = VersionJson(*version);
-  json["files"] = FilesJson(*files);
+  nlohmann::json json = VersionJson(version);
+  json["files"] = FilesJson(resolved->files);
   nlohmann::json used_by = nlohmann::json::array();
   for (const store::ArtifactLineage::Use& use : lineage->used_by) {
     nlohmann::json run = LineageRun(use.run);
@@ -143,21 +150,14 @@ void ArtifactApi::Version(const Request& request, Response& response) {
 }
 
 void ArtifactApi::File(const Request& request, Response& response) {
-  const std::string entity = request.matches[1], project = request.matches[2];
-  const std::string ref = absl::StrCat(request.matches[3].str(), ":", request.matches[4].str());
   if (!request.has_param("path")) {
     return SendError(response, absl::InvalidArgumentError("parameter 'path' is missing"));
   }
   const std::string path = request.get_param_value("path");
-  if (!artifacts_->available()) {
-    return SendError(response, absl::NotFoundError(absl::StrCat("there is no artifact ", ref)));
-  }
-  store::Artifacts& artifacts = artifacts_->artifacts();
-  absl::StatusOr<ArtifactVersion> version = artifacts.Resolve(entity, project, ref);
-  if (!version.ok()) return SendError(response, version.status());
-  absl::StatusOr<std::vector<store::ArtifactFile>> files =
-      artifacts.Files(entity, project, version->name, version->version);
-  if (!files.ok()) return SendError(response, files.status());
+  absl::StatusOr<VersionFiles> resolved = ResolveVersion(request);
+  if (!resolved.ok()) return SendError(response, resolved.status());
+  const ArtifactVersion* version = &resolved->version;
+  const std::vector<store::ArtifactFile>* files = &resolved->files;
   // The path only picks an entry of the version's manifest: the bytes come from the blob its
   // MD5 names, opened by BlobReader inside the store, so no path reaches anything else.
   auto file = std::find_if(files->begin(), files->end(),

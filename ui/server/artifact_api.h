@@ -7,6 +7,7 @@
 #define WANDB_UI_SERVER_ARTIFACT_API_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
@@ -40,6 +41,14 @@ class ArtifactApi {
   void Version(const Request& request, Response& response);
   void File(const Request& request, Response& response);
   void OfRun(const Request& request, Response& response);
+
+  // The version a Version or File request names (entity, project, name, vN or alias captured)
+  // and its files.
+  struct VersionFiles {
+    store::ArtifactVersion version;
+    std::vector<store::ArtifactFile> files;
+  };
+  absl::StatusOr<VersionFiles> ResolveVersion(const Request& request);
 
   // The runs of a lineage ("entity/project/id" each), each with what it logged and used.
   nlohmann::json LineageRuns(const std::vector<std::string>& paths);
